@@ -1,0 +1,104 @@
+/**
+ * Configuration, read once from the environment (and an optional JSON file named by
+ * CSDL_CONFIG_FILE), validated with zod and frozen. Every problem is reported at once.
+ *
+ * @example
+ *   const config = loadConfig();           // throws ConfigError listing each bad setting
+ *   config.warehousePath                   // 'data/warehouse.duckdb' unless WAREHOUSE_PATH is set
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+/** The secret used on the embedded demo source only; a real source must configure its own. */
+export const DEMO_PSEUDONYM_SECRET = 'demo-only-secret-not-for-real-data';
+
+const deadline = z.object({
+  dn: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').describe('start-of-year deadline, e.g. 10-15'),
+  cn: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').describe('end-of-year deadline, e.g. 06-15'),
+});
+
+const schema = z
+  .object({
+    CSDL_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+    WAREHOUSE_PATH: z.string().min(1).default('data/warehouse.duckdb'),
+    CSDL_EMBEDDED_DIR: z.string().min(1).default('data/pg'),
+    CSDL_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    CSDL_PSEUDONYM_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
+    CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    deadlines: z
+      .record(z.string().regex(/^\d{2}$/, 'province codes are two digits'), deadline)
+      .default({}),
+    defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.CSDL_DATABASE_URL && !c.CSDL_PSEUDONYM_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CSDL_PSEUDONYM_SECRET'],
+        message: 'is required when CSDL_DATABASE_URL names a real source (set a secret of 16+ characters and keep it stable)',
+      });
+    }
+  });
+
+export type Config = Readonly<{
+  databaseUrl: string | undefined;
+  embedded: boolean;
+  warehousePath: string;
+  embeddedDir: string;
+  embeddedPort: number;
+  pseudonymSecret: string;
+  etlParallelism: number;
+  tmpDir: string;
+  port: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Reporting deadlines per province code (MM-DD), falling back to `defaultDeadline`. */
+  deadlines: Readonly<Record<string, { dn: string; cn: string }>>;
+  defaultDeadline: Readonly<{ dn: string; cn: string }>;
+}>;
+
+/** Reads, validates and freezes the configuration; throws ConfigError naming every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  let fileValues: Record<string, unknown> = {};
+  const file = env.CSDL_CONFIG_FILE;
+  if (file) {
+    if (!existsSync(file)) problems.push(`CSDL_CONFIG_FILE: file ${file} does not exist`);
+    else {
+      try {
+        fileValues = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        problems.push(`CSDL_CONFIG_FILE: ${file} is not valid JSON (${(err as Error).message})`);
+      }
+    }
+  }
+  const raw: Record<string, unknown> = { ...fileValues };
+  for (const key of Object.keys(schema.innerType().shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== '') raw[key] = v;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const c = parsed.data;
+  return Object.freeze({
+    databaseUrl: c.CSDL_DATABASE_URL,
+    embedded: !c.CSDL_DATABASE_URL,
+    warehousePath: resolve(c.WAREHOUSE_PATH),
+    embeddedDir: resolve(c.CSDL_EMBEDDED_DIR),
+    embeddedPort: c.CSDL_EMBEDDED_PORT,
+    pseudonymSecret: c.CSDL_PSEUDONYM_SECRET ?? DEMO_PSEUDONYM_SECRET,
+    etlParallelism: c.CSDL_ETL_PARALLELISM,
+    tmpDir: resolve(c.CSDL_TMP_DIR),
+    port: c.PORT,
+    logLevel: c.LOG_LEVEL,
+    deadlines: Object.freeze(c.deadlines),
+    defaultDeadline: Object.freeze(c.defaultDeadline),
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * The DuckDB warehouse file. One read-write owner at a time (DuckDB's rule): the long-running
+ * server, or a one-off command when no server holds it. A held lock becomes LockHeldError.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LockHeldError } from './errors.ts';
+
+export type Warehouse = {
+  path: string;
+  instance: DuckDBInstance;
+  connect(): Promise<DuckDBConnection>;
+  close(): void;
+};
+
+/** Opens (creating if needed) the warehouse file; read-only opens never create it. */
+export async function openWarehouse(path: string, opts: { readOnly?: boolean; threads?: number; memoryLimit?: string } = {}): Promise<Warehouse> {
+  if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true });
+  const options: Record<string, string> = {};
+  if (opts.readOnly) options.access_mode = 'READ_ONLY';
+  if (opts.threads) options.threads = String(opts.threads);
+  options.memory_limit = opts.memoryLimit ?? '4GB';
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path, options);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/lock/i.test(message)) throw new LockHeldError(path, err);
+    throw err;
+  }
+  return {
+    path,
+    instance,
+    connect: () => instance.connect(),
+    close: () => instance.closeSync(),
+  };
+}
+
+/** Runs a query and returns its rows as plain objects (BIGINT as JS number when safe). */
+export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<T[]> {
+  const reader = params ? await conn.runAndReadAll(sql, params as never) : await conn.runAndReadAll(sql);
+  return reader.getRowObjectsJson() as T[];
+}
+
+/** Quotes an SQL identifier for DuckDB/PostgreSQL. */
+export function ident(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** Quotes an SQL string literal. */
+export function literal(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
