@@ -19,31 +19,31 @@ const deadline = z.object({
   cn: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').describe('end-of-year deadline, e.g. 06-15'),
 });
 
-const schema = z
-  .object({
-    CSDL_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
-    WAREHOUSE_PATH: z.string().min(1).default('data/warehouse.duckdb'),
-    CSDL_EMBEDDED_DIR: z.string().min(1).default('data/pg'),
-    CSDL_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-    CSDL_PSEUDONYM_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
-    CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
-    CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-    deadlines: z
-      .record(z.string().regex(/^\d{2}$/, 'province codes are two digits'), deadline)
-      .default({}),
-    defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
-  })
-  .superRefine((c, ctx) => {
-    if (c.CSDL_DATABASE_URL && !c.CSDL_PSEUDONYM_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['CSDL_PSEUDONYM_SECRET'],
-        message: 'is required when CSDL_DATABASE_URL names a real source (set a secret of 16+ characters and keep it stable)',
-      });
-    }
-  });
+const fields = z.object({
+  CSDL_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  WAREHOUSE_PATH: z.string().min(1).default('data/warehouse.duckdb'),
+  CSDL_EMBEDDED_DIR: z.string().min(1).default('data/pg'),
+  CSDL_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  CSDL_PSEUDONYM_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
+  CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  deadlines: z
+    .record(z.string().regex(/^\d{2}$/, 'province codes are two digits'), deadline)
+    .default({}),
+  defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
+});
+
+const schema = fields.superRefine((c, ctx) => {
+  if (c.CSDL_DATABASE_URL && !c.CSDL_PSEUDONYM_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CSDL_PSEUDONYM_SECRET'],
+      message: 'is required when CSDL_DATABASE_URL names a real source (set a secret of 16+ characters and keep it stable)',
+    });
+  }
+});
 
 export type Config = Readonly<{
   databaseUrl: string | undefined;
@@ -77,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const raw: Record<string, unknown> = { ...fileValues };
-  for (const key of Object.keys(schema.innerType().shape)) {
+  for (const key of Object.keys(fields.shape)) {
     const v = env[key];
     if (v !== undefined && v !== '') raw[key] = v;
   }

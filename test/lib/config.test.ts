@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, DEMO_PSEUDONYM_SECRET } from '../../lib/config.ts';
+import { ConfigError } from '../../lib/errors.ts';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('defaults to the embedded demo source and data/warehouse.duckdb', () => {
+    const c = loadConfig({});
+    expect(c.embedded).toBe(true);
+    expect(c.warehousePath.endsWith(join('data', 'warehouse.duckdb'))).toBe(true);
+    expect(c.pseudonymSecret).toBe(DEMO_PSEUDONYM_SECRET);
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names every bad setting at once', () => {
+    const problems = problemsOf({ CSDL_DATABASE_URL: 'mysql://x', CSDL_ETL_PARALLELISM: 'many', PORT: '99999', LOG_LEVEL: 'loud' });
+    expect(problems.some((p) => p.startsWith('CSDL_DATABASE_URL'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CSDL_ETL_PARALLELISM'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+  });
+
+  it('requires a pseudonym secret for a real source', () => {
+    const problems = problemsOf({ CSDL_DATABASE_URL: 'postgres://u@db.example/csdl' });
+    expect(problems).toEqual([expect.stringMatching(/^CSDL_PSEUDONYM_SECRET: is required/)]);
+    const ok = loadConfig({ CSDL_DATABASE_URL: 'postgres://u@db.example/csdl', CSDL_PSEUDONYM_SECRET: 'a-long-enough-secret' });
+    expect(ok.embedded).toBe(false);
+  });
+
+  it('reads deadlines per province from the config file and checks them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csdl-config-'));
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify({ deadlines: { '31': { dn: '10-15', cn: '06-15' } } }));
+    expect(loadConfig({ CSDL_CONFIG_FILE: good }).deadlines['31']).toEqual({ dn: '10-15', cn: '06-15' });
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ deadlines: { '31': { dn: '15/10', cn: '06-15' } } }));
+    expect(problemsOf({ CSDL_CONFIG_FILE: bad })).toEqual([expect.stringMatching(/^deadlines\.31\.dn: must be MM-DD/)]);
+    expect(problemsOf({ CSDL_CONFIG_FILE: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/does not exist/)]);
+  });
+});
