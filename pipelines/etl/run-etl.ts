@@ -1,0 +1,210 @@
+/**
+ * One ETL run: source snapshot -> schema check -> parallel COPY into staging (full or exact
+ * incremental per table) -> one publish transaction with reconciliation -> records. The CLI
+ * (`csdl etl`), the server's scheduler and the tests all call `runEtl`.
+ *
+ * Test hooks: CSDL_ETL_TEST_PAUSE_AFTER_STAGE / CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT (test-hooks.ts).
+ */
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Config } from '../../lib/config.ts';
+import { CsdlError } from '../../lib/errors.ts';
+import { log } from '../../lib/log.ts';
+import { redactUrl } from '../../lib/source.ts';
+import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
+import { checkSourceSchema } from '../extract/schema-check.ts';
+import { asSourceError, openSnapshot, type SourceSnapshot } from '../extract/snapshot.ts';
+import type { TableContract } from '../extract/contract.ts';
+import { WorkerPool } from '../extract/worker-pool.ts';
+import { installPgTextMacros } from '../load/csv-read.ts';
+import { droppedCodeLists, publish } from '../load/publish.ts';
+import { installPseudonymMacro } from '../load/pseudonym.ts';
+import { matchesContract, readRawState, type RawState } from '../load/raw-state.ts';
+import { sourceFigures, type SourceFigures } from '../load/reconcile.ts';
+import { clearStaging, resetStage } from '../load/stage.ts';
+import * as records from './run-records.ts';
+import { Serial } from './serial.ts';
+import { stageFull, stageIncremental, type StageContext, type StagedTable } from './stage-table.ts';
+import { testPause } from './test-hooks.ts';
+
+export type EtlRunOptions = {
+  config: Config;
+  /** The source to read (from openSource). */
+  sourceUrl: string;
+  /** A warehouse already open in this process (the server's); otherwise the run opens and closes one. */
+  warehouse?: Warehouse;
+  /** Reload every table in full even when an incremental load is possible. */
+  full?: boolean;
+  onProgress?: (event: EtlProgress) => void;
+};
+
+/** Progress of a run: its start, rows as they arrive per table, each table staged, the publish. */
+export type EtlProgress = { runId: string; phase: 'start' | 'rows' | 'staged' | 'publish'; kind?: 'full' | 'incremental'; table?: string; rows?: number };
+
+export type EtlRunSummary = {
+  runId: string;
+  kind: 'full' | 'incremental';
+  snapshotId: string;
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  tables: records.TableRunRecord[];
+};
+
+/** DuckDB memory for a run that opens the warehouse itself: keeps the process well under 1 GiB. */
+export const ETL_MEMORY_LIMIT = '640MB';
+
+const running = new Map<string, string>();
+
+/** Thrown when a run is asked for while another one runs on the same warehouse in this process. */
+export class EtlAlreadyRunningError extends CsdlError {
+  constructor(path: string, runId: string) {
+    super('ETL_RUNNING', `An ETL run (${runId}) is already in progress on ${path}; wait for it to finish, then retry.`, { transient: true, details: { path, runId } });
+  }
+}
+
+/**
+ * Runs the ETL once and returns its summary; throws the run's error after recording it.
+ *
+ * @example
+ *   const source = await openSource(config);
+ *   const summary = await runEtl({ config, sourceUrl: source.url });
+ *   console.log(summary.runId, summary.tables.map((t) => [t.table, t.rowCount]));
+ */
+export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
+  const { config } = opts;
+  const runId = records.newRunId();
+  const path = opts.warehouse?.path ?? config.warehousePath;
+  if (running.has(path)) throw new EtlAlreadyRunningError(path, running.get(path)!);
+  running.set(path, runId);
+  try {
+    const warehouse = opts.warehouse ?? (await openWarehouse(config.warehousePath, { memoryLimit: ETL_MEMORY_LIMIT }));
+    try {
+      return await runWith(warehouse, runId, opts);
+    } finally {
+      if (!opts.warehouse) warehouse.close();
+    }
+  } finally {
+    running.delete(path);
+  }
+}
+
+async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions): Promise<EtlRunSummary> {
+  const { config } = opts;
+  const conn = await warehouse.connect();
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  try {
+    await records.ensureRunTables(conn);
+    for (const id of await records.markInterrupted(conn, runId)) {
+      log.warn('marked an interrupted ETL run as failed', { run: id });
+      await rm(join(config.tmpDir, id), { recursive: true, force: true });
+    }
+    await resetStage(conn);
+    const kind = opts.full || !(await records.hasSucceededRun(conn)) ? 'full' : 'incremental';
+    await records.startRun(conn, { runId, kind, startedAt, source: redactUrl(opts.sourceUrl) });
+    opts.onProgress?.({ runId, phase: 'start', kind });
+    log.info('etl run started', { run: runId, kind });
+    try {
+      const { snapshotId, tables } = await extractAndPublish(conn, runId, kind, startedAt, opts);
+      const finishedAt = new Date().toISOString();
+      log.info('etl run succeeded', { run: runId, tables: tables.length, seconds: ((performance.now() - started) / 1000).toFixed(1) });
+      return { runId, kind, snapshotId, startedAt, finishedAt, seconds: (performance.now() - started) / 1000, tables };
+    } catch (err) {
+      await records.failRun(conn, runId, (err as Error)?.message ?? String(err)).catch((e) => log.error('could not record the failed run', { run: runId, error: e }));
+      log.error('etl run failed', { run: runId, error: (err as Error)?.message });
+      throw err;
+    } finally {
+      await clearStaging(conn).catch((e) => log.warn('could not drop the staging tables; the next run will', { run: runId, error: e }));
+    }
+  } finally {
+    conn.closeSync();
+  }
+}
+
+type Conn = Awaited<ReturnType<Warehouse['connect']>>;
+
+async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incremental', startedAt: string, opts: EtlRunOptions) {
+  const { config } = opts;
+  const dir = join(config.tmpDir, runId);
+  mkdirSync(config.tmpDir, { recursive: true });
+  mkdirSync(dir, { mode: 0o700 });
+  let snapshot: SourceSnapshot | undefined;
+  try {
+    snapshot = await openSnapshot(opts.sourceUrl, config.etlParallelism, runId);
+    await records.setSnapshot(conn, runId, snapshot.snapshotId);
+    const contracts = await checkSourceSchema(snapshot.coordinator);
+    await installPseudonymMacro(conn, config.pseudonymSecret);
+    await installPgTextMacros(conn);
+    // Reconciliation figures, computed on the otherwise idle coordinator while the workers copy.
+    const coordinator = new Serial(snapshot.coordinator);
+    const figures = new Map<string, Promise<SourceFigures>>();
+    for (const c of contracts) {
+      const f = coordinator.run((client) => sourceFigures(client, c));
+      f.catch(() => {});
+      figures.set(c.name, f);
+    }
+    const raw = await readRawState(conn);
+    const staged = await stageAll(conn, runId, kind, startedAt, dir, snapshot, contracts, raw, opts);
+    await testPause('after-stage', runId);
+    opts.onProgress?.({ runId, phase: 'publish' });
+    const tables = await publish(conn, {
+      runId,
+      staged,
+      figures,
+      dropped: droppedCodeLists([...raw.keys()], new Set(contracts.map((c) => c.name))),
+      beforeCommit: () => testPause('before-commit', runId),
+      record: (c, recs) => records.recordSuccess(c, runId, recs, new Date().toISOString()),
+    });
+    return { snapshotId: snapshot.snapshotId, tables };
+  } catch (err) {
+    throw asSourceError(err, opts.sourceUrl, `run ${runId} was reading the snapshot`);
+  } finally {
+    await snapshot?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Stages every table concurrently over the snapshot's workers. On the first failure the reads are
+ * cut off (pool stopped, connections closed) and every table's work is let settle before the
+ * error is rethrown, so no statement is still running on the DuckDB connection afterwards.
+ */
+async function stageAll(conn: Conn, runId: string, kind: 'full' | 'incremental', startedAt: string, dir: string, snapshot: SourceSnapshot, contracts: TableContract[], raw: RawState, opts: EtlRunOptions): Promise<StagedTable[]> {
+  const pool = new WorkerPool(snapshot.workers);
+  const rowsSoFar = new Map<string, number>();
+  const ctx: StageContext = {
+    runId,
+    loadedAt: startedAt,
+    dir,
+    workers: opts.config.etlParallelism,
+    pool,
+    duck: new Serial(conn),
+    onRows: (table, rows) => {
+      const total = (rowsSoFar.get(table) ?? 0) + rows;
+      rowsSoFar.set(table, total);
+      opts.onProgress?.({ runId, phase: 'rows', table, rows: total });
+    },
+  };
+  let failure: { err: unknown } | undefined;
+  const jobs = contracts.map(async (c) => {
+    try {
+      const incremental = kind === 'incremental' && c.keyed && matchesContract(raw, c);
+      const t = incremental ? await stageIncremental(ctx, c) : await stageFull(ctx, c, raw.has(c.name));
+      opts.onProgress?.({ runId, phase: 'staged', table: c.name, rows: t.rowsRead });
+      log.debug('table staged', { run: runId, table: c.name, mode: t.mode, read: t.rowsRead, keys: t.keysRead, ins: t.inserted, upd: t.updated, del: t.deleted });
+      return t;
+    } catch (err) {
+      if (!failure) {
+        failure = { err };
+        pool.stop(err);
+        await snapshot.close();
+      }
+      throw err;
+    }
+  });
+  const settled = await Promise.allSettled(jobs);
+  if (failure) throw failure.err;
+  return settled.map((s) => (s as PromiseFulfilledResult<StagedTable>).value);
+}

@@ -1,0 +1,115 @@
+/**
+ * The ETL's durable records, in schema `meta` of the warehouse file (never dropped by a rebuild):
+ *   meta.etl_runs        one row per run: kind, start and end, status, error, snapshot, source
+ *   meta.etl_table_runs  one row per table per successful run: mode, rows read / inserted /
+ *                        updated / deleted, row count after the run, watermark, seconds
+ * A run is inserted as 'running' and becomes 'succeeded' in the same transaction that publishes
+ * its data; a run found 'running' at the next start was interrupted and is marked 'failed'.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows } from '../../lib/warehouse.ts';
+
+/** What one table contributed to a run. */
+export type TableRunRecord = {
+  table: string;
+  mode: 'full' | 'incremental';
+  rowsRead: number;
+  keysRead: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  rowCount: number;
+  /** max(updated_at) of the snapshot, text with offset; null for tables without updated_at. */
+  watermark: string | null;
+  seconds: number;
+};
+
+/** A fresh run id: `etl-20261121T233000Z-1a2b`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return `etl-${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/** Creates the meta schema and tables when missing. */
+export async function ensureRunTables(conn: DuckDBConnection): Promise<void> {
+  await conn.run(`
+    create schema if not exists meta;
+    create table if not exists meta.etl_runs (
+      run_id varchar primary key,
+      kind varchar not null,
+      started_at timestamptz not null,
+      finished_at timestamptz,
+      status varchar not null,
+      error varchar,
+      snapshot_id varchar,
+      source_url_redacted varchar
+    );
+    create table if not exists meta.etl_table_runs (
+      run_id varchar not null,
+      table_name varchar not null,
+      mode varchar not null,
+      rows_read bigint not null,
+      keys_read bigint not null,
+      inserted bigint not null,
+      updated bigint not null,
+      deleted bigint not null,
+      row_count bigint not null,
+      watermark timestamptz,
+      seconds double not null,
+      primary key (run_id, table_name)
+    );`);
+}
+
+/** Marks runs left 'running' by a killed process as failed; returns their ids. */
+export async function markInterrupted(conn: DuckDBConnection, by: string): Promise<string[]> {
+  const rows = await queryRows<{ run_id: string }>(
+    conn,
+    `update meta.etl_runs set status = 'failed', finished_at = $1::timestamptz,
+            error = 'interrupted: the process stopped before the run finished (killed or crashed); the warehouse kept the previous state; noticed by ' || $2
+      where status = 'running' returning run_id`,
+    [new Date().toISOString(), by],
+  );
+  return rows.map((r) => r.run_id);
+}
+
+/** Whether a run ever succeeded (an incremental load needs a previous full one). */
+export async function hasSucceededRun(conn: DuckDBConnection): Promise<boolean> {
+  const rows = await queryRows(conn, `select 1 from meta.etl_runs where status = 'succeeded' limit 1`);
+  return rows.length > 0;
+}
+
+/** Records the start of a run. */
+export async function startRun(conn: DuckDBConnection, run: { runId: string; kind: string; startedAt: string; source: string }): Promise<void> {
+  await conn.run(`insert into meta.etl_runs (run_id, kind, started_at, status, source_url_redacted) values ($1, $2, $3::timestamptz, 'running', $4)`, [
+    run.runId,
+    run.kind,
+    run.startedAt,
+    run.source,
+  ]);
+}
+
+/** Records the snapshot a run reads. */
+export async function setSnapshot(conn: DuckDBConnection, runId: string, snapshotId: string): Promise<void> {
+  await conn.run(`update meta.etl_runs set snapshot_id = $1 where run_id = $2`, [snapshotId, runId]);
+}
+
+/** Marks a run failed with its (value-free) error message. */
+export async function failRun(conn: DuckDBConnection, runId: string, error: string): Promise<void> {
+  await conn.run(`update meta.etl_runs set status = 'failed', finished_at = $1::timestamptz, error = $2 where run_id = $3`, [
+    new Date().toISOString(),
+    error.slice(0, 4000),
+    runId,
+  ]);
+}
+
+/** Inside the publish transaction: the per-table records and the run's success. */
+export async function recordSuccess(conn: DuckDBConnection, runId: string, tables: TableRunRecord[], finishedAt: string): Promise<void> {
+  for (const t of tables) {
+    await conn.run(
+      `insert into meta.etl_table_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11)`,
+      [runId, t.table, t.mode, t.rowsRead, t.keysRead, t.inserted, t.updated, t.deleted, t.rowCount, t.watermark, t.seconds],
+    );
+  }
+  await conn.run(`update meta.etl_runs set status = 'succeeded', finished_at = $1::timestamptz where run_id = $2`, [finishedAt, runId]);
+}

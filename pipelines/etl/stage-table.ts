@@ -1,0 +1,138 @@
+/**
+ * Extracts one table from the snapshot and stages it in DuckDB, fully or incrementally:
+ *   full         every row, by id range (or whole for tables without ids), into raw._etl_next__<t>;
+ *   incremental  every (id, updated_at) into stage.<t>__keys, the exact diff with raw.<t>, then the
+ *                changed rows only (`updated_at >= min(changed)` within the changed ids' span,
+ *                filtered to the changed ids in DuckDB) into stage.<t>.
+ * Nothing here touches raw.<t>; publish.ts applies the staged result in one transaction.
+ */
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CsdlError, ReconciliationError } from '../../lib/errors.ts';
+import { queryRows } from '../../lib/warehouse.ts';
+import { selectSql, type TableContract } from '../extract/contract.ts';
+import { extractAndLoad, type CopyTask } from '../extract/copy-extract.ts';
+import { rangeCount, rangeWhere, splitIds, tableRanges, type IdRange } from '../extract/id-ranges.ts';
+import type { WorkerPool } from '../extract/worker-pool.ts';
+import { redactCsvError } from '../load/csv-read.ts';
+import { changedRowsWhere, diffKeys } from '../load/key-diff.ts';
+import { createKeysTable, createRawShaped, insertFromCsvSql, insertKeysSql, nextTable, rawTable, stageTable } from '../load/stage.ts';
+import type { Serial } from './serial.ts';
+
+/** What a run shares with every table it stages. */
+export type StageContext = {
+  runId: string;
+  loadedAt: string;
+  dir: string;
+  workers: number;
+  pool: WorkerPool;
+  duck: Serial<DuckDBConnection>;
+  onRows: (table: string, rows: number) => void;
+};
+
+/** A staged table, ready for publish. */
+export type StagedTable = {
+  contract: TableContract;
+  mode: 'full' | 'incremental';
+  /** Full loads of tables without ids whose content did not change are left as they are. */
+  unchanged: boolean;
+  rowsRead: number;
+  keysRead: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  seconds: number;
+};
+
+const BATCH_FILES = 4;
+
+async function run(ctx: StageContext, table: string, ranges: IdRange[] | null, sql: (where?: string) => string, prefix: string, load: (files: string[]) => string): Promise<number> {
+  const parts = ranges ?? [null];
+  const tasks: CopyTask[] = parts.map((r, i) => ({ sql: sql(r ? rangeWhere(r) : undefined), file: join(ctx.dir, `${table}.${prefix}${i}.csv`) }));
+  return extractAndLoad({
+    pool: ctx.pool,
+    tasks,
+    batchFiles: BATCH_FILES,
+    maxPendingFiles: BATCH_FILES * 2 + ctx.workers,
+    onRows: (n) => ctx.onRows(table, n),
+    load: (files) =>
+      ctx.duck.run(async (c) => {
+        try {
+          await c.run(load(files));
+        } catch (err) {
+          throw new CsdlError('ETL_LOAD_FAILED', `Run ${ctx.runId}: DuckDB could not load the rows of csdl.${table}: ${redactCsvError((err as Error).message)}`);
+        }
+      }),
+  });
+}
+
+async function count(ctx: StageContext, sql: string): Promise<number> {
+  const [r] = await ctx.duck.run((c) => queryRows<{ n: string }>(c, sql));
+  return Number(r.n);
+}
+
+/** Stages every row of the table into raw._etl_next__<t>. */
+export async function stageFull(ctx: StageContext, contract: TableContract, rawExists: boolean): Promise<StagedTable> {
+  const started = performance.now();
+  const name = contract.name;
+  const target = nextTable(name);
+  await ctx.duck.run((c) => createRawShaped(c, target, contract));
+  const ranges = contract.keyed ? (await ctx.pool.use((c) => tableRanges(c, name, ctx.workers))).ranges : null;
+  const run$ = { runId: ctx.runId, loadedAt: ctx.loadedAt };
+  const rowsRead =
+    ranges && ranges.length === 0
+      ? 0
+      : await run(ctx, name, ranges, (w) => selectSql(contract, w), 'f', (files) => insertFromCsvSql(target, contract, files, run$));
+  let inserted = rowsRead;
+  let deleted = 0;
+  let unchanged = false;
+  if (rawExists && contract.keyed) {
+    inserted = await count(ctx, `select count(*)::varchar as n from ${target} n anti join ${rawTable(name)} r on r.id = n.id`);
+    deleted = await count(ctx, `select count(*)::varchar as n from ${rawTable(name)} r anti join ${target} n on n.id = r.id`);
+  } else if (rawExists) {
+    const cols = contract.output.map((c) => `"${c.name}"`).join(', ');
+    inserted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${target} except all select ${cols} from ${rawTable(name)})`);
+    deleted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${rawTable(name)} except all select ${cols} from ${target})`);
+    unchanged = inserted === 0 && deleted === 0;
+  }
+  const updated = contract.keyed ? rowsRead - inserted : 0;
+  return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Stages the keys, the diff and the changed rows of an id-keyed table. */
+export async function stageIncremental(ctx: StageContext, contract: TableContract): Promise<StagedTable> {
+  const started = performance.now();
+  const name = contract.name;
+  const { ranges } = await ctx.pool.use((c) => tableRanges(c, name, ctx.workers));
+  await ctx.duck.run((c) => createKeysTable(c, name));
+  const keysSql = (w?: string) => `select id, updated_at from csdl."${name}"${w ? ` where ${w}` : ''}`;
+  const keysRead = ranges.length === 0 ? 0 : await run(ctx, name, ranges, keysSql, 'k', (files) => insertKeysSql(name, files));
+  const diff = await ctx.duck.run((c) => diffKeys(c, name));
+  const target = stageTable(name);
+  await ctx.duck.run((c) => createRawShaped(c, target, contract));
+  let rowsRead = 0;
+  if (diff.changed > 0 && diff.minId !== null && diff.maxId !== null) {
+    const fetch = splitIds(BigInt(diff.minId), BigInt(diff.maxId), rangeCount(diff.changed, ctx.workers));
+    const where = changedRowsWhere(diff);
+    const run$ = { runId: ctx.runId, loadedAt: ctx.loadedAt };
+    rowsRead = await run(ctx, name, fetch, (w) => selectSql(contract, `${w} and ${where}`), 'c', (files) => insertFromCsvSql(target, contract, files, run$, true));
+  }
+  const staged = await count(ctx, `select count(*)::varchar as n from ${target}`);
+  if (staged !== diff.changed) {
+    throw new ReconciliationError(
+      `Run ${ctx.runId}: csdl.${name} has ${diff.changed} new or changed rows in the snapshot but ${staged} were fetched; nothing was published. Retry; if it recurs, run \`csdl etl --full\`.`,
+      { runId: ctx.runId, table: name, changed: diff.changed, fetched: staged },
+    );
+  }
+  return {
+    contract,
+    mode: 'incremental',
+    unchanged: false,
+    rowsRead,
+    keysRead,
+    inserted: diff.changed - diff.existed,
+    updated: diff.existed,
+    deleted: diff.deleted,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

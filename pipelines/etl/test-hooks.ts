@@ -1,0 +1,23 @@
+/**
+ * Pause points for the kill tests, inert unless their environment variable is set:
+ *   CSDL_ETL_TEST_PAUSE_AFTER_STAGE=<ms>   after every table is staged, before the publish begins
+ *   CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT=<ms> inside the publish transaction, just before COMMIT
+ * On reaching one, the run writes `csdl-etl: test pause <point> run=<id>` to stderr and waits, so a
+ * test can SIGKILL the process at a known moment and check that the warehouse kept its state.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export type PausePoint = 'after-stage' | 'before-commit';
+
+const variables: Record<PausePoint, string> = {
+  'after-stage': 'CSDL_ETL_TEST_PAUSE_AFTER_STAGE',
+  'before-commit': 'CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT',
+};
+
+/** Waits at `point` when its variable names a duration in milliseconds. */
+export async function testPause(point: PausePoint, runId: string): Promise<void> {
+  const ms = Number(process.env[variables[point]] ?? '');
+  if (!Number.isFinite(ms) || ms <= 0) return;
+  process.stderr.write(`csdl-etl: test pause ${point} run=${runId}\n`);
+  await sleep(ms);
+}

@@ -1,0 +1,80 @@
+/**
+ * Quality flags of personal fields, computed by PostgreSQL inside the extraction SELECT so that
+ * the values themselves never leave the source. Each personal column `c` becomes four columns:
+ *
+ *   c__present      boolean, never null: not null and not blank
+ *   c__nfc          Unicode NFC (null when the value is null)
+ *   c__legacy       typed in a legacy encoding: TCVN3 / VNI glyph soup or VIQR (null when null)
+ *   c__well_formed  matches its kind's format (null when null); address/text: present and NFC
+ *
+ * The patterns are plain strings valid both as PostgreSQL ARE (matched with the case-sensitive
+ * `~`) and as JavaScript RegExp (flag `u`), so the unit tests check the same text PostgreSQL runs.
+ */
+import type { PersonalKind } from './tables.ts';
+
+/** Latin-1 punctuation and symbols (U+0080–U+00BF): TCVN3 glyphs such as "­" in "Tr­êng", "µ" in "Hµ". */
+const LATIN1_SYMBOLS = '[\\u0080-\\u00BF]';
+/** Latin-1 letters Vietnamese never uses (Ö Ñ ø ...), typical of TCVN3 "ViÖt" and VNI "Tröôøng". */
+const FOREIGN_LATIN1 =
+  '[\\u00C4-\\u00C7\\u00CB\\u00CE-\\u00D1\\u00D6-\\u00D8\\u00DB\\u00DC\\u00DE\\u00DF\\u00E4-\\u00E7\\u00EB\\u00EE-\\u00F1\\u00F6-\\u00F8\\u00FB\\u00FC\\u00FE\\u00FF]';
+/** An upper-case Vietnamese Latin-1 vowel right after a lower-case letter: TCVN3 "NguyÔn", "ChÝ". */
+const UPPER_INSIDE_WORD = '[a-z\\u00E0-\\u00FF][\\u00C0-\\u00C3\\u00C8-\\u00CA\\u00CC\\u00CD\\u00D2-\\u00D5\\u00D9\\u00DA\\u00DD]';
+/** VIQR: a vowel followed by a shape mark ^ ( + (and maybe a tone mark), inside or ending a word: "Nguye^~n". */
+const VIQR_SHAPE = "[aeiouyAEIOUY][\\^(+][~'`?.]?([A-Za-z]|\\s|$)";
+/** VIQR tone marks that ordinary text never puts after a vowel: "Ha` Noi", "Nguye~n". */
+const VIQR_TONE = '[aeiouyAEIOUY][~`]';
+
+/** Text fields (names, addresses): every legacy signature, VIQR included. */
+export const LEGACY_TEXT_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD, VIQR_SHAPE, VIQR_TONE].join('|');
+/** Formatted fields (phones, IDs, e-mails, dates): Latin-1 soup only, since "a+b@x.vn" is a valid e-mail. */
+export const LEGACY_CODE_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD].join('|');
+
+/** Letters of Vietnamese and its neighbours: ASCII, Latin-1/Extended-A/B, combining marks, Latin Extended Additional. */
+const LETTER = 'A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0300-\\u036F\\u1E00-\\u1EFF';
+
+/** Format of each kind; address and text have none beyond "present and NFC". */
+export const WELL_FORMED_PATTERNS: Readonly<Record<Exclude<PersonalKind, 'address' | 'text'>, string>> = {
+  // Words of letters joined by one space, hyphen or apostrophe (Ê Đê names: "H'Hen Niê").
+  name: `^[${LETTER}]+([ '\\-][${LETTER}]+)*$`,
+  phone: '^0[0-9]{9}$',
+  citizen_id: '^[0-9]{12}$',
+  cmnd: '^[0-9]{9}([0-9]{3})?$',
+  email: '^[A-Za-z0-9._%+\\-]+@[A-Za-z0-9\\-]+(\\.[A-Za-z0-9\\-]+)+$',
+  date: '^[0-9]{4}-[0-9]{2}-[0-9]{2}',
+};
+
+/** The suffixes of a personal column's flag columns, in output order. */
+export const FLAG_SUFFIXES = ['__present', '__nfc', '__legacy', '__well_formed'] as const;
+
+function sqlString(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+function quote(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+/** The legacy pattern that applies to a kind. */
+export function legacyPattern(kind: PersonalKind): string {
+  return kind === 'name' || kind === 'address' || kind === 'text' ? LEGACY_TEXT_PATTERN : LEGACY_CODE_PATTERN;
+}
+
+/**
+ * PostgreSQL expressions of a personal column's four flags, as `expr as "c__flag"` items.
+ *
+ * @example flagSelectItems('so_dien_thoai_me', 'phone')[3]
+ *   // ("so_dien_thoai_me" ~ '^0[0-9]{9}$') as "so_dien_thoai_me__well_formed"
+ */
+export function flagSelectItems(column: string, kind: PersonalKind): string[] {
+  const c = quote(column);
+  const wellFormed =
+    kind === 'address' || kind === 'text'
+      ? `(btrim(${c}) <> '' and ${c} is nfc normalized)`
+      : `(${c} ~ ${sqlString(WELL_FORMED_PATTERNS[kind])})`;
+  return [
+    `(${c} is not null and btrim(${c}) <> '') as ${quote(column + '__present')}`,
+    `(${c} is nfc normalized) as ${quote(column + '__nfc')}`,
+    `(${c} ~ ${sqlString(legacyPattern(kind))}) as ${quote(column + '__legacy')}`,
+    `${wellFormed} as ${quote(column + '__well_formed')}`,
+  ];
+}

@@ -1,0 +1,89 @@
+/**
+ * The atomic publish: ONE DuckDB transaction applies every staged table to raw.*, checks the
+ * result against the source snapshot (reconcile.ts), writes the run's records and commits. Until
+ * COMMIT nobody sees any of it; a failure, a mismatch or a kill before COMMIT leaves raw.* exactly
+ * as the last successful run left it (DuckDB's WAL makes the commit itself all-or-nothing).
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ident } from '../../lib/warehouse.ts';
+import type { TableRunRecord } from '../etl/run-records.ts';
+import type { StagedTable } from '../etl/stage-table.ts';
+import { compareFigures, warehouseFigures, type SourceFigures } from './reconcile.ts';
+import { nextTable, NEXT_PREFIX, rawTable, stageTable } from './stage.ts';
+
+export type PublishInput = {
+  runId: string;
+  staged: StagedTable[];
+  figures: Map<string, Promise<SourceFigures>>;
+  /** raw.dm_* tables whose code list left the source: dropped in the same transaction. */
+  dropped: string[];
+  /** Inside the transaction, after the checks, before COMMIT (the tests' kill point). */
+  beforeCommit?: () => Promise<void>;
+  /** Writes the run's records inside the transaction. */
+  record: (conn: DuckDBConnection, tables: TableRunRecord[]) => Promise<void>;
+};
+
+async function apply(conn: DuckDBConnection, t: StagedTable): Promise<void> {
+  const name = t.contract.name;
+  if (t.mode === 'full') {
+    if (t.unchanged) {
+      await conn.run(`drop table ${nextTable(name)}`);
+      return;
+    }
+    await conn.run(`drop table if exists ${rawTable(name)}`);
+    await conn.run(`alter table ${nextTable(name)} rename to ${ident(name)}`);
+    return;
+  }
+  await conn.run(
+    `delete from ${rawTable(name)} where id in (
+       select id from ${stageTable(name, '__deleted')}
+       union all
+       select id from ${stageTable(name, '__changed')} where existed)`,
+  );
+  await conn.run(`insert into ${rawTable(name)} select * from ${stageTable(name)}`);
+}
+
+/**
+ * Applies, reconciles, records and commits; returns the per-table records. Throws (after
+ * ROLLBACK) ReconciliationError on the first table that disagrees with the snapshot.
+ */
+export async function publish(conn: DuckDBConnection, input: PublishInput): Promise<TableRunRecord[]> {
+  const figures = new Map<string, SourceFigures>();
+  for (const [name, f] of input.figures) figures.set(name, await f);
+  await conn.run('begin transaction');
+  try {
+    for (const t of input.staged) await apply(conn, t);
+    for (const name of input.dropped) await conn.run(`drop table if exists ${rawTable(name)}`);
+    const records: TableRunRecord[] = [];
+    for (const t of input.staged) {
+      const source = figures.get(t.contract.name)!;
+      const warehouse = await warehouseFigures(conn, t.contract);
+      const mismatch = compareFigures(input.runId, t.contract.name, source, warehouse);
+      if (mismatch) throw mismatch;
+      records.push({
+        table: t.contract.name,
+        mode: t.mode,
+        rowsRead: t.rowsRead,
+        keysRead: t.keysRead,
+        inserted: t.inserted,
+        updated: t.updated,
+        deleted: t.deleted,
+        rowCount: Number(warehouse.rows),
+        watermark: source.watermark,
+        seconds: t.seconds,
+      });
+    }
+    await input.record(conn, records);
+    await input.beforeCommit?.();
+    await conn.run('commit');
+    return records;
+  } catch (err) {
+    await conn.run('rollback').catch(() => {});
+    throw err;
+  }
+}
+
+/** raw.dm_* tables (code lists) that the current contract no longer lists. */
+export function droppedCodeLists(existingRaw: string[], current: Set<string>): string[] {
+  return existingRaw.filter((n) => n.startsWith('dm_') && !n.startsWith(NEXT_PREFIX) && !current.has(n));
+}

@@ -1,0 +1,57 @@
+/**
+ * Reconciliation: the same three figures computed on the source snapshot (by PostgreSQL) and on
+ * the warehouse (by DuckDB, inside the publish transaction, before COMMIT): row count, sum of ids
+ * and sum of updated_at in epoch microseconds. Any difference means a row was lost, duplicated or
+ * left stale, and the run rolls back with ReconciliationError. Tables without ids compare counts.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type pg from 'pg';
+import { ReconciliationError } from '../../lib/errors.ts';
+import { queryRows } from '../../lib/warehouse.ts';
+import type { TableContract } from '../extract/contract.ts';
+import { rawTable } from './stage.ts';
+
+/** A table's figures; sums are decimal integer strings (they exceed 2^53). */
+export type Figures = { rows: string; idSum: string; updatedSum: string };
+
+/** Figures of the source table plus its watermark (max updated_at, text with offset). */
+export type SourceFigures = Figures & { watermark: string | null };
+
+// Exact on every PostgreSQL version (extract(epoch) is a float before 14): whole seconds, then micros.
+const epochUs = (c: string) =>
+  `(extract(epoch from date_trunc('second', ${c}))::bigint * 1000000 + extract(microseconds from ${c})::bigint % 1000000)`;
+
+/** Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. */
+export async function sourceFigures(client: pg.ClientBase, contract: TableContract): Promise<SourceFigures> {
+  const t = `csdl."${contract.name.replace(/"/g, '""')}"`;
+  const sql = contract.keyed
+    ? `select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
+              coalesce(sum(${epochUs('updated_at')}), 0)::text as updated_sum, max(updated_at)::text as watermark
+         from ${t}`
+    : `select count(*)::text as rows, '0' as id_sum, '0' as updated_sum, null::text as watermark from ${t}`;
+  const { rows } = await client.query<{ rows: string; id_sum: string; updated_sum: string; watermark: string | null }>(sql);
+  const r = rows[0];
+  return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum, watermark: r.watermark };
+}
+
+/** Computes the figures of `raw.<t>` as the connection sees it (inside the publish transaction). */
+export async function warehouseFigures(conn: DuckDBConnection, contract: TableContract): Promise<Figures> {
+  const sql = contract.keyed
+    ? `select count(*)::varchar as rows, coalesce(sum(id), 0)::varchar as id_sum,
+              coalesce(sum(epoch_us(updated_at)), 0)::varchar as updated_sum from ${rawTable(contract.name)}`
+    : `select count(*)::varchar as rows, '0' as id_sum, '0' as updated_sum from ${rawTable(contract.name)}`;
+  const [r] = await queryRows<{ rows: string; id_sum: string; updated_sum: string }>(conn, sql);
+  return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum };
+}
+
+/** The mismatch between the two sets of figures as ReconciliationError, or null when they agree. */
+export function compareFigures(runId: string, table: string, source: Figures, warehouse: Figures): ReconciliationError | null {
+  const same = (a: string, b: string) => BigInt(a) === BigInt(b);
+  if (same(source.rows, warehouse.rows) && same(source.idSum, warehouse.idSum) && same(source.updatedSum, warehouse.updatedSum)) return null;
+  const fmt = (f: Figures) => `rows=${f.rows} sum(id)=${f.idSum} sum(updated_at µs)=${f.updatedSum}`;
+  return new ReconciliationError(
+    `Run ${runId}: raw.${table} does not match the source snapshot (source ${fmt(source)}; warehouse ${fmt(warehouse)}). ` +
+      'The run was rolled back and the warehouse keeps its previous state; run `csdl etl --full` to reload, and report the run id if it recurs.',
+    { runId, table, source, warehouse },
+  );
+}

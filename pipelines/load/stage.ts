@@ -1,0 +1,94 @@
+/**
+ * Staging inside the warehouse file. Nothing here is visible as `raw.<table>` until the publish
+ * transaction commits:
+ *   stage.<t>             changed rows of an incremental load
+ *   stage.<t>__keys       every (id, updated_at) of the snapshot
+ *   stage.<t>__changed    ids new or changed since the warehouse's copy, `existed` = was there
+ *   stage.<t>__deleted    ids gone from the source
+ *   raw._etl_next__<t>    the complete next version of a table loaded in full, renamed over
+ *                         raw.<t> at publish (DuckDB cannot move a table between schemas, and a
+ *                         rename costs nothing where a copy would rewrite every row)
+ * A killed run leaves only these behind; the next run drops them before it starts.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ident, literal, queryRows } from '../../lib/warehouse.ts';
+import type { TableContract } from '../extract/contract.ts';
+import { convertExpr, csvType, readCsvSql } from './csv-read.ts';
+import { PSEUDONYM_MACRO } from './pseudonym.ts';
+
+/** Prefix of the full-load tables built beside raw.<t>. */
+export const NEXT_PREFIX = '_etl_next__';
+
+/** `stage."<t><suffix>"` */
+export function stageTable(name: string, suffix = ''): string {
+  return `stage.${ident(name + suffix)}`;
+}
+
+/** `raw."<t>"` */
+export function rawTable(name: string): string {
+  return `raw.${ident(name)}`;
+}
+
+/** `raw."_etl_next__<t>"` */
+export function nextTable(name: string): string {
+  return `raw.${ident(NEXT_PREFIX + name)}`;
+}
+
+/** Drops every staging table: the `stage` schema and any raw._etl_next__* table. */
+export async function clearStaging(conn: DuckDBConnection): Promise<void> {
+  await conn.run('drop schema if exists stage cascade');
+  const leftovers = await queryRows<{ table_name: string }>(
+    conn,
+    `select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'raw' and starts_with(table_name, ${literal(NEXT_PREFIX)})`,
+  );
+  for (const t of leftovers) await conn.run(`drop table raw.${ident(t.table_name)}`);
+}
+
+/** Drops whatever an earlier, interrupted run staged, and creates the `stage` and `raw` schemas. */
+export async function resetStage(conn: DuckDBConnection): Promise<void> {
+  await clearStaging(conn);
+  await conn.run('create schema stage; create schema if not exists raw');
+}
+
+/** The columns of `raw.<t>` with their DuckDB types, meta columns last. */
+export function rawColumns(contract: TableContract): Array<{ name: string; type: string }> {
+  return [
+    ...contract.output.map((c) => ({ name: c.name, type: c.duckType })),
+    { name: '_run_id', type: 'VARCHAR' },
+    { name: '_loaded_at', type: 'TIMESTAMP WITH TIME ZONE' },
+  ];
+}
+
+/** Creates an empty table shaped like `raw.<t>` under the qualified name `target`. */
+export async function createRawShaped(conn: DuckDBConnection, target: string, contract: TableContract): Promise<void> {
+  const cols = rawColumns(contract).map((c) => `${ident(c.name)} ${c.type}${c.name.startsWith('_') ? ' not null' : ''}`);
+  await conn.run(`create table ${target} (${cols.join(', ')})`);
+}
+
+/**
+ * `insert into <target> select ... from read_csv(files)`: converts dates, pseudonymises keys,
+ * stamps `_run_id` and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
+ */
+export function insertFromCsvSql(target: string, contract: TableContract, files: string[], run: { runId: string; loadedAt: string }, onlyChanged = false): string {
+  const items = contract.output.map((c) =>
+    c.role === 'pseudonym' ? `${PSEUDONYM_MACRO}(${ident(c.name)}) as ${ident(c.name)}` : `${convertExpr(c)} as ${ident(c.name)}`,
+  );
+  items.push(`${literal(run.runId)} as _run_id`, `${literal(run.loadedAt)}::timestamptz as _loaded_at`);
+  const csv = readCsvSql(files, contract.output.map((c) => ({ name: c.name, type: csvType(c) })));
+  const where = onlyChanged ? ` where id in (select id from ${stageTable(contract.name, '__changed')})` : '';
+  return `insert into ${target} select ${items.join(', ')} from ${csv}${where}`;
+}
+
+/** Creates stage.<t>__keys, to be filled by `insertKeysSql`. */
+export async function createKeysTable(conn: DuckDBConnection, name: string): Promise<void> {
+  await conn.run(`create table ${stageTable(name, '__keys')} (id bigint, updated_at timestamptz)`);
+}
+
+/** `insert into stage.<t>__keys` from files of `id, updated_at`. */
+export function insertKeysSql(name: string, files: string[]): string {
+  const csv = readCsvSql(files, [
+    { name: 'id', type: 'BIGINT' },
+    { name: 'updated_at', type: 'VARCHAR' },
+  ]);
+  return `insert into ${stageTable(name, '__keys')} select id, csdl_pg_timestamptz(updated_at) from ${csv}`;
+}
