@@ -1,7 +1,11 @@
 /** The list of `csdl` commands; one import per command file. */
 import type { Command } from 'commander';
+import * as etl from './etl.command.ts';
+import * as status from './status.command.ts';
 
 const modules: Array<{ register(program: Command): void }> = [
+  etl,
+  status,
 ];
 
 export function registerCommands(program: Command): void {

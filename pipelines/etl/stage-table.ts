@@ -95,7 +95,10 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
     deleted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${rawTable(name)} except all select ${cols} from ${target})`);
     unchanged = inserted === 0 && deleted === 0;
   }
-  const updated = contract.keyed ? rowsRead - inserted : 0;
+  const updated =
+    rawExists && contract.keyed
+      ? await count(ctx, `select count(*)::varchar as n from ${target} n join ${rawTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`)
+      : 0;
   return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, seconds: (performance.now() - started) / 1000 };
 }
 
