@@ -1,0 +1,56 @@
+-- Learners (LstHocSinh), one row per learner per school per school year (a transfer leaves a
+-- row in each school). Keys are pseudonyms; personal fields arrive only as quality flags.
+-- ngay_sinh is pushed as text ('2012-01-09T00:00:00.0'): it is parsed here, the raw text is
+-- kept, and a value that does not parse is marked, never dropped.
+with
+
+source as (
+    select * from raw.hoc_sinh
+),
+
+renamed as (
+    select
+        id as hoc_sinh_id,
+        ma_hoc_sinh,
+        ma_truong_hoc,
+        cast(nam_hoc as integer) as nam_hoc,
+        ma_lop_hoc_dn,
+        ma_lop_hoc_cn,
+        -- DM_KHOI as a number: 1..12, 16 nhóm trẻ, 17 mẫu giáo, 13..15 GDTX
+        cast(khoi_hoc as integer) as khoi_hoc,
+        ngay_sinh as ngay_sinh_raw,
+        cast(try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) as date) as ngay_sinh,
+        nullif(trim(ngay_sinh), '') is not null
+            and try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) is null as ngay_sinh_malformed,
+        -- DM_GIOI_TINH: 1 nam, 2 nữ
+        cast(gioi_tinh as integer) as gioi_tinh,
+        ma_dan_toc,
+        ma_ton_giao,
+        cast(khuyet_tat as integer) as khuyet_tat,
+        ma_loai_khuyet_tat,
+        -- LOAI_NHAP_HOC: 0 trúng tuyển, 1 chuyển đến, 2 xét tuyển, 3 lưu ban, 4 lên lớp
+        cast(loai_nhap_hoc as integer) as loai_nhap_hoc,
+        -- DM_TRANG_THAI_HOC_SINH, the current status, and the date it took effect
+        cast(trang_thai as integer) as trang_thai,
+        cast(ngay_trang_thai as date) as ngay_trang_thai,
+        ma_ly_do_thoi_hoc,
+        noi_chuyen_di,
+        cast(ban_tru as integer) as ban_tru,
+        ma_hoc_ban_tru,
+        ma_khu_vuc,
+        ma_pxa_thtru,
+        ma_tthanh_thtru,
+        -- pseudonym of the citizen ID, for linkage checks
+        ma_cong_dan,
+        -- quality flags of the personal fields (present, NFC, legacy encoding, well formed)
+        columns('__(present|nfc|legacy|well_formed)$'),
+        cast(created_at as timestamptz) as created_at,
+        cast(updated_at as timestamptz) as updated_at,
+        cast(deleted_at as timestamptz) as deleted_at,
+        deleted_at is not null as is_deleted,
+        _run_id as etl_run_id,
+        _loaded_at as loaded_at
+    from source
+)
+
+select * from renamed

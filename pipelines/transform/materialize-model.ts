@@ -1,0 +1,56 @@
+/**
+ * Builds one model in the warehouse: `create or replace table|view <schema>.<name> as <sql>`, or,
+ * for a partitioned table in a run limited to some provinces, deletes those provinces' rows and
+ * inserts them again from the model's query, in one transaction.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ident, literal, queryRows } from '../../lib/warehouse.ts';
+import type { Model } from './model-spec.ts';
+
+export type Materialized = {
+  /** 'full' rebuilt the whole relation; 'partitions' only the provinces asked for. */
+  mode: 'full' | 'partitions';
+  /** Rows in the table after a full build, rows inserted by a partial one; null for views. */
+  rows: number | null;
+};
+
+async function existingKind(conn: DuckDBConnection, model: Model): Promise<'table' | 'view' | undefined> {
+  const rows = await queryRows<{ kind: string }>(
+    conn,
+    `select 'table' as kind from duckdb_tables() where schema_name = ? and table_name = ?
+     union all select 'view' from duckdb_views() where schema_name = ? and view_name = ? and not internal`,
+    [model.schema, model.name, model.schema, model.name],
+  );
+  return rows[0]?.kind as 'table' | 'view' | undefined;
+}
+
+/** SQL filter selecting the given provinces' rows of a partitioned model. */
+export function partitionFilter(model: Model, provinces: string[]): string | undefined {
+  if (!model.spec.partition_by) return undefined;
+  return `${ident(model.spec.partition_by)} in (${provinces.map(literal).join(', ')})`;
+}
+
+/** Materialises a model; `provinces` limits partitioned tables to those provinces' rows. */
+export async function materializeModel(conn: DuckDBConnection, model: Model, provinces?: string[]): Promise<Materialized> {
+  const kind = model.spec.materialized;
+  const existing = await existingKind(conn, model);
+  const filter = provinces && provinces.length > 0 ? partitionFilter(model, provinces) : undefined;
+  if (filter && kind === 'table' && existing === 'table') {
+    await conn.run('begin transaction');
+    try {
+      await conn.run(`delete from ${model.id} where ${filter}`);
+      const inserted = await conn.run(`insert into ${model.id} by name select * from (\n${model.sql}\n) as model where ${filter}`);
+      await conn.run('commit');
+      return { mode: 'partitions', rows: inserted.rowsChanged };
+    } catch (err) {
+      await conn.run('rollback');
+      throw err;
+    }
+  }
+  await conn.run(`create schema if not exists ${ident(model.schema)}`);
+  if (existing && existing !== kind) await conn.run(`drop ${existing} ${model.id}`);
+  await conn.run(`create or replace ${kind} ${model.id} as\n${model.sql}`);
+  if (kind === 'view') return { mode: 'full', rows: null };
+  const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from ${model.id}`);
+  return { mode: 'full', rows: Number(n) };
+}
