@@ -60,28 +60,28 @@ export async function seedRows(db: { query(sql: string): Promise<unknown> }, fro
   await db.query(`insert into csdl.truong_hoc (id, ma_truong_hoc, nam_hoc, ten_truong_hoc, cap_hoc, ma_tinh, dien_luoi, ngay_thanh_lap, hieu_truong, dien_thoai_hieu_truong, email_hieu_truong)
     select g, 'T' || g, 2024 + g % 2, case g % 4 when 0 then 'Trường "Hoa" Sen, số ' || g when 1 then E'Tr\\u00ADêng ' || g when 2 then 'Trường' || chr(10) || 'xuống dòng' else '' end,
            '2', lpad((g % 63)::text, 2, '0'), g % 2, case when g % 7 = 0 then date '0044-03-15 BC' else date '2000-01-01' + g end,
-           case when g = ${from} then '${PERSONAL.principal}' else 'Nguyễn Văn ' || g end, '0900000' || lpad(g::text, 3, '0'), null
+           case when g = 1 then '${PERSONAL.principal}' else 'Nguyễn Văn ' || g end, '0900000' || lpad(g::text, 3, '0'), null
       from ${series}`);
   await db.query(`insert into csdl.diem_truong (id, ma_diem_truong, ma_truong_hoc, nam_hoc, khoang_cach, dien_tich)
     select g, 'D' || g, 'T' || g, 2024, g / 3.0, case when g % 5 = 0 then 'Infinity'::float8 else g * 1.25 end from ${series}`);
   await db.query(`insert into csdl.lop_hoc (id, ma_lop_hoc, ma_truong_hoc, nam_hoc, khoi_hoc, ma_gvcn_dn, si_so)
-    select g, 'L' || g, 'T' || g, 2024, lpad((g % 12 + 1)::text, 2, '0'), case when g = ${from} then '${PERSONAL.staffKey}' else 'CB' || g end, g % 40 from ${series}`);
+    select g, 'L' || g, 'T' || g, 2024, lpad((g % 12 + 1)::text, 2, '0'), case when g = 1 then '${PERSONAL.staffKey}' else 'CB' || g end, g % 40 from ${series}`);
   await db.query(`insert into csdl.hoc_sinh (id, ma_hoc_sinh, ma_truong_hoc, nam_hoc, khoi_hoc, ho_ten, ngay_sinh, gioi_tinh, ma_cong_dan, so_cmnd,
       ho_ten_me, so_dien_thoai_me, email, dchi_thtru, noi_sinh, ngay_trang_thai)
-    select g, case when g = ${from} then '${PERSONAL.learnerKey}' else 'HS' || g end, 'T' || (g % 5), 2024, g % 12 + 1,
-           case when g = ${from} then '${PERSONAL.name}' when g % 3 = 0 then 'NguyÔn V¨n A' when g % 3 = 1 then 'Nguye^~n Va(n B' else 'Nguyễn Thị Hồng Nhung' end,
+    select g, case when g = 1 then '${PERSONAL.learnerKey}' else 'HS' || g end, 'T' || (g % 5), 2024, g % 12 + 1,
+           case when g = 1 then '${PERSONAL.name}' when g % 3 = 0 then 'NguyÔn V¨n A' when g % 3 = 1 then 'Nguye^~n Va(n B' else 'Nguyễn Thị Hồng Nhung' end,
            case when g % 4 = 0 then '2012-13-45T00:00:00.0' when g % 4 = 1 then '' else '2012-01-09T00:00:00.0' end,
-           g % 2 + 1, case when g = ${from} then '${PERSONAL.citizenId}' else lpad(g::text, 12, '0') end,
-           case when g = ${from} then '${PERSONAL.cmnd}' end,
-           case when g = ${from} then '${PERSONAL.mother}' end, case when g = ${from} then '${PERSONAL.phone}' else '09' || g end,
-           case when g = ${from} then '${PERSONAL.email}' end, case when g = ${from} then '${PERSONAL.address}' else 'Xóm ' || g end,
+           g % 2 + 1, case when g = 1 then '${PERSONAL.citizenId}' else lpad(g::text, 12, '0') end,
+           case when g = 1 then '${PERSONAL.cmnd}' end,
+           case when g = 1 then '${PERSONAL.mother}' end, case when g = 1 then '${PERSONAL.phone}' else '09' || g end,
+           case when g = 1 then '${PERSONAL.email}' end, case when g = 1 then '${PERSONAL.address}' else 'Xóm ' || g end,
            'Hà Nội', date '2024-09-05' + g % 30
       from ${series}`);
   await db.query(`insert into csdl.hoc_sinh_trang_thai (id, ma_hoc_sinh, ma_truong_hoc, nam_hoc, trang_thai, ngay_hieu_luc)
     select g, 'HS' || g, 'T1', 2024, 1, date '2024-09-05' from ${series}`);
   await db.query(`insert into csdl.can_bo (id, ma_can_bo, ma_truong_hoc, nam_hoc, ten_can_bo, loai_can_bo, he_so, ma_cong_dan, so_dien_thoai_di_dong)
-    select g, case when g = ${from} then '${PERSONAL.staffKey}' else 'CB' || g end, 'T1', 2024, 'Trần Văn ' || g, '03', (g % 500) / 100.0,
-           case when g = ${from} then '${PERSONAL.citizenId}' end, '0987' || g from ${series}`);
+    select g, case when g = 1 then '${PERSONAL.staffKey}' else 'CB' || g end, 'T1', 2024, 'Trần Văn ' || g, '03', (g % 500) / 100.0,
+           case when g = 1 then '${PERSONAL.citizenId}' end, '0987' || g from ${series}`);
   await db.query(`insert into csdl.phong_hoc (id, ma_phong, ma_truong_hoc, nam_hoc, loai_cong_trinh, dien_tich)
     select g, 'P' || g, 'T1', 2024, '01', case when g % 2 = 0 then '40,5' else '48' end from ${series}`);
 }

@@ -1,28 +1,138 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEtl } from '../../pipelines/etl/run-etl.ts';
+import type { Config } from '../../lib/config.ts';
+import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
+import { runEtl, type EtlRunSummary } from '../../pipelines/etl/run-etl.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
-import { expectWarehouseEqualsSource, seedRows, testConfig } from './etl-support.ts';
+import { expectWarehouseEqualsSource, pseudonym, seedRows, testConfig } from './etl-support.ts';
 
-describe('runEtl', () => {
+const table = (s: EtlRunSummary, name: string) => s.tables.find((t) => t.table === name)!;
+
+async function warehouseQuery<T>(config: Config, sql: string): Promise<T[]> {
+  const wh = await openWarehouse(config.warehousePath, { readOnly: true });
+  const conn = await wh.connect();
+  try {
+    return await queryRows<T>(conn, sql);
+  } finally {
+    conn.closeSync();
+    wh.close();
+  }
+}
+
+describe('runEtl: full and incremental loads equal the source snapshot', () => {
   let src: TestSource;
+  let config: Config;
   beforeAll(async () => {
     src = await startTestSource();
-    await seedRows(src, 1, 50);
+    await seedRows(src, 1, 60);
+    config = testConfig(src.url);
   });
   afterAll(async () => {
     await src?.close();
   });
 
-  it('loads every table in full, then incrementally, equal to the source each time', async () => {
-    const config = testConfig(src.url);
-    const first = await runEtl({ config, sourceUrl: src.url });
-    expect(first.kind).toBe('full');
+  it('loads every table in full on the first run, with counts and checksums equal to the source', async () => {
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(s.kind).toBe('full');
+    expect(table(s, 'hoc_sinh')).toMatchObject({ mode: 'full', rowsRead: 60, inserted: 60, rowCount: 60 });
+    expect(s.tables.some((t) => t.table === 'dm_dan_toc')).toBe(true);
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('moves only what changed on the next run', async () => {
     await src.query(`update csdl.hoc_sinh set trang_thai = 2 where id <= 5`);
-    const second = await runEtl({ config, sourceUrl: src.url });
-    expect(second.kind).toBe('incremental');
-    const hs = second.tables.find((t) => t.table === 'hoc_sinh')!;
-    expect(hs).toMatchObject({ mode: 'incremental', updated: 5, inserted: 0, deleted: 0, rowsRead: 5 });
+    await seedRows(src, 1001, 3);
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(s.kind).toBe('incremental');
+    expect(table(s, 'hoc_sinh')).toMatchObject({ mode: 'incremental', keysRead: 63, rowsRead: 8, updated: 5, inserted: 3, deleted: 0, rowCount: 63 });
+    expect(table(s, 'can_bo')).toMatchObject({ mode: 'incremental', rowsRead: 3, inserted: 3, updated: 0 });
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('keeps rows that share the last watermark value', async () => {
+    const before = await runEtl({ config, sourceUrl: src.url });
+    const watermark = table(before, 'lop_hoc').watermark!;
+    // Written after the run with exactly the watermark it recorded: `updated_at > watermark` would miss it.
+    await src.query(`insert into csdl.lop_hoc (id, ma_lop_hoc, ma_truong_hoc, nam_hoc, created_at, updated_at) values (2001, 'L2001', 'T1', 2024, $1, $1)`, [watermark]);
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(table(s, 'lop_hoc')).toMatchObject({ inserted: 1, watermark });
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('keeps rows whose transaction committed after a run although their updated_at is older', async () => {
+    const late = new pg.Client({ connectionString: src.url });
+    await late.connect();
+    try {
+      await late.query('begin');
+      await late.query(`update csdl.hoc_sinh set trang_thai = 9 where id = 20`);
+      await late.query(`insert into csdl.hoc_sinh (id, ma_hoc_sinh, ma_truong_hoc, nam_hoc) values (3001, 'HS3001', 'T1', 2024)`);
+      await src.query(`update csdl.hoc_sinh set trang_thai = 3 where id = 21`); // commits now: a newer watermark
+      const during = await runEtl({ config, sourceUrl: src.url });
+      expect(table(during, 'hoc_sinh')).toMatchObject({ updated: 1, inserted: 0 });
+      await late.query('commit');
+    } finally {
+      await late.end();
+    }
+    const [{ older }] = (await src.query(`select (select updated_at from csdl.hoc_sinh where id = 20) < (select updated_at from csdl.hoc_sinh where id = 21) as older`)).rows;
+    expect(older).toBe(true);
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(table(s, 'hoc_sinh')).toMatchObject({ updated: 1, inserted: 1 });
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('keeps soft-deleted rows with deleted_at set and removes hard-deleted rows', async () => {
+    await src.query(`update csdl.can_bo set deleted_at = now() where id = 4`);
+    await src.query(`delete from csdl.can_bo where id = 5`);
+    await src.query(`delete from csdl.phong_hoc where id between 10 and 12`);
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(table(s, 'can_bo')).toMatchObject({ updated: 1, deleted: 1 });
+    expect(table(s, 'phong_hoc')).toMatchObject({ deleted: 3, rowsRead: 0 });
+    const rows = await warehouseQuery<{ id: string; soft: boolean }>(config, `select id, deleted_at is not null as soft from raw.can_bo where id in (4, 5)`);
+    expect(rows).toEqual([{ id: '4', soft: true }]);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('follows an update of the id and of a natural key', async () => {
+    await src.query(`update csdl.hoc_sinh set id = 5000 where id = 7`);
+    await src.query(`update csdl.hoc_sinh set ma_hoc_sinh = 'HS-NEW-8' where id = 8`);
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(table(s, 'hoc_sinh')).toMatchObject({ inserted: 1, updated: 1, deleted: 1 });
+    const rows = await warehouseQuery<{ id: string; ma_hoc_sinh: string }>(config, `select id, ma_hoc_sinh from raw.hoc_sinh where id in (7, 8, 5000) order by id`);
+    expect(rows).toEqual([
+      { id: '8', ma_hoc_sinh: pseudonym('HS-NEW-8') },
+      { id: '5000', ma_hoc_sinh: pseudonym('HS7') },
+    ]);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('reloads a table in full when its warehouse columns no longer match the contract', async () => {
+    const wh = await openWarehouse(config.warehousePath);
+    const conn = await wh.connect();
+    await conn.run('alter table raw.phong_hoc drop column dien_tich');
+    conn.closeSync();
+    wh.close();
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(s.kind).toBe('incremental');
+    expect(table(s, 'phong_hoc').mode).toBe('full');
+    expect(table(s, 'hoc_sinh').mode).toBe('incremental');
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('reloads everything with --full and stamps every row with the run id', async () => {
+    const s = await runEtl({ config, sourceUrl: src.url, full: true });
+    expect(s.kind).toBe('full');
+    expect(s.tables.every((t) => t.mode === 'full')).toBe(true);
+    const stamps = await warehouseQuery<{ run: string }>(config, `select distinct _run_id as run from raw.hoc_sinh`);
+    expect(stamps).toEqual([{ run: s.runId }]);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('records every run and table run, and leaves no staging behind', async () => {
+    const runs = await warehouseQuery<{ status: string; n: string }>(config, `select status, count(*)::varchar as n from meta.etl_runs group by status`);
+    expect(runs).toEqual([{ status: 'succeeded', n: '10' }]);
+    const leftovers = await warehouseQuery(config, `select schema_name, table_name from duckdb_tables() where schema_name = 'stage' or table_name like '\\_etl\\_next\\_\\_%' escape '\\'`);
+    expect(leftovers).toEqual([]);
+    const tableRuns = await warehouseQuery<{ n: string }>(config, `select count(distinct run_id)::varchar as n from meta.etl_table_runs where table_name = 'hoc_sinh'`);
+    expect(tableRuns).toEqual([{ n: '10' }]);
   });
 });

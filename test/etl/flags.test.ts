@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { flagSelectItems, LEGACY_CODE_PATTERN, LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS } from '../../pipelines/extract/flags.ts';
+import type { PersonalKind } from '../../pipelines/extract/tables.ts';
+import { startTestSource, type TestSource } from '../support/source.ts';
+
+const legacy = ['Tr\u00ADêng Tiểu học', 'NguyÔn V¨n An', 'Nguye^~n Va(n Bi`nh', 'Hµ Néi', 'Tröôøng Tieåu hoïc', 'Ha` Noi', 'ViÖt Nam', 'Tru+o+`ng'];
+const modern = [
+  'Nguyễn Thị Hồng Nhung',
+  'Trường Tiểu học Hòa Bình',
+  'HOÀNG VĂN ÁNH',
+  "H'Hen Niê",
+  'Đặng Thuỳ Dương',
+  'Số 12, đường Lê Lợi, P. Bến Nghé (cũ)',
+  'Nguye\u0302\u0303n', // decomposed (NFD): not NFC, but not legacy either
+  'an.nguyen+lop5@truong.edu.vn',
+];
+
+describe('legacy-encoding pattern', () => {
+  const re = new RegExp(LEGACY_TEXT_PATTERN, 'u');
+  it.each(legacy)('flags %s as legacy-encoded', (v) => expect(re.test(v)).toBe(true));
+  it.each(modern.slice(0, 7))('does not flag %s', (v) => expect(re.test(v)).toBe(false));
+  it('does not flag a valid e-mail with a plus sign among code-like fields', () => {
+    expect(new RegExp(LEGACY_CODE_PATTERN, 'u').test('an.nguyen+lop5@truong.edu.vn')).toBe(false);
+  });
+});
+
+describe('well-formed patterns', () => {
+  const ok = (kind: keyof typeof WELL_FORMED_PATTERNS, v: string) => new RegExp(WELL_FORMED_PATTERNS[kind], 'u').test(v);
+  it('accepts Vietnamese names with spaces, hyphens and Ê Đê apostrophes, and rejects digits or double spaces', () => {
+    expect(['Nguyễn Thị Hồng Nhung', "H'Hen Niê", 'Lê-Anh Tú'].map((v) => ok('name', v))).toEqual([true, true, true]);
+    expect(['Nguyễn  An', 'An1', ' An', 'Tr\u00ADêng'].map((v) => ok('name', v))).toEqual([false, false, false, false]);
+  });
+  it('checks phones, citizen IDs, old ID cards, e-mails and dates by their format', () => {
+    expect([ok('phone', '0912345678'), ok('phone', '+84912345678'), ok('phone', '091234567')]).toEqual([true, false, false]);
+    expect([ok('citizen_id', '079123456789'), ok('citizen_id', '07912345678')]).toEqual([true, false]);
+    expect([ok('cmnd', '123456789'), ok('cmnd', '123456789012'), ok('cmnd', '1234567890')]).toEqual([true, true, false]);
+    expect([ok('email', 'a.b@x.edu.vn'), ok('email', 'a@b')]).toEqual([true, false]);
+    expect([ok('date', '2012-01-09T00:00:00.0'), ok('date', '09/01/2012')]).toEqual([true, false]);
+  });
+});
+
+describe('flag expressions in PostgreSQL', () => {
+  let src: TestSource;
+  beforeAll(async () => {
+    src = await startTestSource({ schema: false });
+  });
+  afterAll(async () => {
+    await src?.close();
+  });
+
+  async function flags(kind: PersonalKind, values: Array<string | null>): Promise<Array<[boolean, boolean | null, boolean | null, boolean | null]>> {
+    const list = values.map((_, i) => `($${i + 1}::text, ${i})`).join(', ');
+    const { rows } = await src.query(`select ${flagSelectItems('c', kind).join(', ')} from (values ${list}) as t(c, i) order by i`, values);
+    return rows.map((r) => [r.c__present, r.c__nfc, r.c__legacy, r.c__well_formed]);
+  }
+
+  it('computes the same legacy verdicts as the pattern does in JavaScript', async () => {
+    const got = await flags('name', [...legacy, ...modern.slice(0, 7)]);
+    expect(got.map((f) => f[2])).toEqual([...legacy.map(() => true), ...modern.slice(0, 7).map(() => false)]);
+  });
+
+  it('gives present/NFC/legacy/well-formed for names, with NULL flags for a NULL value', async () => {
+    expect(await flags('name', ['Nguyễn Thị Hồng Nhung', 'Nguye\u0302\u0303n', '   ', null])).toEqual([
+      [true, true, false, true],
+      [true, false, false, true],
+      [false, true, false, false],
+      [false, null, null, null],
+    ]);
+  });
+
+  it('treats an address as well formed when present and NFC', async () => {
+    expect(await flags('address', ['Số 7, Ngõ 3', 'Nguye\u0302\u0303n', ''])).toEqual([
+      [true, true, false, true],
+      [true, false, false, false],
+      [false, true, false, false],
+    ]);
+  });
+
+  it('checks phone and citizen ID formats in PostgreSQL', async () => {
+    expect((await flags('phone', ['0912345678', '84912345678'])).map((f) => f[3])).toEqual([true, false]);
+    expect((await flags('citizen_id', ['079123456789', '79123456789'])).map((f) => f[3])).toEqual([true, false]);
+  });
+});
