@@ -1,10 +1,12 @@
 /** The list of `csdl` commands; one import per command file. */
 import type { Command } from 'commander';
 import * as etl from './etl.command.ts';
+import * as generate from './generate.command.ts';
 import * as status from './status.command.ts';
 
 const modules: Array<{ register(program: Command): void }> = [
   etl,
+  generate,
   status,
 ];
 

@@ -205,7 +205,7 @@ create table csdl.hoc_sinh (
   created_at timestamptz,
   updated_at timestamptz,
   deleted_at timestamptz,
-  unique (ma_hoc_sinh, nam_hoc)
+  unique (ma_hoc_sinh, ma_truong_hoc, nam_hoc) -- one learner may hold rows in two schools in a year (transfers)
 );
 
 -- A learner's status changes within the year (transfers, dropouts, returns), oldest first.
