@@ -1,10 +1,11 @@
 /**
  * Extracts one table from the snapshot and stages it in DuckDB, fully or incrementally:
- *   full         every row, by id range (or whole for tables without ids), into raw._etl_next__<t>;
+ *   full         every row, by id range (or whole for tables without ids), into raw_store.<t>__next;
  *   incremental  every (id, updated_at) into stage.<t>__keys, the exact diff with raw.<t>, then the
  *                changed rows only (`updated_at >= min(changed)` within the changed ids' span,
  *                filtered to the changed ids in DuckDB) into stage.<t>.
- * Nothing here touches raw.<t>; publish.ts applies the staged result in one transaction.
+ * Nothing here touches raw.<t> or raw_store.<t>; publish.ts applies the staged result in one
+ * transaction.
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -16,7 +17,7 @@ import { rangeCount, rangeWhere, splitIds, tableRanges, type IdRange } from '../
 import type { WorkerPool } from '../extract/worker-pool.ts';
 import { redactCsvError } from '../load/csv-read.ts';
 import { changedRowsWhere, diffKeys } from '../load/key-diff.ts';
-import { createKeysTable, createRawShaped, insertFromCsvSql, insertKeysSql, nextTable, rawTable, stageTable } from '../load/stage.ts';
+import { createKeysTable, createRawShaped, insertFromCsvSql, insertKeysSql, nextTable, stageTable, storeTable } from '../load/stage.ts';
 import type { Serial } from './serial.ts';
 
 /** What a run shares with every table it stages. */
@@ -71,7 +72,7 @@ async function count(ctx: StageContext, sql: string): Promise<number> {
   return Number(r.n);
 }
 
-/** Stages every row of the table into raw._etl_next__<t>. */
+/** Stages every row of the table into raw_store.<t>__next. */
 export async function stageFull(ctx: StageContext, contract: TableContract, rawExists: boolean): Promise<StagedTable> {
   const started = performance.now();
   const name = contract.name;
@@ -87,17 +88,17 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
   let deleted = 0;
   let unchanged = false;
   if (rawExists && contract.keyed) {
-    inserted = await count(ctx, `select count(*)::varchar as n from ${target} n anti join ${rawTable(name)} r on r.id = n.id`);
-    deleted = await count(ctx, `select count(*)::varchar as n from ${rawTable(name)} r anti join ${target} n on n.id = r.id`);
+    inserted = await count(ctx, `select count(*)::varchar as n from ${target} n anti join ${storeTable(name)} r on r.id = n.id`);
+    deleted = await count(ctx, `select count(*)::varchar as n from ${storeTable(name)} r anti join ${target} n on n.id = r.id`);
   } else if (rawExists) {
     const cols = contract.output.map((c) => `"${c.name}"`).join(', ');
-    inserted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${target} except all select ${cols} from ${rawTable(name)})`);
-    deleted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${rawTable(name)} except all select ${cols} from ${target})`);
+    inserted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${target} except all select ${cols} from ${storeTable(name)})`);
+    deleted = await count(ctx, `select count(*)::varchar as n from (select ${cols} from ${storeTable(name)} except all select ${cols} from ${target})`);
     unchanged = inserted === 0 && deleted === 0;
   }
   const updated =
     rawExists && contract.keyed
-      ? await count(ctx, `select count(*)::varchar as n from ${target} n join ${rawTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`)
+      ? await count(ctx, `select count(*)::varchar as n from ${target} n join ${storeTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`)
       : 0;
   return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, seconds: (performance.now() - started) / 1000 };
 }

@@ -10,7 +10,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../../lib/warehouse.ts';
-import { rawTable, stageTable } from './stage.ts';
+import { stageTable, storeTable } from './stage.ts';
 
 /** Sizes and bounds of a table's difference. */
 export type KeyDiff = {
@@ -29,7 +29,7 @@ export type KeyDiff = {
 /** Builds stage.<t>__changed and stage.<t>__deleted and returns their sizes and bounds. */
 export async function diffKeys(conn: DuckDBConnection, name: string): Promise<KeyDiff> {
   const keys = stageTable(name, '__keys');
-  const raw = rawTable(name);
+  const raw = storeTable(name);
   await conn.run(`
     create table ${stageTable(name, '__changed')} as
       select k.id, k.updated_at, r.id is not null as existed

@@ -9,13 +9,13 @@ import { ident } from '../../lib/warehouse.ts';
 import type { TableRunRecord } from '../etl/run-records.ts';
 import type { StagedTable } from '../etl/stage-table.ts';
 import { compareFigures, warehouseFigures, type SourceFigures } from './reconcile.ts';
-import { nextTable, NEXT_PREFIX, rawTable, stageTable } from './stage.ts';
+import { nextTable, NEXT_SUFFIX, rawView, stageTable, storeTable } from './stage.ts';
 
 export type PublishInput = {
   runId: string;
   staged: StagedTable[];
   figures: Map<string, Promise<SourceFigures>>;
-  /** raw.dm_* tables whose code list left the source: dropped in the same transaction. */
+  /** Code lists (raw.dm_*) that left the source: dropped in the same transaction. */
   dropped: string[];
   /** Inside the transaction, after the checks, before COMMIT (the tests' kill point). */
   beforeCommit?: () => Promise<void>;
@@ -30,17 +30,19 @@ async function apply(conn: DuckDBConnection, t: StagedTable): Promise<void> {
       await conn.run(`drop table ${nextTable(name)}`);
       return;
     }
-    await conn.run(`drop table if exists ${rawTable(name)}`);
+    await conn.run(`drop table if exists ${storeTable(name)}`);
     await conn.run(`alter table ${nextTable(name)} rename to ${ident(name)}`);
+    await conn.run(`create or replace view ${rawView(name)} as select * from ${storeTable(name)}`);
     return;
   }
   await conn.run(
-    `delete from ${rawTable(name)} where id in (
+    `delete from ${storeTable(name)} where id in (
        select id from ${stageTable(name, '__deleted')}
        union all
        select id from ${stageTable(name, '__changed')} where existed)`,
   );
-  await conn.run(`insert into ${rawTable(name)} select * from ${stageTable(name)}`);
+  await conn.run(`insert into ${storeTable(name)} select * from ${stageTable(name)}`);
+  await conn.run(`create or replace view ${rawView(name)} as select * from ${storeTable(name)}`);
 }
 
 /**
@@ -53,7 +55,7 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
   await conn.run('begin transaction');
   try {
     for (const t of input.staged) await apply(conn, t);
-    for (const name of input.dropped) await conn.run(`drop table if exists ${rawTable(name)}`);
+    for (const name of input.dropped) await conn.run(`drop view if exists ${rawView(name)}; drop table if exists ${storeTable(name)}`);
     const records: TableRunRecord[] = [];
     for (const t of input.staged) {
       const source = figures.get(t.contract.name)!;
@@ -85,5 +87,5 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
 
 /** raw.dm_* tables (code lists) that the current contract no longer lists. */
 export function droppedCodeLists(existingRaw: string[], current: Set<string>): string[] {
-  return existingRaw.filter((n) => n.startsWith('dm_') && !n.startsWith(NEXT_PREFIX) && !current.has(n));
+  return existingRaw.filter((n) => n.startsWith('dm_') && !n.endsWith(NEXT_SUFFIX) && !current.has(n));
 }

@@ -7,22 +7,22 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../../lib/warehouse.ts';
 import type { TableContract } from '../extract/contract.ts';
-import { NEXT_PREFIX, rawColumns } from './stage.ts';
+import { NEXT_SUFFIX, rawColumns } from './stage.ts';
 
-/** raw table name -> its columns in order, as "name TYPE". */
+/** Loaded table name -> the columns of raw_store.<t> in order, as "name TYPE". */
 export type RawState = Map<string, string[]>;
 
-/** Reads the columns of every raw.* table (leftover _etl_next__ tables excluded). */
+/** Reads the columns of every raw_store.* table (leftover *__next tables excluded). */
 export async function readRawState(conn: DuckDBConnection): Promise<RawState> {
   const rows = await queryRows<{ table_name: string; column_name: string; data_type: string }>(
     conn,
     `select table_name, column_name, data_type from duckdb_columns()
-      where database_name = current_database() and schema_name = 'raw'
+      where database_name = current_database() and schema_name = 'raw_store'
       order by table_name, column_index`,
   );
   const state: RawState = new Map();
   for (const r of rows) {
-    if (r.table_name.startsWith(NEXT_PREFIX)) continue;
+    if (r.table_name.endsWith(NEXT_SUFFIX)) continue;
     if (!state.has(r.table_name)) state.set(r.table_name, []);
     state.get(r.table_name)!.push(`${r.column_name} ${r.data_type}`);
   }

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { ReconciliationError } from '../../lib/errors.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 import type { TableContract } from '../extract/contract.ts';
-import { rawTable } from './stage.ts';
+import { rawView } from './stage.ts';
 
 /** A table's figures; sums are decimal integer strings (they exceed 2^53). */
 export type Figures = { rows: string; idSum: string; updatedSum: string };
@@ -38,8 +38,8 @@ export async function sourceFigures(client: pg.ClientBase, contract: TableContra
 export async function warehouseFigures(conn: DuckDBConnection, contract: TableContract): Promise<Figures> {
   const sql = contract.keyed
     ? `select count(*)::varchar as rows, coalesce(sum(id), 0)::varchar as id_sum,
-              coalesce(sum(epoch_us(updated_at)), 0)::varchar as updated_sum from ${rawTable(contract.name)}`
-    : `select count(*)::varchar as rows, '0' as id_sum, '0' as updated_sum from ${rawTable(contract.name)}`;
+              coalesce(sum(epoch_us(updated_at)), 0)::varchar as updated_sum from ${rawView(contract.name)}`
+    : `select count(*)::varchar as rows, '0' as id_sum, '0' as updated_sum from ${rawView(contract.name)}`;
   const [r] = await queryRows<{ rows: string; id_sum: string; updated_sum: string }>(conn, sql);
   return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum };
 }

@@ -1,14 +1,17 @@
 /**
- * Staging inside the warehouse file. Nothing here is visible as `raw.<table>` until the publish
- * transaction commits:
+ * Where the warehouse keeps the loaded tables, and the staging that precedes a publish.
+ *
+ *   raw.<t>               a view, `select * from raw_store.<t>`: what models and users read
+ *   raw_store.<t>         the table behind it
+ *   raw_store.<t>__next   the complete next version of a table loaded in full; the publish renames
+ *                         it over raw_store.<t> (a rename costs nothing where a copy would rewrite
+ *                         every row; DuckDB cannot move a table between schemas, hence the view)
  *   stage.<t>             changed rows of an incremental load
  *   stage.<t>__keys       every (id, updated_at) of the snapshot
  *   stage.<t>__changed    ids new or changed since the warehouse's copy, `existed` = was there
  *   stage.<t>__deleted    ids gone from the source
- *   raw._etl_next__<t>    the complete next version of a table loaded in full, renamed over
- *                         raw.<t> at publish (DuckDB cannot move a table between schemas, and a
- *                         rename costs nothing where a copy would rewrite every row)
- * A killed run leaves only these behind; the next run drops them before it starts.
+ * Nothing staged is visible under raw.* until the publish transaction commits; a killed run leaves
+ * only stage.* and raw_store.*__next behind, and the next run drops them before it starts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
@@ -16,38 +19,43 @@ import type { TableContract } from '../extract/contract.ts';
 import { convertExpr, csvType, readCsvSql } from './csv-read.ts';
 import { PSEUDONYM_MACRO } from './pseudonym.ts';
 
-/** Prefix of the full-load tables built beside raw.<t>. */
-export const NEXT_PREFIX = '_etl_next__';
+/** Suffix of the full-load tables built beside raw_store.<t>. */
+export const NEXT_SUFFIX = '__next';
 
 /** `stage."<t><suffix>"` */
 export function stageTable(name: string, suffix = ''): string {
   return `stage.${ident(name + suffix)}`;
 }
 
-/** `raw."<t>"` */
-export function rawTable(name: string): string {
+/** `raw_store."<t>"`: the table behind raw.<t>. */
+export function storeTable(name: string): string {
+  return `raw_store.${ident(name)}`;
+}
+
+/** `raw."<t>"`: the view everyone reads. */
+export function rawView(name: string): string {
   return `raw.${ident(name)}`;
 }
 
-/** `raw."_etl_next__<t>"` */
+/** `raw_store."<t>__next"` */
 export function nextTable(name: string): string {
-  return `raw.${ident(NEXT_PREFIX + name)}`;
+  return `raw_store.${ident(name + NEXT_SUFFIX)}`;
 }
 
-/** Drops every staging table: the `stage` schema and any raw._etl_next__* table. */
+/** Drops every staging table: the `stage` schema and any raw_store.*__next table. */
 export async function clearStaging(conn: DuckDBConnection): Promise<void> {
   await conn.run('drop schema if exists stage cascade');
   const leftovers = await queryRows<{ table_name: string }>(
     conn,
-    `select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'raw' and starts_with(table_name, ${literal(NEXT_PREFIX)})`,
+    `select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'raw_store' and ends_with(table_name, ${literal(NEXT_SUFFIX)})`,
   );
-  for (const t of leftovers) await conn.run(`drop table raw.${ident(t.table_name)}`);
+  for (const t of leftovers) await conn.run(`drop table raw_store.${ident(t.table_name)}`);
 }
 
-/** Drops whatever an earlier, interrupted run staged, and creates the `stage` and `raw` schemas. */
+/** Drops whatever an earlier, interrupted run staged, and creates the `stage`, `raw` and `raw_store` schemas. */
 export async function resetStage(conn: DuckDBConnection): Promise<void> {
   await clearStaging(conn);
-  await conn.run('create schema stage; create schema if not exists raw');
+  await conn.run('create schema stage; create schema if not exists raw; create schema if not exists raw_store');
 }
 
 /** The columns of `raw.<t>` with their DuckDB types, meta columns last. */
@@ -59,7 +67,7 @@ export function rawColumns(contract: TableContract): Array<{ name: string; type:
   ];
 }
 
-/** Creates an empty table shaped like `raw.<t>` under the qualified name `target`. */
+/** Creates an empty table shaped like raw.<t> under the qualified name `target`. */
 export async function createRawShaped(conn: DuckDBConnection, target: string, contract: TableContract): Promise<void> {
   const cols = rawColumns(contract).map((c) => `${ident(c.name)} ${c.type}${c.name.startsWith('_') ? ' not null' : ''}`);
   await conn.run(`create table ${target} (${cols.join(', ')})`);

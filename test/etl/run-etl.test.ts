@@ -108,7 +108,7 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
   it('reloads a table in full when its warehouse columns no longer match the contract', async () => {
     const wh = await openWarehouse(config.warehousePath);
     const conn = await wh.connect();
-    await conn.run('alter table raw.phong_hoc drop column dien_tich');
+    await conn.run('alter table raw_store.phong_hoc drop column dien_tich');
     conn.closeSync();
     wh.close();
     const s = await runEtl({ config, sourceUrl: src.url });
@@ -130,7 +130,7 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
   it('records every run and table run, and leaves no staging behind', async () => {
     const runs = await warehouseQuery<{ status: string; n: string }>(config, `select status, count(*)::varchar as n from meta.etl_runs group by status`);
     expect(runs).toEqual([{ status: 'succeeded', n: '10' }]);
-    const leftovers = await warehouseQuery(config, `select schema_name, table_name from duckdb_tables() where schema_name = 'stage' or table_name like '\\_etl\\_next\\_\\_%' escape '\\'`);
+    const leftovers = await warehouseQuery(config, `select schema_name, table_name from duckdb_tables() where schema_name in ('stage', 'raw') or ends_with(table_name, '__next')`);
     expect(leftovers).toEqual([]);
     const tableRuns = await warehouseQuery<{ n: string }>(config, `select count(distinct run_id)::varchar as n from meta.etl_table_runs where table_name = 'hoc_sinh'`);
     expect(tableRuns).toEqual([{ n: '10' }]);

@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Config } from '../../lib/config.ts';
+import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
+import { runEtl } from '../../pipelines/etl/run-etl.ts';
+import { startTestSource, type TestSource } from '../support/source.ts';
+import { expectWarehouseEqualsSource, SECRET, seedRows, testConfig } from './etl-support.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+/** count and hash-sum of every raw.* view, and the run records, as one comparable object. */
+async function fingerprint(config: Config): Promise<{ raw: Record<string, string>; runs: Array<{ run_id: string; status: string }> }> {
+  const wh = await openWarehouse(config.warehousePath, { readOnly: true });
+  const conn = await wh.connect();
+  try {
+    const tables = await queryRows<{ table_name: string }>(conn, `select view_name as table_name from duckdb_views() where schema_name = 'raw' order by 1`);
+    const raw: Record<string, string> = {};
+    for (const { table_name } of tables) {
+      const [r] = await queryRows<{ f: string }>(conn, `select count(*)::varchar || ':' || coalesce(sum(hash(t)), 0)::varchar as f from raw."${table_name}" t`);
+      raw[table_name] = r.f;
+    }
+    const runs = await queryRows<{ run_id: string; status: string }>(conn, `select run_id, status from meta.etl_runs order by started_at`);
+    return { raw, runs };
+  } finally {
+    conn.closeSync();
+    wh.close();
+  }
+}
+
+/** Starts `csdl etl` in a child process and SIGKILLs it once it reports the pause; returns the run id. */
+async function killAt(config: Config, sourceUrl: string, variable: string): Promise<string> {
+  const child = spawn(process.execPath, ['bin/csdl.js', 'etl'], {
+    cwd: repo,
+    env: {
+      ...process.env,
+      CSDL_DATABASE_URL: sourceUrl,
+      WAREHOUSE_PATH: config.warehousePath,
+      CSDL_TMP_DIR: config.tmpDir,
+      CSDL_PSEUDONYM_SECRET: SECRET,
+      LOG_LEVEL: 'warn',
+      [variable]: '600000',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  const runId = await new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const m = /test pause \S+ run=(\S+)/.exec(stderr);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', () => reject(new Error(`csdl etl exited before pausing:\n${stderr}`)));
+  });
+  child.kill('SIGKILL');
+  expect(await exited).toBe('SIGKILL');
+  return runId;
+}
+
+describe('a run killed with SIGKILL', () => {
+  let src: TestSource;
+  let config: Config;
+  beforeAll(async () => {
+    src = await startTestSource();
+    await seedRows(src, 1, 40);
+    config = testConfig(src.url);
+    await runEtl({ config, sourceUrl: src.url });
+  });
+  afterAll(async () => {
+    await src?.close();
+  });
+
+  for (const [point, variable] of [
+    ['after staging, before the publish', 'CSDL_ETL_TEST_PAUSE_AFTER_STAGE'],
+    ['inside the publish transaction, before COMMIT', 'CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT'],
+  ]) {
+    it(`leaves the previous state when killed ${point}, and the next run completes`, async () => {
+      await src.query(`update csdl.hoc_sinh set trang_thai = trang_thai + 1 where id % 4 = 0`);
+      await src.query(`delete from csdl.can_bo where id in (select max(id) from csdl.can_bo)`);
+      await seedRows(src, 10_000 + Math.floor(Math.random() * 1000) * 10, 5);
+      const before = await fingerprint(config);
+
+      const killed = await killAt(config, src.url, variable);
+      const after = await fingerprint(config);
+      expect(after.raw).toEqual(before.raw);
+      expect(after.runs).toEqual([...before.runs, { run_id: killed, status: 'running' }]);
+      expect(existsSync(join(config.tmpDir, killed))).toBe(true);
+
+      const next = await runEtl({ config, sourceUrl: src.url });
+      expect(next.kind).toBe('incremental');
+      const final = await fingerprint(config);
+      expect(final.runs.slice(-2)).toEqual([
+        { run_id: killed, status: 'failed' },
+        { run_id: next.runId, status: 'succeeded' },
+      ]);
+      expect(existsSync(join(config.tmpDir, killed))).toBe(false);
+      await expectWarehouseEqualsSource(src.url, config.warehousePath);
+    });
+  }
+});
