@@ -24,10 +24,17 @@ async function existingKind(conn: DuckDBConnection, model: Model): Promise<'tabl
   return rows[0]?.kind as 'table' | 'view' | undefined;
 }
 
-/** SQL filter selecting the given provinces' rows of a partitioned model. */
+/** The partition of nation-level rows, re-added from the provinces in every partial run. */
+export const NATION_PARTITION = 'VN';
+
+/**
+ * SQL filter selecting the given provinces' rows of a partitioned model, plus the nation's rows
+ * (summed from the 34 provinces, so they change whenever a province does).
+ */
 export function partitionFilter(model: Model, provinces: string[]): string | undefined {
   if (!model.spec.partition_by) return undefined;
-  return `${ident(model.spec.partition_by)} in (${provinces.map(literal).join(', ')})`;
+  const codes = [...new Set([...provinces, NATION_PARTITION])];
+  return `${ident(model.spec.partition_by)} in (${codes.map(literal).join(', ')})`;
 }
 
 /** Materialises a model; `provinces` limits partitioned tables to those provinces' rows. */
