@@ -20,10 +20,13 @@ const classes = (sy: SchoolYear) => as('lop_hoc', sy.rows.lop_hoc);
 const LEFT = [4, 5, 8, 9, 11, 12];
 const DROPOUT = [5, 9, 12];
 
+/** Personal fields: the manifest says what happened to them, never their values. */
+const PERSONAL = new Set(['ho_ten', 'ho_ten_me', 'ten_can_bo', 'hieu_truong', 'so_dien_thoai_me', 'so_dien_thoai_di_dong', 'ma_cong_dan', 'so_cmnd']);
+
 function set(c: Candidate, field: string, value: string | number | null, why: string): Change {
   const before = c.row[field];
   c.row[field] = value;
-  return { field, detail: `${why}: ${JSON.stringify(before ?? null)} -> ${JSON.stringify(value)}` };
+  return { field, detail: PERSONAL.has(field) ? why : `${why}: ${JSON.stringify(before ?? null)} -> ${JSON.stringify(value)}` };
 }
 
 const birthParts = (text: unknown) => {
@@ -125,7 +128,7 @@ export const MUTATORS: Array<[DefectKind, Mutator]> = [
       c.row.gioi_tinh = d.member.sex;
       c.row.so_cmnd = d.member.idCard;
       c.row.ma_cong_dan = d.member.citizenId;
-      return { field: 'ma_cong_dan', detail: `same person as ${d.member.code} in school ${d.school} (name, birth, IDs copied)` };
+      return { field: 'ma_cong_dan', detail: `same person as a teacher of school ${d.school} (name, birth, IDs copied)` };
     },
   }],
   ['declared_total_mismatch', {

@@ -25,6 +25,8 @@ export type Enrolment = {
   repeats: boolean;
   /** Added by the duplicate_active_learner defect: a second active copy of another school's learner. */
   copy: boolean;
+  /** For a copy: the school whose learner it duplicates. */
+  copyOf?: string;
   classDn?: string;
   classCn?: string;
 };

@@ -5,7 +5,7 @@
  */
 import { Rng } from './prng.ts';
 import { calendar, officeTime, timestamp } from './dates.ts';
-import { CLASS_SIZE, levelOf, type Level } from './levels.ts';
+import { CLASS_SIZE, khoiOf, levelOf, type Level } from './levels.ts';
 import { firstYear, nextYear, type Enrolment } from './enrolment.ts';
 import { buildClasses } from './classes.ts';
 import { staffFor } from './staff.ts';
@@ -61,7 +61,7 @@ function duplicates(rng: Rng, ctx: Context, defects: DefectInjector, plan: Schoo
     const donor = ctx.learnerDonors.get(`${year}:${grade}`);
     if (!donor || donor.school === plan.code || codes.has(donor.learner.code)) continue;
     codes.add(donor.learner.code);
-    list.push({ learner: donor.learner, grade, entry: 4, events: [{ status: 1, day: start, reason: null }], destination: null, left: false, repeats: false, copy: true });
+    list.push({ learner: donor.learner, grade, entry: 4, events: [{ status: 1, day: start, reason: null }], destination: null, left: false, repeats: false, copy: true, copyOf: donor.school });
   }
 }
 
@@ -99,7 +99,7 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
       const { learner, statuses } = learnerRows(rng, ctx, plan, year, e, boarding.get(e.classDn!) ?? false, t);
       sy.rows.hoc_sinh.push(learner);
       sy.rows.hoc_sinh_trang_thai.push(...statuses);
-      if (e.copy) defects.note(sy, { kind: 'duplicate_active_learner', table: 'hoc_sinh', id: learner.id as number, ky: 'DN', field: 'ma_hoc_sinh', detail: `learner ${e.learner.code} is also active in school ${ctx.learnerDonors.get(`${year}:${e.grade}`)?.school}` });
+      if (e.copy) defects.note(sy, { kind: 'duplicate_active_learner', table: 'hoc_sinh', id: learner.id as number, ky: 'DN', field: 'ma_hoc_sinh', detail: `copy of a learner active in school ${e.copyOf}` });
       else sy.learnerRows.push(learner);
     }
     for (let k = rng.poisson(list.length * 0.001); k > 0 && classes.length; k--) softDeleted(rng, ctx, sy, list, t);
@@ -134,7 +134,7 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
       sy.staffDonor = ctx.staffDonors.get(year);
       defects.inject(rng, sy);
       unitNotes(defects, sy, ud?.kind, truong.id as number, clean.length, list.length, t.dnFrom);
-      registerDonors(ctx, plan, year, list, teachers);
+      registerDonors(ctx, sy, list, staff);
     }
     out.push(sy);
     previous = clean;
@@ -148,11 +148,17 @@ function unitNotes(defects: DefectInjector, sy: SchoolYear, kind: string | undef
   if (kind === 'outlier_value') defects.note(sy, { kind, table: 'truong_hoc', id, ky: 'DN', field: 'tong_so_lop_hoc', detail: `learners per class about 3.5 times the usual size` });
 }
 
-function registerDonors(ctx: Context, plan: SchoolPlan, year: number, list: Enrolment[], teachers: StaffMember[]): void {
-  for (const e of list) {
-    if (!e.copy && !e.left && e.events.length === 1 && e.events[0].status === 1) ctx.learnerDonors.set(`${year}:${e.grade}`, { learner: e.learner, school: plan.code });
-  }
-  if (teachers.length) ctx.staffDonors.set(year, { member: teachers[0], school: plan.code });
+/** Remembers untouched, active records of this school that later schools' duplicates may copy. */
+function registerDonors(ctx: Context, sy: SchoolYear, list: Enrolment[], staff: StaffMember[]): void {
+  list.forEach((e, i) => {
+    const row = sy.rows.hoc_sinh[i];
+    if (e.copy || e.left || e.events.length !== 1 || row.trang_thai !== 1 || row.khoi_hoc !== Number(khoiOf(e.grade))) return;
+    ctx.learnerDonors.set(`${sy.year}:${e.grade}`, { learner: e.learner, school: sy.plan.code });
+  });
+  staff.forEach((m, i) => {
+    const row = sy.rows.can_bo[i];
+    if (m.group === '03' && row.ma_cong_dan === m.citizenId && row.ten_can_bo === m.name) ctx.staffDonors.set(sy.year, { member: m, school: sy.plan.code });
+  });
 }
 
 /** A learner row entered by mistake and soft-deleted a few days later. */
