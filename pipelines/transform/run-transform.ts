@@ -117,7 +117,7 @@ async function buildModel(conn: DuckDBConnection, model: Model, broken: Set<stri
   try {
     const built = await materializeModel(conn, model, provinces);
     const seconds = (performance.now() - t0) / 1000;
-    log.info('model built', { model: model.id, mode: built.mode, rows: built.rows ?? undefined, seconds: seconds.toFixed(2) });
+    log.debug('model built', { model: model.id, mode: built.mode, rows: built.rows ?? undefined, seconds: seconds.toFixed(2) });
     return { ...base, mode: built.mode, status: 'success', rows: built.rows, seconds, error: null };
   } catch (err) {
     const message = `model ${model.id} failed (${model.sqlPath}): ${(err as Error).message}`;
