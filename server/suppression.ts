@@ -28,8 +28,48 @@ export function isHidden(v: Shown): v is '<10' | 'x' {
   return v === '<10' || v === 'x';
 }
 
+/** A group of cells: `parts` add up to `total` (indices into one array of cells). */
+export type CellGroup = { parts: readonly number[]; total?: number };
+
 /**
- * Suppresses a group of parts whose sum is `total` (when the total is published).
+ * Suppresses cells linked by groups, repeating until nothing changes: the primary rule on every
+ * cell, then in each group with a published total, while exactly one part is hidden, the next
+ * smallest non-zero visible part is hidden ('x'), or the total when no such part exists; a
+ * hidden total with no hidden part gets its smallest non-zero part hidden. Cells shared by
+ * several groups (a unit's sex=female row is in its siblings' group and in its own sex group)
+ * are protected in all of them.
+ */
+export function suppressCells(values: ReadonlyArray<number | null>, groups: readonly CellGroup[]): Shown[] {
+  const shown: Shown[] = values.map(suppressCount);
+  const smallestVisible = (parts: readonly number[]) => {
+    let pick = -1;
+    for (const i of parts) {
+      const v = values[i];
+      if (isHidden(shown[i]) || v === null || v === 0) continue;
+      if (pick < 0 || v < (values[pick] as number)) pick = i;
+    }
+    return pick;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const g of groups) {
+      if (g.total === undefined || values[g.total] === null) continue;
+      const hidden = g.parts.filter((i) => isHidden(shown[i])).length;
+      const totalHidden = isHidden(shown[g.total]);
+      if (hidden === 1 || (hidden === 0 && totalHidden)) {
+        const pick = smallestVisible(g.parts);
+        if (pick >= 0) shown[pick] = 'x';
+        else if (!totalHidden) shown[g.total] = 'x';
+        else continue;
+        changed = true;
+      }
+    }
+  }
+  return shown;
+}
+
+/**
+ * Suppresses one group of parts whose sum is `total` (when the total is published).
  *
  * @example
  *   suppressGroup([3, 40, 25], 68)  // { parts: ['<10', 40, 'x'], total: 68 }
@@ -37,21 +77,10 @@ export function isHidden(v: Shown): v is '<10' | 'x' {
  *   suppressGroup([12, 0], 12)      // { parts: [12, 0], total: 12 }
  */
 export function suppressGroup(parts: ReadonlyArray<number | null>, total?: number | null): { parts: Shown[]; total: Shown | undefined } {
-  const shown: Shown[] = parts.map(suppressCount);
-  let shownTotal: Shown | undefined = total === undefined ? undefined : suppressCount(total);
-  if (total === undefined || total === null) return { parts: shown, total: shownTotal };
-  const hidden = shown.filter(isHidden).length;
-  if (hidden === 1) {
-    // the next smallest visible non-zero part; ties: the first one in order
-    let pick = -1;
-    parts.forEach((p, i) => {
-      if (isHidden(shown[i]) || p === null || p === 0) return;
-      if (pick < 0 || p < (parts[pick] as number)) pick = i;
-    });
-    if (pick >= 0) shown[pick] = 'x';
-    else if (!isHidden(shownTotal)) shownTotal = 'x';
-  }
-  return { parts: shown, total: shownTotal };
+  if (total === undefined) return { parts: parts.map(suppressCount), total: undefined };
+  const idx = parts.map((_, i) => i);
+  const shown = suppressCells([...parts, total], [{ parts: idx, total: parts.length }]);
+  return { parts: shown.slice(0, parts.length), total: shown[parts.length] };
 }
 
 /** A ratio (or percentage) is hidden when its numerator or denominator is hidden. */
@@ -78,45 +107,40 @@ export type PublishedCell<T extends IndicatorCell> = Omit<T, 'numerator' | 'deno
 };
 
 /**
- * Suppresses indicator rows for publication: the parts are the children's rows, the total is
- * the parent's row with the same indicator and breakdown (the parent's figures are the sums of
- * its children's). Numerators and denominators are counts; `value` is a count when the
- * indicator's `countIndicators` says so (then it equals the numerator's fate), otherwise a ratio.
+ * Suppresses indicator rows for publication. Numerators and denominators are counts, linked in
+ * two kinds of groups: the children's rows of one indicator and breakdown add up to the parent's
+ * row; and a unit's rows of one breakdown dimension (sex=female, sex=male) add up to its
+ * 'total' row. `value` is a count for `countIndicators` (it shares the numerator's fate),
+ * otherwise a ratio, hidden when either of its counts is.
  *
  * @example
- *   suppressIndicatorRows(provinceRows, nationRows, new Set(['HS']))
+ *   suppressIndicatorRows(provinceRows, nationRows, new Set(['LRN']))
  */
 export function suppressIndicatorRows<T extends IndicatorCell>(
   children: readonly T[],
   parents: readonly T[],
   countIndicators: ReadonlySet<string>,
 ): { children: PublishedCell<T>[]; parents: PublishedCell<T>[] } {
-  const groupKey = (r: IndicatorCell) => `${r.indicator}\u0000${r.breakdown}`;
-  const groups = new Map<string, number[]>();
-  children.forEach((r, i) => {
-    const k = groupKey(r);
-    if (!groups.has(k)) groups.set(k, []);
-    groups.get(k)!.push(i);
+  const all = [...children, ...parents];
+  const parentAt = new Map<string, number>();
+  parents.forEach((r, i) => parentAt.set(`${r.indicator}\u0000${r.breakdown}`, children.length + i));
+  const bucket = (m: Map<string, number[]>, k: string, i: number) => (m.get(k) ?? m.set(k, []).get(k)!).push(i);
+  const siblings = new Map<string, number[]>();
+  children.forEach((r, i) => bucket(siblings, `${r.indicator}\u0000${r.breakdown}`, i));
+  const totals = new Map<string, number>();
+  const dims = new Map<string, number[]>();
+  all.forEach((r, i) => {
+    const unit = `${r.unit_code}\u0000${i < children.length ? 'c' : 'p'}\u0000${r.indicator}`;
+    if (r.breakdown === 'total') totals.set(unit, i);
+    else bucket(dims, `${unit}\u0000${r.breakdown.split('=')[0]}`, i);
   });
-  const num: Shown[] = children.map((r) => suppressCount(r.numerator));
-  const den: Shown[] = children.map((r) => suppressCount(r.denominator));
-  const parentOut = parents.map((p) => ({ numerator: suppressCount(p.numerator), denominator: suppressCount(p.denominator) }));
-  for (const [k, idx] of groups) {
-    const parentIdx = parents.findIndex((p) => groupKey(p) === k);
-    const parent = parentIdx >= 0 ? parents[parentIdx] : undefined;
-    for (const col of ['numerator', 'denominator'] as const) {
-      const target = col === 'numerator' ? num : den;
-      const g = suppressGroup(idx.map((i) => children[i][col]), parent ? parent[col] : undefined);
-      idx.forEach((i, j) => (target[i] = g.parts[j]));
-      if (parent && g.total !== undefined) parentOut[parentIdx][col] = g.total;
-    }
-  }
-  const publish = (r: T, n: Shown, d: Shown): PublishedCell<T> => {
-    const value = countIndicators.has(r.indicator) ? (isHidden(n) ? n : r.value) : suppressRatio(r.value, n, d);
-    return { ...r, numerator: n, denominator: d, value, suppressed: isHidden(n) || isHidden(d) || isHidden(value) };
-  };
-  return {
-    children: children.map((r, i) => publish(r, num[i], den[i])),
-    parents: parents.map((p, i) => publish(p, parentOut[i].numerator, parentOut[i].denominator)),
-  };
+  const groups: CellGroup[] = [...siblings].map(([k, parts]) => ({ parts, total: parentAt.get(k) }));
+  for (const [k, parts] of dims) groups.push({ parts, total: totals.get(k.split('\u0000').slice(0, 3).join('\u0000')) });
+  const num = suppressCells(all.map((r) => r.numerator), groups);
+  const den = suppressCells(all.map((r) => r.denominator), groups);
+  const published = all.map((r, i): PublishedCell<T> => {
+    const value = countIndicators.has(r.indicator) ? (isHidden(num[i]) ? num[i] : r.value) : suppressRatio(r.value, num[i], den[i]);
+    return { ...r, numerator: num[i], denominator: den[i], value, suppressed: isHidden(num[i]) || isHidden(den[i]) || isHidden(value) };
+  });
+  return { children: published.slice(0, children.length), parents: published.slice(children.length) };
 }

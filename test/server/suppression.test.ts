@@ -95,3 +95,19 @@ describe('suppressIndicatorRows', () => {
     expect(out.parents[0]).toMatchObject({ numerator: 75, denominator: 90, value: 83.33, suppressed: false });
   });
 });
+
+describe('suppressIndicatorRows across breakdowns', () => {
+  it('protects a small sex cell both among siblings and within its own unit', () => {
+    const r = (unit: string, breakdown: string, n: number) => ({ unit_code: unit, indicator: 'LRN', breakdown, numerator: n, denominator: null, value: n });
+    // unit A: female 4, male 60, total 64; unit B: female 30, male 33, total 63; parent: 34, 93, 127
+    // A female 4 -> '<10'. Its own sex group (4, 60 | 64): one hidden -> A male 60 'x'.
+    // Siblings female (A 4, B 30 | 34): one hidden -> B female 30 'x'.
+    // Siblings male (A 60 hidden, B 33 | 93): one hidden -> B male 33 'x'.
+    // B's sex group (30 x, 33 x | 63): two hidden, done. Totals (64, 63 | 127) stay visible.
+    const children = [r('A', 'sex=female', 4), r('A', 'sex=male', 60), r('A', 'total', 64), r('B', 'sex=female', 30), r('B', 'sex=male', 33), r('B', 'total', 63)];
+    const parents = [r('P', 'sex=female', 34), r('P', 'sex=male', 93), r('P', 'total', 127)];
+    const out = suppressIndicatorRows(children, parents, new Set(['LRN']));
+    expect(out.children.map((c) => c.numerator)).toEqual(['<10', 'x', 64, 'x', 'x', 63]);
+    expect(out.parents.map((c) => c.numerator)).toEqual([34, 93, 127]);
+  });
+});

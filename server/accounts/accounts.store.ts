@@ -1,0 +1,95 @@
+/**
+ * Accounts in meta.accounts (seeds 000 and 001): each tied to one unit, whose subtree it may
+ * read, and of one kind: 'admin' (manages the accounts of its unit and below) or 'exploit'
+ * (reads what the unit may read). Keys are stored as SHA-256 hashes only.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readRows, tableExists } from '../db/read-rows.ts';
+import { findUnit, type Unit } from '../units/units.queries.ts';
+import { hashApiKey, newApiKey } from './api-key.ts';
+
+export type AccountKind = 'admin' | 'exploit';
+
+export type Account = {
+  account_id: string;
+  name: string;
+  kind: AccountKind;
+  unit_key: string;
+  unit_code: string;
+  unit_level: Unit['unit_level'];
+  unit_name: string | null;
+  key_prefix: string;
+  created_at: string;
+  created_by: string | null;
+  revoked_at: string | null;
+};
+
+/** Raised when the unit an account should belong to does not exist. */
+export class UnknownUnitError extends Error {
+  constructor(readonly ref: string) {
+    super(`unit ${ref} is not in core.dim_units (use a unit_key such as P:01@2025 or a unit code)`);
+  }
+}
+
+const COLUMNS = `account_id, name, kind, unit_key, unit_code, unit_level, unit_name, key_prefix,
+  cast(created_at as varchar) as created_at, created_by, cast(revoked_at as varchar) as revoked_at`;
+
+/** The nation, which exists before any load so the first (national) admin can be created. */
+const NATION = { unit_key: 'N:VN', unit_code: 'VN', unit_level: 'nation', unit_name: 'Việt Nam' } as const;
+
+async function resolveAccountUnit(conn: DuckDBConnection, ref: string): Promise<Pick<Unit, 'unit_key' | 'unit_code' | 'unit_level' | 'unit_name'>> {
+  const hasUnits = await tableExists(conn, 'core.dim_units');
+  const unit = hasUnits ? await findUnit(conn, ref) : undefined;
+  if (unit) return unit;
+  if (ref === NATION.unit_key || ref === NATION.unit_code) return NATION;
+  throw new UnknownUnitError(ref);
+}
+
+/**
+ * Creates an account and returns it with its key (shown once, never stored).
+ *
+ * @example
+ *   const { account, key } = await createAccount(conn, { unit: '48', kind: 'exploit', name: 'Sở Đà Nẵng' });
+ */
+export async function createAccount(
+  conn: DuckDBConnection,
+  input: { unit: string; kind: AccountKind; name: string; createdBy?: string | null },
+): Promise<{ account: Account; key: string }> {
+  const unit = await resolveAccountUnit(conn, input.unit);
+  const key = newApiKey();
+  const id = 'acc_' + randomBytes(6).toString('hex');
+  await conn.run(
+    `insert into meta.accounts (account_id, name, kind, unit_key, unit_code, unit_level, unit_name, key_hash, key_prefix, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [id, input.name, input.kind, unit.unit_key, unit.unit_code, unit.unit_level, unit.unit_name, hashApiKey(key), key.slice(0, 12), input.createdBy ?? null],
+  );
+  const [account] = await readRows<Account>(conn, `select ${COLUMNS} from meta.accounts where account_id = $1`, [id]);
+  return { account, key };
+}
+
+/** The active account a key belongs to, if any. */
+export async function findAccountByKey(conn: DuckDBConnection, key: string): Promise<Account | undefined> {
+  const [account] = await readRows<Account>(
+    conn,
+    `select ${COLUMNS} from meta.accounts where key_hash = $1 and revoked_at is null`,
+    [hashApiKey(key)],
+  );
+  return account;
+}
+
+/** Every account, revoked ones included, oldest first. */
+export async function listAccounts(conn: DuckDBConnection): Promise<Account[]> {
+  return readRows<Account>(conn, `select ${COLUMNS} from meta.accounts order by created_at, account_id`);
+}
+
+/** One account by id. */
+export async function findAccount(conn: DuckDBConnection, id: string): Promise<Account | undefined> {
+  const [account] = await readRows<Account>(conn, `select ${COLUMNS} from meta.accounts where account_id = $1`, [id]);
+  return account;
+}
+
+/** Revokes an account: its key stops working at once; the row stays for the audit trail. */
+export async function revokeAccount(conn: DuckDBConnection, id: string): Promise<void> {
+  await conn.run(`update meta.accounts set revoked_at = current_timestamp where account_id = $1 and revoked_at is null`, [id]);
+}

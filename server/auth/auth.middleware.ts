@@ -1,0 +1,41 @@
+/**
+ * Authentication by API key: `Authorization: Bearer <key>` or `X-API-Key: <key>`. The key is
+ * hashed and looked up in meta.accounts; a revoked or unknown key is refused with 401.
+ */
+import type { RequestHandler } from 'express';
+import { connOf } from '../app-context.ts';
+import { findAccountByKey } from '../accounts/accounts.store.ts';
+import { forbidden, unauthorized } from '../http-errors.ts';
+
+/** The key a request carries, if any. */
+export function keyOf(header: { authorization?: string; 'x-api-key'?: string | string[] }): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header.authorization ?? '');
+  if (bearer) return bearer[1];
+  const x = header['x-api-key'];
+  return typeof x === 'string' && x.trim() !== '' ? x.trim() : undefined;
+}
+
+/** Requires a valid key and sets `res.locals.account`. */
+export const requireAccount: RequestHandler = async (req, res, next) => {
+  const key = keyOf(req.headers);
+  if (!key) throw unauthorized('send the API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"');
+  const account = await findAccountByKey(connOf(res), key);
+  if (!account) throw unauthorized('this API key is unknown or revoked');
+  res.locals.account = account;
+  next();
+};
+
+/** Requires an admin account (after requireAccount). */
+export const requireAdmin: RequestHandler = (_req, res, next) => {
+  if (res.locals.account?.kind !== 'admin') throw forbidden('chỉ tài khoản quản trị / only admin accounts may do this');
+  next();
+};
+
+/** Requires the admin account of the nation (after requireAccount). */
+export const requireNationAdmin: RequestHandler = (_req, res, next) => {
+  const a = res.locals.account;
+  if (a?.kind !== 'admin' || a.unit_level !== 'nation') {
+    throw forbidden('chỉ tài khoản quản trị cấp Bộ / only the nation\'s admin accounts may start a pipeline run');
+  }
+  next();
+};

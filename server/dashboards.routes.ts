@@ -1,0 +1,41 @@
+/**
+ * Serves the dashboards (dashboards/: HTML pages, their scripts, vega-lite specs, page
+ * definitions), the province shapes they draw, and vega / vega-lite / vega-embed from
+ * node_modules: nothing comes from a CDN, the machine may have no internet.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** Browser builds of the charting libraries, by the name the pages load them under. */
+const VENDOR: Record<string, string> = {
+  'vega.min.js': 'vega/build/vega.min.js',
+  'vega-lite.min.js': 'vega-lite/build/vega-lite.min.js',
+  'vega-embed.min.js': 'vega-embed/build/vega-embed.min.js',
+};
+
+function packageFile(spec: string): string {
+  const [pkg, ...rest] = spec.split('/');
+  return join(dirname(require.resolve(`${pkg}/package.json`)), ...rest);
+}
+
+/** The dashboards router: /dashboards/*, /vendor/*, /reference/vn-provinces-34.topojson, / -> overview. */
+export function dashboardsRouter(): Router {
+  const router = Router();
+  const cache = { maxAge: '1h' };
+  router.get('/', (_req, res) => res.redirect(302, '/dashboards/'));
+  router.use('/dashboards', express.static(join(root, 'dashboards'), { ...cache, index: 'index.html', extensions: ['html'] }));
+  router.get('/reference/vn-provinces-34.topojson', (_req, res) => {
+    res.type('application/json').sendFile(join(root, 'data', 'reference', 'vn-provinces-34.topojson'), cache);
+  });
+  router.get('/vendor/:file', (req, res, next) => {
+    const spec = VENDOR[req.params.file];
+    if (!spec) return next();
+    res.type('text/javascript').sendFile(packageFile(spec), cache);
+  });
+  return router;
+}
