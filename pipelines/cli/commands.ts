@@ -3,12 +3,16 @@ import type { Command } from 'commander';
 import * as etl from './etl.command.ts';
 import * as generate from './generate.command.ts';
 import * as status from './status.command.ts';
+import * as serve from './serve.command.ts';
+import * as accounts from './accounts.command.ts';
 import * as transform from './transform.command.ts';
 
 const modules: Array<{ register(program: Command): void }> = [
   etl,
   generate,
   status,
+  serve,
+  accounts,
   transform,
 ];
 

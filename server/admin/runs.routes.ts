@@ -8,7 +8,7 @@ import { Router } from 'express';
 import type { AppContext } from '../app-context.ts';
 import { accountOf, connOf, countRows } from '../app-context.ts';
 import { requireNationAdmin } from '../auth/auth.middleware.ts';
-import { readRows } from '../db/read-rows.ts';
+import { readRows, tableExists } from '../db/read-rows.ts';
 import { conflict, HttpError } from '../http-errors.ts';
 
 /** The runs router (mounted under /api/admin, after authentication). */
@@ -29,8 +29,9 @@ export function runsRouter(ctx: AppContext): Router {
   });
 
   router.get('/runs', requireNationAdmin, async (_req, res) => {
-    const rows = await readRows(
-      connOf(res),
+    const conn = connOf(res);
+    const rows = !(await tableExists(conn, 'meta.job_runs')) ? [] : await readRows(
+      conn,
       `select run_id, trigger, requested_by, cast(started_at as varchar) as started_at, cast(finished_at as varchar) as finished_at,
               status, step, attempts, etl_run_id, error
        from meta.job_runs order by started_at desc limit 50`,

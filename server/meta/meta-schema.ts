@@ -3,7 +3,7 @@
  * never drop, unlike the rebuildable marts):
  * - meta.accounts    one row per account: its unit (subtree), kind, and the SHA-256 of its key;
  * - meta.audit_log   one row per data access or export (never a personal value: none exists);
- * - meta.job_runs    one row per scheduled or manual pipeline run (ETL -> transform -> quality).
+ * (meta.job_runs, the run history, belongs to the scheduler: pipelines/jobs/job-runs.ts.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -36,18 +36,6 @@ create table if not exists meta.audit_log (
     rows_returned bigint,
     ms double,
     error_code varchar
-);
-create table if not exists meta.job_runs (
-    run_id varchar primary key,
-    trigger varchar not null,
-    requested_by varchar,
-    started_at timestamptz not null,
-    finished_at timestamptz,
-    status varchar not null,
-    step varchar,
-    attempts integer not null default 0,
-    etl_run_id varchar,
-    error varchar
 );
 `;
 

@@ -1,0 +1,116 @@
+/**
+ * Runs the pipeline's steps in order under one run id, never two runs at once, retrying a step
+ * that fails with a transient error (source down, lock held) with exponential backoff, and
+ * stopping at a terminal one. Every run is recorded in meta.job_runs.
+ *
+ * @example
+ *   const runner = new JobRunner({ warehouse, steps: pipelineSteps(config) });
+ *   const { runId, done } = runner.start('manual', 'acc_123');   // throws JobRunningError if busy
+ *   await done;
+ */
+import { randomBytes } from 'node:crypto';
+import { CsdlError, isTransient } from '../../lib/errors.ts';
+import { log } from '../../lib/log.ts';
+import type { Warehouse } from '../../lib/warehouse.ts';
+import { closeInterrupted, ensureJobRuns, recordEnd, recordEtlRunId, recordStart, recordStep } from './job-runs.ts';
+
+/** One step: gets the run id and the shared warehouse; may return the id its own records use. */
+export type JobStep = { name: string; run(ctx: { runId: string; warehouse: Warehouse }): Promise<{ stepRunId?: string } | void> };
+
+export type JobResult = { runId: string; status: 'success' | 'failed'; error: string | null };
+
+/** Thrown when a run is asked for while one is in progress. */
+export class JobRunningError extends CsdlError {
+  constructor(runId: string) {
+    super('JOB_RUNNING', `Một lượt chạy đang diễn ra / run ${runId} is in progress; wait for it to finish.`, { details: { runId } });
+  }
+}
+
+export type JobRunnerOptions = {
+  warehouse: Warehouse;
+  steps: JobStep[];
+  /** Tries per step for transient failures (default 3). */
+  attempts?: number;
+  /** First backoff in ms, doubled each retry (default 30 s). */
+  backoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+/** A new run id: UTC time and 6 random hex digits, e.g. 20251031T020000Z-a1b2c3. */
+export function newJobRunId(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '') + '-' + randomBytes(3).toString('hex');
+}
+
+/** Owns the pipeline's runs inside the server process. */
+export class JobRunner {
+  private current: { runId: string; done: Promise<JobResult> } | null = null;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly opts: JobRunnerOptions) {
+    this.attempts = opts.attempts ?? 3;
+    this.backoffMs = opts.backoffMs ?? 30_000;
+    this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** Creates meta.job_runs and closes runs a previous process left 'running'. */
+  async init(): Promise<void> {
+    const conn = await this.opts.warehouse.connect();
+    try {
+      await ensureJobRuns(conn);
+      await closeInterrupted(conn);
+    } finally {
+      conn.closeSync();
+    }
+  }
+
+  /** The run in progress, if any. */
+  get running(): { runId: string; done: Promise<JobResult> } | null {
+    return this.current;
+  }
+
+  /** Starts a run in the background; throws JobRunningError when one is in progress. */
+  start(trigger: 'schedule' | 'manual' | 'api', requestedBy: string | null = null): { runId: string; done: Promise<JobResult> } {
+    if (this.current) throw new JobRunningError(this.current.runId);
+    const runId = newJobRunId();
+    const done = this.execute(runId, trigger, requestedBy).finally(() => {
+      this.current = null;
+    });
+    this.current = { runId, done };
+    return this.current;
+  }
+
+  private async execute(runId: string, trigger: string, requestedBy: string | null): Promise<JobResult> {
+    const conn = await this.opts.warehouse.connect();
+    try {
+      await recordStart(conn, runId, trigger, requestedBy);
+      log.info('job run started', { runId, trigger });
+      for (const step of this.opts.steps) {
+        for (let attempt = 1; ; attempt++) {
+          await recordStep(conn, runId, step.name);
+          try {
+            const out = await step.run({ runId, warehouse: this.opts.warehouse });
+            if (step.name === 'etl' && out?.stepRunId) await recordEtlRunId(conn, runId, out.stepRunId);
+            break;
+          } catch (err) {
+            const message = `${step.name}: ${(err as Error).message}`;
+            if (!isTransient(err) || attempt >= this.attempts) {
+              await recordEnd(conn, runId, 'failed', message);
+              log.error('job run failed', { runId, step: step.name, attempt, error: (err as Error).message });
+              return { runId, status: 'failed', error: message };
+            }
+            const wait = this.backoffMs * 2 ** (attempt - 1);
+            log.warn('job step failed, retrying', { runId, step: step.name, attempt, waitMs: wait, error: (err as Error).message });
+            await this.sleep(wait);
+          }
+        }
+      }
+      await recordEnd(conn, runId, 'success', null);
+      log.info('job run finished', { runId });
+      return { runId, status: 'success', error: null };
+    } finally {
+      conn.closeSync();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The steps of a scheduled run, in order: ETL (source -> warehouse), transform (staging, core,
+ * indicators) and quality (rules, scores, ranks). Each runs on the server's one warehouse
+ * instance under the job's run id.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../lib/config.ts';
+import { CsdlError } from '../../lib/errors.ts';
+import { openSource } from '../../lib/source.ts';
+import type { Warehouse } from '../../lib/warehouse.ts';
+import { runEtl } from '../etl/run-etl.ts';
+import { runTransform } from '../transform/run-transform.ts';
+import type { JobStep } from './job-runner.ts';
+
+/** A step that ran but reported failure (failed models or tests, failed rules). */
+export class StepFailedError extends CsdlError {
+  constructor(step: string, runId: string, errors: string[]) {
+    super('STEP_FAILED', `${step} of run ${runId} failed:\n${errors.slice(0, 10).map((e) => `  - ${e}`).join('\n')}`, { details: { step, runId } });
+  }
+}
+
+/** The ETL step: opens the configured (or embedded) source for the run, loads, closes it. */
+export function etlStep(config: Config): JobStep {
+  return {
+    name: 'etl',
+    async run({ warehouse }) {
+      const source = await openSource(config);
+      try {
+        const summary = await runEtl({ config, sourceUrl: source.url, warehouse });
+        return { stepRunId: summary.runId };
+      } finally {
+        await source.close();
+      }
+    },
+  };
+}
+
+/** The transform step: every default layer (staging, core, indicators). */
+export function transformStep(config: Config): JobStep {
+  return {
+    name: 'transform',
+    async run({ runId, warehouse }) {
+      const summary = await runTransform({ warehouse, runId, deadlines: config });
+      if (summary.status !== 'success') throw new StepFailedError('transform', runId, summary.errors);
+    },
+  };
+}
+
+const QUALITY_MODULE = fileURLToPath(new URL('../quality/run-quality.ts', import.meta.url));
+
+type RunQuality = (opts: { warehouse: Warehouse; runId?: string; config?: Config }) => Promise<{ status?: string; errors?: string[] } | unknown>;
+
+/** The quality step: pipelines/quality/run-quality.ts `runQuality` on the same warehouse. */
+export function qualityStep(config: Config): JobStep {
+  return {
+    name: 'quality',
+    async run({ runId, warehouse }) {
+      if (!existsSync(QUALITY_MODULE)) throw new CsdlError('QUALITY_UNAVAILABLE', `${QUALITY_MODULE} is missing: this build has no quality step`);
+      const mod = (await import(QUALITY_MODULE)) as { runQuality?: RunQuality };
+      if (typeof mod.runQuality !== 'function') throw new CsdlError('QUALITY_UNAVAILABLE', `${QUALITY_MODULE} does not export runQuality`);
+      const out = (await mod.runQuality({ warehouse, runId, config })) as { status?: string; errors?: string[] } | undefined;
+      if (out?.status === 'failed') throw new StepFailedError('quality', runId, out.errors ?? []);
+    },
+  };
+}
+
+/** ETL -> transform -> quality. */
+export function pipelineSteps(config: Config): JobStep[] {
+  return [etlStep(config), transformStep(config), qualityStep(config)];
+}

@@ -1,0 +1,34 @@
+/**
+ * Starts the HTTP server on an open warehouse: creates the durable meta tables, the audit log
+ * and the app, and listens. `close()` stops accepting requests, lets in-flight ones finish and
+ * flushes the audit log; the warehouse stays open for its owner to close.
+ */
+import type { Warehouse } from '../lib/warehouse.ts';
+import type { RunTrigger } from './app-context.ts';
+import { createApp } from './app.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { listen } from './http-server.ts';
+import { ensureMetaSchema } from './meta/meta-schema.ts';
+
+export type RunningServer = { url: string; port: number; audit: AuditLog; close(): Promise<void> };
+
+/** Listens on `port` (0 for any free port) at `host`. */
+export async function startServer(opts: { warehouse: Warehouse; port: number; host?: string; triggerRun?: RunTrigger }): Promise<RunningServer> {
+  const conn = await opts.warehouse.connect();
+  try {
+    await ensureMetaSchema(conn);
+  } finally {
+    conn.closeSync();
+  }
+  const audit = new AuditLog(opts.warehouse);
+  const http = await listen(createApp({ warehouse: opts.warehouse, audit, triggerRun: opts.triggerRun }), opts.port, opts.host);
+  return {
+    url: http.url,
+    port: http.port,
+    audit,
+    async close() {
+      await http.close();
+      await audit.close();
+    },
+  };
+}
