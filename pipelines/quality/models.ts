@@ -1,0 +1,12 @@
+/**
+ * The SQL models of models/quality, run by the shared model runner (pipelines/transform) in two
+ * stages: the inputs adapt the core model (periods, the unit tree of each period) and run before
+ * the rules; the outputs turn the durable rule history (quality_history) into the published
+ * roll-ups, scores, ranks and failure samples, for every period the history holds.
+ */
+
+/** Inputs read by the rules and the scores. */
+export const INPUT_MODELS = ['dq_periods', 'dq_units'] as const;
+
+/** Outputs, from quality_history and the inputs (the runner orders them by their references). */
+export const OUTPUT_MODELS = ['dq_rule_catalog', 'dq_dimension_weights', 'dq_unit_closure', 'dq_rule_results', 'dq_unit_scores', 'dq_failures'] as const;

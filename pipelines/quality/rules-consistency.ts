@@ -1,0 +1,120 @@
+/**
+ * Consistency (accuracy proxies): figures that must agree with each other inside the data.
+ *   TOTAL        a school's declared totals (tong_so_hoc_sinh / lop_hoc / can_bo) against its
+ *                records of the school year;
+ *   SISO         a class's declared size against the learners assigned to it at the start of
+ *                the year (ma_lop_hoc_dn);
+ *   GRADE-LEVEL  a learner's or class's khối inside the levels the school serves (DM_KHOI's
+ *                level against DM_NHOM_CAP_HOC's list of levels, read from the code lists);
+ *   STATUS-HIST  a learner's current status and status date against the last entry of the
+ *                status history.
+ */
+import type { QueryRule } from './rule.ts';
+import { populationSql } from './populations.ts';
+
+type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'weight'> & { weight?: number };
+const rule = (d: Draft): QueryRule => ({ kind: 'query', dimension: 'consistency', weight: 1, ...d });
+
+const TOTALS = [
+  { field: 'tong_so_hoc_sinh', table: 'hoc_sinh', vi: 'học sinh', en: 'learners' },
+  { field: 'tong_so_lop_hoc', table: 'lop_hoc', vi: 'lớp học', en: 'classes' },
+  { field: 'tong_so_can_bo', table: 'can_bo', vi: 'cán bộ', en: 'staff' },
+];
+
+/** SQL: levels (DM_CAP_HOC codes) a school of `group` serves, as a list. */
+const SERVED = `(select string_split(json_extract_string(g.thuoc_tinh, '$."DS_Cấp"'), ',') from raw.dm_nhom_cap_hoc as g where g.ma = s.nhom)`;
+
+function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
+  // learners carry khối as a number, classes as text ('06'); DM_KHOI codes are text
+  const khoi = table === 'hoc_sinh' ? 'try_cast(k.ma as integer) = r.khoi_hoc' : 'k.ma = r.khoi_hoc';
+  const who = table === 'hoc_sinh' ? { vi: 'học sinh', en: 'learner', p: 'HS' } : { vi: 'lớp học', en: 'class', p: 'LH' };
+  return rule({
+    id: `${who.p}-GRADE-LEVEL`, family: 'grade_level', level: 'record', table, field: 'khoi_hoc',
+    vi: `Khối học của ${who.vi} không thuộc cấp học của trường`,
+    en: `Grade (khối) of the ${who.en} outside the levels the school serves`,
+    sql: `
+      with r as (${populationSql(table)}),
+      s as (
+        select ma_truong_hoc, nam_hoc, coalesce(ma_nhom_cap_hoc, cap_hoc) as nhom
+        from raw.truong_hoc where deleted_at is null
+      ),
+      checked as (
+        select r.*, json_extract_string(k.thuoc_tinh, '$."Mã cấp học"') as cap, ${SERVED} as served
+        from r
+        join s on s.ma_truong_hoc = r.ma_truong_hoc and s.nam_hoc = r.nam_hoc
+        join raw.dm_khoi as k on ${khoi}
+      )
+      select period, unit_code, record_key, record_id, pseudonym,
+        not list_contains(served, cap) as failed,
+        'khối ' || khoi_hoc || ' (cấp ' || cap || ') not in ' || array_to_string(served, ',') as detail
+      from checked
+      where served is not null and cap is not null`,
+  });
+}
+
+/** The consistency rules. */
+export function consistencyRules(): QueryRule[] {
+  const totals = TOTALS.map((t) =>
+    rule({
+      id: `TH-TOTAL-${t.table}`, family: 'total', level: 'record', table: 'truong_hoc', field: t.field,
+      vi: `Tổng số ${t.vi} khai báo của trường khác số bản ghi ${t.vi}`,
+      en: `Declared total of ${t.en} differs from the ${t.en} records`,
+      sql: `
+        with schools as (${populationSql('truong_hoc')}),
+        counted as (
+          select ma_truong_hoc, nam_hoc, count(*) as n
+          from raw.${t.table} where deleted_at is null group by all
+        )
+        select s.period, s.unit_code, s.record_key, s.record_id, s.pseudonym,
+          s.${t.field} <> coalesce(c.n, 0) as failed,
+          '${t.field} ' || s.${t.field} || ', records ' || coalesce(c.n, 0) as detail
+        from schools as s
+        left join counted as c on c.ma_truong_hoc = s.ma_truong_hoc and c.nam_hoc = s.nam_hoc
+        where s.${t.field} is not null`,
+    }),
+  );
+  return [
+    ...totals,
+    rule({
+      id: 'LH-SISO', family: 'class_size', level: 'record', table: 'lop_hoc', field: 'si_so',
+      vi: 'Sĩ số lớp khai báo khác số học sinh được xếp vào lớp (đầu năm)',
+      en: 'Declared class size differs from the learners assigned to the class (start of year)',
+      sql: `
+        with classes as (${populationSql('lop_hoc')}),
+        assigned as (
+          select ma_truong_hoc, nam_hoc, ma_lop_hoc_dn, count(*) as n
+          from raw.hoc_sinh where deleted_at is null and ma_lop_hoc_dn is not null group by all
+        )
+        select c.period, c.unit_code, c.record_key, c.record_id, c.pseudonym,
+          c.si_so <> coalesce(a.n, 0) as failed,
+          'si_so ' || c.si_so || ', learners ' || coalesce(a.n, 0) as detail
+        from classes as c
+        left join assigned as a
+          on a.ma_truong_hoc = c.ma_truong_hoc and a.nam_hoc = c.nam_hoc and a.ma_lop_hoc_dn = c.ma_lop_hoc
+        where c.si_so is not null`,
+    }),
+    gradeLevel('hoc_sinh'),
+    gradeLevel('lop_hoc'),
+    rule({
+      id: 'HS-STATUS-HIST', family: 'status_date', level: 'record', table: 'hoc_sinh', field: 'trang_thai',
+      vi: 'Trạng thái hoặc ngày trạng thái của học sinh mâu thuẫn với lịch sử thay đổi trạng thái',
+      en: "Learner's status or status date contradicts the last entry of the status history",
+      sql: `
+        with learners as (${populationSql('hoc_sinh')}),
+        last_change as (
+          select ma_hoc_sinh, ma_truong_hoc, nam_hoc,
+            arg_max(trang_thai, (ngay_hieu_luc, id)) as trang_thai,
+            max(ngay_hieu_luc) as ngay_hieu_luc
+          from raw.hoc_sinh_trang_thai where deleted_at is null group by all
+        )
+        select l.period, l.unit_code, l.record_key, l.record_id, l.pseudonym,
+          l.trang_thai is distinct from h.trang_thai or l.ngay_trang_thai is distinct from h.ngay_hieu_luc as failed,
+          case when l.trang_thai is distinct from h.trang_thai
+            then 'trang_thai ' || coalesce(l.trang_thai::varchar, 'empty') || ', history ends in ' || h.trang_thai
+            else 'ngay_trang_thai differs from the history' end as detail
+        from learners as l
+        join last_change as h
+          on h.ma_hoc_sinh = l.ma_hoc_sinh and h.ma_truong_hoc = l.ma_truong_hoc and h.nam_hoc = l.nam_hoc`,
+    }),
+  ];
+}

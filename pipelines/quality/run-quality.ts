@@ -1,0 +1,102 @@
+/**
+ * One data-quality run: builds the inputs (periods, unit tree) with the model runner, evaluates
+ * every rule of the catalogue in DuckDB for the periods asked (all by default), commits the
+ * school-level results and failure samples to quality_history (replacing those periods), then
+ * rebuilds the published quality.* tables (roll-ups, scores, ranks, samples) for every period in
+ * the history. The CLI, the orchestrator and the server call `runQuality`.
+ *
+ * @example
+ *   const summary = await runQuality({ warehouse, periods: ['2025-DN'], sampleSize: 20 });
+ *   summary.national.find((d) => d.dimension === 'overall')?.score;
+ */
+import { randomBytes } from 'node:crypto';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CsdlError } from '../../lib/errors.ts';
+import { log } from '../../lib/log.ts';
+import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
+import { runTransform } from '../transform/run-transform.ts';
+import type { DeadlineConfig } from '../transform/transform-inputs.ts';
+import { buildCatalog } from './catalog.ts';
+import { evaluateRules } from './evaluate.ts';
+import { commitRun, ensureHistory, failRun, startRun } from './history.ts';
+import { INPUT_MODELS, OUTPUT_MODELS } from './models.ts';
+import { DEFAULT_SAMPLE_SIZE, type Rule } from './rule.ts';
+import { readSummary, type QualitySummary } from './summary.ts';
+import { readWarehouseColumns } from './warehouse-columns.ts';
+
+export type { QualitySummary } from './summary.ts';
+
+export type QualityOptions = {
+  /** An open warehouse (a connection is made and closed) or a connection to use as it is. */
+  warehouse: Warehouse | DuckDBConnection;
+  /** Periods to evaluate, e.g. ['2025-DN']; default every period of core.dim_periods. */
+  periods?: string[];
+  /** Failing records kept per rule and school (default 20). */
+  sampleSize?: number;
+  runId?: string;
+  /** Deadlines for input.deadlines (the model runner refreshes them); from configuration when omitted. */
+  deadlines?: DeadlineConfig;
+  /** Restricts the catalogue (tests, benchmarks); default: every rule. */
+  rules?: (catalog: Rule[]) => Rule[];
+};
+
+/** A problem with what was asked (unknown period, bad sample size) or with the model runs. */
+export class QualityError extends CsdlError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('QUALITY_FAILED', message, { details });
+  }
+}
+
+async function runModelsOrThrow(conn: DuckDBConnection, names: readonly string[], deadlines?: DeadlineConfig): Promise<void> {
+  const summary = await runTransform({ warehouse: conn, select: [...names], deadlines });
+  if (summary.status !== 'success') {
+    throw new QualityError(`quality models failed:\n${summary.errors.slice(0, 10).join('\n')}`, { runId: summary.runId });
+  }
+}
+
+/** Periods to evaluate: those asked for (each must exist) or all, in time order. */
+async function resolvePeriods(conn: DuckDBConnection, asked?: string[]): Promise<string[]> {
+  const known = (await queryRows<{ period: string }>(conn, 'select period from quality.dq_periods order by period_order')).map((r) => r.period);
+  if (!asked?.length) return known;
+  const unknown = asked.filter((p) => !known.includes(p));
+  if (unknown.length) throw new QualityError(`unknown period ${unknown.join(', ')}; the warehouse has ${known.join(', ') || 'no periods (run csdl etl and csdl transform first)'}`);
+  return known.filter((p) => asked.includes(p));
+}
+
+/** Runs the rules and publishes scores; see the module comment. */
+export async function runQuality(opts: QualityOptions): Promise<QualitySummary> {
+  const started = performance.now();
+  const sampleSize = opts.sampleSize ?? DEFAULT_SAMPLE_SIZE;
+  if (!Number.isInteger(sampleSize) || sampleSize < 1 || sampleSize > 10_000) {
+    throw new QualityError(`sample size must be a whole number from 1 to 10000 (got ${sampleSize})`);
+  }
+  const own = 'connect' in opts.warehouse;
+  const conn = own ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
+  const runId = opts.runId ?? `dq-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  try {
+    await runModelsOrThrow(conn, INPUT_MODELS, opts.deadlines);
+    const periods = await resolvePeriods(conn, opts.periods);
+    if (!periods.length) throw new QualityError('the warehouse holds no reporting period; run csdl etl and csdl transform first');
+    const catalog = buildCatalog(await readWarehouseColumns(conn));
+    const rules = opts.rules ? opts.rules(catalog) : catalog;
+    await ensureHistory(conn);
+    await startRun(conn, { runId, periods, rules: rules.length, sampleSize });
+    let steps;
+    try {
+      await conn.run(`create or replace temp table dq_eval_periods as
+        select * from quality.dq_periods where period in (${periods.map(literal).join(', ')})`);
+      steps = await evaluateRules(conn, rules, { sampleSize });
+      await commitRun(conn, runId, periods, rules);
+    } catch (err) {
+      await failRun(conn, runId, (err as Error).message);
+      throw err;
+    }
+    await runModelsOrThrow(conn, OUTPUT_MODELS, opts.deadlines);
+    const [{ checked }] = await queryRows<{ checked: number }>(conn, 'select coalesce(sum(checked), 0) as checked from dq_stage_results');
+    const seconds = (performance.now() - started) / 1000;
+    log.info('quality run finished', { run: runId, periods: periods.join(','), rules: rules.length, seconds: seconds.toFixed(1) });
+    return { runId, periods, rules: rules.length, recordsChecked: Number(checked), seconds, steps, ...(await readSummary(conn, periods)) };
+  } finally {
+    if (own) conn.closeSync();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A warehouse built the way production builds it, for the proof tests and the benchmark: an
+ * embedded PostgreSQL filled by the generator (preset, seed), the ETL into a DuckDB file, and
+ * the transform (staging, core, indicators). The ground-truth manifest stays in the source.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../../lib/config.ts';
+import { openWarehouse, type Warehouse } from '../../../lib/warehouse.ts';
+import { generate, type Preset } from '../../../pipelines/generate/generate.ts';
+import { runEtl } from '../../../pipelines/etl/run-etl.ts';
+import { runTransform } from '../../../pipelines/transform/run-transform.ts';
+import { startTestSource, type TestSource } from '../../support/source.ts';
+
+export type GeneratedWarehouse = {
+  source: TestSource;
+  warehouse: Warehouse;
+  config: Config;
+  close(): Promise<void>;
+};
+
+/** Generates `preset`, loads and transforms it; `dir` keeps the files (default: a temp dir, removed on close). */
+export async function buildGeneratedWarehouse(preset: Preset, seed = 42, dir?: string): Promise<GeneratedWarehouse> {
+  const root = dir ?? mkdtempSync(join(tmpdir(), 'csdl-quality-'));
+  const source = await startTestSource();
+  try {
+    await generate({ url: source.url, preset, seed });
+    const config = loadConfig({
+      CSDL_DATABASE_URL: source.url,
+      WAREHOUSE_PATH: join(root, 'warehouse.duckdb'),
+      CSDL_TMP_DIR: join(root, 'tmp'),
+      CSDL_PSEUDONYM_SECRET: 'quality-tests-secret-0123456789',
+      LOG_LEVEL: 'warn',
+    });
+    await runEtl({ config, sourceUrl: source.url, full: true });
+    const warehouse = await openWarehouse(config.warehousePath);
+    const summary = await runTransform({ warehouse: await warehouse.connect(), deadlines: config });
+    if (summary.status !== 'success') throw new Error(`transform failed:\n${summary.errors.slice(0, 5).join('\n')}`);
+    return {
+      source,
+      warehouse,
+      config,
+      close: async () => {
+        warehouse.close();
+        await source.close();
+        if (!dir) rmSync(root, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
+}
