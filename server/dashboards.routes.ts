@@ -4,7 +4,8 @@
  * node_modules: nothing comes from a CDN, the machine may have no internet.
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 
@@ -18,9 +19,16 @@ const VENDOR: Record<string, string> = {
   'vega-embed.min.js': 'vega-embed/build/vega-embed.min.js',
 };
 
+/** A file inside an installed package (whose `exports` may hide package.json): walks up from its entry. */
 function packageFile(spec: string): string {
   const [pkg, ...rest] = spec.split('/');
-  return join(dirname(require.resolve(`${pkg}/package.json`)), ...rest);
+  let dir = dirname(require.resolve(pkg));
+  while (!existsSync(join(dir, 'package.json')) || basename(dir) !== pkg) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`package ${pkg} not found`);
+    dir = up;
+  }
+  return join(dir, ...rest);
 }
 
 /** The dashboards router: /dashboards/*, /vendor/*, /reference/vn-provinces-34.topojson, / -> overview. */

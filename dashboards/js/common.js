@@ -1,0 +1,159 @@
+// Shared by the dashboard pages: the API key (sessionStorage, or ?key= once), calls to the
+// server's API, Vietnamese formatting (1.234.567; dd/mm/yyyy; 'Đầu năm 2025-2026'), the page
+// navigation and vega-embed with the vi-VN number locale. No framework, no CDN.
+
+const KEY_STORAGE = 'csdl-api-key';
+
+/** Takes ?key= from the address once into sessionStorage and removes it from the address bar. */
+export function captureKeyFromUrl() {
+  const url = new URL(window.location.href);
+  const key = url.searchParams.get('key');
+  if (key) {
+    sessionStorage.setItem(KEY_STORAGE, key.trim());
+    url.searchParams.delete('key');
+    history.replaceState(null, '', url.pathname + (url.search || '') + url.hash);
+  }
+}
+
+export function getKey() {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function setKey(key) {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key.trim());
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+/** An API error with the server's code and message. */
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** GET a server URL as JSON, with the key when there is one. */
+export async function api(path) {
+  const key = getKey();
+  const res = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new ApiError(res.status, body.error?.code ?? String(res.status), body.error?.message ?? res.statusText);
+  return body;
+}
+
+const numberFormats = new Map();
+/** 1234567.891 -> '1.234.567,9' (vi-VN); null -> '–'; '<10' and 'x' are shown as they are. */
+export function formatNumber(value, digits = 0) {
+  if (value === null || value === undefined || value === '') return '–';
+  if (typeof value === 'string') return value === 'x' ? 'x' : value;
+  if (!numberFormats.has(digits)) {
+    numberFormats.set(digits, new Intl.NumberFormat('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+  }
+  return numberFormats.get(digits).format(value);
+}
+
+/** '2025-10-31' -> '31/10/2025'. */
+export function formatDate(iso) {
+  if (!iso) return '–';
+  const [y, m, d] = String(iso).slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** A period's Vietnamese name: { ky: 'DN', nam_hoc: 2025 } -> 'Đầu năm 2025-2026'. */
+export function periodName(p) {
+  return `${p.ky === 'DN' ? 'Đầu năm' : 'Cuối năm'} ${p.nam_hoc}-${p.nam_hoc + 1}`;
+}
+
+/** vi-VN number and date locales for vega (d3-format / d3-time-format). */
+export const VI_FORMAT_LOCALE = { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' ₫'] };
+export const VI_TIME_LOCALE = {
+  dateTime: '%A, %d/%m/%Y %X', date: '%d/%m/%Y', time: '%H:%M:%S', periods: ['SA', 'CH'],
+  days: ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ năm', 'Thứ sáu', 'Thứ bảy'],
+  shortDays: ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'],
+  months: ['tháng 1', 'tháng 2', 'tháng 3', 'tháng 4', 'tháng 5', 'tháng 6', 'tháng 7', 'tháng 8', 'tháng 9', 'tháng 10', 'tháng 11', 'tháng 12'],
+  shortMonths: ['Th1', 'Th2', 'Th3', 'Th4', 'Th5', 'Th6', 'Th7', 'Th8', 'Th9', 'Th10', 'Th11', 'Th12'],
+};
+
+/** Loads a vega-lite spec shipped with the dashboards. */
+export async function loadSpec(name) {
+  const res = await fetch(`/dashboards/specs/${name}`);
+  if (!res.ok) throw new Error(`spec ${name}: ${res.status}`);
+  return res.json();
+}
+
+/** Renders a spec as SVG with the vi-VN locale; returns vega-embed's result (with `view`). */
+export function embed(el, spec) {
+  return window.vegaEmbed(el, spec, {
+    renderer: 'svg',
+    actions: false,
+    formatLocale: VI_FORMAT_LOCALE,
+    timeFormatLocale: VI_TIME_LOCALE,
+  });
+}
+
+/** Escapes text for HTML. */
+export function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+/** Shows a message in the page's status line (announced to screen readers). */
+export function status(text, kind = 'info') {
+  const el = document.getElementById('status');
+  el.textContent = text;
+  el.dataset.kind = kind;
+}
+
+/** Fills a <select> with periods (latest first), selecting `selected` or the latest. */
+export function fillPeriods(select, periods, selected) {
+  const sorted = [...periods].reverse();
+  select.innerHTML = sorted.map((p) => `<option value="${esc(p.period)}">${esc(periodName(p))}</option>`).join('');
+  select.value = selected && sorted.some((p) => p.period === selected) ? selected : sorted[0]?.period ?? '';
+}
+
+/** Reads a query parameter of the page's address. */
+export function pageParam(name) {
+  return new URL(window.location.href).searchParams.get(name);
+}
+
+/** Sets query parameters of the page's address without reloading. */
+export function setPageParams(params) {
+  const url = new URL(window.location.href);
+  for (const [k, v] of Object.entries(params)) v ? url.searchParams.set(k, v) : url.searchParams.delete(k);
+  history.replaceState(null, '', url.pathname + url.search);
+}
+
+/** Wires the login form (paste a key) and the logout button; calls `onChange` after either. */
+export function wireLogin(onChange) {
+  const form = document.getElementById('login');
+  const input = document.getElementById('api-key');
+  const logout = document.getElementById('logout');
+  const who = document.getElementById('who');
+  const refresh = () => {
+    const has = Boolean(getKey());
+    form.hidden = has;
+    logout.hidden = !has;
+    if (!has) who.textContent = 'Chưa đăng nhập';
+  };
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    setKey(input.value);
+    input.value = '';
+    refresh();
+    onChange();
+  });
+  logout.addEventListener('click', () => {
+    setKey(null);
+    refresh();
+    onChange();
+  });
+  refresh();
+}
+
+/** Shows who is logged in, from GET /api/me. */
+export async function showWho() {
+  const me = await api('/api/me');
+  const kind = me.account.kind === 'admin' ? 'quản trị' : 'khai thác';
+  document.getElementById('who').textContent = `${me.account.name} · tài khoản ${kind} · ${me.unit.unit_name}`;
+  return me;
+}

@@ -1,0 +1,87 @@
+/**
+ * The dashboard pages in a real headless Chromium against the real server over the fixture
+ * warehouse: the map draws the 34 provinces, numbers and dates read the Vietnamese way, the key
+ * pasted once (?key=) is kept for the session and leaves the address bar, no console errors.
+ * Screenshots go to /tmp/csdl-dashboard-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFixtureWarehouse, PROVINCES, provinceLearners } from '../server/support/fixture-warehouse.ts';
+import { startTestServer, type TestServer } from '../server/support/test-server.ts';
+import { launchBrowser, type TestBrowser } from './browser.ts';
+
+describe('dashboards in Chromium', () => {
+  let s: TestServer;
+  let b: TestBrowser;
+  beforeAll(async () => {
+    s = await startTestServer(buildFixtureWarehouse);
+    b = await launchBrowser();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await s?.close();
+  });
+
+  it('draws the 34 provinces on the national map with vi-VN numbers and no key', async () => {
+    const page = await b.open(`${s.url}/dashboards/`);
+    await page.waitForSelector('#map svg .mark-shape path');
+    await page.waitForFunction(() => document.querySelectorAll('#provinces tbody tr').length === 34);
+    expect(await page.locator('#map svg .mark-shape path').count()).toBe(34);
+    // the same through the vega view: one scenegraph item per province shape
+    const items = await page.evaluate(() => {
+      const view = (window as unknown as { csdlMapView: { scenegraph(): { root: unknown } } }).csdlMapView;
+      let n = 0;
+      const walk = (node: { marktype?: string; items?: unknown[] }) => {
+        if (node.marktype === 'shape') n += node.items?.length ?? 0;
+        for (const child of node.items ?? []) walk(child as { marktype?: string; items?: unknown[] });
+      };
+      walk(view.scenegraph().root as { items?: unknown[] });
+      return n;
+    });
+    expect(items).toBe(34);
+    const nation = PROVINCES.reduce((sum, p, i) => sum + provinceLearners(p.code, i), 0);
+    const expected = new Intl.NumberFormat('vi-VN').format(nation);
+    expect(expected).toMatch(/^\d{2}\.\d{3}$/);
+    await expect.poll(() => page.locator('#provinces tfoot').innerText()).toContain(expected);
+    const table = await page.locator('#provinces tbody').innerText();
+    expect(table).toContain('1.330');
+    expect(table).toContain('<10');
+    expect(await page.locator('#period option').first().innerText()).toBe('Đầu năm 2025-2026');
+    await page.screenshot({ path: '/tmp/csdl-dashboard-national.png', fullPage: true });
+  });
+
+  it('ranks the commune\'s schools for its admin, keeping the key for the session only', async () => {
+    const page = await b.open(`${s.url}/dashboards/quality.html?key=${s.keys.communeAdmin}`);
+    await page.waitForSelector('#dimension-chart svg');
+    expect(page.url()).not.toContain('key=');
+    expect(await page.evaluate(() => sessionStorage.getItem('csdl-api-key'))).toBe(s.keys.communeAdmin);
+    const rows = await page.locator('#ranking tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('Nguyễn Huệ');
+    expect(rows[0]).toContain('62,5');
+    expect(rows[0]).toContain('12,5');
+    expect(rows[0]).toContain('31/10/2025');
+    expect(rows[1]).toContain('Đúng hạn');
+    await page.screenshot({ path: '/tmp/csdl-dashboard-quality.png', fullPage: true });
+  });
+
+  it('shows a school its indicators and the record keys to fix', async () => {
+    const page = await b.open(`${s.url}/dashboards/school.html?key=${s.keys.school1}`);
+    await page.waitForSelector('#rules-chart svg');
+    const failures = await page.locator('#failures tbody').innerText();
+    expect(failures).toContain('hoc_sinh:101');
+    expect(failures).toContain('lop_hoc:7');
+    expect(await page.locator('#indicators tbody').innerText()).toContain('Số học sinh');
+    await page.screenshot({ path: '/tmp/csdl-dashboard-school.png', fullPage: true });
+  });
+
+  it('shows the reason when a key may not see a unit', async () => {
+    const page = await b.open(`${s.url}/dashboards/school.html?key=${s.keys.school1}&unit=S:T2@2025`);
+    await page.waitForFunction(() => document.getElementById('status')?.dataset.kind === 'error');
+    expect(await page.locator('#status').innerText()).toContain('phạm vi');
+    b.errors.splice(0, b.errors.length, ...b.errors.filter((e) => !/status of 403/.test(e)));
+  });
+
+  it('logged no console errors on any page', () => {
+    expect(b.errors).toEqual([]);
+  });
+});
