@@ -7,6 +7,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Writable } from 'node:stream';
 import { copyLine, type Row } from './columns.ts';
+import { skipTriggers } from './indexes.ts';
 
 const CHUNK = 1 << 18;
 
@@ -36,6 +37,7 @@ export class CopyWriter {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query('set synchronous_commit = off');
+    await skipTriggers(client);
     const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
     return new CopyWriter(client, stream, columns);
   }

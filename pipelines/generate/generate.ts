@@ -14,6 +14,7 @@ import { CsdlError } from '../../lib/errors.ts';
 import { COLUMNS, DATA_TABLES, type DataTable } from './columns.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { prepareDatabase } from './database.ts';
+import { dropIndexes, restoreIndexes } from './indexes.ts';
 import { planSchools } from './plan.ts';
 import { assignUnitDefects } from './unit-defects.ts';
 import { Context } from './context.ts';
@@ -76,6 +77,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     assignUnitDefects(plans, seed, defectRate, spec.minDefects);
     progress(`planned ${plans.length} schools for preset ${preset} (seed ${seed}); writing with COPY`);
     await client.query(`insert into synthetic.generation (seed, preset, params) values ($1, $2, $3)`, [seed, preset, JSON.stringify({ defectRate, minDefects: spec.minDefects, schools: plans.length, years: [2024, 2025] })]);
+    const restore = await dropIndexes(client);
     for (const table of DATA_TABLES) writers[table] = await CopyWriter.open(opts.url, `csdl.${table}`, COLUMNS[table]);
     writers.defects = await CopyWriter.open(opts.url, 'synthetic.defects', COLUMNS.defects);
     const ctx = new Context(seed);
@@ -99,6 +101,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     const defects: Record<string, number> = {};
     for (const kind of DEFECT_KINDS) defects[kind] = injector.counts.get(kind) ?? 0;
     counts.defects = await writers.defects.end();
+    progress('building keys and indexes');
+    await restoreIndexes(client, restore);
     progress('analyzing');
     await client.query('analyze');
     await client.query(`update synthetic.generation set counts = $1, finished_at = now() where finished_at is null`, [JSON.stringify({ tables: counts, defects })]);

@@ -75,6 +75,18 @@ export class Rng {
 
   /** k distinct indexes out of n (k clipped to n), in random order. */
   sample(n: number, k: number): number[] {
+    if (k * 8 < n) {
+      const seen = new Set<number>();
+      const out: number[] = [];
+      while (out.length < k) {
+        const i = Math.floor(this.next() * n);
+        if (!seen.has(i)) {
+          seen.add(i);
+          out.push(i);
+        }
+      }
+      return out;
+    }
     const idx = Array.from({ length: n }, (_, i) => i);
     const m = Math.min(k, n);
     for (let i = 0; i < m; i++) {
