@@ -3,13 +3,11 @@
  * indicators) and quality (rules, scores, ranks). Each runs on the server's one warehouse
  * instance under the job's run id.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { openSource } from '../../lib/source.ts';
-import type { Warehouse } from '../../lib/warehouse.ts';
 import { runEtl } from '../etl/run-etl.ts';
+import { runQuality } from '../quality/run-quality.ts';
 import { runTransform } from '../transform/run-transform.ts';
 import type { JobStep } from './job-runner.ts';
 
@@ -47,20 +45,12 @@ export function transformStep(config: Config): JobStep {
   };
 }
 
-const QUALITY_MODULE = fileURLToPath(new URL('../quality/run-quality.ts', import.meta.url));
-
-type RunQuality = (opts: { warehouse: Warehouse; runId?: string; config?: Config }) => Promise<{ status?: string; errors?: string[] } | unknown>;
-
-/** The quality step: pipelines/quality/run-quality.ts `runQuality` on the same warehouse. */
+/** The quality step: every rule for every period, scores and ranks published. */
 export function qualityStep(config: Config): JobStep {
   return {
     name: 'quality',
     async run({ runId, warehouse }) {
-      if (!existsSync(QUALITY_MODULE)) throw new CsdlError('QUALITY_UNAVAILABLE', `${QUALITY_MODULE} is missing: this build has no quality step`);
-      const mod = (await import(QUALITY_MODULE)) as { runQuality?: RunQuality };
-      if (typeof mod.runQuality !== 'function') throw new CsdlError('QUALITY_UNAVAILABLE', `${QUALITY_MODULE} does not export runQuality`);
-      const out = (await mod.runQuality({ warehouse, runId, config })) as { status?: string; errors?: string[] } | undefined;
-      if (out?.status === 'failed') throw new StepFailedError('quality', runId, out.errors ?? []);
+      await runQuality({ warehouse, runId, deadlines: config });
     },
   };
 }
