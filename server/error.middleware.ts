@@ -30,7 +30,7 @@ export function describeError(err: unknown): { status: number; code: string; mes
 /** Express error handler (four arguments, registered last). */
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const { status, code, message } = describeError(err);
-  if (status >= 500) log.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
+  if (status >= 500 && !(err instanceof HttpError)) log.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
   res.locals.errorCode = code;
   if (res.headersSent) {
     res.end();

