@@ -6,6 +6,7 @@ import * as status from './status.command.ts';
 import * as serve from './serve.command.ts';
 import * as accounts from './accounts.command.ts';
 import * as transform from './transform.command.ts';
+import * as quality from './quality.command.ts';
 
 const modules: Array<{ register(program: Command): void }> = [
   etl,
@@ -14,6 +15,7 @@ const modules: Array<{ register(program: Command): void }> = [
   serve,
   accounts,
   transform,
+  quality,
 ];
 
 export function registerCommands(program: Command): void {

@@ -7,7 +7,8 @@
  * A record-level defect is found when a rule of its kind flags its record ('<table>:<id>'); a
  * unit-level defect (late, missing, jump, outlier) when a rule of its kind flags a record of its
  * school in its period. A flagged record is explained by any defect on that record, or by a
- * unit-level defect of its school-year whose kind the rule finds or knowingly follows from.
+ * unit-level defect of its school-year whose kind the rule finds or knowingly follows from (for a
+ * duplicate, of either school of the pair).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literal, queryRows } from '../../lib/warehouse.ts';
@@ -57,9 +58,11 @@ export type ProofReport = { recall: KindRecall[]; precision: RulePrecision[] };
 
 /** Flags every record each rule fails, over the periods in temp table dq_eval_periods. */
 async function flagAll(conn: DuckDBConnection, rules: readonly Rule[]): Promise<void> {
-  await conn.run('create or replace temp table dq_flagged (rule_id varchar, period varchar, unit_code varchar, record_key varchar)');
+  await conn.run('create or replace temp table dq_flagged (rule_id varchar, period varchar, unit_code varchar, record_key varchar, other_school varchar)');
   for (const r of rules) {
-    await conn.run(`insert into dq_flagged select distinct ${literal(r.id)}, period, unit_code, record_key from (${ruleSql(r)}) where failed`);
+    // a duplicate names the school of the record it repeats: either school may explain it
+    await conn.run(`insert into dq_flagged select distinct ${literal(r.id)}, period, unit_code, record_key,
+      nullif(regexp_extract(detail, 'record of school (\\S+)$', 1), '') from (${ruleSql(r)}) where failed`);
   }
 }
 
@@ -104,12 +107,12 @@ export async function measure(conn: DuckDBConnection, rules: readonly Rule[], de
       list(coalesce(record_key, ma_truong_hoc || '@' || nam_hoc) order by record_key) filter (where not found)[1:10] as missed
     from hits group by kind order by kind`);
   const precision = await queryRows<RulePrecision>(conn, `
-    with flagged as (select distinct rule_id, unit_code, record_key, min(period) as period from dq_flagged group by all),
+    with flagged as (select rule_id, unit_code, record_key, other_school, min(period) as period from dq_flagged group by all),
     judged as (
       select f.*, exists (select 1 from dq_truth as t where t.record_key = f.record_key)
         or exists (
           select 1 from dq_truth as t join dq_kind_rules as k on k.kind = t.kind and k.rule_id = f.rule_id
-          where t.unit_level and t.ma_truong_hoc = f.unit_code and f.period like t.nam_hoc || '-%'
+          where t.unit_level and t.ma_truong_hoc in (f.unit_code, f.other_school) and f.period like t.nam_hoc || '-%'
         ) as explained
       from flagged as f
     )

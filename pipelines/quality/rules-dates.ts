@@ -64,8 +64,11 @@ export function dateRules(): RecordRule[] {
       en: 'Status date of the learner before birth or outside the school year',
       population: 'hoc_sinh',
       applies: 'ngay_trang_thai is not null',
-      fails: `ngay_trang_thai < ${birth} or ngay_trang_thai not between make_date(nam_hoc, 6, 1) and make_date(nam_hoc + 1, 8, 31)`,
-      detail: `case when ngay_trang_thai < ${birth} then 'ngay_trang_thai: before birth' else 'ngay_trang_thai: outside the school year' end`,
+      // before birth only against a possible birth date (an impossible one is its own finding)
+      fails: `(${validBirth} and ngay_trang_thai < ${birth})
+        or ngay_trang_thai not between make_date(nam_hoc, 6, 1) and make_date(nam_hoc + 1, 8, 31)`,
+      detail: `case when ngay_trang_thai between make_date(nam_hoc, 6, 1) and make_date(nam_hoc + 1, 8, 31)
+        then 'ngay_trang_thai: before birth' else 'ngay_trang_thai: outside the school year' end`,
     }),
     record({
       id: 'TH-DATE-ngay_thanh_lap', dimension: 'validity', family: 'date', table: 'truong_hoc', field: 'ngay_thanh_lap',

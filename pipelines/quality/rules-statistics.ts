@@ -7,14 +7,16 @@
  *   LH-OUTLIER-SIZE   modified z-score of a class's learners, 0.6745 (x - median) / MAD, among
  *                     the classes of the same khối in schools of the same zone (or of the same
  *                     khối anywhere, when the zone holds fewer than 5 classes), flagged above
- *                     3.5. The MAD is floored at 10 % of the median, so that classes of nearly
- *                     equal sizes do not turn a normal difference into an outlier.
+ *                     3.5. The MAD is floored at 20 % of the median: where classes are of
+ *                     nearly equal sizes the MAD is tiny, and a cohort split into whole classes
+ *                     legitimately makes one class up to 1.5 times the norm; with the floor a
+ *                     class is flagged only beyond about twice its peers' median.
  */
 import type { QueryRule } from './rule.ts';
 import { populationSql } from './populations.ts';
 
 export const JUMP = { maxChange: 0.33, previousPeriods: 3, minBase: 30 } as const;
-export const OUTLIER = { zLimit: 3.5, madFloor: 0.1, minPeers: 5 } as const;
+export const OUTLIER = { zLimit: 3.5, madFloor: 0.2, minPeers: 5 } as const;
 
 /** Median and MAD of `x` per group, as a CTE body. */
 const stats = (groupBy: string) => `

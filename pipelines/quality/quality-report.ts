@@ -1,0 +1,45 @@
+/**
+ * Text report of a quality run for the terminal: national scores per dimension (with the change
+ * against the previous period), the worst provinces and schools, and the rules with most
+ * failing records. Labels are Vietnamese with the English word beside them.
+ */
+import type { QualitySummary } from './summary.ts';
+
+const DIMENSION_VI: Record<string, string> = {
+  completeness: 'Đầy đủ (completeness)',
+  validity: 'Hợp lệ (validity)',
+  uniqueness: 'Không trùng lặp (uniqueness)',
+  consistency: 'Nhất quán (consistency)',
+  timeliness: 'Kịp thời (timeliness)',
+  overall: 'Tổng hợp (overall)',
+};
+
+const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = (n: number) => n.toLocaleString('en-US');
+
+/** The report as text, one section per period. */
+export function formatQualitySummary(s: QualitySummary): string {
+  const out: string[] = [];
+  out.push(`Chất lượng dữ liệu / data quality — run ${s.runId}: ${s.rules} rules, ${int(s.recordsChecked)} checks, ${fmt(s.seconds)} s`);
+  for (const period of s.periods) {
+    out.push('', `== ${period} ==`, 'Điểm toàn quốc / national scores (0-100):');
+    for (const d of s.national.filter((x) => x.period === period)) {
+      const change = d.score_change === null ? '' : ` (${d.score_change >= 0 ? '+' : ''}${fmt(d.score_change, 2)})`;
+      out.push(`  ${pad(DIMENSION_VI[d.dimension] ?? d.dimension, 30)} ${lpad(fmt(d.score, 2), 6)}${pad(change, 10)} failed ${lpad(int(d.failed), 9)} of ${int(d.checked)}`);
+    }
+    for (const level of ['province', 'school']) {
+      const worst = s.worstUnits.filter((u) => u.period === period && u.unit_level === level);
+      if (!worst.length) continue;
+      out.push(level === 'province' ? 'Tỉnh thấp điểm nhất / worst provinces:' : 'Trường thấp điểm nhất / worst schools:');
+      for (const u of worst) out.push(`  ${pad(u.unit_code, 10)} ${pad(u.unit_name ?? '', 40)} ${lpad(fmt(u.score, 2), 6)}  rank ${u.rank}/${u.ranked_units}`);
+    }
+    const rules = s.topRules.filter((r) => r.period === period);
+    if (rules.length) {
+      out.push('Quy tắc có nhiều lỗi nhất / rules with most failures:');
+      for (const r of rules) out.push(`  ${pad(r.rule_id, 30)} ${lpad(int(r.failed), 8)} / ${pad(int(r.checked), 10)} ${r.description_vi}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
