@@ -70,7 +70,7 @@ describe('API over the real pipeline (tiny preset)', () => {
     expect(started.status).toBe(202);
     expect((await call('/api/admin/runs', admin, { method: 'POST' })).status).toBe(409);
     const result = await runner.running!.done;
-    expect(result).toMatchObject({ runId: started.body.runId, status: 'success' });
+    expect(result).toEqual({ runId: started.body.runId, status: 'success', error: null });
     const runs = await call('/api/admin/runs', admin);
     expect(runs.body.rows[0]).toMatchObject({ run_id: started.body.runId, status: 'success', step: 'quality', trigger: 'api' });
     expect(runs.body.rows[0].etl_run_id).toBeTruthy();
