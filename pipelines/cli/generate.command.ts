@@ -37,9 +37,9 @@ export function formatSummary(s: GenerationSummary): string {
   const lines = [
     `${s.status === 'skipped' ? 'Already generated' : 'Generated'}: preset ${s.preset}, seed ${s.seed}${s.status === 'generated' ? `, in ${s.seconds.toFixed(1)} s` : ''}`,
     'Rows per table (both school years, 2024 and 2025):',
-    pad(Object.entries(s.counts).map(([k, v]) => [k === 'defects' ? 'synthetic.defects' : `csdl.${k}`, fmt(v)])),
+    pad(Object.entries(s.counts).map(([k, v]) => [`csdl.${k}`, fmt(v)])),
     'Injected defects by kind (ground truth in synthetic.defects):',
-    pad(Object.entries(s.defects).map(([k, v]) => [k, fmt(v)])),
+    pad([...Object.entries(s.defects).map(([k, v]): [string, string] => [k, fmt(v)]), ['total', fmt(Object.values(s.defects).reduce((a, b) => a + b, 0))]]),
   ];
   return lines.join('\n') + '\n';
 }

@@ -67,9 +67,9 @@ export function firstYear(rng: Rng, ctx: Context, plan: SchoolPlan, year: number
   plan.grades.forEach((grade, i) => {
     const repetition = REPETITION[levelOf(grade)];
     for (let k = 0; k < plan.cohort[i]; k++) {
-      if (isEntryGrade(plan, i)) {
+      if (isEntryGrade(plan, i) && !(grade < 100 && rng.chance(repetition * (grade === 1 ? 2 : 1)))) {
         list.push(entrant(rng, ctx, plan, grade, year, firstEntry(grade), yearsBehind(rng, plan, grade)));
-      } else if (rng.chance(repetition)) {
+      } else if (grade < 100 && (isEntryGrade(plan, i) || rng.chance(repetition))) {
         list.push(entrant(rng, ctx, plan, grade, year, 3, yearsBehind(rng, plan, grade) + 1));
       } else {
         list.push(entrant(rng, ctx, plan, grade, year, rng.chance(0.005) ? 1 : 4, yearsBehind(rng, plan, grade)));

@@ -28,7 +28,9 @@ export type { Preset } from './presets.ts';
 export type GenerationSummary = {
   preset: Preset;
   seed: number;
+  /** Rows written per csdl table (both school years). */
   counts: Record<string, number>;
+  /** Manifest rows (synthetic.defects) per defect kind. */
   defects: Record<string, number>;
   seconds: number;
   /** 'generated', or 'skipped' when the same preset and seed were already complete. */
@@ -100,7 +102,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     for (const table of DATA_TABLES) counts[table] = await writers[table]!.end();
     const defects: Record<string, number> = {};
     for (const kind of DEFECT_KINDS) defects[kind] = injector.counts.get(kind) ?? 0;
-    counts.defects = await writers.defects.end();
+    await writers.defects.end();
     progress('building keys and indexes');
     await restoreIndexes(client, restore);
     progress('analyzing');

@@ -129,7 +129,7 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
     if (missing) {
       for (const table of ['diem_truong', 'lop_hoc', 'hoc_sinh', 'hoc_sinh_trang_thai', 'can_bo', 'phong_hoc'] as const) sy.rows[table] = [];
       sy.learnerRows = [];
-      defects.note(sy, { kind: 'missing_unit', table: 'truong_hoc', id: null, ky: 'DN', field: null, detail: 'school record present, no learners, classes, staff or rooms reported' });
+      defects.note(sy, { kind: 'missing_unit', table: 'truong_hoc', id: truong.id as number, ky: 'DN', field: null, detail: 'school record present, no learners, classes, staff or rooms reported' });
     } else {
       sy.staffDonor = ctx.staffDonors.get(year);
       defects.inject(rng, sy);
