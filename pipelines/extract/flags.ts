@@ -46,6 +46,9 @@ export const WELL_FORMED_PATTERNS: Readonly<Record<Exclude<PersonalKind, 'addres
 /** The suffixes of a personal column's flag columns, in output order. */
 export const FLAG_SUFFIXES = ['__present', '__nfc', '__legacy', '__well_formed'] as const;
 
+/** Kinds whose values are codes written in ASCII (phones, IDs, e-mails, dates). */
+const CODE_KINDS = new Set<PersonalKind>(['phone', 'citizen_id', 'cmnd', 'email', 'date']);
+
 function sqlString(value: string): string {
   return "'" + value.replace(/'/g, "''") + "'";
 }
@@ -56,25 +59,50 @@ function quote(name: string): string {
 
 /** The legacy pattern that applies to a kind. */
 export function legacyPattern(kind: PersonalKind): string {
-  return kind === 'name' || kind === 'address' || kind === 'text' ? LEGACY_TEXT_PATTERN : LEGACY_CODE_PATTERN;
+  return CODE_KINDS.has(kind) ? LEGACY_CODE_PATTERN : LEGACY_TEXT_PATTERN;
 }
 
 /**
- * PostgreSQL expressions of a personal column's four flags, as `expr as "c__flag"` items.
+ * The well-formed test in SQL, equal to WELL_FORMED_PATTERNS[kind] but cheaper where a byte length
+ * does half the work (10 bytes of digits is exactly ^0[0-9]{9}$ once the digits are checked).
+ */
+function wellFormedSql(c: string, kind: PersonalKind, present: string, nfc: string): string {
+  switch (kind) {
+    case 'phone':
+      return `(octet_length(${c}) = 10 and ${c} ~ '^0[0-9]+$')`;
+    case 'citizen_id':
+      return `(octet_length(${c}) = 12 and ${c} ~ '^[0-9]+$')`;
+    case 'cmnd':
+      return `(octet_length(${c}) in (9, 12) and ${c} ~ '^[0-9]+$')`;
+    case 'address':
+    case 'text':
+      return `(${present} and ${nfc})`;
+    default:
+      return `(${c} ~ ${sqlString(WELL_FORMED_PATTERNS[kind])})`;
+  }
+}
+
+/**
+ * PostgreSQL expressions of a personal column's four flags, as `expr as "c__flag"` items. They
+ * run on every row of a full load, so each takes the cheapest exact form: a blank test that only
+ * trims when the value starts with a space, and for ASCII code values (where NFC holds and no
+ * legacy glyph can occur) a byte/char length comparison instead of the Unicode checks.
  *
  * @example flagSelectItems('so_dien_thoai_me', 'phone')[3]
- *   // ("so_dien_thoai_me" ~ '^0[0-9]{9}$') as "so_dien_thoai_me__well_formed"
+ *   // (octet_length("so_dien_thoai_me") = 10 and "so_dien_thoai_me" ~ '^0[0-9]+$') as "so_dien_thoai_me__well_formed"
  */
 export function flagSelectItems(column: string, kind: PersonalKind): string[] {
   const c = quote(column);
-  const wellFormed =
-    kind === 'address' || kind === 'text'
-      ? `(btrim(${c}) <> '' and ${c} is nfc normalized)`
-      : `(${c} ~ ${sqlString(WELL_FORMED_PATTERNS[kind])})`;
+  const nonBlank = `(${c} <> '' and (left(${c}, 1) <> ' ' or btrim(${c}) <> ''))`;
+  const code = CODE_KINDS.has(kind);
+  const nfc = code ? `(octet_length(${c}) = char_length(${c}) or ${c} is nfc normalized)` : `(${c} is nfc normalized)`;
+  const legacy = code
+    ? `(octet_length(${c}) <> char_length(${c}) and ${c} ~ ${sqlString(LEGACY_CODE_PATTERN)})`
+    : `(${c} ~ ${sqlString(LEGACY_TEXT_PATTERN)})`;
   return [
-    `(${c} is not null and btrim(${c}) <> '') as ${quote(column + '__present')}`,
-    `(${c} is nfc normalized) as ${quote(column + '__nfc')}`,
-    `(${c} ~ ${sqlString(legacyPattern(kind))}) as ${quote(column + '__legacy')}`,
-    `${wellFormed} as ${quote(column + '__well_formed')}`,
+    `coalesce(${nonBlank}, false) as ${quote(column + '__present')}`,
+    `${nfc} as ${quote(column + '__nfc')}`,
+    `${legacy} as ${quote(column + '__legacy')}`,
+    `${wellFormedSql(c, kind, nonBlank, nfc)} as ${quote(column + '__well_formed')}`,
   ];
 }

@@ -1,10 +1,11 @@
+import pg from 'pg';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lib/config.ts';
 import { formatDuration, formatStatus } from '../../pipelines/etl/etl-report.ts';
 import { freePort, startTestSource, type TestSource } from '../support/source.ts';
-import { SECRET, seedRows, testConfig } from './etl-support.ts';
+import { SECRET, seedRows, testConfig, sourceClient } from './etl-support.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,15 +19,18 @@ function csdl(args: string[], env: Record<string, string>): Promise<{ code: numb
 
 describe('csdl etl and csdl status', () => {
   let src: TestSource;
+  let db: pg.Client;
   let config: Config;
   let env: Record<string, string>;
   beforeAll(async () => {
     src = await startTestSource();
-    await seedRows(src, 1, 25);
+    db = await sourceClient(src.url);
+    await seedRows(db, 1, 25);
     config = testConfig(src.url);
     env = { CSDL_DATABASE_URL: src.url, WAREHOUSE_PATH: config.warehousePath, CSDL_TMP_DIR: config.tmpDir, CSDL_PSEUDONYM_SECRET: SECRET };
   });
   afterAll(async () => {
+    await db?.end();
     await src?.close();
   });
 

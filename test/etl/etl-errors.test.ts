@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
 import { openSnapshot } from '../../pipelines/extract/snapshot.ts';
 import { EtlAlreadyRunningError, runEtl } from '../../pipelines/etl/run-etl.ts';
 import { freePort, startTestSource, type TestSource } from '../support/source.ts';
-import { seedRows, testConfig } from './etl-support.ts';
+import { seedRows, testConfig, sourceClient } from './etl-support.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,11 +26,14 @@ async function lastRun(config: Config): Promise<{ status: string; error: string 
 
 describe('runEtl errors and safety', () => {
   let src: TestSource;
+  let db: pg.Client;
   beforeAll(async () => {
     src = await startTestSource();
-    await seedRows(src, 1, 20);
+    db = await sourceClient(src.url);
+    await seedRows(db, 1, 20);
   });
   afterAll(async () => {
+    await db?.end();
     await src?.close();
   });
 
@@ -81,8 +85,8 @@ describe('runEtl errors and safety', () => {
     } finally {
       await snap.close();
     }
-    await src.query(`create role etl_reader login password 'reader'`);
-    await src.query(`grant usage on schema csdl to etl_reader; grant select on all tables in schema csdl to etl_reader`);
+    await db.query(`create role etl_reader login password 'reader'`);
+    await db.query(`grant usage on schema csdl to etl_reader; grant select on all tables in schema csdl to etl_reader`);
     const readerUrl = src.url.replace('postgres:postgres@', 'etl_reader:reader@');
     const config = testConfig(readerUrl);
     const summary = await runEtl({ config, sourceUrl: readerUrl });
@@ -92,8 +96,8 @@ describe('runEtl errors and safety', () => {
   it('stops with a terminal SchemaDriftError naming each missing or retyped column, leaving the warehouse as it was', async () => {
     const config = testConfig(src.url);
     const first = await runEtl({ config, sourceUrl: src.url });
-    await src.query(`alter table csdl.can_bo drop column he_so`);
-    await src.query(`alter table csdl.lop_hoc alter column si_so type text`);
+    await db.query(`alter table csdl.can_bo drop column he_so`);
+    await db.query(`alter table csdl.lop_hoc alter column si_so type text`);
     const err = await runEtl({ config, sourceUrl: src.url }).catch((e) => e);
     expect(err).toBeInstanceOf(SchemaDriftError);
     expect(err.transient).toBe(false);

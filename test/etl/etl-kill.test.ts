@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import type { Config } from '../../lib/config.ts';
 import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
 import { runEtl } from '../../pipelines/etl/run-etl.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
-import { expectWarehouseEqualsSource, SECRET, seedRows, testConfig } from './etl-support.ts';
+import { expectWarehouseEqualsSource, SECRET, seedRows, testConfig, sourceClient } from './etl-support.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -62,14 +63,17 @@ async function killAt(config: Config, sourceUrl: string, variable: string): Prom
 
 describe('a run killed with SIGKILL', () => {
   let src: TestSource;
+  let db: pg.Client;
   let config: Config;
   beforeAll(async () => {
     src = await startTestSource();
-    await seedRows(src, 1, 40);
+    db = await sourceClient(src.url);
+    await seedRows(db, 1, 40);
     config = testConfig(src.url);
     await runEtl({ config, sourceUrl: src.url });
   });
   afterAll(async () => {
+    await db?.end();
     await src?.close();
   });
 
@@ -78,9 +82,9 @@ describe('a run killed with SIGKILL', () => {
     ['inside the publish transaction, before COMMIT', 'CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT'],
   ]) {
     it(`leaves the previous state when killed ${point}, and the next run completes`, async () => {
-      await src.query(`update csdl.hoc_sinh set trang_thai = trang_thai + 1 where id % 4 = 0`);
-      await src.query(`delete from csdl.can_bo where id in (select max(id) from csdl.can_bo)`);
-      await seedRows(src, 10_000 + Math.floor(Math.random() * 1000) * 10, 5);
+      await db.query(`update csdl.hoc_sinh set trang_thai = trang_thai + 1 where id % 4 = 0`);
+      await db.query(`delete from csdl.can_bo where id in (select max(id) from csdl.can_bo)`);
+      await seedRows(db, 10_000 + Math.floor(Math.random() * 1000) * 10, 5);
       const before = await fingerprint(config);
 
       const killed = await killAt(config, src.url, variable);

@@ -1,25 +1,29 @@
+import pg from 'pg';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lib/config.ts';
 import { ident, literal, openWarehouse, queryRows } from '../../lib/warehouse.ts';
 import { runEtl } from '../../pipelines/etl/run-etl.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
-import { PERSONAL, pseudonym, seedRows, testConfig } from './etl-support.ts';
+import { PERSONAL, pseudonym, seedRows, testConfig, sourceClient } from './etl-support.ts';
 
 describe('personal data and the warehouse', () => {
   let src: TestSource;
+  let db: pg.Client;
   let config: Config;
   beforeAll(async () => {
     src = await startTestSource();
-    await seedRows(src, 1, 30);
+    db = await sourceClient(src.url);
+    await seedRows(db, 1, 30);
     config = testConfig(src.url);
     await runEtl({ config, sourceUrl: src.url });
     // The personal row changes, so its values also travel through the incremental path.
-    await src.query(`update csdl.hoc_sinh set ho_ten_bo = $1, que_quan = $2 where id = 1`, [PERSONAL.principal, PERSONAL.address]);
-    await src.query(`update csdl.can_bo set ho_ten_vo_chong = $1 where id = 1`, [PERSONAL.mother]);
+    await db.query(`update csdl.hoc_sinh set ho_ten_bo = $1, que_quan = $2 where id = 1`, [PERSONAL.principal, PERSONAL.address]);
+    await db.query(`update csdl.can_bo set ho_ten_vo_chong = $1 where id = 1`, [PERSONAL.mother]);
     await runEtl({ config, sourceUrl: src.url });
   });
   afterAll(async () => {
+    await db?.end();
     await src?.close();
   });
 

@@ -1,6 +1,8 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flagSelectItems, LEGACY_CODE_PATTERN, LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS } from '../../pipelines/extract/flags.ts';
 import type { PersonalKind } from '../../pipelines/extract/tables.ts';
+import { sourceClient } from './etl-support.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
 
 const legacy = ['Tr\u00ADêng Tiểu học', 'NguyÔn V¨n An', 'Nguye^~n Va(n Bi`nh', 'Hµ Néi', 'Tröôøng Tieåu hoïc', 'Ha` Noi', 'ViÖt Nam', 'Tru+o+`ng'];
@@ -41,16 +43,19 @@ describe('well-formed patterns', () => {
 
 describe('flag expressions in PostgreSQL', () => {
   let src: TestSource;
+  let db: pg.Client;
   beforeAll(async () => {
     src = await startTestSource({ schema: false });
+    db = await sourceClient(src.url);
   });
   afterAll(async () => {
+    await db?.end();
     await src?.close();
   });
 
   async function flags(kind: PersonalKind, values: Array<string | null>): Promise<Array<[boolean, boolean | null, boolean | null, boolean | null]>> {
     const list = values.map((_, i) => `($${i + 1}::text, ${i})`).join(', ');
-    const { rows } = await src.query(`select ${flagSelectItems('c', kind).join(', ')} from (values ${list}) as t(c, i) order by i`, values);
+    const { rows } = await db.query(`select ${flagSelectItems('c', kind).join(', ')} from (values ${list}) as t(c, i) order by i`, values);
     return rows.map((r) => [r.c__present, r.c__nfc, r.c__legacy, r.c__well_formed]);
   }
 
@@ -74,6 +79,21 @@ describe('flag expressions in PostgreSQL', () => {
       [true, false, false, false],
       [false, true, false, false],
     ]);
+  });
+
+  it('agrees with the documented patterns for every kind, on well-formed and malformed values', async () => {
+    const samples = ['0912345678', '091234567', '09123456789', '+84912345678', '079123456789', '123456789', '1234567890', '123456789012',
+      'a.b@x.edu.vn', 'a@b', 'an+1@truong.vn', '2012-01-09T00:00:00.0', '2012-1-9', '09/01/2012', 'Nguyễn Thị Hồng', "H'Hen Niê", 'An  Bình',
+      '０９１２３４５６７８', 'Hµ Néi', '', ' ', 'Tröôøng'];
+    for (const kind of Object.keys(WELL_FORMED_PATTERNS) as Array<keyof typeof WELL_FORMED_PATTERNS>) {
+      const re = new RegExp(WELL_FORMED_PATTERNS[kind], 'u');
+      const legacyRe = new RegExp(kind === 'name' ? LEGACY_TEXT_PATTERN : LEGACY_CODE_PATTERN, 'u');
+      const got = await flags(kind, samples);
+      expect(got.map((f) => f[3]), `${kind} well-formed`).toEqual(samples.map((v) => re.test(v)));
+      expect(got.map((f) => f[2]), `${kind} legacy`).toEqual(samples.map((v) => legacyRe.test(v)));
+      expect(got.map((f) => f[1]), `${kind} NFC`).toEqual(samples.map((v) => v === v.normalize('NFC')));
+      expect(got.map((f) => f[0]), `${kind} present`).toEqual(samples.map((v) => v.trim() !== ''));
+    }
   });
 
   it('checks phone and citizen ID formats in PostgreSQL', async () => {

@@ -4,7 +4,7 @@ import type { Config } from '../../lib/config.ts';
 import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
 import { runEtl, type EtlRunSummary } from '../../pipelines/etl/run-etl.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
-import { expectWarehouseEqualsSource, pseudonym, seedRows, testConfig } from './etl-support.ts';
+import { expectWarehouseEqualsSource, pseudonym, seedRows, testConfig, sourceClient } from './etl-support.ts';
 
 const table = (s: EtlRunSummary, name: string) => s.tables.find((t) => t.table === name)!;
 
@@ -21,13 +21,16 @@ async function warehouseQuery<T>(config: Config, sql: string): Promise<T[]> {
 
 describe('runEtl: full and incremental loads equal the source snapshot', () => {
   let src: TestSource;
+  let db: pg.Client;
   let config: Config;
   beforeAll(async () => {
     src = await startTestSource();
-    await seedRows(src, 1, 60);
+    db = await sourceClient(src.url);
+    await seedRows(db, 1, 60);
     config = testConfig(src.url);
   });
   afterAll(async () => {
+    await db?.end();
     await src?.close();
   });
 
@@ -40,8 +43,8 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
   });
 
   it('moves only what changed on the next run', async () => {
-    await src.query(`update csdl.hoc_sinh set trang_thai = 2 where id <= 5`);
-    await seedRows(src, 1001, 3);
+    await db.query(`update csdl.hoc_sinh set trang_thai = 2 where id <= 5`);
+    await seedRows(db, 1001, 3);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(s.kind).toBe('incremental');
     expect(table(s, 'hoc_sinh')).toMatchObject({ mode: 'incremental', keysRead: 63, rowsRead: 8, updated: 5, inserted: 3, deleted: 0, rowCount: 63 });
@@ -53,7 +56,7 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
     const before = await runEtl({ config, sourceUrl: src.url });
     const watermark = table(before, 'lop_hoc').watermark!;
     // Written after the run with exactly the watermark it recorded: `updated_at > watermark` would miss it.
-    await src.query(`insert into csdl.lop_hoc (id, ma_lop_hoc, ma_truong_hoc, nam_hoc, created_at, updated_at) values (2001, 'L2001', 'T1', 2024, $1, $1)`, [watermark]);
+    await db.query(`insert into csdl.lop_hoc (id, ma_lop_hoc, ma_truong_hoc, nam_hoc, created_at, updated_at) values (2001, 'L2001', 'T1', 2024, $1, $1)`, [watermark]);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'lop_hoc')).toMatchObject({ inserted: 1, watermark });
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
@@ -66,14 +69,14 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
       await late.query('begin');
       await late.query(`update csdl.hoc_sinh set trang_thai = 9 where id = 20`);
       await late.query(`insert into csdl.hoc_sinh (id, ma_hoc_sinh, ma_truong_hoc, nam_hoc) values (3001, 'HS3001', 'T1', 2024)`);
-      await src.query(`update csdl.hoc_sinh set trang_thai = 3 where id = 21`); // commits now: a newer watermark
+      await db.query(`update csdl.hoc_sinh set trang_thai = 3 where id = 21`); // commits now: a newer watermark
       const during = await runEtl({ config, sourceUrl: src.url });
       expect(table(during, 'hoc_sinh')).toMatchObject({ updated: 1, inserted: 0 });
       await late.query('commit');
     } finally {
       await late.end();
     }
-    const [{ older }] = (await src.query(`select (select updated_at from csdl.hoc_sinh where id = 20) < (select updated_at from csdl.hoc_sinh where id = 21) as older`)).rows;
+    const [{ older }] = (await db.query(`select (select updated_at from csdl.hoc_sinh where id = 20) < (select updated_at from csdl.hoc_sinh where id = 21) as older`)).rows;
     expect(older).toBe(true);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'hoc_sinh')).toMatchObject({ updated: 1, inserted: 1 });
@@ -81,9 +84,9 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
   });
 
   it('keeps soft-deleted rows with deleted_at set and removes hard-deleted rows', async () => {
-    await src.query(`update csdl.can_bo set deleted_at = now() where id = 4`);
-    await src.query(`delete from csdl.can_bo where id = 5`);
-    await src.query(`delete from csdl.phong_hoc where id between 10 and 12`);
+    await db.query(`update csdl.can_bo set deleted_at = now() where id = 4`);
+    await db.query(`delete from csdl.can_bo where id = 5`);
+    await db.query(`delete from csdl.phong_hoc where id between 10 and 12`);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'can_bo')).toMatchObject({ updated: 1, deleted: 1 });
     expect(table(s, 'phong_hoc')).toMatchObject({ deleted: 3, rowsRead: 0 });
@@ -93,8 +96,8 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
   });
 
   it('follows an update of the id and of a natural key', async () => {
-    await src.query(`update csdl.hoc_sinh set id = 5000 where id = 7`);
-    await src.query(`update csdl.hoc_sinh set ma_hoc_sinh = 'HS-NEW-8' where id = 8`);
+    await db.query(`update csdl.hoc_sinh set id = 5000 where id = 7`);
+    await db.query(`update csdl.hoc_sinh set ma_hoc_sinh = 'HS-NEW-8' where id = 8`);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'hoc_sinh')).toMatchObject({ inserted: 1, updated: 1, deleted: 1 });
     const rows = await warehouseQuery<{ id: string; ma_hoc_sinh: string }>(config, `select id, ma_hoc_sinh from raw.hoc_sinh where id in (7, 8, 5000) order by id`);

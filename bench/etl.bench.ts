@@ -1,0 +1,172 @@
+/**
+ * ETL benchmark on a generated source, all figures measured in the same process and run:
+ *   (a) floor        plain `COPY (select * from csdl.<t>) TO STDOUT` of every table to a discarding
+ *                    stream, over the same snapshot workers and id ranges as the ETL;
+ *   (b) naive        COPY of each table to one CSV file, then one DuckDB `read_csv` per table
+ *                    (all columns as text: no typing, no pseudonyms, no flags, so a lower bound);
+ *   (c) full         `runEtl({ full: true })` into a fresh warehouse;
+ *   (d) incremental  `runEtl()` after 1 % of hoc_sinh, can_bo and lop_hoc rows were updated;
+ *   (e) peak RSS     process.resourceUsage().maxRSS right after (c) and (d).
+ * A warm-up read precedes everything so that no step pays for a cold cache alone.
+ *
+ * Usage: npm run bench:etl -- [tiny|demo|province|national]   (default demo)
+ *   BENCH_PG_DIR=<dir>   keep the generated source there and reuse it on the next run
+ *   CSDL_ETL_PARALLELISM the workers of (a), (b)'s DuckDB threads aside, and (c)/(d)
+ * Results are printed and written to bench/results/etl-<preset>-<time>.json (git-ignored).
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { loadConfig } from '../lib/config.ts';
+import { startEmbedded } from '../lib/source.ts';
+import { openWarehouse } from '../lib/warehouse.ts';
+import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
+import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
+import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
+import { openSnapshot } from '../pipelines/extract/snapshot.ts';
+import { WorkerPool } from '../pipelines/extract/worker-pool.ts';
+import { runEtl } from '../pipelines/etl/run-etl.ts';
+import { generate, type Preset } from '../pipelines/generate/generate.ts';
+import { freePort } from '../test/support/source.ts';
+
+const preset = (process.argv[2] ?? 'demo') as Preset;
+const work = mkdtempSync(join(tmpdir(), 'csdl-bench-etl-'));
+const pgDir = process.env.BENCH_PG_DIR ?? join(work, 'pg');
+const workers = Number(process.env.CSDL_ETL_PARALLELISM ?? 2);
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+
+/** (a): every table with `select *`, in parallel id ranges over a snapshot, bytes discarded. */
+async function floor(url: string): Promise<{ seconds: number; rows: number }> {
+  const t0 = performance.now();
+  const snap = await openSnapshot(url, workers, 'bench-floor');
+  try {
+    const pool = new WorkerPool(snap.workers);
+    const contracts = await checkSourceSchema(snap.coordinator);
+    const tasks: Array<Promise<number>> = [];
+    for (const c of contracts) {
+      const t = `csdl."${c.name}"`;
+      const ranges = c.keyed ? (await pool.use((w) => tableRanges(w, c.name, workers))).ranges : [null];
+      for (const r of ranges) {
+        const discard = new Writable({ write: (_chunk, _enc, done) => done() });
+        tasks.push(pool.use((w) => copyToStream(w, `select * from ${t}${r ? ` where ${rangeWhere(r)}` : ''}`, discard)));
+      }
+    }
+    const rows = (await Promise.all(tasks)).reduce((a, b) => a + b, 0);
+    return { seconds: seconds(t0), rows };
+  } finally {
+    await snap.close();
+  }
+}
+
+/** (b): one CSV file per table (`select *`, with header), then DuckDB reads each with read_csv. */
+async function naive(url: string): Promise<{ seconds: number; rows: number; csvBytes: number }> {
+  const t0 = performance.now();
+  const dir = join(work, 'naive');
+  mkdirSync(dir, { recursive: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const wh = await openWarehouse(join(work, 'naive.duckdb'));
+  const conn = await wh.connect();
+  let rows = 0;
+  let csvBytes = 0;
+  try {
+    for (const c of await checkSourceSchema(client)) {
+      const file = join(dir, `${c.name}.csv`);
+      rows += await copyToFile(client, `select * from csdl."${c.name}"`, file);
+      csvBytes += statSync(file).size;
+      await conn.run(`create table "${c.name}" as select * from read_csv('${file}', header = false, all_varchar = true)`);
+    }
+  } finally {
+    conn.closeSync();
+    wh.close();
+    await client.end();
+  }
+  return { seconds: seconds(t0), rows, csvBytes };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(pgDir, { recursive: true });
+  const source = await startEmbedded(pgDir, await freePort());
+  try {
+    say(`generating preset ${preset} (seed 1) into ${pgDir}`);
+    const gen = await generate({ url: source.url, preset, seed: 1, onProgress: (m) => say(m) });
+    const config = loadConfig({
+      ...process.env,
+      CSDL_DATABASE_URL: source.url,
+      WAREHOUSE_PATH: join(work, 'warehouse.duckdb'),
+      CSDL_TMP_DIR: join(work, 'tmp'),
+      CSDL_PSEUDONYM_SECRET: process.env.CSDL_PSEUDONYM_SECRET ?? 'bench-secret-0123456789abcdef',
+      LOG_LEVEL: 'warn',
+    });
+    const admin = new pg.Client({ connectionString: source.url });
+    admin.on('error', () => {});
+    await admin.connect();
+    await admin.query('vacuum analyze');
+    say('warm-up read');
+    await floor(source.url);
+
+    say('(c) full load');
+    const t0 = performance.now();
+    const full = await runEtl({ config, sourceUrl: source.url, full: true });
+    const fullSeconds = seconds(t0);
+    say('(d) update 1 % of hoc_sinh, can_bo, lop_hoc; incremental load');
+    const changed: Record<string, number> = {};
+    for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) {
+      const r = await admin.query(`update csdl.${t} set nam_hoc = nam_hoc where id % 100 = 42`);
+      changed[t] = r.rowCount ?? 0;
+    }
+    await admin.query('vacuum analyze');
+    const t1 = performance.now();
+    const incr = await runEtl({ config, sourceUrl: source.url });
+    const incrSeconds = seconds(t1);
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    await admin.end();
+
+    say('(a) floor');
+    const fl = await floor(source.url);
+    say('(b) naive baseline');
+    const nv = await naive(source.url);
+
+    const rows = full.tables.reduce((a, t) => a + t.rowCount, 0);
+    const result = {
+      preset,
+      generated: gen.counts,
+      rows,
+      workers,
+      warehouseBytes: statSync(config.warehousePath).size,
+      csvBytes: nv.csvBytes,
+      seconds: { floor: fl.seconds, naive: nv.seconds, full: fullSeconds, incremental: incrSeconds },
+      incrementalChanged: changed,
+      incrementalRead: Object.fromEntries(incr.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }])),
+      ratios: { fullOverFloor: fullSeconds / fl.seconds, fullOverNaive: fullSeconds / nv.seconds, incrementalOverFull: incrSeconds / fullSeconds },
+      peakRssMiB,
+      targets: { fullOverFloor: 1.5, incrementalOverFull: 0.1, peakRssMiB: 1024 },
+    };
+    const f = (x: number) => x.toFixed(2);
+    process.stdout.write(
+      [
+        `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ${workers} workers`,
+        `(a) floor        ${f(fl.seconds)} s (${fl.rows.toLocaleString('en-US')} rows)`,
+        `(b) naive        ${f(nv.seconds)} s (${(nv.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)`,
+        `(c) full         ${f(fullSeconds)} s   full/floor ${f(result.ratios.fullOverFloor)} (target <= 1.5), full/naive ${f(result.ratios.fullOverNaive)}`,
+        `(d) incremental  ${f(incrSeconds)} s   incremental/full ${f(result.ratios.incrementalOverFull)} (target < 0.10); changed ${JSON.stringify(changed)}`,
+        `(e) peak RSS     ${peakRssMiB.toFixed(0)} MiB (target < 1024)`,
+        `warehouse file   ${(result.warehouseBytes / 2 ** 20).toFixed(0)} MiB`,
+      ].join('\n') + '\n',
+    );
+    const outDir = fileURLToPath(new URL('./results/', import.meta.url));
+    mkdirSync(outDir, { recursive: true });
+    const out = join(outDir, `etl-${preset}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(out, JSON.stringify(result, null, 2));
+    say(`results written to ${out}`);
+  } finally {
+    await source.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();
