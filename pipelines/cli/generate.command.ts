@@ -44,6 +44,7 @@ export function formatSummary(s: GenerationSummary): string {
   return lines.join('\n') + '\n';
 }
 
+/** Adds `csdl generate` to the program. */
 export function register(program: Command): void {
   program
     .command('generate')

@@ -9,6 +9,7 @@ import { CLASS_SIZE, khoiOf, levelOf } from './levels.ts';
 import type { Enrolment } from './enrolment.ts';
 import type { SchoolPlan } from './school-plan.ts';
 
+/** A class and its learners. */
 export type SchoolClass = {
   code: string;
   name: string;

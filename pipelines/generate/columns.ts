@@ -2,11 +2,14 @@
  * The columns the generator writes, per table, in COPY order. Rows are plain objects keyed by
  * these names; a missing key is written as NULL.
  */
+/** A value as written: text, a number, or NULL (null / undefined). */
 export type Value = string | number | null | undefined;
+/** A row keyed by column name. */
 export type Row = Record<string, Value>;
 
 const audit = ['created_at', 'updated_at', 'deleted_at'];
 
+/** Column lists per table (csdl data tables, and `defects` for synthetic.defects). */
 export const COLUMNS = {
   truong_hoc: [
     'id', 'ma_truong_hoc', 'nam_hoc', 'ten_truong_hoc', 'cap_hoc', 'ma_nhom_cap_hoc', 'loai_hinh_dao_tao', 'loai_hinh_truong',
@@ -45,10 +48,9 @@ export const COLUMNS = {
   defects: ['kind', 'table_name', 'record_id', 'ma_truong_hoc', 'nam_hoc', 'ky', 'field', 'detail'],
 } as const;
 
-export type TableName = keyof typeof COLUMNS;
-
 /** The data tables in csdl, in load order. */
 export const DATA_TABLES = ['truong_hoc', 'diem_truong', 'lop_hoc', 'hoc_sinh', 'hoc_sinh_trang_thai', 'can_bo', 'phong_hoc'] as const;
+/** A csdl data table the generator fills. */
 export type DataTable = (typeof DATA_TABLES)[number];
 
 /** One value in PostgreSQL's COPY text format: \N for null, backslash escapes for \ tab LF CR. */

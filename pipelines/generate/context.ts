@@ -7,8 +7,10 @@ import type { DataTable } from './columns.ts';
 import type { Learner } from './learner-identity.ts';
 import type { StaffMember } from './staff-identity.ts';
 
+/** A learner who left during a term for another school of the province. */
 export type PendingTransfer = { learner: Learner; day: number; term: 1 | 2; from: string };
 
+/** Cross-school state of one run; see the module comment. */
 export class Context {
   private readonly ids: Record<string, number> = {};
   private readonly learnerSeq = new Map<string, number>();

@@ -11,6 +11,7 @@ import { skipTriggers } from './indexes.ts';
 
 const CHUNK = 1 << 18;
 
+/** One table's COPY stream; `open`, `writeAll`, then `end` (or `abort`). */
 export class CopyWriter {
   private buffer = '';
   private rows = 0;

@@ -8,8 +8,10 @@ import { RefusedError } from '../../lib/errors.ts';
 import { applySourceSchema } from '../source/apply-schema.ts';
 import { DATA_TABLES } from './columns.ts';
 
+/** The last run recorded in synthetic.generation. */
 export type Generation = { seed: number; preset: string; counts: Record<string, unknown> | null; finished: boolean };
 
+/** What prepareDatabase did: created the schema, replaced a previous run, or found this run complete. */
 export type Readiness = { action: 'created' | 'replaced' | 'skipped'; previous: Generation | null };
 
 async function exists(client: pg.ClientBase, relation: string): Promise<boolean> {

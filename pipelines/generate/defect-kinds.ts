@@ -24,6 +24,7 @@ export const DEFECT_KINDS = [
   'malformed_contact',
 ] as const;
 
+/** One defect family. */
 export type DefectKind = (typeof DEFECT_KINDS)[number];
 
 /** Default rates: per eligible record, per school-year (declared totals, late, missing, outlier) or per school (jump). */

@@ -9,7 +9,9 @@ import { isoDate, pushedDate, day } from './dates.ts';
 import type { Row } from './columns.ts';
 import type { SchoolYear } from './school-year.ts';
 
+/** A record a defect may change. */
 export type Candidate = { table: string; row: Row };
+/** What a defect changed, for the manifest. */
 export type Change = { field: string; detail: string; ky?: string };
 type Mutator = { candidates(sy: SchoolYear): Candidate[]; apply(rng: Rng, sy: SchoolYear, c: Candidate): Change | null };
 
@@ -51,6 +53,7 @@ function phoneVariant(rng: Rng, p: string): string {
 const nameField = (c: Candidate, rng: Rng) => (c.table === 'hoc_sinh' ? (rng.chance(0.7) ? 'ho_ten' : 'ho_ten_me') : c.table === 'can_bo' ? 'ten_can_bo' : 'hieu_truong');
 const named = (sy: SchoolYear) => [...learners(sy), ...staff(sy), ...as('truong_hoc', [sy.rows.truong_hoc[0]])];
 
+/** Record-level kinds in injection order (duplicate learners and unit-level kinds are handled in school.ts). */
 export const MUTATORS: Array<[DefectKind, Mutator]> = [
   ['missing_required', {
     candidates: (sy) => [...learners(sy), ...staff(sy), ...classes(sy)],

@@ -11,8 +11,10 @@ import { newLearner, type Learner } from './learner-identity.ts';
 import type { Context } from './context.ts';
 import type { SchoolPlan } from './school-plan.ts';
 
+/** One row of the status history. */
 export type StatusEvent = { status: number; day: number; reason: string | null };
 
+/** A learner's year in one school. */
 export type Enrolment = {
   learner: Learner;
   grade: number;

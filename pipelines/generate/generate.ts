@@ -25,6 +25,7 @@ import { PRESET_SPECS, PRESETS, type Preset } from './presets.ts';
 
 export type { Preset } from './presets.ts';
 
+/** What a run wrote (or found already written). */
 export type GenerationSummary = {
   preset: Preset;
   seed: number;
@@ -37,6 +38,7 @@ export type GenerationSummary = {
   status: 'generated' | 'skipped';
 };
 
+/** Options of generate(). */
 export type GenerateOptions = {
   url: string;
   preset: Preset;

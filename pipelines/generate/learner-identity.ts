@@ -8,6 +8,7 @@ import { onAge, levelOf } from './levels.ts';
 import { addressLine, citizenId, familyName, mobilePhone, personName, personalEmail } from './names.ts';
 import type { SchoolPlan } from './school-plan.ts';
 
+/** Who a learner is, the same in every year. */
 export type Learner = {
   code: string;
   name: string;

@@ -8,6 +8,7 @@
  */
 export type Level = 'mn' | 'th' | 'thcs' | 'thpt' | 'gdtx';
 
+/** Grades served by each level. */
 export const LEVEL_GRADES: Record<Level, number[]> = {
   mn: [101, 102, 103, 104, 105, 106],
   th: [1, 2, 3, 4, 5],
@@ -19,6 +20,7 @@ export const LEVEL_GRADES: Record<Level, number[]> = {
 /** DM_CAP_HOC code of a level. */
 export const LEVEL_CAP: Record<Level, string> = { mn: '01', th: '02', thcs: '03', thpt: '04', gdtx: '05' };
 
+/** The level of an internal grade. */
 export function levelOf(grade: number): Level {
   if (grade > 100) return 'mn';
   if (grade <= 5) return 'th';
@@ -67,7 +69,9 @@ export const QUALIFIED: Record<Level, number> = { mn: 0.893, th: 0.899, thcs: 0.
 /** Share of female teachers. */
 export const FEMALE_TEACHERS: Record<Level, number> = { mn: 0.98, th: 0.8, thcs: 0.7, thpt: 0.62, gdtx: 0.55 };
 
-/** Per-year rates per learner: repetition (stays in grade next year) and dropout. */
+/** Repetition per learner and year (grade 1 x2, grades 2-5 x0.75, remote x1.5). */
 export const REPETITION: Record<Level, number> = { mn: 0, th: 0.01, thcs: 0.015, thpt: 0.008, gdtx: 0.02 };
+/** Dropout per year (statuses 05/09/12), before the zone factor (x1.8 remote, x0.6 urban). */
 export const DROPOUT: Record<Level, number> = { mn: 0.002, th: 0.002, thcs: 0.01, thpt: 0.015, gdtx: 0.05 };
+/** Transfers out per learner and year. */
 export const TRANSFER_OUT = 0.012;

@@ -36,6 +36,7 @@ function newProvincesAll(): NewProvince[] {
   return [...newProvinces().values()];
 }
 
+/** A commune with its synthetic population and zone (DM_KHU_VUC). */
 export type CommuneInfo = { commune: OldCommune; population: number; zone: string; weight: number };
 
 /** Population and zone of every commune of an old province. */

@@ -4,8 +4,10 @@
  */
 export type Preset = 'tiny' | 'demo' | 'province' | 'national';
 
+/** Preset names, smallest first. */
 export const PRESETS: readonly Preset[] = ['tiny', 'demo', 'province', 'national'];
 
+/** What a preset generates. */
 export type PresetSpec = {
   /** New province codes (2025) whose old constituent provinces are generated for 2024. */
   provinces: string[];
@@ -18,6 +20,7 @@ export type PresetSpec = {
   description: string;
 };
 
+/** The presets. */
 export const PRESET_SPECS: Record<Preset, PresetSpec> = {
   tiny: {
     provinces: ['48'],
@@ -52,4 +55,5 @@ export const DEADLINES: Record<string, { dn: string; cn: string }> = {
   '79': { dn: '10-16', cn: '06-30' },
 };
 
+/** The Ministry's deadlines: ĐN 31/10 (TT 25/2024), CN 30/06. */
 export const DEFAULT_DEADLINE = { dn: '10-31', cn: '06-30' };

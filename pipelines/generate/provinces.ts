@@ -6,6 +6,7 @@
  */
 import { Weighted } from './prng.ts';
 
+/** Demography of an old province. */
 export type ProvinceProfile = {
   code: string;
   population: number;

@@ -4,10 +4,11 @@
  * (kiên cố less common in mountainous zones) and floor area.
  */
 import { Weighted, type Rng } from './prng.ts';
-import { bareName } from './units.ts';
 import type { SchoolPlan } from './school-plan.ts';
 
+/** A satellite site. */
 export type Site = { code: string; name: string; address: string; distance: number; area: number };
+/** A room: kind (loai_phong), solidity (loai_cong_trinh), area as pushed. */
 export type Room = { code: string; kind: string; solidity: string; area: string; site: string | null };
 
 const solidity: Record<string, Weighted<string>> = {
@@ -64,6 +65,3 @@ export function roomsNextYear(rng: Rng, plan: SchoolPlan, rooms: Room[], classes
   }
   return next;
 }
-
-/** A site name for addresses: the commune without its kind. */
-export const placeName = (plan: SchoolPlan) => bareName(plan.commune.name);

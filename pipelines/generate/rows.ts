@@ -18,10 +18,11 @@ import type { SchoolPlan } from './school-plan.ts';
 /** When a school entered its data in a year (day numbers). */
 export type Timing = { dnFrom: number; dnTo: number; cnFrom: number; cnTo: number };
 
-/** A created_at inside the ĐN window, and an updated_at at the end of the year. */
+/** A created_at inside the ĐN window. */
 export function dnStamp(rng: Rng, t: Timing): number {
   return officeTime(rng, randomDay(rng, t.dnFrom, t.dnTo));
 }
+/** An updated_at inside the CN window. */
 export function cnStamp(rng: Rng, t: Timing): number {
   return officeTime(rng, randomDay(rng, t.cnFrom, t.cnTo));
 }

@@ -11,6 +11,7 @@ import { bareName, type District } from './units.ts';
 import type { CommuneInfo } from './plan.ts';
 import { cohorts, GROUP_GRADES, type SchoolPlan } from './school-plan.ts';
 
+/** A school before it gets its index and code. */
 export type Placement = Omit<SchoolPlan, 'index' | 'code' | 'newProvince' | 'newCommune'>;
 type Rates = { mn: number; th: number; thcs: number; thpt: number };
 

@@ -6,9 +6,12 @@ import type { Rng } from './prng.ts';
 import type { ProvinceProfile } from './provinces.ts';
 import type { NewCommune, NewProvince, OldCommune } from './units.ts';
 
+/** Defects that concern a whole school-year. */
 export type UnitDefectKind = 'late_unit' | 'missing_unit' | 'period_jump' | 'outlier_value';
+/** A unit-level defect: which kind, in which year, and its size factor (jump, outlier). */
 export type UnitDefect = { kind: UnitDefectKind; year: number; factor: number };
 
+/** A planned school. */
 export type SchoolPlan = {
   /** Position in generation order; keys the school's random stream. */
   index: number;

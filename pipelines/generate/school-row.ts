@@ -4,12 +4,13 @@
  * in 2024; new province and commune, no district, from 2025.
  */
 import type { Rng } from './prng.ts';
-import { birthDay, day, isoDate } from './dates.ts';
+import { birthDay, isoDate } from './dates.ts';
 import { bareName } from './units.ts';
 import { landline, slug } from './names.ts';
 import type { Row } from './columns.ts';
 import type { SchoolPlan } from './school-plan.ts';
 
+/** Stable attributes of a school. */
 export type SchoolProfile = {
   flags: Record<string, number>;
   standard: string | null;
@@ -54,7 +55,9 @@ export function improveProfile(rng: Rng, profile: SchoolProfile): SchoolProfile 
   return { ...profile, flags, standard: profile.standard ?? (rng.chance(0.03) ? '02' : null) };
 }
 
+/** Declared totals (null for a unit that did not report). */
 export type Totals = { learners: number | null; classes: number | null; staff: number | null; sites: number; twoSessions: number };
+/** The principal's personal fields on the school record. */
 export type Principal = { name: string; phone: string; email: string | null };
 
 /** The truong_hoc row of a school in `year`; timestamps are filled by the caller. */
@@ -98,5 +101,3 @@ export function unitAddress(plan: SchoolPlan, year: number): string {
   const c = plan.commune;
   return year < 2025 ? `${c.name}, ${c.district.name}, ${c.province.name}` : `${plan.newCommune.name}, ${plan.newProvince.name}`;
 }
-
-export const startOfYear = (year: number) => day(year, 9, 5);

@@ -7,6 +7,7 @@ import type { DataTable, Row } from './columns.ts';
 import type { SchoolPlan } from './school-plan.ts';
 import type { StaffMember } from './staff-identity.ts';
 
+/** Rows of one school in one year. */
 export type SchoolYear = {
   plan: SchoolPlan;
   year: number;

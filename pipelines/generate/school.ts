@@ -21,6 +21,7 @@ import type { DefectInjector } from './defects.ts';
 import type { SchoolPlan } from './school-plan.ts';
 import type { StaffMember } from './staff-identity.ts';
 
+/** The school years generated: 2024-2025 (old units) and 2025-2026 (new units). */
 export const YEARS = [2024, 2025] as const;
 
 /** Classes per level as a normal school would have them (staffing follows these, not a defect). */

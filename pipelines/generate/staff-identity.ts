@@ -9,6 +9,7 @@ import { FEMALE_TEACHERS, LEVEL_CAP, QUALIFIED, type Level } from './levels.ts';
 import { citizenId, mobilePhone, oldIdCard, personName, personalEmail } from './names.ts';
 import type { SchoolPlan } from './school-plan.ts';
 
+/** A staff member, the same across years. */
 export type StaffMember = {
   code: string;
   group: '01' | '02' | '03';
@@ -119,4 +120,5 @@ export function newStaff(rng: Rng, plan: SchoolPlan, code: string, group: '01' |
   };
 }
 
+/** DM_CAP_HOC code of the level a member teaches. */
 export const capOf = (level: Level) => LEVEL_CAP[level];

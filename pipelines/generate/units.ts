@@ -5,10 +5,15 @@
  */
 import { loadReference } from '../source/reference.ts';
 
+/** A commune valid until 30/06/2025. */
 export type OldCommune = { code: string; name: string; kind: string; district: District; province: OldProvince };
+/** A district (abolished 01/07/2025). */
 export type District = { code: string; name: string; kind: string; communes: OldCommune[] };
+/** One of the 63 provinces before 01/07/2025. */
 export type OldProvince = { code: string; name: string; districts: District[] };
+/** A commune or ward from 01/07/2025. */
 export type NewCommune = { code: string; name: string };
+/** One of the 34 provinces from 01/07/2025, with the old ones it merged. */
 export type NewProvince = { code: string; name: string; olds: OldProvince[]; communes: NewCommune[] };
 
 let cache: Map<string, NewProvince> | undefined;
