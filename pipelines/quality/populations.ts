@@ -2,7 +2,9 @@
  * Populations: the records a family of rules checks, one row per record and period, with the
  * columns every rule may use. Each reads one warehouse table `raw.<table>` (copied columns,
  * pseudonymised keys, personal-field flags; `id` is the source row id) for the school years of
- * the periods under evaluation (temp table `dq_eval_periods`), skipping soft-deleted rows.
+ * the periods under evaluation (temp table `dq_eval_periods`), skipping soft-deleted rows and the
+ * rows of schools not active on the census day (dissolved, not yet founded, soft-deleted), as
+ * the indicators do (core.fct_schools.is_active): their records belong to no unit of the period.
  *
  * Every population returns:
  *   period, census_day, ky   the period evaluated and its census day
@@ -45,5 +47,7 @@ export function populationSql(name: string): string {
     from raw.${pop.table} as r
     join dq_eval_periods as p
       on p.nam_hoc = r.nam_hoc
+    semi join core.fct_schools as s
+      on s.period = p.period and s.ma_truong_hoc = r.ma_truong_hoc and s.is_active
     where r.deleted_at is null`;
 }

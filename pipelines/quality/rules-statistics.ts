@@ -35,8 +35,9 @@ export function statisticsRules(): QueryRule[] {
       en: 'Learners changed by more than 33 % against the mean of the previous periods',
       sql: `
         with counted as (
-          select l.period, q.period_order, l.ma_truong_hoc, count(*) filter (where l.is_enrolled) as n
+          select l.period, q.period_order, s.ma_truong_hoc, count(*) filter (where l.is_enrolled) as n
           from core.fct_learners as l
+          join core.fct_schools as s on s.period = l.period and s.school_key = l.school_key
           join quality.dq_periods as q on q.period = l.period
           group by all
         ),

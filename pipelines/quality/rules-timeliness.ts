@@ -109,7 +109,8 @@ export function timelinessRules(): QueryRule[] {
         from reported as r
         join completed as c using (period, unit_code)
         join core.dim_period_deadlines as d on d.period = r.period and d.province_key = r.province_key
-        where r.learners + r.classes + r.staff > 0`,
+        -- a school whose records carry no entry time cannot be judged late or on time
+        where r.learners + r.classes + r.staff > 0 and c.completed_on is not null`,
     }),
     rule({
       id: 'TH-CURRENCY', dimension: 'timeliness', family: 'currency',
@@ -132,7 +133,7 @@ export function timelinessRules(): QueryRule[] {
           'last update ' || strftime(${local('t.last_update')}, '%d/%m/%Y') as detail
         from reported as r
         join touched as t on t.ma_truong_hoc = r.unit_code and t.nam_hoc = r.nam_hoc
-        where r.learners + r.classes + r.staff > 0`,
+        where r.learners + r.classes + r.staff > 0 and t.last_update is not null`,
     }),
   ];
 }

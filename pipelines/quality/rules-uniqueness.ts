@@ -35,7 +35,7 @@ function laterCopies(records: string, identity: string[], sameIf?: string): stri
 }
 
 const enrolledLearners = `
-  select f.period, f.ma_truong_hoc as unit_code, 'hoc_sinh:' || f.hoc_sinh_id as record_key,
+  select f.period, h.ma_truong_hoc as unit_code, 'hoc_sinh:' || f.hoc_sinh_id as record_key,
     f.hoc_sinh_id as record_id, f.ma_hoc_sinh as pseudonym, h.ma_cong_dan, h.ngay_sinh
   from core.fct_learners as f
   join dq_eval_periods as p on p.period = f.period

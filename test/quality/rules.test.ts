@@ -1,0 +1,127 @@
+/**
+ * The rule engine on the hand-built warehouse of test/fixtures (shared with the models' tests):
+ * findings counted by hand from its rows, the fused evaluation against each rule run alone, the
+ * bounded failure sample, privacy of the details, and the durable history across runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
+import { runTransform } from '../../pipelines/transform/run-transform.ts';
+import { QualityError, runQuality, type QualitySummary } from '../../pipelines/quality/run-quality.ts';
+import { OUTPUT_MODELS } from '../../pipelines/quality/models.ts';
+import { buildCatalog } from '../../pipelines/quality/catalog.ts';
+import { ruleSql } from '../../pipelines/quality/rule-sql.ts';
+import { readWarehouseColumns } from '../../pipelines/quality/warehouse-columns.ts';
+
+type Result = { period: string; unit_code: string; checked: number; failed: number };
+
+describe('quality rules on the hand-built warehouse', () => {
+  let fx: FixtureWarehouse;
+  let first: QualitySummary;
+  const results = async (rule: string) =>
+    (await fx.rows<Result>(`select period, unit_code, checked, failed from quality.dq_rule_results
+      where unit_level = 'school' and rule_id = ? order by period, unit_code`, [rule])).map((r) => [r.period, r.unit_code, Number(r.checked), Number(r.failed)]);
+
+  beforeAll(async () => {
+    fx = await openFixtureWarehouse();
+    const t = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+    expect(t.errors).toEqual([]);
+    first = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, sampleSize: 1, runId: 'run-1' });
+  }, 300_000);
+  afterAll(() => fx?.close());
+
+  it('reports a malformed birth date by the kind of its value, never the value', async () => {
+    // TH01 2024: L1-L10 without the soft-deleted L7 = 9 learners, L4 typed '05/01/2014';
+    // TH01 2025: L1, L2, L4, L6, L10, L11, L12 = 7 learners, L4 again. XX01 (dissolved) is not checked.
+    expect((await results('HS-FMT-ngay_sinh')).filter((r) => r[1] === 'TH01' || r[1] === 'XX01')).toEqual([
+      ['2024-CN', 'TH01', 9, 1], ['2024-DN', 'TH01', 9, 1], ['2025-CN', 'TH01', 7, 1], ['2025-DN', 'TH01', 7, 1],
+    ]);
+    const details = await fx.rows<{ detail: string }>(`select distinct detail from quality.dq_failures where rule_id = 'HS-FMT-ngay_sinh'`);
+    expect(details).toEqual([{ detail: 'ngay_sinh: dd/mm/yyyy' }]);
+    const leaks = await fx.rows<{ n: number }>(`select count(*) as n from quality.dq_failures as f
+      join raw.hoc_sinh as h on f.detail like '%' || h.ngay_sinh || '%'`);
+    expect(Number(leaks[0].n)).toBe(0);
+  });
+
+  it('reports a room area that is not a number', async () => {
+    // TH01 2025 has four rooms, one of '5x6' m²
+    expect((await results('PH-FMT-dien_tich')).filter((r) => r[1] === 'TH01')).toEqual([
+      ['2024-CN', 'TH01', 4, 0], ['2024-DN', 'TH01', 4, 0], ['2025-CN', 'TH01', 4, 1], ['2025-DN', 'TH01', 4, 1],
+    ]);
+    const [f] = await fx.rows(`select record_key, detail from quality.dq_failures where rule_id = 'PH-FMT-dien_tich' and period = '2025-DN'`);
+    expect(f.detail).toBe('dien_tich: text with digits');
+    expect(f.record_key).toMatch(/^phong_hoc:\d+$/);
+  });
+
+  it('checks status against history only where a history exists, and finds it consistent', async () => {
+    // 2024 with history: TH01 L5, L6, L8, L9, L10; CS01 M5 (M1's only change is deleted). 2025: TH01 L12.
+    expect(await results('HS-STATUS-HIST')).toEqual([
+      ['2024-CN', 'CS01', 1, 0], ['2024-CN', 'TH01', 5, 0], ['2024-DN', 'CS01', 1, 0], ['2024-DN', 'TH01', 5, 0],
+      ['2025-CN', 'TH01', 1, 0], ['2025-DN', 'TH01', 1, 0],
+    ]);
+  });
+
+  it('expects every active school to report, and checks dissolved or deleted ones nowhere', async () => {
+    const missing = await results('TH-MISSING');
+    expect(missing.filter((r) => r[0] === '2024-DN').map((r) => r[1])).toEqual(['CS01', 'MN01', 'TH01']);
+    expect(missing.filter((r) => r[0] === '2025-DN').map((r) => r[1])).toEqual(['CS01', 'MN01', 'PT01', 'TH01']);
+    expect(missing.every((r) => r[3] === 0)).toBe(true);
+  });
+
+  it('counts the same records whether rules are fused in one scan or run alone', async () => {
+    const rules = buildCatalog(await readWarehouseColumns(fx.conn));
+    await fx.conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
+    for (const r of rules) {
+      const alone = await fx.rows<Result>(`select period, unit_code, count(*) as checked, count_if(failed) as failed
+        from (${ruleSql(r)}) group by all having count(*) > 0 order by all`);
+      const fused = await fx.rows<Result>(`select period, unit_code, checked, failed from quality_history.rule_results
+        where rule_id = ? order by all`, [r.id]);
+      expect(fused.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]), r.id)
+        .toEqual(alone.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]));
+    }
+  });
+
+  it('keeps at most the sample size of failing records per rule and school', async () => {
+    // sample 1: HS-REQ-ma_lop_hoc_dn fails for all 9 TH01 learners of 2024 (no classes assigned), one is kept
+    const [r] = await fx.rows<{ biggest: number }>(`select max(n) as biggest from (
+      select count(*) as n from quality.dq_failures group by period, unit_code, rule_id)`);
+    expect(Number(r.biggest)).toBe(1);
+    expect(await results('HS-REQ-ma_lop_hoc_dn')).toContainEqual(['2024-DN', 'TH01', 9, 9]);
+    const kept = await fx.rows(`select record_key from quality.dq_failures
+      where rule_id = 'HS-REQ-ma_lop_hoc_dn' and period = '2024-DN' and unit_code = 'TH01'`);
+    // the sample holds the smallest source ids: L1 is the first learner inserted
+    expect(kept).toEqual([{ record_key: 'hoc_sinh:10' }]);
+  });
+
+  it('keeps each period\'s results in the history, replacing only the periods evaluated again', async () => {
+    await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'run-2' });
+    const byRun = await fx.rows<{ period: string; run_id: string; rows: number }>(`
+      select period, run_id, count(*) as rows from quality_history.rule_results group by all order by all`);
+    expect(byRun.map((r) => [r.period, r.run_id])).toEqual([['2024-CN', 'run-1'], ['2024-DN', 'run-1'], ['2025-CN', 'run-1'], ['2025-DN', 'run-2']]);
+    const dupes = await fx.rows<{ n: number }>(`select count(*) as n from (
+      select period, unit_code, rule_id from quality_history.rule_results group by all having count(*) > 1)`);
+    expect(Number(dupes[0].n)).toBe(0);
+    const runs = await fx.rows<{ run_id: string; status: string }>('select run_id, status from quality_history.runs order by started_at');
+    expect(runs).toEqual([{ run_id: 'run-1', status: 'succeeded' }, { run_id: 'run-2', status: 'succeeded' }]);
+  });
+
+  it('rebuilds every period\'s scores from the history alone after the published tables are dropped', async () => {
+    const before = await fx.rows('select period, unit_code, dimension, score, rank from quality.dq_unit_scores order by all');
+    await fx.conn.run('drop schema quality cascade');
+    await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['dq_periods', 'dq_units', ...OUTPUT_MODELS] });
+    const after = await fx.rows('select period, unit_code, dimension, score, rank from quality.dq_unit_scores order by all');
+    expect(after).toEqual(before);
+    expect(new Set(after.map((r) => r.period))).toEqual(new Set(['2024-DN', '2024-CN', '2025-DN', '2025-CN']));
+  });
+
+  it('names the periods it knows when asked for one it does not', async () => {
+    await expect(runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2030-DN'] })).rejects.toThrow(QualityError);
+    await expect(runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2030-DN'] })).rejects.toThrow(/2024-DN, 2024-CN, 2025-DN, 2025-CN/);
+  });
+
+  it('summarises national scores for each dimension of each period evaluated', () => {
+    expect(first.periods).toEqual(['2024-DN', '2024-CN', '2025-DN', '2025-CN']);
+    const dims = first.national.filter((d) => d.period === '2025-DN').map((d) => d.dimension);
+    expect(dims).toEqual(['completeness', 'consistency', 'timeliness', 'uniqueness', 'validity', 'overall']);
+    for (const d of first.national) expect(d.score).toBeGreaterThanOrEqual(0);
+  });
+});
