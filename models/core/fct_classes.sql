@@ -20,8 +20,6 @@ final as (
     select
         s.period,
         s.nam_hoc,
-        s.ky,
-        s.census_day,
         c.lop_hoc_id,
         c.ma_lop_hoc,
         c.ma_truong_hoc,

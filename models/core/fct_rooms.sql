@@ -16,8 +16,6 @@ final as (
     select
         s.period,
         s.nam_hoc,
-        s.ky,
-        s.census_day,
         r.phong_hoc_id,
         r.ma_phong,
         r.ma_truong_hoc,

@@ -27,8 +27,6 @@ final as (
     select
         s.period,
         s.nam_hoc,
-        s.ky,
-        s.census_day,
         c.can_bo_id,
         c.ma_can_bo,
         c.ma_truong_hoc,

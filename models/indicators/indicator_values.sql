@@ -80,20 +80,26 @@ long as (
     from cells
 ),
 
-dated as (
-    -- DROP-NAT moves from the start-of-year period to the end-of-year period of the same year
+report_periods as (
+    -- DROP-NAT is reported on the end-of-year period of the school year whose start it counts
     select
-        l.* replace (coalesce(cn.period, l.period) as period)
-    from long as l
-    join periods as p
-        on p.period = l.period
+        p.period,
+        p.ky,
+        cn.period as end_of_year_period
+    from periods as p
     left join periods as cn
-        on l.indicator = 'DROP-NAT'
-        and p.ky = 'DN'
-        and cn.nam_hoc = p.nam_hoc
+        on cn.nam_hoc = p.nam_hoc
         and cn.ky = 'CN'
+),
+
+dated as (
+    select
+        l.* replace (case when l.indicator = 'DROP-NAT' then r.end_of_year_period else l.period end as period)
+    from long as l
+    join report_periods as r
+        on r.period = l.period
     where l.indicator <> 'DROP-NAT'
-        or p.ky = 'DN'
+        or (r.ky = 'DN' and r.end_of_year_period is not null)
 ),
 
 applicable as (

@@ -15,16 +15,18 @@ with
 enrolment as (
     -- E and R per today's province, school year, grade and sex (học sinh)
     select
-        current_province_code,
-        nam_hoc,
-        grade_order,
-        sex,
-        count(*) filter (where is_enrolled) as enrolled,
-        count(*) filter (where is_enrolled and is_repeater) as repeaters
-    from core.fct_learners
-    where ky = 'DN'
-        and grade_order is not null
-        and current_province_code is not null
+        l.current_province_code,
+        l.nam_hoc,
+        g.grade_order,
+        case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
+        count(*) filter (where l.is_enrolled) as enrolled,
+        count(*) filter (where l.is_enrolled and l.is_repeater) as repeaters
+    from core.fct_learners as l
+    join core.dim_grades as g
+        on g.khoi_hoc = l.khoi_hoc
+    where l.period = l.nam_hoc || '-DN'
+        and g.grade_order is not null
+        and l.current_province_code is not null
     group by all
 ),
 

@@ -64,18 +64,19 @@ learner_rows as (
         l.period,
         y.province_key,
         l.current_province_code,
-        l.level,
-        l.sex,
+        g.level,
+        case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
         0 as population_official_age,
         1 as ger_learners,
         case when l.age between a.age_from and a.age_to then 1 else 0 end as ner_learners
     from core.fct_learners as l
     join core.int_school_years as y
         on y.school_key = l.school_key
+    join core.dim_grades as g
+        on g.khoi_hoc = l.khoi_hoc
     join age_groups as a
-        on a.level = l.level
-    where l.ky = 'DN'
-        and l.is_enrolled
+        on a.level = g.level
+    where l.is_enrolled
         and l.period in (select period from population_rows)
 ),
 

@@ -46,6 +46,14 @@ per_school as (
         and r.period = s.period
 ),
 
+level_rows as (
+    -- one row per level the school serves
+    select
+        unnest(levels_served) as level,
+        * exclude (levels_served)
+    from per_school
+),
+
 final as (
     select
         'total' as breakdown,
@@ -53,9 +61,9 @@ final as (
     from per_school
     union all by name
     select
-        unnest(list_transform(levels_served, l -> 'level=' || l)) as breakdown,
-        * exclude (levels_served)
-    from per_school
+        'level=' || level as breakdown,
+        * exclude (level)
+    from level_rows
 )
 
 select * from final

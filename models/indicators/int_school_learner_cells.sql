@@ -12,26 +12,32 @@ learners as (
     select * from core.fct_learners
 ),
 
+grades as (
+    select * from core.dim_grades
+),
+
 school_learners as (
     select
         s.period,
         s.school_key,
         s.current_province_code,
         l.hoc_sinh_id,
-        l.grade,
-        l.level,
-        l.sex,
+        g.grade,
+        g.level,
+        case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
         l.is_minority,
         l.is_enrolled,
         l.is_repeater,
         l.is_dropout,
-        l.grade_order,
+        g.grade_order,
         l.age,
-        l.official_age
+        g.official_age
     from schools as s
     left join learners as l
         on l.school_key = s.school_key
         and l.period = s.period
+    left join grades as g
+        on g.khoi_hoc = l.khoi_hoc
 ),
 
 cells as (

@@ -149,7 +149,7 @@ describe('core facts as of the census day', () => {
   it('counts each learner by the status in force on the census day', async () => {
     const rows = await fx.rows<{ ma_hoc_sinh: string; period: string; status_on_census: number | null; is_enrolled: boolean; is_dropout: boolean }>(
       `select ma_hoc_sinh, period, status_on_census, is_enrolled, is_dropout from core.fct_learners
-       where ma_truong_hoc = 'TH01' and nam_hoc = 2024 and ma_hoc_sinh in ('HS-L5', 'HS-L6', 'HS-L9', 'HS-L10') order by ma_hoc_sinh, period desc`,
+       where school_key = 'S:TH01@2024' and ma_hoc_sinh in ('HS-L5', 'HS-L6', 'HS-L9', 'HS-L10') order by ma_hoc_sinh, period desc`,
     );
     expect(rows).toEqual([
       { ma_hoc_sinh: 'HS-L10', period: '2024-DN', status_on_census: 1, is_enrolled: true, is_dropout: false }, // 05 on 20/10 came later
@@ -165,7 +165,7 @@ describe('core facts as of the census day', () => {
 
   it('counts enrolled learners per school and period', async () => {
     const rows = await fx.rows<{ k: string; n: number }>(
-      `select ma_truong_hoc || ' ' || period as k, count(*) filter (where is_enrolled) as n from core.fct_learners group by 1 order by 1`,
+      `select split_part(school_key, '@', 1)[3:] || ' ' || period as k, count(*) filter (where is_enrolled) as n from core.fct_learners group by 1 order by 1`,
     );
     expect(Object.fromEntries(rows.map((r) => [r.k, Number(r.n)]))).toEqual({
       'CS01 2024-CN': 5, // M5 leaves on 20/06/2025, after the census day

@@ -1,0 +1,120 @@
+/**
+ * Transform benchmark on generated data, all figures measured in the same process and run:
+ *   (a) scan        one scan of the learner fact, grouped by school
+ *                   (`select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1`),
+ *                   after a warm-up; the median of three;
+ *   (b) full        `runTransform()` of staging, core and indicators, sidecar tests included;
+ *   (c) province    `runTransform({ provinces: [code] })` after a full run, for the province with
+ *                   the fewest learners (today's code), with its share of the learners;
+ *   ratios          full / scan (target < 20), province / full.
+ *
+ * Usage: npm run bench:transform -- [tiny|demo|province|national]   (default demo)
+ *   BENCH_WAREHOUSE=<file>  reuse a warehouse already loaded by the ETL (skips generate and ETL)
+ * Results are printed and written to bench/results/transform-<preset>-<time>.json (git-ignored).
+ */
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../lib/config.ts';
+import { openWarehouse, queryRows } from '../lib/warehouse.ts';
+import { runEtl } from '../pipelines/etl/run-etl.ts';
+import { generate, type Preset } from '../pipelines/generate/generate.ts';
+import { runTransform, type TransformSummary } from '../pipelines/transform/run-transform.ts';
+import { startTestSource } from '../test/support/source.ts';
+
+const preset = (process.argv[2] ?? 'demo') as Preset;
+const work = mkdtempSync(join(tmpdir(), 'csdl-bench-transform-'));
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Generates the preset into an embedded PostgreSQL and loads it into a fresh warehouse file. */
+async function loadedWarehouse(): Promise<string> {
+  if (process.env.BENCH_WAREHOUSE) return process.env.BENCH_WAREHOUSE;
+  const source = await startTestSource({ schema: false });
+  try {
+    let t0 = performance.now();
+    await generate({ url: source.url, preset, seed: 1, onProgress: (m) => say(m) });
+    say(`generated ${preset} in ${seconds(t0).toFixed(1)} s`);
+    const config = loadConfig({
+      CSDL_DATABASE_URL: source.url,
+      WAREHOUSE_PATH: join(work, 'warehouse.duckdb'),
+      CSDL_TMP_DIR: join(work, 'tmp'),
+      CSDL_PSEUDONYM_SECRET: 'bench-transform-secret-0123456789',
+      LOG_LEVEL: 'warn',
+    });
+    t0 = performance.now();
+    await runEtl({ config, sourceUrl: source.url, full: true });
+    say(`loaded in ${seconds(t0).toFixed(1)} s`);
+    return config.warehousePath;
+  } finally {
+    await source.close();
+  }
+}
+
+function modelSeconds(s: TransformSummary) {
+  return {
+    models: s.models.reduce((a, m) => a + m.seconds, 0),
+    tests: s.tests.reduce((a, t) => a + t.seconds, 0),
+    slowest: [...s.models].sort((a, b) => b.seconds - a.seconds).slice(0, 8).map((m) => ({ model: m.model, rows: m.rows, seconds: +m.seconds.toFixed(3) })),
+  };
+}
+
+const path = await loadedWarehouse();
+const warehouse = await openWarehouse(path);
+const conn = await warehouse.connect();
+const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } };
+try {
+  // a first full run creates the fact the scan reads, and warms the caches
+  const first = await runTransform({ warehouse: conn, deadlines });
+  if (first.status !== 'success') throw new Error(`transform failed: ${first.errors.slice(0, 3).join('\n')}`);
+  const scanSql = 'select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1';
+  await conn.run(scanSql);
+  const scans: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await conn.run(scanSql);
+    scans.push(seconds(t0));
+  }
+  let t0 = performance.now();
+  const full = await runTransform({ warehouse: conn, deadlines });
+  const fullSeconds = seconds(t0);
+
+  const byProvince = await queryRows<{ code: string; learners: number }>(
+    conn,
+    `select current_province_code as code, count(*) as learners from core.fct_learners where current_province_code is not null group by 1 order by 2, 1`,
+  );
+  const total = byProvince.reduce((a, p) => a + Number(p.learners), 0);
+  const province = byProvince[0];
+  t0 = performance.now();
+  const partial = await runTransform({ warehouse: conn, deadlines, provinces: [province.code] });
+  const provinceSeconds = seconds(t0);
+
+  const counts = await queryRows<{ k: string; n: number }>(
+    conn,
+    `select 'raw.hoc_sinh' as k, count(*) as n from raw.hoc_sinh union all select 'core.fct_learners', count(*) from core.fct_learners
+     union all select 'core.fct_staff', count(*) from core.fct_staff union all select 'core.fct_classes', count(*) from core.fct_classes
+     union all select 'core.fct_schools', count(*) from core.fct_schools union all select 'indicators.indicator_values', count(*) from indicators.indicator_values`,
+  );
+  const scan = median(scans);
+  const result = {
+    preset,
+    at: new Date().toISOString(),
+    warehouseBytes: statSync(path).size,
+    rows: Object.fromEntries(counts.map((c) => [c.k, Number(c.n)])),
+    scan: { seconds: +scan.toFixed(4), runs: scans.map((s) => +s.toFixed(4)) },
+    full: { seconds: +fullSeconds.toFixed(3), status: full.status, models: full.models.length, tests: full.tests.length, ...modelSeconds(full) },
+    province: { code: province.code, learnerShare: +(Number(province.learners) / total).toFixed(4), seconds: +provinceSeconds.toFixed(3), status: partial.status, ...modelSeconds(partial) },
+    ratios: { fullOverScan: +(fullSeconds / scan).toFixed(1), provinceOverFull: +(provinceSeconds / fullSeconds).toFixed(3) },
+  };
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `transform-${preset}-${result.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(result, null, 2) + `\nwritten to ${file}\n`);
+} finally {
+  conn.closeSync();
+  warehouse.close();
+  if (!process.env.BENCH_WAREHOUSE) rmSync(work, { recursive: true, force: true });
+}
