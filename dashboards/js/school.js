@@ -31,7 +31,8 @@ async function draw() {
     ]);
     document.getElementById('title').textContent = values.unit.unit_name;
     document.getElementById('subtitle').textContent = `${periodName(values.period)} · mã trường ${values.unit.unit_code}`;
-    const own = values.rows.filter((r) => r.role === 'unit');
+    const order = (code) => { const i = catalog.findIndex((c) => c.code === code); return i < 0 ? catalog.length : i; };
+    const own = values.rows.filter((r) => r.role === 'unit').sort((a, b) => order(a.indicator) - order(b.indicator));
     document.querySelector('#indicators tbody').innerHTML = own.map((r) => {
       const entry = catalog.find((c) => c.code === r.indicator);
       return `<tr><td>${esc(entry?.name_vi ?? r.indicator)}</td><td class="num">${esc(formatNumber(r.value, digitsFor(entry)))}</td><td>${esc(entry?.unit ?? '')}</td></tr>`;
