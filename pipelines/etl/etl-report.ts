@@ -47,6 +47,7 @@ function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
     deleted: sum('deleted'),
     rowCount: sum('rowCount'),
     watermark: null,
+    contentMd5: null,
     seconds: Math.max(...lists.map((t) => t.seconds)),
   };
   return [...main, folded];

@@ -15,17 +15,15 @@ import { redactUrl } from '../../lib/source.ts';
 import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
 import { checkSourceSchema } from '../extract/schema-check.ts';
 import { asSourceError, openSnapshot, type SourceSnapshot } from '../extract/snapshot.ts';
-import type { TableContract } from '../extract/contract.ts';
-import { WorkerPool } from '../extract/worker-pool.ts';
 import { installPgTextMacros } from '../load/csv-read.ts';
 import { droppedCodeLists, publish } from '../load/publish.ts';
 import { installPseudonymMacro } from '../load/pseudonym.ts';
-import { matchesContract, readRawState, type RawState } from '../load/raw-state.ts';
+import { readRawState } from '../load/raw-state.ts';
 import { sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
-import { stageFull, stageIncremental, type StageContext, type StagedTable } from './stage-table.ts';
+import { stageAll, type StagePlan } from './stage-all.ts';
 import { testPause } from './test-hooks.ts';
 
 export type EtlRunOptions = {
@@ -142,13 +140,16 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     // Reconciliation figures, computed on the otherwise idle coordinator while the workers copy.
     const coordinator = new Serial(snapshot.coordinator);
     const figures = new Map<string, Promise<SourceFigures>>();
-    for (const c of contracts) {
+    // Tables without ids first: their content md5 decides whether an incremental run reads them.
+    for (const c of [...contracts.filter((c) => !c.keyed), ...contracts.filter((c) => c.keyed)]) {
       const f = coordinator.run((client) => sourceFigures(client, c));
       f.catch(() => {});
       figures.set(c.name, f);
     }
     const raw = await readRawState(conn);
-    const staged = await stageAll(conn, runId, kind, startedAt, dir, snapshot, contracts, raw, opts);
+    const previousMd5 = await records.lastContentMd5(conn);
+    const plan: StagePlan = { kind, raw, unchanged: async (c) => !c.keyed && (await figures.get(c.name)!).contentMd5 === previousMd5.get(c.name) };
+    const staged = await stageAll(conn, { runId, startedAt, dir, workers: config.etlParallelism, snapshot, contracts, plan, onProgress: opts.onProgress });
     await testPause('after-stage', runId);
     opts.onProgress?.({ runId, phase: 'publish' });
     const tables = await publish(conn, {
@@ -166,47 +167,4 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     await snapshot?.close();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-/**
- * Stages every table concurrently over the snapshot's workers. On the first failure the reads are
- * cut off (pool stopped, connections closed) and every table's work is let settle before the
- * error is rethrown, so no statement is still running on the DuckDB connection afterwards.
- */
-async function stageAll(conn: Conn, runId: string, kind: 'full' | 'incremental', startedAt: string, dir: string, snapshot: SourceSnapshot, contracts: TableContract[], raw: RawState, opts: EtlRunOptions): Promise<StagedTable[]> {
-  const pool = new WorkerPool(snapshot.workers);
-  const rowsSoFar = new Map<string, number>();
-  const ctx: StageContext = {
-    runId,
-    loadedAt: startedAt,
-    dir,
-    workers: opts.config.etlParallelism,
-    pool,
-    duck: new Serial(conn),
-    onRows: (table, rows) => {
-      const total = (rowsSoFar.get(table) ?? 0) + rows;
-      rowsSoFar.set(table, total);
-      opts.onProgress?.({ runId, phase: 'rows', table, rows: total });
-    },
-  };
-  let failure: { err: unknown } | undefined;
-  const jobs = contracts.map(async (c) => {
-    try {
-      const incremental = kind === 'incremental' && c.keyed && matchesContract(raw, c);
-      const t = incremental ? await stageIncremental(ctx, c) : await stageFull(ctx, c, raw.has(c.name));
-      opts.onProgress?.({ runId, phase: 'staged', table: c.name, rows: t.rowsRead });
-      log.debug('table staged', { run: runId, table: c.name, mode: t.mode, read: t.rowsRead, keys: t.keysRead, ins: t.inserted, upd: t.updated, del: t.deleted });
-      return t;
-    } catch (err) {
-      if (!failure) {
-        failure = { err };
-        pool.stop(err);
-        await snapshot.close();
-      }
-      throw err;
-    }
-  });
-  const settled = await Promise.allSettled(jobs);
-  if (failure) throw failure.err;
-  return settled.map((s) => (s as PromiseFulfilledResult<StagedTable>).value);
 }

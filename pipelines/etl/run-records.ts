@@ -22,6 +22,8 @@ export type TableRunRecord = {
   rowCount: number;
   /** max(updated_at) of the snapshot, text with offset; null for tables without updated_at. */
   watermark: string | null;
+  /** md5 of the extracted content of a table without ids (null for id-keyed tables). */
+  contentMd5: string | null;
   seconds: number;
 };
 
@@ -58,7 +60,8 @@ export async function ensureRunTables(conn: DuckDBConnection): Promise<void> {
       watermark timestamptz,
       seconds double not null,
       primary key (run_id, table_name)
-    );`);
+    );
+    alter table meta.etl_table_runs add column if not exists content_md5 varchar;`);
 }
 
 /** Marks runs left 'running' by a killed process as failed; returns their ids. */
@@ -77,6 +80,18 @@ export async function markInterrupted(conn: DuckDBConnection, by: string): Promi
 export async function hasSucceededRun(conn: DuckDBConnection): Promise<boolean> {
   const rows = await queryRows(conn, `select 1 from meta.etl_runs where status = 'succeeded' limit 1`);
   return rows.length > 0;
+}
+
+/** Per table, the content md5 recorded by its last successful load (tables without ids). */
+export async function lastContentMd5(conn: DuckDBConnection): Promise<Map<string, string>> {
+  const rows = await queryRows<{ table_name: string; content_md5: string }>(
+    conn,
+    `select table_name, content_md5 from (
+       select t.table_name, t.content_md5, row_number() over (partition by t.table_name order by r.started_at desc) as rn
+         from meta.etl_table_runs t join meta.etl_runs r using (run_id) where r.status = 'succeeded')
+      where rn = 1 and content_md5 is not null`,
+  );
+  return new Map(rows.map((r) => [r.table_name, r.content_md5]));
 }
 
 /** Records the start of a run. */
@@ -107,8 +122,9 @@ export async function failRun(conn: DuckDBConnection, runId: string, error: stri
 export async function recordSuccess(conn: DuckDBConnection, runId: string, tables: TableRunRecord[], finishedAt: string): Promise<void> {
   for (const t of tables) {
     await conn.run(
-      `insert into meta.etl_table_runs values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11)`,
-      [runId, t.table, t.mode, t.rowsRead, t.keysRead, t.inserted, t.updated, t.deleted, t.rowCount, t.watermark, t.seconds],
+      `insert into meta.etl_table_runs (run_id, table_name, mode, rows_read, keys_read, inserted, updated, deleted, row_count, watermark, seconds, content_md5)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11, $12)`,
+      [runId, t.table, t.mode, t.rowsRead, t.keysRead, t.inserted, t.updated, t.deleted, t.rowCount, t.watermark, t.seconds, t.contentMd5],
     );
   }
   await conn.run(`update meta.etl_runs set status = 'succeeded', finished_at = $1::timestamptz where run_id = $2`, [finishedAt, runId]);

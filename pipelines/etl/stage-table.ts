@@ -35,7 +35,10 @@ export type StageContext = {
 export type StagedTable = {
   contract: TableContract;
   mode: 'full' | 'incremental';
-  /** Full loads of tables without ids whose content did not change are left as they are. */
+  /**
+   * The content did not change: a full load of a table without ids found it equal (its next
+   * version is dropped), or an incremental run skipped it on its content md5.
+   */
   unchanged: boolean;
   rowsRead: number;
   keysRead: number;
@@ -45,7 +48,7 @@ export type StagedTable = {
   seconds: number;
 };
 
-const BATCH_FILES = 4;
+const BATCH_FILES = 2;
 
 async function run(ctx: StageContext, table: string, ranges: IdRange[] | null, sql: (where?: string) => string, prefix: string, load: (files: string[]) => string): Promise<number> {
   const parts = ranges ?? [null];
@@ -101,6 +104,11 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
       ? await count(ctx, `select count(*)::varchar as n from ${target} n join ${storeTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`)
       : 0;
   return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, seconds: (performance.now() - started) / 1000 };
+}
+
+/** A table without ids whose content md5 equals the one of its last load: nothing to read. */
+export function unchangedTable(contract: TableContract): StagedTable {
+  return { contract, mode: 'incremental', unchanged: true, rowsRead: 0, keysRead: 0, inserted: 0, updated: 0, deleted: 0, seconds: 0 };
 }
 
 /** Stages the keys, the diff and the changed rows of an id-keyed table. */

@@ -5,7 +5,7 @@
 import type pg from 'pg';
 
 /** Rows aimed at per file: large enough to amortise a query, small enough to pipeline loading. */
-export const ROWS_PER_FILE = 250_000;
+export const ROWS_PER_FILE = 100_000;
 
 /** An inclusive id range, as decimal strings ready to inline into SQL. */
 export type IdRange = { from: string; to: string };

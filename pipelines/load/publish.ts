@@ -25,6 +25,7 @@ export type PublishInput = {
 
 async function apply(conn: DuckDBConnection, t: StagedTable): Promise<void> {
   const name = t.contract.name;
+  if (t.mode === 'incremental' && t.unchanged) return;
   if (t.mode === 'full') {
     if (t.unchanged) {
       await conn.run(`drop table ${nextTable(name)}`);
@@ -72,6 +73,7 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
         deleted: t.deleted,
         rowCount: Number(warehouse.rows),
         watermark: source.watermark,
+        contentMd5: source.contentMd5,
         seconds: t.seconds,
       });
     }

@@ -8,14 +8,18 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { ReconciliationError } from '../../lib/errors.ts';
 import { queryRows } from '../../lib/warehouse.ts';
-import type { TableContract } from '../extract/contract.ts';
+import { selectSql, type TableContract } from '../extract/contract.ts';
 import { rawView } from './stage.ts';
 
 /** A table's figures; sums are decimal integer strings (they exceed 2^53). */
 export type Figures = { rows: string; idSum: string; updatedSum: string };
 
-/** Figures of the source table plus its watermark (max updated_at, text with offset). */
-export type SourceFigures = Figures & { watermark: string | null };
+/**
+ * Figures of the source table plus its watermark (max updated_at, text with offset) and, for a
+ * table without ids, the md5 of its extracted content (lets an incremental run skip a code list
+ * that did not change).
+ */
+export type SourceFigures = Figures & { watermark: string | null; contentMd5: string | null };
 
 // Exact on every PostgreSQL version (extract(epoch) is a float before 14): whole seconds, then micros.
 const epochUs = (c: string) =>
@@ -28,10 +32,12 @@ export async function sourceFigures(client: pg.ClientBase, contract: TableContra
     ? `select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
               coalesce(sum(${epochUs('updated_at')}), 0)::text as updated_sum, max(updated_at)::text as watermark
          from ${t}`
-    : `select count(*)::text as rows, '0' as id_sum, '0' as updated_sum, null::text as watermark from ${t}`;
-  const { rows } = await client.query<{ rows: string; id_sum: string; updated_sum: string; watermark: string | null }>(sql);
+    : `select count(*)::text as rows, '0' as id_sum, '0' as updated_sum, null::text as watermark,
+              md5(coalesce(string_agg(s::text, E'\\n' order by s::text), '')) as content_md5
+         from (${selectSql(contract)}) s`;
+  const { rows } = await client.query<{ rows: string; id_sum: string; updated_sum: string; watermark: string | null; content_md5?: string }>(sql);
   const r = rows[0];
-  return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum, watermark: r.watermark };
+  return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum, watermark: r.watermark, contentMd5: r.content_md5 ?? null };
 }
 
 /** Computes the figures of `raw.<t>` as the connection sees it (inside the publish transaction). */

@@ -108,6 +108,18 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
   });
 
+  it('skips unchanged code lists, reloads a changed one and drops one that left the source', async () => {
+    await db.query(`insert into csdl.dm_dan_toc (ma, ten) values ('99', 'Dân tộc thử nghiệm')`);
+    await db.query(`drop table csdl.dm_tiet_hoc`);
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(table(s, 'dm_dan_toc')).toMatchObject({ mode: 'full', inserted: 1, deleted: 0 });
+    expect(table(s, 'dm_gioi_tinh')).toMatchObject({ mode: 'incremental', rowsRead: 0 });
+    expect(s.tables.some((t) => t.table === 'dm_tiet_hoc')).toBe(false);
+    const views = await warehouseQuery(config, `select view_name from duckdb_views() where schema_name = 'raw' and view_name = 'dm_tiet_hoc'`);
+    expect(views).toEqual([]);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
   it('reloads a table in full when its warehouse columns no longer match the contract', async () => {
     const wh = await openWarehouse(config.warehousePath);
     const conn = await wh.connect();
@@ -132,10 +144,10 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
 
   it('records every run and table run, and leaves no staging behind', async () => {
     const runs = await warehouseQuery<{ status: string; n: string }>(config, `select status, count(*)::varchar as n from meta.etl_runs group by status`);
-    expect(runs).toEqual([{ status: 'succeeded', n: '10' }]);
+    expect(runs).toEqual([{ status: 'succeeded', n: '11' }]);
     const leftovers = await warehouseQuery(config, `select schema_name, table_name from duckdb_tables() where schema_name in ('stage', 'raw') or ends_with(table_name, '__next')`);
     expect(leftovers).toEqual([]);
     const tableRuns = await warehouseQuery<{ n: string }>(config, `select count(distinct run_id)::varchar as n from meta.etl_table_runs where table_name = 'hoc_sinh'`);
-    expect(tableRuns).toEqual([{ n: '10' }]);
+    expect(tableRuns).toEqual([{ n: '11' }]);
   });
 });
