@@ -1,0 +1,128 @@
+/**
+ * Data-quality benchmark on generated data, all figures measured in the same process and run:
+ *   (a) scan      one scan of the learner fact grouped by school
+ *                 (`select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1`),
+ *                 after a warm-up; the median of three;
+ *   (b) quality   `runQuality({ periods: [one period] })`: every rule of the catalogue for the
+ *                 latest start-of-year period, history committed, scores and ranks published;
+ *                 also the rule evaluation alone (without the model runs around it);
+ *   ratios        quality / scan and evaluation / scan (target < 15);
+ *   proof         recall per defect kind and precision per rule against synthetic.defects
+ *                 (every rule run in full over every period).
+ *
+ * Usage: npm run bench:quality -- [tiny|demo|province|national]   (default demo)
+ *   BENCH_WAREHOUSE=<file> BENCH_DEFECTS=<json>  reuse a loaded warehouse and its manifest
+ * Results are printed and written to bench/results/quality-<preset>-<time>.json (git-ignored).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../lib/config.ts';
+import { openWarehouse, queryRows } from '../lib/warehouse.ts';
+import { runEtl } from '../pipelines/etl/run-etl.ts';
+import { generate, type Preset } from '../pipelines/generate/generate.ts';
+import { buildCatalog } from '../pipelines/quality/catalog.ts';
+import { measure, type Defect } from '../pipelines/quality/proof.ts';
+import { runQuality } from '../pipelines/quality/run-quality.ts';
+import { readWarehouseColumns } from '../pipelines/quality/warehouse-columns.ts';
+import { runTransform } from '../pipelines/transform/run-transform.ts';
+import { startTestSource } from '../test/support/source.ts';
+
+const preset = (process.argv[2] ?? 'demo') as Preset;
+const work = mkdtempSync(join(tmpdir(), 'csdl-bench-quality-'));
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } };
+
+/** Generates the preset, loads it, and keeps the ground-truth manifest. */
+async function loaded(): Promise<{ path: string; defects: Defect[] }> {
+  if (process.env.BENCH_WAREHOUSE && process.env.BENCH_DEFECTS) {
+    return { path: process.env.BENCH_WAREHOUSE, defects: JSON.parse(readFileSync(process.env.BENCH_DEFECTS, 'utf8')) };
+  }
+  const source = await startTestSource({ schema: false });
+  try {
+    let t0 = performance.now();
+    await generate({ url: source.url, preset, seed: 1, onProgress: (m) => say(m) });
+    say(`generated ${preset} in ${seconds(t0).toFixed(1)} s`);
+    const defects = (await source.query('select * from synthetic.defects')).rows as Defect[];
+    const config = loadConfig({
+      CSDL_DATABASE_URL: source.url,
+      WAREHOUSE_PATH: join(work, 'warehouse.duckdb'),
+      CSDL_TMP_DIR: join(work, 'tmp'),
+      CSDL_PSEUDONYM_SECRET: 'bench-quality-secret-0123456789',
+      LOG_LEVEL: 'warn',
+    });
+    t0 = performance.now();
+    await runEtl({ config, sourceUrl: source.url, full: true });
+    say(`loaded in ${seconds(t0).toFixed(1)} s`);
+    writeFileSync(join(work, 'defects.json'), JSON.stringify(defects));
+    say(`warehouse ${config.warehousePath}, manifest ${join(work, 'defects.json')} (reuse with BENCH_WAREHOUSE / BENCH_DEFECTS)`);
+    return { path: config.warehousePath, defects };
+  } finally {
+    await source.close();
+  }
+}
+
+const { path, defects } = await loaded();
+const warehouse = await openWarehouse(path);
+const conn = await warehouse.connect();
+try {
+  const transformed = await runTransform({ warehouse: conn, deadlines });
+  if (transformed.status !== 'success') throw new Error(`transform failed: ${transformed.errors.slice(0, 3).join('\n')}`);
+  const scanSql = 'select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1';
+  await conn.run(scanSql);
+  const scans: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    await conn.run(scanSql);
+    scans.push(seconds(t0));
+  }
+  const scan = median(scans);
+  const [{ period }] = await queryRows<{ period: string }>(conn, `select max(period) as period from core.dim_periods where ky = 'DN'`);
+  // a first run builds the quality inputs and warms the caches; the second is timed
+  await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench-warmup' });
+  const t0 = performance.now();
+  const summary = await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench' });
+  const total = seconds(t0);
+  const evaluation = summary.steps.reduce((a, s) => a + s.ms, 0) / 1000;
+  const [{ learners }] = await queryRows<{ learners: number }>(conn, `select count(*) as learners from core.fct_learners where period = '${period}'`);
+
+  say('measuring recall and precision against the manifest (every rule, every period)');
+  await conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
+  const p0 = performance.now();
+  const proof = await measure(conn, buildCatalog(await readWarehouseColumns(conn)), defects);
+  const proofSeconds = seconds(p0);
+
+  const result = {
+    preset,
+    period,
+    learners: Number(learners),
+    rules: summary.rules,
+    recordsChecked: summary.recordsChecked,
+    scanSeconds: +scan.toFixed(3),
+    qualitySeconds: +total.toFixed(2),
+    evaluationSeconds: +evaluation.toFixed(2),
+    ratio: +(total / scan).toFixed(1),
+    evaluationRatio: +(evaluation / scan).toFixed(1),
+    slowestSteps: [...summary.steps].sort((a, b) => b.ms - a.ms).slice(0, 8).map((s) => ({ step: s.name, rules: s.rules, seconds: +(s.ms / 1000).toFixed(2) })),
+    recall: proof.recall.map((r) => ({ kind: r.kind, defects: r.defects, found: r.found, recall: +r.recall.toFixed(4) })),
+    precision: proof.precision.map((p) => ({ rule: p.rule_id, flagged: p.flagged, precision: p.precision === null ? null : +p.precision.toFixed(4) })),
+    proofSeconds: +proofSeconds.toFixed(1),
+  };
+  console.log(`quality benchmark (${preset}, ${period}): ${result.rules} rules, ${result.recordsChecked.toLocaleString('en-US')} records checked, ${result.learners.toLocaleString('en-US')} learners`);
+  console.log(`  learner-fact scan ${result.scanSeconds} s; quality run ${result.qualitySeconds} s (${result.ratio}x), rule evaluation ${result.evaluationSeconds} s (${result.evaluationRatio}x); target < 15x`);
+  console.table(result.slowestSteps);
+  console.table(result.recall);
+  console.table(result.precision.filter((p) => p.precision !== 1));
+  console.log(`  rules with precision 1: ${result.precision.filter((p) => p.precision === 1).length} of ${result.precision.length} that flagged anything`);
+  const dir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `quality-${preset}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  say(`written ${file}`);
+} finally {
+  conn.closeSync();
+  warehouse.close();
+}
