@@ -7,6 +7,7 @@ import * as serve from './serve.command.ts';
 import * as accounts from './accounts.command.ts';
 import * as transform from './transform.command.ts';
 import * as quality from './quality.command.ts';
+import * as run from './run.command.ts';
 
 const modules: Array<{ register(program: Command): void }> = [
   etl,
@@ -16,6 +17,7 @@ const modules: Array<{ register(program: Command): void }> = [
   accounts,
   transform,
   quality,
+  run,
 ];
 
 export function registerCommands(program: Command): void {

