@@ -55,8 +55,8 @@ async function loadedWarehouse(): Promise<string> {
 
 function modelSeconds(s: TransformSummary) {
   return {
-    models: s.models.reduce((a, m) => a + m.seconds, 0),
-    tests: s.tests.reduce((a, t) => a + t.seconds, 0),
+    modelSeconds: +s.models.reduce((a, m) => a + m.seconds, 0).toFixed(3),
+    testSeconds: +s.tests.reduce((a, t) => a + t.seconds, 0).toFixed(3),
     slowest: [...s.models].sort((a, b) => b.seconds - a.seconds).slice(0, 8).map((m) => ({ model: m.model, rows: m.rows, seconds: +m.seconds.toFixed(3) })),
   };
 }

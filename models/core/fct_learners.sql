@@ -23,6 +23,17 @@ schools as (
     where is_active
 ),
 
+school_years as (
+    select
+        ma_truong_hoc,
+        nam_hoc,
+        current_province_code
+    from core.int_school_years
+    -- a run limited to some provinces reads only their schools' learners and changes
+    where getvariable('transform_provinces') is null
+        or list_contains(getvariable('transform_provinces'), current_province_code)
+),
+
 periods as (
     select * from core.dim_periods
 ),
@@ -39,6 +50,9 @@ status_by_record as (
         arg_max(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id)
             filter (where h.ngay_hieu_luc <= cn.census_day) as status_cn
     from history as h
+    join school_years as y
+        on y.ma_truong_hoc = h.ma_truong_hoc
+        and y.nam_hoc = h.nam_hoc
     join periods as dn
         on dn.nam_hoc = h.nam_hoc
         and dn.ky = 'DN'
@@ -54,6 +68,9 @@ learner_statuses as (
         h.status_dn,
         h.status_cn
     from learners as l
+    join school_years as y
+        on y.ma_truong_hoc = l.ma_truong_hoc
+        and y.nam_hoc = l.nam_hoc
     left join status_by_record as h
         on h.ma_hoc_sinh = l.ma_hoc_sinh
         and h.ma_truong_hoc = l.ma_truong_hoc

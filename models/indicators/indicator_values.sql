@@ -19,6 +19,13 @@ cells as (
     select * from indicators.int_nation_cells
 ),
 
+scoped_cells as (
+    -- a run limited to some provinces unpivots only their cells (and the nation's)
+    select * from cells
+    where getvariable('transform_provinces') is null
+        or list_contains(getvariable('transform_provinces'), current_province_code)
+),
+
 catalog as (
     select * from indicators.indicator_catalog
 ),
@@ -77,7 +84,7 @@ long as (
             {'indicator': 'GER', 'numerator': ger_learners, 'denominator': population_official_age},
             {'indicator': 'NER', 'numerator': ner_learners, 'denominator': population_official_age}
         ], recursive := true)
-    from cells
+    from scoped_cells
 ),
 
 report_periods as (

@@ -37,6 +37,21 @@ export function partitionFilter(model: Model, provinces: string[]): string | und
   return `${ident(model.spec.partition_by)} in (${codes.map(literal).join(', ')})`;
 }
 
+/**
+ * Tells the models which partitions a run rebuilds: the SQL variable `transform_provinces` holds
+ * the provinces asked for plus the nation's partition, or NULL in a full run. A model reads it
+ * where the optimiser cannot push the partition filter down by itself (below an aggregate or an
+ * UNNEST): `where getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), current_province_code)`.
+ */
+export async function setPartitionScope(conn: DuckDBConnection, provinces?: string[]): Promise<void> {
+  if (!provinces || provinces.length === 0) {
+    await conn.run('reset variable transform_provinces');
+    return;
+  }
+  const codes = [...new Set([...provinces, NATION_PARTITION])];
+  await conn.run(`set variable transform_provinces = [${codes.map(literal).join(', ')}]::varchar[]`);
+}
+
 /** Materialises a model; `provinces` limits partitioned tables to those provinces' rows. */
 export async function materializeModel(conn: DuckDBConnection, model: Model, provinces?: string[]): Promise<Materialized> {
   const kind = model.spec.materialized;

@@ -77,19 +77,15 @@ export async function recordModelRun(conn: DuckDBConnection, runId: string, r: M
   ]);
 }
 
+/** Appends the run's test results in one statement. */
 export async function recordTestResults(conn: DuckDBConnection, runId: string, results: TestResult[]): Promise<void> {
+  if (results.length === 0) return;
+  const values: Array<string | number | null> = [];
   for (const t of results) {
-    await conn.run(`insert into meta.test_results values (?, ?, ?, ?, ?, ?, ?, ?)`, [
-      runId,
-      t.model,
-      t.test,
-      t.status,
-      t.failures,
-      t.sample.length ? JSON.stringify(t.sample) : null,
-      t.message || null,
-      t.seconds,
-    ]);
+    values.push(runId, t.model, t.test, t.status, t.failures, t.sample.length ? JSON.stringify(t.sample) : null, t.message || null, t.seconds);
   }
+  const rows = results.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  await conn.run(`insert into meta.test_results values ${rows}`, values);
 }
 
 export async function recordRunEnd(

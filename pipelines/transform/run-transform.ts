@@ -15,9 +15,9 @@ import { log } from '../../lib/log.ts';
 import type { Warehouse } from '../../lib/warehouse.ts';
 import { orderModels } from './dependency-graph.ts';
 import { defaultModelsDir, discoverModels, listModelIds } from './discover-models.ts';
-import { materializeModel, partitionFilter } from './materialize-model.ts';
+import { materializeModel, partitionFilter, setPartitionScope } from './materialize-model.ts';
 import type { Model } from './model-spec.ts';
-import { runModelTests, type TestResult } from './model-tests.ts';
+import { relationColumns, runModelTests, type TestResult } from './model-tests.ts';
 import { ensureRunTables, recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
 import { selectModelIds } from './select-models.ts';
 import { ensurePopulation, loadPopulation, writeDeadlines, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
@@ -72,6 +72,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
 
     const summary: TransformSummary = { runId, status: 'success', seconds: 0, models: [], tests: [], testsPassed: 0, testsFailed: 0, errors: [] };
     const broken = new Set<string>();
+    await setPartitionScope(conn, provinces);
     for (const model of models) {
       const record = await buildModel(conn, model, broken, provinces);
       summary.models.push(record);
@@ -81,13 +82,14 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
       if (record.error && record.status === 'error') summary.errors.push(record.error);
     }
     // Tests run once every model is built, so a relationship may point at a later model.
+    const columns = await relationColumns(conn, layers);
     for (const model of models.filter((m) => !broken.has(m.id))) {
       const scope = provinces ? partitionFilter(model, provinces) : undefined;
-      const tests = await runModelTests(conn, model, scope);
-      await recordTestResults(conn, runId, tests);
+      const tests = await runModelTests(conn, model, columns.get(model.id) ?? [], scope);
       summary.tests.push(...tests);
       for (const t of tests) if (t.status !== 'pass') summary.errors.push(t.message);
     }
+    await recordTestResults(conn, runId, summary.tests);
     summary.testsPassed = summary.tests.filter((t) => t.status === 'pass').length;
     summary.testsFailed = summary.tests.length - summary.testsPassed;
     summary.status = summary.errors.length ? 'failed' : 'success';
@@ -103,6 +105,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     });
     return summary;
   } finally {
+    await setPartitionScope(conn, undefined);
     if (ownConnection) conn.closeSync();
   }
 }
