@@ -59,6 +59,15 @@ population_rows as (
         on pop.tuoi between a.age_from and a.age_to
 ),
 
+covered as (
+    -- provinces (as reported) the population table covers in a period: learners elsewhere have
+    -- no denominator and stay out, so re-aggregations never add learners without population
+    select distinct
+        period,
+        province_key
+    from population_rows
+),
+
 learner_rows as (
     select
         l.period,
@@ -76,8 +85,10 @@ learner_rows as (
         on g.khoi_hoc = l.khoi_hoc
     join age_groups as a
         on a.level = g.level
+    join covered as c
+        on c.period = l.period
+        and c.province_key = y.province_key
     where l.is_enrolled
-        and l.period in (select period from population_rows)
 ),
 
 contributions as (
