@@ -6,7 +6,12 @@
  *                    (all columns as text: no typing, no pseudonyms, no flags, so a lower bound);
  *   (c) full         `runEtl({ full: true })` into a fresh warehouse;
  *   (d) incremental  `runEtl()` after 1 % of hoc_sinh, can_bo and lop_hoc rows were updated;
- *   (e) peak RSS     process.resourceUsage().maxRSS right after (c) and (d).
+ *   (e) peak RSS     process.resourceUsage().maxRSS right after (c) and (d);
+ *   (f) our SELECT   (a) with the ETL's own select lists (personal flags computed by PostgreSQL):
+ *                    the cost of a privacy-preserving extraction before any loading;
+ *   CPU seconds of every step, split between the PostgreSQL server (its backends, read from /proc)
+ *   and this process (Node + DuckDB threads): on a host shared by both, as here, wall time is
+ *   bounded by their sum; with the source on its own server, by the larger of the two.
  * A warm-up read precedes everything so that no step pays for a cold cache alone.
  *
  * Usage: npm run bench:etl -- [tiny|demo|province|national]   (default demo)
@@ -14,7 +19,7 @@
  *   CSDL_ETL_PARALLELISM the workers of (a), (b)'s DuckDB threads aside, and (c)/(d)
  * Results are printed and written to bench/results/etl-<preset>-<time>.json (git-ignored).
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -25,6 +30,7 @@ import { startEmbedded } from '../lib/source.ts';
 import { openWarehouse } from '../lib/warehouse.ts';
 import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
 import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
+import { selectSql } from '../pipelines/extract/contract.ts';
 import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
 import { openSnapshot } from '../pipelines/extract/snapshot.ts';
 import { WorkerPool } from '../pipelines/extract/worker-pool.ts';
@@ -39,8 +45,40 @@ const workers = Number(process.env.CSDL_ETL_PARALLELISM ?? 2);
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 
-/** (a): every table with `select *`, in parallel id ranges over a snapshot, bytes discarded. */
-async function floor(url: string): Promise<{ seconds: number; rows: number }> {
+/** CPU seconds used so far by the PostgreSQL server under `pgDir` (live backends and reaped ones). */
+function pgCpuSeconds(): number {
+  const pidFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile) || !existsSync('/proc')) return NaN;
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const pm = fields(postmaster);
+  let ticks = Number(pm[11]) + Number(pm[12]) + Number(pm[13]) + Number(pm[14]); // utime stime cutime cstime
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = fields(pid);
+      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds of this process (Node and DuckDB threads). */
+const selfCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Runs `fn` and returns its result with wall and CPU seconds (PostgreSQL server, this process). */
+async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; pgCpu: number; etlCpu: number }> {
+  const [pg0, self0, t0] = [pgCpuSeconds(), selfCpuSeconds(), performance.now()];
+  const value = await fn();
+  return { value, wall: seconds(t0), pgCpu: pgCpuSeconds() - pg0, etlCpu: selfCpuSeconds() - self0 };
+}
+
+/** (a) and (f): every table in parallel id ranges over a snapshot, bytes discarded. */
+async function floor(url: string, ours = false): Promise<{ seconds: number; rows: number }> {
   const t0 = performance.now();
   const snap = await openSnapshot(url, workers, 'bench-floor');
   try {
@@ -52,7 +90,9 @@ async function floor(url: string): Promise<{ seconds: number; rows: number }> {
       const ranges = c.keyed ? (await pool.use((w) => tableRanges(w, c.name, workers))).ranges : [null];
       for (const r of ranges) {
         const discard = new Writable({ write: (_chunk, _enc, done) => done() });
-        tasks.push(pool.use((w) => copyToStream(w, `select * from ${t}${r ? ` where ${rangeWhere(r)}` : ''}`, discard)));
+        const where = r ? rangeWhere(r) : undefined;
+        const sql = ours ? selectSql(c, where) : `select * from ${t}${where ? ` where ${where}` : ''}`;
+        tasks.push(pool.use((w) => copyToStream(w, sql, discard)));
       }
     }
     const rows = (await Promise.all(tasks)).reduce((a, b) => a + b, 0);
@@ -110,9 +150,7 @@ async function main(): Promise<void> {
     await floor(source.url);
 
     say('(c) full load');
-    const t0 = performance.now();
-    const full = await runEtl({ config, sourceUrl: source.url, full: true });
-    const fullSeconds = seconds(t0);
+    const full = await measured(() => runEtl({ config, sourceUrl: source.url, full: true }));
     say('(d) update 1 % of hoc_sinh, can_bo, lop_hoc; incremental load');
     const changed: Record<string, number> = {};
     for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) {
@@ -120,40 +158,53 @@ async function main(): Promise<void> {
       changed[t] = r.rowCount ?? 0;
     }
     await admin.query('vacuum analyze');
-    const t1 = performance.now();
-    const incr = await runEtl({ config, sourceUrl: source.url });
-    const incrSeconds = seconds(t1);
+    const incr = await measured(() => runEtl({ config, sourceUrl: source.url }));
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     await admin.end();
 
     say('(a) floor');
-    const fl = await floor(source.url);
+    const fl = await measured(() => floor(source.url));
+    say('(f) floor with our select lists');
+    const flOurs = await measured(() => floor(source.url, true));
     say('(b) naive baseline');
-    const nv = await naive(source.url);
-
-    const rows = full.tables.reduce((a, t) => a + t.rowCount, 0);
+    const nv = await measured(() => naive(source.url));
+    const [fullSeconds, incrSeconds] = [full.wall, incr.wall];
+    const rows = full.value.tables.reduce((a, t) => a + t.rowCount, 0);
     const result = {
       preset,
       generated: gen.counts,
       rows,
       workers,
       warehouseBytes: statSync(config.warehousePath).size,
-      csvBytes: nv.csvBytes,
-      seconds: { floor: fl.seconds, naive: nv.seconds, full: fullSeconds, incremental: incrSeconds },
+      csvBytes: nv.value.csvBytes,
+      seconds: { floor: fl.wall, floorOurSelect: flOurs.wall, naive: nv.wall, full: fullSeconds, incremental: incrSeconds },
+      cpuSeconds: Object.fromEntries(
+        Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).map(([k, m]) => [k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]),
+      ),
+      loadAverage: (await import('node:os')).loadavg(),
       incrementalChanged: changed,
-      incrementalRead: Object.fromEntries(incr.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }])),
-      ratios: { fullOverFloor: fullSeconds / fl.seconds, fullOverNaive: fullSeconds / nv.seconds, incrementalOverFull: incrSeconds / fullSeconds },
+      incrementalRead: Object.fromEntries(incr.value.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }])),
+      ratios: {
+        fullOverFloor: fullSeconds / fl.wall,
+        fullOverFloorOurSelect: fullSeconds / flOurs.wall,
+        fullOverNaive: fullSeconds / nv.wall,
+        incrementalOverFull: incrSeconds / fullSeconds,
+      },
       peakRssMiB,
       targets: { fullOverFloor: 1.5, incrementalOverFull: 0.1, peakRssMiB: 1024 },
     };
     const f = (x: number) => x.toFixed(2);
+    const cpu = (m: { pgCpu: number; etlCpu: number }) => `cpu: postgres ${f(m.pgCpu)} s, etl process ${f(m.etlCpu)} s`;
     process.stdout.write(
       [
-        `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ${workers} workers`,
-        `(a) floor        ${f(fl.seconds)} s (${fl.rows.toLocaleString('en-US')} rows)`,
-        `(b) naive        ${f(nv.seconds)} s (${(nv.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)`,
-        `(c) full         ${f(fullSeconds)} s   full/floor ${f(result.ratios.fullOverFloor)} (target <= 1.5), full/naive ${f(result.ratios.fullOverNaive)}`,
-        `(d) incremental  ${f(incrSeconds)} s   incremental/full ${f(result.ratios.incrementalOverFull)} (target < 0.10); changed ${JSON.stringify(changed)}`,
+        `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ${workers} workers, load average ${result.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
+        `(a) floor        ${f(fl.wall)} s (${fl.value.rows.toLocaleString('en-US')} rows)   ${cpu(fl)}`,
+        `(f) our select   ${f(flOurs.wall)} s   ${cpu(flOurs)}`,
+        `(b) naive        ${f(nv.wall)} s (${(nv.value.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)   ${cpu(nv)}`,
+        `(c) full         ${f(fullSeconds)} s   ${cpu(full)}`,
+        `    full/floor ${f(result.ratios.fullOverFloor)} (target <= 1.5), full/our-select ${f(result.ratios.fullOverFloorOurSelect)}, full/naive ${f(result.ratios.fullOverNaive)}`,
+        `(d) incremental  ${f(incrSeconds)} s   ${cpu(incr)}`,
+        `    incremental/full ${f(result.ratios.incrementalOverFull)} (target < 0.10); changed ${JSON.stringify(changed)}`,
         `(e) peak RSS     ${peakRssMiB.toFixed(0)} MiB (target < 1024)`,
         `warehouse file   ${(result.warehouseBytes / 2 ** 20).toFixed(0)} MiB`,
       ].join('\n') + '\n',

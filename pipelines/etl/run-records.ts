@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../lib/warehouse.ts';
+import { literal, queryRows } from '../../lib/warehouse.ts';
 
 /** What one table contributed to a run. */
 export type TableRunRecord = {
@@ -120,11 +120,16 @@ export async function failRun(conn: DuckDBConnection, runId: string, error: stri
 
 /** Inside the publish transaction: the per-table records and the run's success. */
 export async function recordSuccess(conn: DuckDBConnection, runId: string, tables: TableRunRecord[], finishedAt: string): Promise<void> {
-  for (const t of tables) {
+  const text = (v: string | null) => (v === null ? 'null' : literal(v));
+  const rows = tables.map(
+    (t) =>
+      `(${text(runId)}, ${text(t.table)}, ${text(t.mode)}, ${t.rowsRead}, ${t.keysRead}, ${t.inserted}, ${t.updated}, ${t.deleted}, ` +
+      `${t.rowCount}, ${text(t.watermark)}::timestamptz, ${t.seconds}, ${text(t.contentMd5)})`,
+  );
+  if (rows.length > 0) {
     await conn.run(
       `insert into meta.etl_table_runs (run_id, table_name, mode, rows_read, keys_read, inserted, updated, deleted, row_count, watermark, seconds, content_md5)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::timestamptz, $11, $12)`,
-      [runId, t.table, t.mode, t.rowsRead, t.keysRead, t.inserted, t.updated, t.deleted, t.rowCount, t.watermark, t.seconds, t.contentMd5],
+       values ${rows.join(',\n')}`,
     );
   }
   await conn.run(`update meta.etl_runs set status = 'succeeded', finished_at = $1::timestamptz where run_id = $2`, [finishedAt, runId]);

@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { ReconciliationError } from '../../lib/errors.ts';
-import { queryRows } from '../../lib/warehouse.ts';
+import { literal, queryRows } from '../../lib/warehouse.ts';
 import { selectSql, type TableContract } from '../extract/contract.ts';
 import { rawView } from './stage.ts';
 
@@ -40,14 +40,19 @@ export async function sourceFigures(client: pg.ClientBase, contract: TableContra
   return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum, watermark: r.watermark, contentMd5: r.content_md5 ?? null };
 }
 
-/** Computes the figures of `raw.<t>` as the connection sees it (inside the publish transaction). */
-export async function warehouseFigures(conn: DuckDBConnection, contract: TableContract): Promise<Figures> {
-  const sql = contract.keyed
-    ? `select count(*)::varchar as rows, coalesce(sum(id), 0)::varchar as id_sum,
+function warehouseFiguresSql(contract: TableContract): string {
+  const name = literal(contract.name);
+  return contract.keyed
+    ? `select ${name} as t, count(*)::varchar as rows, coalesce(sum(id), 0)::varchar as id_sum,
               coalesce(sum(epoch_us(updated_at)), 0)::varchar as updated_sum from ${rawView(contract.name)}`
-    : `select count(*)::varchar as rows, '0' as id_sum, '0' as updated_sum from ${rawView(contract.name)}`;
-  const [r] = await queryRows<{ rows: string; id_sum: string; updated_sum: string }>(conn, sql);
-  return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum };
+    : `select ${name} as t, count(*)::varchar as rows, '0' as id_sum, '0' as updated_sum from ${rawView(contract.name)}`;
+}
+
+/** Computes the figures of every `raw.<t>` in one query, as the connection sees them (inside the publish transaction). */
+export async function warehouseFigures(conn: DuckDBConnection, contracts: TableContract[]): Promise<Map<string, Figures>> {
+  if (contracts.length === 0) return new Map();
+  const rows = await queryRows<{ t: string; rows: string; id_sum: string; updated_sum: string }>(conn, contracts.map(warehouseFiguresSql).join('\nunion all\n'));
+  return new Map(rows.map((r) => [r.t, { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum }]));
 }
 
 /** The mismatch between the two sets of figures as ReconciliationError, or null when they agree. */

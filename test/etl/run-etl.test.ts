@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lib/config.ts';
+import { ReconciliationError } from '../../lib/errors.ts';
 import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
 import { runEtl, type EtlRunSummary } from '../../pipelines/etl/run-etl.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
@@ -142,12 +143,32 @@ describe('runEtl: full and incremental loads equal the source snapshot', () => {
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
   });
 
+  it('fails reconciliation on a warehouse that no longer matches the source, changes nothing, and --full repairs it', async () => {
+    const wh = await openWarehouse(config.warehousePath);
+    const conn = await wh.connect();
+    await conn.run('insert into raw_store.can_bo select * from raw_store.can_bo where id = 2'); // a duplicate the diff cannot see
+    conn.closeSync();
+    wh.close();
+    await db.query(`update csdl.hoc_sinh set trang_thai = 4 where id = 30`);
+    const err = await runEtl({ config, sourceUrl: src.url }).catch((e) => e);
+    expect(err).toBeInstanceOf(ReconciliationError);
+    expect(err.message).toMatch(/raw\.can_bo does not match the source snapshot \(source rows=(\d+) .*; warehouse rows=(\d+) /);
+    const [{ n }] = await warehouseQuery<{ n: string }>(config, `select trang_thai::varchar as n from raw.hoc_sinh where id = 30`);
+    expect(n).not.toBe('4'); // rolled back: the hoc_sinh change of the failed run is not visible
+    const repaired = await runEtl({ config, sourceUrl: src.url, full: true });
+    expect(repaired.kind).toBe('full');
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
   it('records every run and table run, and leaves no staging behind', async () => {
-    const runs = await warehouseQuery<{ status: string; n: string }>(config, `select status, count(*)::varchar as n from meta.etl_runs group by status`);
-    expect(runs).toEqual([{ status: 'succeeded', n: '11' }]);
+    const runs = await warehouseQuery<{ status: string; n: string }>(config, `select status, count(*)::varchar as n from meta.etl_runs group by status order by status`);
+    expect(runs).toEqual([
+      { status: 'failed', n: '1' },
+      { status: 'succeeded', n: '12' },
+    ]);
     const leftovers = await warehouseQuery(config, `select schema_name, table_name from duckdb_tables() where schema_name in ('stage', 'raw') or ends_with(table_name, '__next')`);
     expect(leftovers).toEqual([]);
     const tableRuns = await warehouseQuery<{ n: string }>(config, `select count(distinct run_id)::varchar as n from meta.etl_table_runs where table_name = 'hoc_sinh'`);
-    expect(tableRuns).toEqual([{ n: '11' }]);
+    expect(tableRuns).toEqual([{ n: '12' }]);
   });
 });
