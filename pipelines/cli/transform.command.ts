@@ -11,6 +11,7 @@ import { action } from './run-action.ts';
 
 type Options = { select?: string[]; provinces?: string[]; population?: string };
 
+/** Adds `csdl transform` to the program. */
 export function register(program: Command): void {
   program
     .command('transform')

@@ -14,6 +14,7 @@ export const defaultCatalogPath = fileURLToPath(new URL('../../data/indicators/c
 const dimension = z.enum(['total', 'level', 'grade', 'sex', 'minority', 'ownership', 'zone']);
 const unitLevel = z.enum(['school', 'district', 'commune', 'province', 'nation']);
 
+/** One catalogue entry. */
 export const indicatorSchema = z.strictObject({
   code: z.string().regex(/^[A-Z0-9-]+$/, 'upper-case letters, digits and hyphens'),
   name_vi: z.string().min(1),
@@ -34,6 +35,7 @@ export const indicatorSchema = z.strictObject({
   unit_levels: z.array(unitLevel).min(1),
 });
 
+/** A validated catalogue entry. */
 export type Indicator = z.infer<typeof indicatorSchema>;
 
 /** Reads and validates the catalogue; every problem is reported at once. */

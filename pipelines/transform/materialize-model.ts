@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
 import type { Model } from './model-spec.ts';
 
+/** How a model was built and how many rows it holds (or received). */
 export type Materialized = {
   /** 'full' rebuilt the whole relation; 'partitions' only the provinces asked for. */
   mode: 'full' | 'partitions';

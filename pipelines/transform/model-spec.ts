@@ -42,6 +42,7 @@ export const modelTestSchema = z.union([
   z.strictObject({ accepted_values: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1), column: z.string() }),
 ]);
 
+/** One described column: meaning, unit, tests. */
 export const columnSpecSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1),
@@ -50,6 +51,7 @@ export const columnSpecSchema = z.strictObject({
   tests: z.array(columnTestSchema).default([]),
 });
 
+/** The whole sidecar. */
 export const modelSpecSchema = z.strictObject({
   description: z.string().min(1),
   grain: z.string().min(1),
@@ -65,8 +67,11 @@ export const modelSpecSchema = z.strictObject({
   tests: z.array(modelTestSchema).default([]),
 });
 
+/** A test declared under a column. */
 export type ColumnTest = z.infer<typeof columnTestSchema>;
+/** A test declared for the whole model. */
 export type ModelTest = z.infer<typeof modelTestSchema>;
+/** A validated sidecar. */
 export type ModelSpec = z.infer<typeof modelSpecSchema>;
 
 /** A discovered model: its SQL, its sidecar and where both came from. */

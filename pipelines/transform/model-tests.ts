@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
 import type { Model, ModelTest } from './model-spec.ts';
 
+/** The outcome of one sidecar test, as recorded in meta.test_results. */
 export type TestResult = {
   model: string;
   test: string;

@@ -56,6 +56,7 @@ export async function ensureRunTables(conn: DuckDBConnection): Promise<void> {
     );`);
 }
 
+/** Opens the run's row in meta.transform_runs with status 'running'. */
 export async function recordRunStart(conn: DuckDBConnection, runId: string, selection: string[], provinces?: string[]): Promise<void> {
   await conn.run(`insert into meta.transform_runs (run_id, started_at, status, selection, provinces) values (?, current_timestamp, 'running', ?, ?)`, [
     runId,
@@ -64,6 +65,7 @@ export async function recordRunStart(conn: DuckDBConnection, runId: string, sele
   ]);
 }
 
+/** Appends one model's outcome (rows, seconds, error) to meta.model_runs. */
 export async function recordModelRun(conn: DuckDBConnection, runId: string, r: ModelRunRecord): Promise<void> {
   await conn.run(`insert into meta.model_runs (run_id, model, materialized, mode, status, rows, seconds, error) values (?, ?, ?, ?, ?, ?, ?, ?)`, [
     runId,
@@ -88,6 +90,7 @@ export async function recordTestResults(conn: DuckDBConnection, runId: string, r
   await conn.run(`insert into meta.test_results values ${rows}`, values);
 }
 
+/** Closes the run's row: final status, counts of models and tests, the first errors. */
 export async function recordRunEnd(
   conn: DuckDBConnection,
   runId: string,

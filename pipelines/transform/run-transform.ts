@@ -22,6 +22,7 @@ import { ensureRunTables, recordModelRun, recordRunEnd, recordRunStart, recordTe
 import { selectModelIds } from './select-models.ts';
 import { ensurePopulation, loadPopulation, writeDeadlines, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
 
+/** What to build and with which inputs; see runTransform. */
 export type TransformOptions = {
   warehouse: Warehouse | DuckDBConnection;
   /** Model names (`dim_units` or `core.dim_units`) or layers (`core`); default staging, core, indicators. */
@@ -37,6 +38,7 @@ export type TransformOptions = {
   catalogPath?: string;
 };
 
+/** The outcome of a run: every model and test, and the failures as readable messages. */
 export type TransformSummary = {
   runId: string;
   status: 'success' | 'failed';

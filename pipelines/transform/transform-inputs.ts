@@ -13,6 +13,7 @@ import { RefusedError } from '../../lib/errors.ts';
 import { literal, queryRows } from '../../lib/warehouse.ts';
 import { loadIndicatorCatalog } from './indicator-catalog.ts';
 
+/** The part of the configuration the deadlines come from. */
 export type DeadlineConfig = Pick<Config, 'deadlines' | 'defaultDeadline'>;
 
 /** Writes the configured deadlines: one row per province code and period kind, '*' = default. */
