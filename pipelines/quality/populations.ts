@@ -11,43 +11,79 @@
  *   unit_code                the school the record belongs to (ma_truong_hoc)
  *   record_key, record_id    '<table>:<id>' and the source row id
  *   pseudonym                the learner's or staff member's keyed pseudonym, if any
- *   ...                      every column of the table
+ *   ...                      every column of the table, and the derived columns below
  */
+import { PUSHED_DATE_PATTERN } from './sql-fragments.ts';
+
 export type Population = {
   table: string;
   /** Column holding a keyed pseudonym worth showing beside the record key. */
   pseudonym?: string;
+  /** Columns computed once per record for the rules that share them (name -> SQL). */
+  derived?: Record<string, string>;
+};
+
+/**
+ * A pushed birth date read once: the date when the text starts with a valid yyyy-mm-dd, and
+ * whether it has that shape at all (the regular expression runs only where the cast failed).
+ */
+const birthDate = {
+  ngay_sinh_date: `case when length(r.ngay_sinh) = 10 or substr(r.ngay_sinh, 11, 1) in ('T', ' ')
+    then try_cast(left(r.ngay_sinh, 10) as date) end`,
+  ngay_sinh_shaped: `case when ngay_sinh_date is not null then true when r.ngay_sinh is null then false
+    else regexp_full_match(trim(r.ngay_sinh), '${PUSHED_DATE_PATTERN}') end`,
 };
 
 export const POPULATIONS: Readonly<Record<string, Population>> = Object.freeze({
   truong_hoc: { table: 'truong_hoc' },
   diem_truong: { table: 'diem_truong' },
   lop_hoc: { table: 'lop_hoc' },
-  hoc_sinh: { table: 'hoc_sinh', pseudonym: 'ma_hoc_sinh' },
+  hoc_sinh: { table: 'hoc_sinh', pseudonym: 'ma_hoc_sinh', derived: birthDate },
   hoc_sinh_trang_thai: { table: 'hoc_sinh_trang_thai', pseudonym: 'ma_hoc_sinh' },
-  can_bo: { table: 'can_bo', pseudonym: 'ma_can_bo' },
+  can_bo: { table: 'can_bo', pseudonym: 'ma_can_bo', derived: birthDate },
   phong_hoc: { table: 'phong_hoc' },
 });
 
-/** The SELECT of a population; throws on an unknown name (a catalogue bug, caught by tests). */
-export function populationSql(name: string): string {
+function lookup(name: string): Population {
   const pop = POPULATIONS[name];
   if (!pop) throw new Error(`unknown quality population '${name}'`);
-  const pseudonym = pop.pseudonym ? `r.${pop.pseudonym}` : 'null::varchar';
-  return `
-    select
+  return pop;
+}
+
+const head = (pop: Population) => `
       p.period,
       p.census_day,
       p.ky,
       r.ma_truong_hoc as unit_code,
       '${pop.table}:' || r.id as record_key,
       r.id as record_id,
-      ${pseudonym} as pseudonym,
-      r.*
+      ${pop.pseudonym ? `r.${pop.pseudonym}` : 'null::varchar'} as pseudonym,
+      r.*${Object.entries(pop.derived ?? {}).map(([name, sql]) => `,\n      ${sql} as ${name}`).join('')}`;
+
+/** The SELECT of a population; throws on an unknown name (a catalogue bug, caught by tests). */
+export function populationSql(name: string): string {
+  const pop = lookup(name);
+  return `
+    select ${head(pop)}
     from raw.${pop.table} as r
     join dq_eval_periods as p
       on p.nam_hoc = r.nam_hoc
     semi join core.fct_schools as s
       on s.period = p.period and s.ma_truong_hoc = r.ma_truong_hoc and s.is_active
     where r.deleted_at is null`;
+}
+
+/**
+ * The population's rows for the records in temp table `dq_stage_sample` only, by source id,
+ * with that table's `rule_id`: the detail pass reads back the few sampled records this way.
+ */
+export function sampledSql(name: string): string {
+  const pop = lookup(name);
+  return `
+    select s.rule_id, ${head(pop)}
+    from dq_stage_sample as s
+    join dq_eval_periods as p
+      on p.period = s.period
+    join raw.${pop.table} as r
+      on r.id = s.record_id`;
 }

@@ -7,7 +7,7 @@
  *   AGE   an age implausible for the grade (learners) or for work (staff).
  */
 import type { RecordRule } from './rule.ts';
-import { hasDateShape, pushedDate, valueKind } from './sql-fragments.ts';
+import { pushedDate, valueKind } from './sql-fragments.ts';
 
 type Draft = Omit<RecordRule, 'kind' | 'level' | 'weight'> & { weight?: number };
 const record = (d: Draft): RecordRule => ({ kind: 'population', level: 'record', weight: 1, ...d });
@@ -24,7 +24,7 @@ const birthFormat = (table: string, prefix: string, vi: string, en: string): Rec
     en: `Birth date of the ${en} not in the pushed format (yyyy-mm-dd)`,
     population: table,
     applies: `nullif(trim(ngay_sinh), '') is not null`,
-    fails: `not ${hasDateShape('ngay_sinh')}`,
+    fails: 'not ngay_sinh_shaped',
     detail: `'ngay_sinh: ' || ${valueKind('ngay_sinh')}`,
   });
 
@@ -34,17 +34,20 @@ const birthPossible = (table: string, prefix: string, vi: string, en: string): R
     vi: `Ngày sinh của ${vi} không thể có (không phải ngày lịch, sau ngày chốt số liệu hoặc trước 1900)`,
     en: `Birth date of the ${en} impossible (not a calendar day, after the census day, or before 1900)`,
     population: table,
-    applies: hasDateShape('ngay_sinh'),
-    fails: `${pushedDate('ngay_sinh')} is null or ${pushedDate('ngay_sinh')} > census_day or ${pushedDate('ngay_sinh')} < date '1900-01-01'`,
+    applies: 'ngay_sinh_shaped',
+    fails: `ngay_sinh_date is null or ngay_sinh_date > census_day or ngay_sinh_date < date '1900-01-01'`,
     detail: `case when ${pushedDate('ngay_sinh')} is null then 'ngay_sinh: not a calendar day'
       when ${pushedDate('ngay_sinh')} > census_day then 'ngay_sinh: after the census day' else 'ngay_sinh: before 1900' end`,
   });
 
 /** The date, format and age rules. */
 export function dateRules(): RecordRule[] {
-  const birth = pushedDate('ngay_sinh');
+  // counting uses the birth date the population derived once per record (populations.ts);
+  // details, built for the sampled records only, parse it again
+  const birth = 'ngay_sinh_date';
   const validBirth = `${birth} between date '1900-01-01' and census_day`;
   const age = `(nam_hoc - year(${birth}))`;
+  const detailAge = `(nam_hoc - year(${pushedDate('ngay_sinh')}))`;
   return [
     birthFormat('hoc_sinh', 'HS', 'học sinh', 'learner'),
     birthFormat('can_bo', 'CB', 'cán bộ', 'staff member'),
@@ -97,7 +100,7 @@ export function dateRules(): RecordRule[] {
         when khoi_hoc = 17 then ${age} not between ${AGE_BAND.mauGiao[0]} and ${AGE_BAND.mauGiao[1]}
         when khoi_hoc between 13 and 15 then ${age} < khoi_hoc + 3 - ${AGE_BAND.gdtxBelowOfficial}
         else ${age} not between khoi_hoc + 5 - ${AGE_BAND.belowOfficial} and khoi_hoc + 5 + ${AGE_BAND.aboveOfficial} end`,
-      detail: `'age ' || ${age} || ' in khối ' || khoi_hoc`,
+      detail: `'age ' || ${detailAge} || ' in khối ' || khoi_hoc`,
     }),
     record({
       id: 'CB-AGE', dimension: 'validity', family: 'age', table: 'can_bo', field: 'ngay_sinh',
@@ -107,7 +110,7 @@ export function dateRules(): RecordRule[] {
       population: 'can_bo',
       applies: validBirth,
       fails: `date_sub('year', ${birth}, census_day) not between ${STAFF_AGE.min} and ${STAFF_AGE.max}`,
-      detail: `'age ' || date_sub('year', ${birth}, census_day)`,
+      detail: `'age ' || date_sub('year', ${pushedDate('ngay_sinh')}, census_day)`,
     }),
   ];
 }
