@@ -9,7 +9,6 @@ import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from '../../lib/config.ts';
-import { CsdlError } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
 import { redactUrl } from '../../lib/source.ts';
 import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
@@ -21,10 +20,13 @@ import { installPseudonymMacro } from '../load/pseudonym.ts';
 import { readRawState } from '../load/raw-state.ts';
 import { sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
+import { EtlAlreadyRunningError } from './etl-errors.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
 import { stageAll, type StagePlan } from './stage-all.ts';
 import { testPause } from './test-hooks.ts';
+
+export { EtlAlreadyRunningError } from './etl-errors.ts';
 
 export type EtlRunOptions = {
   config: Config;
@@ -54,13 +56,6 @@ export type EtlRunSummary = {
 export const ETL_MEMORY_LIMIT = '640MB';
 
 const running = new Map<string, string>();
-
-/** Thrown when a run is asked for while another one runs on the same warehouse in this process. */
-export class EtlAlreadyRunningError extends CsdlError {
-  constructor(path: string, runId: string) {
-    super('ETL_RUNNING', `An ETL run (${runId}) is already in progress on ${path}; wait for it to finish, then retry.`, { transient: true, details: { path, runId } });
-  }
-}
 
 /**
  * Runs the ETL once and returns its summary; throws the run's error after recording it.

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { CsdlError, ReconciliationError } from '../../lib/errors.ts';
+import { ReconciliationError } from '../../lib/errors.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 import { selectSql, type TableContract } from '../extract/contract.ts';
 import { extractAndLoad, type CopyTask } from '../extract/copy-extract.ts';
@@ -18,6 +18,7 @@ import type { WorkerPool } from '../extract/worker-pool.ts';
 import { redactCsvError } from '../load/csv-read.ts';
 import { changedRowsWhere, diffKeys } from '../load/key-diff.ts';
 import { createKeysTable, createRawShaped, insertFromCsvSql, insertKeysSql, nextTable, stageTable, storeTable } from '../load/stage.ts';
+import { EtlLoadError } from './etl-errors.ts';
 import type { Serial } from './serial.ts';
 
 /** What a run shares with every table it stages. */
@@ -50,7 +51,8 @@ export type StagedTable = {
 
 const BATCH_FILES = 2;
 
-async function run(ctx: StageContext, table: string, ranges: IdRange[] | null, sql: (where?: string) => string, prefix: string, load: (files: string[]) => string): Promise<number> {
+/** Copies `table` range by range and loads the files in batches with the `load` statement. */
+async function copyAndLoad(ctx: StageContext, table: string, ranges: IdRange[] | null, sql: (where?: string) => string, prefix: string, load: (files: string[]) => string): Promise<number> {
   const parts = ranges ?? [null];
   const tasks: CopyTask[] = parts.map((r, i) => ({ sql: sql(r ? rangeWhere(r) : undefined), file: join(ctx.dir, `${table}.${prefix}${i}.csv`) }));
   return extractAndLoad({
@@ -64,7 +66,7 @@ async function run(ctx: StageContext, table: string, ranges: IdRange[] | null, s
         try {
           await c.run(load(files));
         } catch (err) {
-          throw new CsdlError('ETL_LOAD_FAILED', `Run ${ctx.runId}: DuckDB could not load the rows of csdl.${table}: ${redactCsvError((err as Error).message)}`);
+          throw new EtlLoadError(ctx.runId, table, redactCsvError((err as Error).message));
         }
       }),
   });
@@ -82,11 +84,11 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
   const target = nextTable(name);
   await ctx.duck.run((c) => createRawShaped(c, target, contract));
   const ranges = contract.keyed ? (await ctx.pool.use((c) => tableRanges(c, name, ctx.workers))).ranges : null;
-  const run$ = { runId: ctx.runId, loadedAt: ctx.loadedAt };
+  const stamp = { runId: ctx.runId, loadedAt: ctx.loadedAt };
   const rowsRead =
     ranges && ranges.length === 0
       ? 0
-      : await run(ctx, name, ranges, (w) => selectSql(contract, w), 'f', (files) => insertFromCsvSql(target, contract, files, run$));
+      : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, w), 'f', (files) => insertFromCsvSql(target, contract, files, stamp));
   let inserted = rowsRead;
   let deleted = 0;
   let unchanged = false;
@@ -118,7 +120,7 @@ export async function stageIncremental(ctx: StageContext, contract: TableContrac
   const { ranges } = await ctx.pool.use((c) => tableRanges(c, name, ctx.workers));
   await ctx.duck.run((c) => createKeysTable(c, name));
   const keysSql = (w?: string) => `select id, updated_at from csdl."${name}"${w ? ` where ${w}` : ''}`;
-  const keysRead = ranges.length === 0 ? 0 : await run(ctx, name, ranges, keysSql, 'k', (files) => insertKeysSql(name, files));
+  const keysRead = ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, keysSql, 'k', (files) => insertKeysSql(name, files));
   const diff = await ctx.duck.run((c) => diffKeys(c, name));
   const target = stageTable(name);
   await ctx.duck.run((c) => createRawShaped(c, target, contract));
@@ -126,8 +128,8 @@ export async function stageIncremental(ctx: StageContext, contract: TableContrac
   if (diff.changed > 0 && diff.minId !== null && diff.maxId !== null) {
     const fetch = splitIds(BigInt(diff.minId), BigInt(diff.maxId), rangeCount(diff.changed, ctx.workers));
     const where = changedRowsWhere(diff);
-    const run$ = { runId: ctx.runId, loadedAt: ctx.loadedAt };
-    rowsRead = await run(ctx, name, fetch, (w) => selectSql(contract, `${w} and ${where}`), 'c', (files) => insertFromCsvSql(target, contract, files, run$, true));
+    const stamp = { runId: ctx.runId, loadedAt: ctx.loadedAt };
+    rowsRead = await copyAndLoad(ctx, name, fetch, (w) => selectSql(contract, `${w} and ${where}`), 'c', (files) => insertFromCsvSql(target, contract, files, stamp, true));
   }
   const staged = await count(ctx, `select count(*)::varchar as n from ${target}`);
   if (staged !== diff.changed) {

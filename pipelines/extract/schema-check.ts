@@ -51,12 +51,23 @@ export async function checkSourceSchema(client: pg.ClientBase): Promise<TableCon
       else if (!isCompatible(type, found)) problems.push({ table: contract.name, column: name, expected: type, found: describeCatalogType(found) });
     }
   }
-  if (problems.length > 0) throw driftError(problems);
+  if (problems.length > 0) throw driftError(problems, listed.size);
   return contracts;
 }
 
-/** SchemaDriftError whose message names each table.column with the expected and found type. */
-export function driftError(problems: DriftProblem[]): SchemaDriftError {
+/**
+ * SchemaDriftError whose message names each table.column with the expected and found type (or
+ * says the source is empty when every listed table is missing).
+ */
+export function driftError(problems: DriftProblem[], listedTables = 0): SchemaDriftError {
+  const missingTables = problems.filter((p) => !p.column && p.found === 'missing').length;
+  if (listedTables > 0 && missingTables >= listedTables) {
+    return new SchemaDriftError(
+      'The source has none of the CSDL tables (schema csdl is empty or absent); nothing was loaded. ' +
+        'Point CSDL_DATABASE_URL at the CSDL, or fill the embedded demo source first with `csdl generate`.',
+      { problems },
+    );
+  }
   const lines = problems.map((p) => `  - csdl.${p.table}${p.column ? '.' + p.column : ''}: expected ${p.expected}, found ${p.found}`);
   return new SchemaDriftError(
     `The source schema differs from the extraction contract (pipelines/extract/tables.ts, column-types.ts); nothing was loaded:\n${lines.join('\n')}\n` +

@@ -15,20 +15,12 @@ export class WorkerPool {
     this.free = [...clients];
   }
 
-  get size(): number {
-    return this.free.length + this.busy;
-  }
-
-  private busy = 0;
-
   /** Runs `fn` on a free connection. */
   async use<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = await this.acquire();
-    this.busy++;
     try {
       return await fn(client);
     } finally {
-      this.busy--;
       this.release(client);
     }
   }
