@@ -1,6 +1,8 @@
 -- Learner counts per active school, period and breakdown (total, grade, level, sex, minority):
 -- additive numerators and denominators, so every higher unit is their sum. The total row exists
--- for every active school, with zeros when it has no learners.
+-- for every active school, with zeros when it has no learners. Counted in two steps: once per
+-- school, period, grade, sex and ethnicity group (one pass over the learner fact), then the
+-- breakdowns from those few rows.
 with
 
 schools as (
@@ -8,36 +10,53 @@ schools as (
     where is_active
 ),
 
-learners as (
-    select * from core.fct_learners
-),
-
 grades as (
     select * from core.dim_grades
 ),
 
-school_learners as (
+learner_groups as (
+    select
+        l.period,
+        l.school_key,
+        l.khoi_hoc,
+        l.gioi_tinh,
+        l.is_minority,
+        -- learners counted on the census day (học sinh)
+        count(*) filter (where l.is_enrolled) as learners,
+        -- of whom repeating their grade (lưu ban)
+        count(*) filter (where l.is_enrolled and l.is_repeater) as repeaters,
+        -- records of the school year whose current status is a dropout (thôi học)
+        count(*) filter (where l.is_dropout) as dropouts,
+        -- grades 1-12: learners of the official age, and learners with a known age
+        count(*) filter (where l.is_enrolled and l.age = g.official_age) as learners_on_age,
+        count(*) filter (where l.is_enrolled and g.official_age is not null and l.age is not null) as learners_age_known
+    from core.fct_learners as l
+    left join grades as g
+        on g.khoi_hoc = l.khoi_hoc
+    group by all
+),
+
+school_groups as (
+    -- every active school, with its groups (none when it has no learner records)
     select
         s.period,
         s.school_key,
         s.current_province_code,
-        l.hoc_sinh_id,
         g.grade,
         g.level,
-        case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
-        l.is_minority,
-        l.is_enrolled,
-        l.is_repeater,
-        l.is_dropout,
-        g.grade_order,
-        l.age,
-        g.official_age
+        case lg.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
+        lg.is_minority,
+        coalesce(lg.learners, 0) as learners,
+        coalesce(lg.repeaters, 0) as repeaters,
+        coalesce(lg.dropouts, 0) as dropouts,
+        coalesce(lg.learners_on_age, 0) as learners_on_age,
+        coalesce(lg.learners_age_known, 0) as learners_age_known
     from schools as s
-    left join learners as l
-        on l.school_key = s.school_key
-        and l.period = s.period
+    left join learner_groups as lg
+        on lg.school_key = s.school_key
+        and lg.period = s.period
     left join grades as g
-        on g.khoi_hoc = l.khoi_hoc
+        on g.khoi_hoc = lg.khoi_hoc
 ),
 
 cells as (
@@ -52,18 +71,14 @@ cells as (
             when grouping(is_minority) = 0 then 'minority=' || case is_minority when true then 'yes' when false then 'no' end
             else 'total'
         end as breakdown,
-        -- learners counted on the census day (học sinh)
-        count(hoc_sinh_id) filter (where is_enrolled) as learners,
-        count(hoc_sinh_id) filter (where is_enrolled and sex = 'female') as learners_female,
-        count(hoc_sinh_id) filter (where is_enrolled and sex = 'male') as learners_male,
-        -- of whom repeating their grade (lưu ban)
-        count(hoc_sinh_id) filter (where is_enrolled and is_repeater) as repeaters,
-        -- records of the school year whose current status is a dropout (thôi học)
-        count(hoc_sinh_id) filter (where is_dropout) as dropouts,
-        -- grades 1-12: learners of the official age, and learners with a known age
-        count(hoc_sinh_id) filter (where is_enrolled and grade_order is not null and age = official_age) as learners_on_age,
-        count(hoc_sinh_id) filter (where is_enrolled and grade_order is not null and age is not null) as learners_age_known
-    from school_learners
+        cast(sum(learners) as bigint) as learners,
+        cast(coalesce(sum(learners) filter (where sex = 'female'), 0) as bigint) as learners_female,
+        cast(coalesce(sum(learners) filter (where sex = 'male'), 0) as bigint) as learners_male,
+        cast(sum(repeaters) as bigint) as repeaters,
+        cast(sum(dropouts) as bigint) as dropouts,
+        cast(sum(learners_on_age) as bigint) as learners_on_age,
+        cast(sum(learners_age_known) as bigint) as learners_age_known
+    from school_groups
     group by grouping sets (
         (period, school_key, current_province_code),
         (period, school_key, current_province_code, grade),
