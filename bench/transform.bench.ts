@@ -10,6 +10,7 @@
  *
  * Usage: npm run bench:transform -- [tiny|demo|province|national]   (default demo)
  *   BENCH_WAREHOUSE=<file>  reuse a warehouse already loaded by the ETL (skips generate and ETL)
+ *   BENCH_DIR=<dir>         generate and load into this folder and keep it (for BENCH_WAREHOUSE later)
  * Results are printed and written to bench/results/transform-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -24,7 +25,8 @@ import { runTransform, type TransformSummary } from '../pipelines/transform/run-
 import { startTestSource } from '../test/support/source.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
-const work = mkdtempSync(join(tmpdir(), 'csdl-bench-transform-'));
+const work = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'csdl-bench-transform-'));
+mkdirSync(work, { recursive: true });
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -116,5 +118,5 @@ try {
 } finally {
   conn.closeSync();
   warehouse.close();
-  if (!process.env.BENCH_WAREHOUSE) rmSync(work, { recursive: true, force: true });
+  if (!process.env.BENCH_WAREHOUSE && !process.env.BENCH_DIR) rmSync(work, { recursive: true, force: true });
 }

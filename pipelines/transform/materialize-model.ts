@@ -57,7 +57,11 @@ export async function setPartitionScope(conn: DuckDBConnection, provinces?: stri
 export async function materializeModel(conn: DuckDBConnection, model: Model, provinces?: string[]): Promise<Materialized> {
   const kind = model.spec.materialized;
   const existing = await existingKind(conn, model);
-  const filter = provinces && provinces.length > 0 ? partitionFilter(model, provinces) : undefined;
+  const partial = provinces !== undefined && provinces.length > 0;
+  // a partial run keeps existing views: their definitions only change with the code, and a
+  // code change calls for a full run
+  if (partial && kind === 'view' && existing === 'view') return { mode: 'partitions', rows: null };
+  const filter = partial ? partitionFilter(model, provinces) : undefined;
   if (filter && kind === 'table' && existing === 'table') {
     await conn.run('begin transaction');
     try {
