@@ -65,7 +65,8 @@ placed as (
         u.parent_code,
         u.parent_level,
         u.province_code,
-        -- ranks compare scores at 1e-6 so that equal fractions computed apart still tie
+        -- scores are published and ranked at 1e-6 points, so that equal fractions computed
+        -- apart (or summed in another order by parallel threads) are equal and tie
         round(s.score, 6) as score_key
     from scored as s
     join quality.dq_units as u
@@ -107,7 +108,7 @@ final as (
         r.parent_code,
         r.province_code,
         r.dimension,
-        r.score,
+        r.score_key as score,
         r.checked,
         r.failed,
         r.rank,
@@ -118,8 +119,8 @@ final as (
         case when r.unit_level not in ('province', 'nation') then r.rank_in_province end as rank_in_province,
         case when r.unit_level not in ('province', 'nation') then r.province_ranked_units end as province_ranked_units,
         p.previous_period,
-        prev.score as previous_score,
-        r.score - prev.score as score_change,
+        prev.score_key as previous_score,
+        r.score_key - prev.score_key as score_change,
         prev.rank as previous_rank,
         -- positive: the unit climbed (its rank number fell)
         prev.rank - r.rank as rank_change

@@ -4,7 +4,7 @@
  *              and school, records checked and failed per rule, and the smallest failing source
  *              ids (`sampleSize` per rule) - only ids, so no text is built for passing records;
  *   2. detail  the keys, pseudonyms and details of the sampled records only, read back by id.
- * A query rule runs its own SELECT grouped the same way, then filtered to its failing records.
+ * A query rule runs its own SELECT once into a narrow temp table, counted and sampled from there.
  * Results land in temp tables:
  *   dq_stage_results   (period, unit_code, rule_id, checked, failed)     per school, checked > 0
  *   dq_stage_failures  (period, unit_code, rule_id, record_key, record_id, pseudonym, detail)
@@ -78,17 +78,23 @@ function detailSql(population: string, rules: readonly RecordRule[]): string {
 }
 
 /**
- * A query rule: its SELECT grouped for the counts (the optimizer drops the unused text columns),
- * then filtered to its failing records for the sample (the filter runs before the text is built).
+ * A query rule: its SELECT once into a narrow temp table (rules build their text only for
+ * failing records), then the counts and the sample from it.
  */
 async function evaluateQueryRule(conn: DuckDBConnection, rule: QueryRule, sampleSize: number): Promise<void> {
-  const sql = ruleSql(rule);
   await conn.run(`
+    create or replace temp table dq_rule_rows as
+    select period, unit_code, record_id, failed,
+      case when failed then record_key end as record_key,
+      case when failed then pseudonym end as pseudonym,
+      case when failed then detail end as detail
+    from (${ruleSql(rule)});
     insert into dq_stage_results
-    select period, unit_code, ${literal(rule.id)}, count(*), count_if(failed) from (${sql}) group by all;
+    select period, unit_code, ${literal(rule.id)}, count(*), count_if(failed) from dq_rule_rows group by all;
     insert into dq_stage_failures
-    select period, unit_code, ${literal(rule.id)}, record_key, record_id, pseudonym, detail from (${sql})
-    where failed qualify row_number() over (partition by period, unit_code order by record_id) <= ${sampleSize};`);
+    select period, unit_code, ${literal(rule.id)}, record_key, record_id, pseudonym, detail from dq_rule_rows
+    where failed qualify row_number() over (partition by period, unit_code order by record_id) <= ${sampleSize};
+    drop table dq_rule_rows;`);
 }
 
 /**

@@ -80,7 +80,10 @@ export type RecordRule = RuleBase & {
   detail?: string;
 };
 
-/** A rule with its own select: columns period, unit_code, record_key, failed, detail. */
+/**
+ * A rule with its own select: columns period, unit_code, record_key, record_id, pseudonym,
+ * failed, detail - one row per checked record; `detail` is built for failing records only.
+ */
 export type QueryRule = RuleBase & {
   kind: 'query';
   sql: string;

@@ -10,6 +10,7 @@
  *                status history.
  */
 import type { QueryRule } from './rule.ts';
+import { IN_EVAL_YEARS } from './sql-fragments.ts';
 import { populationSql } from './populations.ts';
 
 type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'weight'> & { weight?: number };
@@ -36,7 +37,7 @@ function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
       with r as (${populationSql(table)}),
       s as (
         select ma_truong_hoc, nam_hoc, coalesce(ma_nhom_cap_hoc, cap_hoc) as nhom
-        from raw.truong_hoc where deleted_at is null
+        from raw.truong_hoc where deleted_at is null and ${IN_EVAL_YEARS}
       ),
       checked as (
         select r.*, json_extract_string(k.thuoc_tinh, '$."Mã cấp học"') as cap, ${SERVED} as served
@@ -46,7 +47,8 @@ function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
       )
       select period, unit_code, record_key, record_id, pseudonym,
         not list_contains(served, cap) as failed,
-        'khối ' || khoi_hoc || ' (cấp ' || cap || ') not in ' || array_to_string(served, ',') as detail
+        case when not list_contains(served, cap)
+          then 'khối ' || khoi_hoc || ' (cấp ' || cap || ') not in ' || array_to_string(served, ',') end as detail
       from checked
       where served is not null and cap is not null`,
   });
@@ -63,11 +65,11 @@ export function consistencyRules(): QueryRule[] {
         with schools as (${populationSql('truong_hoc')}),
         counted as (
           select ma_truong_hoc, nam_hoc, count(*) as n
-          from raw.${t.table} where deleted_at is null group by all
+          from raw.${t.table} where deleted_at is null and ${IN_EVAL_YEARS} group by all
         )
         select s.period, s.unit_code, s.record_key, s.record_id, s.pseudonym,
           s.${t.field} <> coalesce(c.n, 0) as failed,
-          '${t.field} ' || s.${t.field} || ', records ' || coalesce(c.n, 0) as detail
+          case when s.${t.field} <> coalesce(c.n, 0) then '${t.field} ' || s.${t.field} || ', records ' || coalesce(c.n, 0) end as detail
         from schools as s
         left join counted as c on c.ma_truong_hoc = s.ma_truong_hoc and c.nam_hoc = s.nam_hoc
         where s.${t.field} is not null`,
@@ -83,11 +85,11 @@ export function consistencyRules(): QueryRule[] {
         with classes as (${populationSql('lop_hoc')}),
         assigned as (
           select ma_truong_hoc, nam_hoc, ma_lop_hoc_dn, count(*) as n
-          from raw.hoc_sinh where deleted_at is null and ma_lop_hoc_dn is not null group by all
+          from raw.hoc_sinh where deleted_at is null and ${IN_EVAL_YEARS} and ma_lop_hoc_dn is not null group by all
         )
         select c.period, c.unit_code, c.record_key, c.record_id, c.pseudonym,
           c.si_so <> coalesce(a.n, 0) as failed,
-          'si_so ' || c.si_so || ', learners ' || coalesce(a.n, 0) as detail
+          case when c.si_so <> coalesce(a.n, 0) then 'si_so ' || c.si_so || ', learners ' || coalesce(a.n, 0) end as detail
         from classes as c
         left join assigned as a
           on a.ma_truong_hoc = c.ma_truong_hoc and a.nam_hoc = c.nam_hoc and a.ma_lop_hoc_dn = c.ma_lop_hoc
@@ -105,13 +107,14 @@ export function consistencyRules(): QueryRule[] {
           select ma_hoc_sinh, ma_truong_hoc, nam_hoc,
             arg_max(trang_thai, (ngay_hieu_luc, id)) as trang_thai,
             max(ngay_hieu_luc) as ngay_hieu_luc
-          from raw.hoc_sinh_trang_thai where deleted_at is null group by all
+          from raw.hoc_sinh_trang_thai where deleted_at is null and ${IN_EVAL_YEARS} group by all
         )
         select l.period, l.unit_code, l.record_key, l.record_id, l.pseudonym,
           l.trang_thai is distinct from h.trang_thai or l.ngay_trang_thai is distinct from h.ngay_hieu_luc as failed,
           case when l.trang_thai is distinct from h.trang_thai
-            then 'trang_thai ' || coalesce(l.trang_thai::varchar, 'empty') || ', history ends in ' || h.trang_thai
-            else 'ngay_trang_thai differs from the history' end as detail
+              then 'trang_thai ' || coalesce(l.trang_thai::varchar, 'empty') || ', history ends in ' || h.trang_thai
+            when l.ngay_trang_thai is distinct from h.ngay_hieu_luc
+              then 'ngay_trang_thai differs from the history' end as detail
         from learners as l
         join last_change as h
           on h.ma_hoc_sinh = l.ma_hoc_sinh and h.ma_truong_hoc = l.ma_truong_hoc and h.nam_hoc = l.nam_hoc`,

@@ -101,7 +101,8 @@ export function statisticsRules(): QueryRule[] {
         )
         select period, unit_code, record_key, record_id, pseudonym,
           z_score > ${OUTLIER.zLimit} as failed,
-          'learners ' || x || ', median of ' || peers || ' peer classes ' || med || ' (z ' || round(z_score, 1) || ')' as detail
+          case when z_score > ${OUTLIER.zLimit}
+            then 'learners ' || x || ', median of ' || peers || ' peer classes ' || med || ' (z ' || round(z_score, 1) || ')' end as detail
         from z`,
     },
   ];

@@ -13,6 +13,7 @@
  * Times are read in Vietnam's time zone (+07) and compared by calendar day.
  */
 import type { QueryRule } from './rule.ts';
+import { IN_EVAL_YEARS } from './sql-fragments.ts';
 
 type Draft = Omit<QueryRule, 'kind' | 'level' | 'table' | 'weight'> & { weight?: number };
 const rule = (d: Draft): QueryRule => ({ kind: 'query', level: 'unit', table: 'truong_hoc', weight: 1, ...d });
@@ -32,11 +33,11 @@ const SCHOOLS = `
   counts as (
     select ma_truong_hoc, nam_hoc, sum(learners) as learners, sum(classes) as classes, sum(staff) as staff
     from (
-      select ma_truong_hoc, nam_hoc, count(*) as learners, 0 as classes, 0 as staff from raw.hoc_sinh where deleted_at is null group by all
+      select ma_truong_hoc, nam_hoc, count(*) as learners, 0 as classes, 0 as staff from raw.hoc_sinh where deleted_at is null and ${IN_EVAL_YEARS} group by all
       union all
-      select ma_truong_hoc, nam_hoc, 0, count(*), 0 from raw.lop_hoc where deleted_at is null group by all
+      select ma_truong_hoc, nam_hoc, 0, count(*), 0 from raw.lop_hoc where deleted_at is null and ${IN_EVAL_YEARS} group by all
       union all
-      select ma_truong_hoc, nam_hoc, 0, 0, count(*) from raw.can_bo where deleted_at is null group by all
+      select ma_truong_hoc, nam_hoc, 0, 0, count(*) from raw.can_bo where deleted_at is null and ${IN_EVAL_YEARS} group by all
     )
     group by all
   ),
@@ -54,13 +55,13 @@ const ENTRIES = `
   entries as (
     select p.period, r.ma_truong_hoc, case when p.ky = 'DN' then r.created_at else r.updated_at end as entered_at
     from (
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, null::date as ngay_trang_thai from raw.truong_hoc where deleted_at is null
+      select ma_truong_hoc, nam_hoc, created_at, updated_at, null::date as ngay_trang_thai from raw.truong_hoc where deleted_at is null and ${IN_EVAL_YEARS}
       union all
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, null from raw.lop_hoc where deleted_at is null
+      select ma_truong_hoc, nam_hoc, created_at, updated_at, null from raw.lop_hoc where deleted_at is null and ${IN_EVAL_YEARS}
       union all
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, null from raw.can_bo where deleted_at is null
+      select ma_truong_hoc, nam_hoc, created_at, updated_at, null from raw.can_bo where deleted_at is null and ${IN_EVAL_YEARS}
       union all
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, ngay_trang_thai from raw.hoc_sinh where deleted_at is null
+      select ma_truong_hoc, nam_hoc, created_at, updated_at, ngay_trang_thai from raw.hoc_sinh where deleted_at is null and ${IN_EVAL_YEARS}
     ) as r
     join dq_eval_periods as p on p.nam_hoc = r.nam_hoc
     where r.ngay_trang_thai is null or r.ngay_trang_thai <= p.census_day
@@ -121,10 +122,10 @@ export function timelinessRules(): QueryRule[] {
         touched as (
           select ma_truong_hoc, nam_hoc, max(updated_at) as last_update
           from (
-            select ma_truong_hoc, nam_hoc, updated_at from raw.hoc_sinh where deleted_at is null
-            union all select ma_truong_hoc, nam_hoc, updated_at from raw.lop_hoc where deleted_at is null
-            union all select ma_truong_hoc, nam_hoc, updated_at from raw.can_bo where deleted_at is null
-            union all select ma_truong_hoc, nam_hoc, updated_at from raw.truong_hoc where deleted_at is null
+            select ma_truong_hoc, nam_hoc, updated_at from raw.hoc_sinh where deleted_at is null and ${IN_EVAL_YEARS}
+            union all select ma_truong_hoc, nam_hoc, updated_at from raw.lop_hoc where deleted_at is null and ${IN_EVAL_YEARS}
+            union all select ma_truong_hoc, nam_hoc, updated_at from raw.can_bo where deleted_at is null and ${IN_EVAL_YEARS}
+            union all select ma_truong_hoc, nam_hoc, updated_at from raw.truong_hoc where deleted_at is null and ${IN_EVAL_YEARS}
           )
           group by all
         )

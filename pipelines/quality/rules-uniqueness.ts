@@ -16,31 +16,47 @@ export const STAFF_GONE = ['02', '03', '05'];
 
 /**
  * SQL over `records` (period, unit_code, record_key, record_id, pseudonym, and the `identity`
- * columns): the later records of each identity fail.
+ * columns): the later records of each identity fail. Identities are first grouped by a 64-bit
+ * hash (cheap on long pseudonyms); only the records whose hash repeats are grouped exactly.
  */
 function laterCopies(records: string, identity: string[], sameIf?: string): string {
   const key = identity.join(', ');
   return `
     with records as (${records}),
+    hashed as (select *, hash(${key}) as identity_hash from records),
+    repeated as (select period, identity_hash from hashed group by all having count(*) > 1),
+    candidates as (select h.* from hashed as h semi join repeated as x using (period, identity_hash)),
     firsts as (
       select period, ${key}, min(record_id) as first_id, arg_min(unit_code, record_id) as first_school,
-        arg_min(pseudonym, record_id) as first_pseudonym, count(*) as copies
-      from records group by all having count(*) > 1
+        arg_min(pseudonym, record_id) as first_pseudonym
+      from candidates group by period, ${key} having count(*) > 1
+    ),
+    later as (
+      select c.period, c.record_id, 'same person as a record of school ' || f.first_school as detail
+      from candidates as c join firsts as f using (period, ${key})
+      where c.record_id <> f.first_id${sameIf ? ` and ${sameIf}` : ''}
     )
     select r.period, r.unit_code, r.record_key, r.record_id, r.pseudonym,
-      coalesce(f.first_id <> r.record_id${sameIf ? ` and ${sameIf}` : ''}, false) as failed,
-      case when f.first_id <> r.record_id then 'same person as a record of school ' || f.first_school end as detail
+      l.record_id is not null as failed, l.detail
     from records as r
-    left join firsts as f using (period, ${key})`;
+    left join later as l using (period, record_id)`;
 }
 
+/** Learner records enrolled on the census day (core.fct_learners), placed at their school. */
 const enrolledLearners = `
-  select f.period, h.ma_truong_hoc as unit_code, 'hoc_sinh:' || f.hoc_sinh_id as record_key,
-    f.hoc_sinh_id as record_id, f.ma_hoc_sinh as pseudonym, h.ma_cong_dan, h.ngay_sinh
+  select f.period, s.ma_truong_hoc as unit_code, 'hoc_sinh:' || f.hoc_sinh_id as record_key,
+    f.hoc_sinh_id as record_id, f.ma_hoc_sinh as pseudonym
   from core.fct_learners as f
   join dq_eval_periods as p on p.period = f.period
-  join raw.hoc_sinh as h on h.id = f.hoc_sinh_id
+  join core.fct_schools as s on s.period = f.period and s.school_key = f.school_key
   where f.is_enrolled`;
+
+/** The same, with the citizen-ID pseudonym and birth date of each record (raw.hoc_sinh). */
+const enrolledWithIdentity = `
+  select e.*, h.ma_cong_dan, h.ngay_sinh
+  from (${enrolledLearners}) as e
+  join raw.hoc_sinh as h on h.id = e.record_id
+  where h.ma_cong_dan is not null`;
 
 /** The uniqueness rules. */
 export function uniquenessRules(): QueryRule[] {
@@ -55,7 +71,7 @@ export function uniquenessRules(): QueryRule[] {
       id: 'HS-DUP-CCCD', table: 'hoc_sinh', field: 'ma_cong_dan',
       vi: 'Hai mã học sinh khác nhau có cùng số định danh cá nhân và ngày sinh, cùng đang học trong kỳ',
       en: 'Two learner codes with the same citizen ID and birth date enrolled on the census day',
-      sql: laterCopies(`select * from (${enrolledLearners}) where ma_cong_dan is not null`, ['ma_cong_dan', 'ngay_sinh'], 'f.first_pseudonym <> r.pseudonym'),
+      sql: laterCopies(enrolledWithIdentity, ['ma_cong_dan', 'ngay_sinh'], 'f.first_pseudonym <> c.pseudonym'),
     }),
     rule({
       id: 'CB-DUP', table: 'can_bo', field: 'ma_cong_dan', weight: 2,

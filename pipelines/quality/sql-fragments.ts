@@ -3,6 +3,9 @@
  * naming the kind of a malformed value without repeating the value itself.
  */
 
+/** SQL: the row's school year is one of the periods under evaluation (temp table dq_eval_periods). */
+export const IN_EVAL_YEARS = 'nam_hoc in (select nam_hoc from dq_eval_periods)';
+
 /** The pushed date format: 'YYYY-MM-DD', optionally followed by a time ('2012-01-09T00:00:00.0'). */
 export const PUSHED_DATE_PATTERN = '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?';
 
