@@ -1,8 +1,9 @@
 /**
  * Evaluates rules in DuckDB, set-based, in two passes per population of records:
- *   1. count   one grouped scan for all the record rules sharing the population: per period
- *              and school, records checked and failed per rule, and the smallest failing source
- *              ids (`sampleSize` per rule) - only ids, so no text is built for passing records;
+ *   1. flags   one scan for all the record rules sharing the population, keeping per record two
+ *              bit masks (rules that check it, rules it fails) in a narrow temp table; counts
+ *              per period, school and rule, and the smallest failing source ids (`sampleSize`
+ *              per rule and school) come from it - no text is built for passing records;
  *   2. detail  the keys, pseudonyms and details of the sampled records only, read back by id.
  * A query rule runs its own SELECT once into a narrow temp table, counted and sampled from there.
  * Results land in temp tables:
@@ -31,37 +32,45 @@ async function createStage(conn: DuckDBConnection): Promise<void> {
       record_id bigint, pseudonym varchar, detail varchar);`);
 }
 
-/** Pass 1 for one population: per period and school, checked, failed and sampled ids per rule. */
-export function fusedSql(population: string, rules: readonly RecordRule[], sampleSize: number): string {
-  const flags = rules.flatMap((r, i) => [`${appliesExpr(r)} as a_${i}`, `${appliesExpr(r)} and ${failsExpr(r)} as f_${i}`]);
-  const aggregates = rules.flatMap((_, i) => [
-    `count_if(a_${i}) as c_${i}`,
-    `count_if(f_${i}) as n_${i}`,
-    `min(record_id, ${sampleSize}) filter (where f_${i}) as s_${i}`,
-  ]);
+/** Rules per 64-bit mask (one bit each for "checked" and "failed"). */
+const BITS = 62;
+
+/**
+ * Pass 1 for one population, the rows of temp table `dq_flags`: per record, which rules check
+ * it and which it fails, as bit masks (a_k, f_k for the rules 62k .. 62k + 61).
+ */
+export function flagsSql(population: string, rules: readonly RecordRule[]): string {
+  const bit = (expr: string, i: number) => `(case when ${expr} then ${2n ** BigInt(i)}::bigint else 0 end)`;
+  const masks: string[] = [];
+  for (let k = 0; k * BITS < rules.length; k++) {
+    const chunk = rules.slice(k * BITS, (k + 1) * BITS);
+    masks.push(`${chunk.map((r, i) => bit(appliesExpr(r), i)).join('\n        | ')} as a_${k}`);
+    masks.push(`${chunk.map((r, i) => bit(`${appliesExpr(r)} and ${failsExpr(r)}`, i)).join('\n        | ')} as f_${k}`);
+  }
   return `
-    with pop as (${populationSql(population)}),
-    flagged as (select period, unit_code, record_id,
-      ${flags.join(',\n      ')}
-      from pop)
-    select period, unit_code,
-      ${aggregates.join(',\n      ')}
-    from flagged
-    group by period, unit_code`;
+    select period, unit_code, record_id,
+      ${masks.join(',\n      ')}
+    from (${populationSql(population)}) as pop`;
 }
 
-/** Copies one pass-1 table (columns c_i, n_i, s_i per rule) into the results and the sample. */
-async function unpack(conn: DuckDBConnection, table: string, ruleIds: readonly string[]): Promise<void> {
-  const structs = ruleIds.map((id, i) => `{'rule_id': ${literal(id)}, 'checked': c_${i}, 'failed': n_${i}, 'sample': s_${i}}`).join(', ');
+/** From `dq_flags`: counts per rule into the results, the smallest failing ids into the sample. */
+async function unpackFlags(conn: DuckDBConnection, ruleIds: readonly string[], sampleSize: number): Promise<void> {
+  const bits = ruleIds.map((id, n) => ({ id, k: Math.floor(n / BITS), mask: `${2n ** BigInt(n % BITS)}::bigint` }));
+  const counts = bits.map((b) => `{'rule_id': ${literal(b.id)}, 'checked': count_if(a_${b.k} & ${b.mask} <> 0), 'failed': count_if(f_${b.k} & ${b.mask} <> 0)}`);
+  const failing = [...new Set(bits.map((b) => `f_${b.k} <> 0`))].join(' or ');
+  const hits = bits.map((b) => `case when f_${b.k} & ${b.mask} <> 0 then ${literal(b.id)} end`);
   await conn.run(`
-    create or replace temp table dq_unpacked as
-    select period, unit_code, unnest([${structs}]) as r from ${table};
     insert into dq_stage_results
-    select period, unit_code, r.rule_id, r.checked, r.failed from dq_unpacked where r.checked > 0;
+    select period, unit_code, r.rule_id, r.checked, r.failed
+    from (select period, unit_code, unnest([${counts.join(', ')}]) as r from dq_flags group by period, unit_code)
+    where r.checked > 0;
     insert into dq_stage_sample
-    select period, unit_code, rule_id, unnest(sample)
-    from (select period, unit_code, r.rule_id as rule_id, r.sample as sample from dq_unpacked where r.failed > 0);
-    drop table dq_unpacked;`);
+    select period, unit_code, rule_id, record_id
+    from (
+      select period, unit_code, record_id, unnest(list_filter([${hits.join(', ')}], x -> x is not null)) as rule_id
+      from dq_flags where ${failing}
+    )
+    qualify row_number() over (partition by period, unit_code, rule_id order by record_id) <= ${sampleSize};`);
 }
 
 /** Pass 2 for one population: keys, pseudonyms and details of the sampled records. */
@@ -113,8 +122,8 @@ export async function evaluateRules(conn: DuckDBConnection, rules: readonly Rule
   }
   for (const [population, group] of byPopulation) {
     const started = performance.now();
-    await conn.run(`create or replace temp table dq_agg as ${fusedSql(population, group, opts.sampleSize)}`);
-    await unpack(conn, 'dq_agg', group.map((r) => r.id));
+    await conn.run(`create or replace temp table dq_flags as ${flagsSql(population, group)}`);
+    await unpackFlags(conn, group.map((r) => r.id), opts.sampleSize);
     await conn.run(detailSql(population, group));
     steps.push({ name: population, rules: group.length, ms: performance.now() - started });
   }
@@ -124,6 +133,6 @@ export async function evaluateRules(conn: DuckDBConnection, rules: readonly Rule
     await evaluateQueryRule(conn, rule, opts.sampleSize);
     steps.push({ name: rule.id, rules: 1, ms: performance.now() - started });
   }
-  await conn.run('drop table if exists dq_agg; drop table if exists dq_stage_sample');
+  await conn.run('drop table if exists dq_flags; drop table if exists dq_stage_sample');
   return steps;
 }
