@@ -1,0 +1,145 @@
+-- Every indicator of the catalogue for every unit from school to nation, period, geography and
+-- breakdown, stored narrow (indicators.indicator_values adds the units' codes and names):
+-- numerator and denominator are sums over the unit's schools (ratios are never averaged), and
+-- value follows the catalogue's value_kind:
+--   count    value = numerator
+--   ratio    value = numerator / denominator
+--   percent  value = 100 x numerator / denominator
+--   gpia     value = numerator / denominator when at most 1, else 2 - denominator / numerator
+-- Ratio rows exist only where the denominator is positive. geography 'as_reported' follows the
+-- units of the period; 'current_34' re-aggregates every period to today's 34 provinces.
+with
+
+cells as (
+    select * from indicators.int_unit_cells
+    union all by name
+    select * from indicators.int_flow_cells
+    union all by name
+    select * from indicators.int_population_cells
+    union all by name
+    select * from indicators.int_nation_cells
+),
+
+scoped_cells as (
+    -- a run limited to some provinces unpivots only their cells (and the nation's)
+    select * from cells
+    where getvariable('transform_provinces') is null
+        or list_contains(getvariable('transform_provinces'), current_province_code)
+),
+
+catalog as (
+    select * from indicators.indicator_catalog
+),
+
+periods as (
+    select * from core.dim_periods
+),
+
+long as (
+    select
+        period,
+        geography,
+        unit_key,
+        unit_level,
+        current_province_code,
+        breakdown,
+        unnest([
+            {'indicator': 'SCH', 'numerator': schools, 'denominator': null},
+            {'indicator': 'FAC-ELEC', 'numerator': schools_electricity, 'denominator': schools},
+            {'indicator': 'FAC-WATER', 'numerator': schools_clean_water, 'denominator': schools},
+            {'indicator': 'FAC-TOILET', 'numerator': schools_toilets, 'denominator': schools},
+            {'indicator': 'FAC-HANDWASH', 'numerator': schools_handwashing, 'denominator': schools},
+            {'indicator': 'FAC-INTERNET', 'numerator': schools_internet, 'denominator': schools},
+            {'indicator': 'FAC-COMPUTER', 'numerator': schools_computers, 'denominator': schools},
+            {'indicator': 'FAC-DISABILITY', 'numerator': schools_disability_access, 'denominator': schools},
+            {'indicator': 'NATSTD', 'numerator': schools_national_standard, 'denominator': schools},
+            {'indicator': 'SOLID', 'numerator': classrooms_solid, 'denominator': classrooms},
+            {'indicator': 'CLS', 'numerator': classes, 'denominator': null},
+            {'indicator': 'CLS-GHEP', 'numerator': classes_multigrade, 'denominator': null},
+            {'indicator': 'CLS-2BUOI', 'numerator': classes_two_sessions, 'denominator': null},
+            {'indicator': 'LRN', 'numerator': learners, 'denominator': null},
+            {'indicator': 'LPC', 'numerator': learners, 'denominator': classes},
+            {'indicator': 'TCH', 'numerator': teachers, 'denominator': null},
+            {'indicator': 'PTR', 'numerator': learners, 'denominator': teachers},
+            {'indicator': 'TCR', 'numerator': teachers, 'denominator': classes},
+            {'indicator': 'QT', 'numerator': teachers_qualified, 'denominator': teachers},
+            {'indicator': 'GPI', 'numerator': learners_female, 'denominator': learners_male},
+            {'indicator': 'GPIA', 'numerator': learners_female, 'denominator': learners_male},
+            {'indicator': 'REP-NAT', 'numerator': repeaters, 'denominator': learners},
+            -- the year's dropouts over its start-of-year enrolment: taken from ĐN, reported on CN below
+            {'indicator': 'DROP-NAT', 'numerator': dropouts, 'denominator': learners},
+            {'indicator': 'ONAGE', 'numerator': learners_on_age, 'denominator': learners_age_known},
+            {'indicator': 'REP-UIS', 'numerator': flow_repeaters, 'denominator': flow_enrolment},
+            {'indicator': 'PRO', 'numerator': flow_promoted, 'denominator': flow_enrolment_promotable},
+            {'indicator': 'DROP-UIS', 'numerator': flow_not_continuing, 'denominator': flow_enrolment_promotable},
+            {'indicator': 'TRAN-5-6', 'numerator': transition_5_6_entrants, 'denominator': transition_5_6_base},
+            {'indicator': 'TRAN-9-10', 'numerator': transition_9_10_entrants, 'denominator': transition_9_10_base},
+            {'indicator': 'GER', 'numerator': ger_learners, 'denominator': population_official_age},
+            {'indicator': 'NER', 'numerator': ner_learners, 'denominator': population_official_age}
+        ], recursive := true)
+    from scoped_cells
+),
+
+report_periods as (
+    -- DROP-NAT is reported on the end-of-year period of the school year whose start it counts
+    select
+        p.period,
+        p.ky,
+        cn.period as end_of_year_period
+    from periods as p
+    left join periods as cn
+        on cn.nam_hoc = p.nam_hoc
+        and cn.ky = 'CN'
+),
+
+dated as (
+    select
+        l.* replace (case when l.indicator = 'DROP-NAT' then r.end_of_year_period else l.period end as period)
+    from long as l
+    join report_periods as r
+        on r.period = l.period
+    where l.indicator <> 'DROP-NAT'
+        or (r.ky = 'DN' and r.end_of_year_period is not null)
+),
+
+applicable as (
+    -- keep what the catalogue defines: the indicator's periods, breakdowns and unit levels
+    select
+        d.*,
+        c.value_kind
+    from dated as d
+    join periods as p
+        on p.period = d.period
+    join catalog as c
+        on c.code = d.indicator
+        and list_contains(string_split(c.periods, ','), p.ky)
+        and list_contains(c.breakdowns, split_part(d.breakdown, '=', 1))
+        and list_contains(c.unit_levels, d.unit_level)
+    where d.numerator is not null
+        and (c.value_kind = 'count' or d.denominator > 0)
+),
+
+final as (
+    select
+        period,
+        geography,
+        unit_key,
+        unit_level,
+        current_province_code,
+        indicator,
+        breakdown,
+        numerator,
+        denominator,
+        case value_kind
+            when 'count' then cast(numerator as double)
+            when 'ratio' then numerator / denominator
+            when 'percent' then 100.0 * numerator / denominator
+            when 'gpia' then case
+                when numerator <= denominator then numerator / denominator
+                else 2 - denominator / numerator
+            end
+        end as value
+    from applicable
+)
+
+select * from final
