@@ -18,7 +18,7 @@ import { installPgTextMacros } from '../load/csv-read.ts';
 import { droppedCodeLists, publish } from '../load/publish.ts';
 import { installPseudonymMacro } from '../load/pseudonym.ts';
 import { readRawState } from '../load/raw-state.ts';
-import { sourceFigures, type SourceFigures } from '../load/reconcile.ts';
+import { hasNumericEpoch, sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
 import { EtlAlreadyRunningError } from './etl-errors.ts';
 import * as records from './run-records.ts';
@@ -134,10 +134,11 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     await conn.run('set session preserve_insertion_order = false');
     // Reconciliation figures, computed on the otherwise idle coordinator while the workers copy.
     const coordinator = new Serial(snapshot.coordinator);
+    const numericEpoch = await hasNumericEpoch(snapshot.coordinator);
     const figures = new Map<string, Promise<SourceFigures>>();
     // Tables without ids first: their content md5 decides whether an incremental run reads them.
     for (const c of [...contracts.filter((c) => !c.keyed), ...contracts.filter((c) => c.keyed)]) {
-      const f = coordinator.run((client) => sourceFigures(client, c));
+      const f = coordinator.run((client) => sourceFigures(client, c, numericEpoch));
       f.catch(() => {});
       figures.set(c.name, f);
     }

@@ -30,32 +30,66 @@ export function splitIds(min: bigint, max: bigint, parts: number): IdRange[] {
   return ranges;
 }
 
+/** At most this many ranges per table, whatever the estimate says. */
+export const MAX_RANGES = 10_000;
+
 /** How many ranges to cut `rows` rows into for `workers` workers. */
 export function rangeCount(rows: number, workers: number): number {
-  if (rows <= ROWS_PER_FILE / 4) return 1;
-  return Math.max(workers, Math.ceil(rows / ROWS_PER_FILE));
+  if (!(rows > ROWS_PER_FILE / 4)) return 1;
+  return Math.min(MAX_RANGES, Math.max(workers, Math.ceil(rows / ROWS_PER_FILE)));
 }
 
 /**
- * The ranges covering every row of `csdl.<table>` in the snapshot: bounds from min/max(id) (an
- * index lookup), the count estimated the way the planner does (rows per page x current pages; no
- * scan). The estimate only shapes the ranges; the ranges always cover the whole id span.
+ * Cuts [bounds[0], bounds[last]] into about `parts` contiguous ranges along equi-depth bounds (the
+ * planner's histogram of id: each bucket between two bounds holds about as many rows): buckets are
+ * merged when there are more than `parts`, split evenly by width when there are fewer.
+ *
+ * @example splitByBounds([1n, 10n, 1000n, 5000n], 3) // [1..9], [10..999], [1000..5000]
+ */
+export function splitByBounds(bounds: bigint[], parts: number): IdRange[] {
+  const buckets = bounds.length - 1;
+  if (buckets < 1) return bounds.length === 1 ? [{ from: bounds[0].toString(), to: bounds[0].toString() }] : [];
+  const last = (i: number) => (i === buckets ? bounds[i] : bounds[i] - 1n);
+  if (parts <= buckets) {
+    const cuts = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * buckets) / parts));
+    return cuts.slice(1).map((c, i) => ({ from: bounds[cuts[i]].toString(), to: last(c).toString() }));
+  }
+  const each = Math.ceil(parts / buckets);
+  return Array.from({ length: buckets }, (_, i) => splitIds(bounds[i], last(i + 1), each)).flat();
+}
+
+/** Parses PostgreSQL's text form of an int8 array histogram ('{1,5,9}'), null when absent. */
+function parseBounds(text: string | null): bigint[] {
+  if (!text) return [];
+  return text.replace(/[{}]/g, '').split(',').filter(Boolean).map((v) => BigInt(v));
+}
+
+/**
+ * The ranges covering every row of `csdl.<table>` in the snapshot: bounds from min/max(id) (index
+ * lookups), cut along the planner's histogram of id so that ranges hold similar numbers of rows
+ * even when ids are sparse; the row count estimated as the planner does (rows per page x current
+ * pages), or counted when the table was never analysed. The ranges always cover [min, max].
  */
 export async function tableRanges(client: pg.ClientBase, table: string, workers: number): Promise<{ ranges: IdRange[]; estimate: number }> {
-  const { rows } = await client.query<{ min: string | null; max: string | null; estimate: number }>(
+  const name = `csdl."${table.replace(/"/g, '""')}"`;
+  const { rows } = await client.query<{ min: string | null; max: string | null; estimate: number; bounds: string | null }>(
     `select min(id)::text as min, max(id)::text as max,
             (select case when relpages > 0 and reltuples > 0
                          then reltuples / relpages * (pg_relation_size(oid) / current_setting('block_size')::float8)
                          else 0 end
-               from pg_class where oid = $1::regclass) as estimate
-       from csdl."${table.replace(/"/g, '""')}"`,
-    [`csdl."${table.replace(/"/g, '""')}"`],
+               from pg_class where oid = $1::regclass) as estimate,
+            (select histogram_bounds::text from pg_stats where schemaname = 'csdl' and tablename = $2 and attname = 'id') as bounds
+       from ${name}`,
+    [name, table],
   );
   const { min, max } = rows[0];
   if (min === null || max === null) return { ranges: [], estimate: 0 };
-  const span = Number(BigInt(max) - BigInt(min) + 1n);
-  const estimate = rows[0].estimate > 0 ? Math.min(rows[0].estimate, span) : span;
-  return { ranges: splitIds(BigInt(min), BigInt(max), rangeCount(estimate, workers)), estimate };
+  let estimate = rows[0].estimate;
+  if (!(estimate > 0)) estimate = Number((await client.query<{ n: string }>(`select count(*)::text as n from ${name}`)).rows[0].n);
+  const [lo, hi] = [BigInt(min), BigInt(max)];
+  const inner = parseBounds(rows[0].bounds).filter((b) => b > lo && b < hi);
+  const parts = rangeCount(estimate, workers);
+  return { ranges: splitByBounds([lo, ...inner, hi], parts), estimate };
 }
 
 /** `id between <from> and <to>` for one range. */

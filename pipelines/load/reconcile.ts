@@ -21,16 +21,29 @@ export type Figures = { rows: string; idSum: string; updatedSum: string };
  */
 export type SourceFigures = Figures & { watermark: string | null; contentMd5: string | null };
 
-// Exact on every PostgreSQL version (extract(epoch) is a float before 14): whole seconds, then micros.
-const epochUs = (c: string) =>
-  `(extract(epoch from date_trunc('second', ${c}))::bigint * 1000000 + extract(microseconds from ${c})::bigint % 1000000)`;
+/**
+ * sum(updated_at) in epoch microseconds, exact. From PostgreSQL 14 extract(epoch) is an exact
+ * numeric, summed as is (the cheapest form); before, it is a float, so whole seconds and
+ * microseconds are summed apart.
+ */
+function updatedSumSql(numericEpoch: boolean): string {
+  return numericEpoch
+    ? `coalesce(trunc(sum(extract(epoch from updated_at)) * 1000000), 0)::text`
+    : `coalesce(sum(extract(epoch from date_trunc('second', updated_at))::bigint * 1000000 + extract(microseconds from updated_at)::bigint % 1000000), 0)::text`;
+}
+
+/** Whether the server's extract(epoch) returns an exact numeric (PostgreSQL 14 and later). */
+export async function hasNumericEpoch(client: pg.ClientBase): Promise<boolean> {
+  const { rows } = await client.query<{ v: string }>(`select current_setting('server_version_num') as v`);
+  return Number(rows[0].v) >= 140000;
+}
 
 /** Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. */
-export async function sourceFigures(client: pg.ClientBase, contract: TableContract): Promise<SourceFigures> {
+export async function sourceFigures(client: pg.ClientBase, contract: TableContract, numericEpoch: boolean): Promise<SourceFigures> {
   const t = `csdl."${contract.name.replace(/"/g, '""')}"`;
   const sql = contract.keyed
     ? `select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
-              coalesce(sum(${epochUs('updated_at')}), 0)::text as updated_sum, max(updated_at)::text as watermark
+              ${updatedSumSql(numericEpoch)} as updated_sum, max(updated_at)::text as watermark
          from ${t}`
     : `select count(*)::text as rows, '0' as id_sum, '0' as updated_sum, null::text as watermark,
               md5(coalesce(string_agg(s::text, E'\\n' order by s::text), '')) as content_md5

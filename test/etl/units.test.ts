@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SchemaDriftError } from '../../lib/errors.ts';
 import { isCompatible } from '../../pipelines/extract/column-types.ts';
 import { listedContracts, selectSql } from '../../pipelines/extract/contract.ts';
-import { rangeCount, splitIds } from '../../pipelines/extract/id-ranges.ts';
+import { MAX_RANGES, rangeCount, splitByBounds, splitIds } from '../../pipelines/extract/id-ranges.ts';
 import { driftError } from '../../pipelines/extract/schema-check.ts';
 import { redactCsvError } from '../../pipelines/load/csv-read.ts';
 
@@ -19,9 +19,25 @@ describe('splitIds', () => {
     expect(splitIds(9007199254740993n, 9007199254740995n, 1)).toEqual([{ from: '9007199254740993', to: '9007199254740995' }]);
     expect(splitIds(10n, 9n, 3)).toEqual([]);
   });
-  it('reads small tables in one piece and big ones in many', () => {
+  it('reads small tables in one piece and big ones in many, never more than MAX_RANGES', () => {
     expect(rangeCount(1000, 4)).toBe(1);
     expect(rangeCount(48_000_000, 4)).toBe(480);
+    expect(rangeCount(9e15, 4)).toBe(MAX_RANGES);
+    expect(rangeCount(Number.NaN, 4)).toBe(1);
+  });
+  it('cuts along histogram bounds, so sparse ids still give balanced ranges', () => {
+    expect(splitByBounds([1n, 10n, 1000n, 5000n], 3)).toEqual([
+      { from: '1', to: '9' },
+      { from: '10', to: '999' },
+      { from: '1000', to: '5000' },
+    ]);
+    expect(splitByBounds([1n, 10n, 1000n, 9007199254740993n], 2)).toEqual([
+      { from: '1', to: '999' },
+      { from: '1000', to: '9007199254740993' },
+    ]);
+    const fine = splitByBounds([0n, 100n, 200n], 4);
+    expect(fine.map((r) => `${r.from}-${r.to}`)).toEqual(['0-49', '50-99', '100-149', '150-200']);
+    expect(splitByBounds([7n, 7n].slice(1), 3)).toEqual([{ from: '7', to: '7' }]);
   });
 });
 
