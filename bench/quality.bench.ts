@@ -22,6 +22,7 @@ import { loadConfig } from '../lib/config.ts';
 import { openWarehouse, queryRows } from '../lib/warehouse.ts';
 import { runEtl } from '../pipelines/etl/run-etl.ts';
 import { generate, type Preset } from '../pipelines/generate/generate.ts';
+import { DEADLINES, DEFAULT_DEADLINE } from '../pipelines/generate/presets.ts';
 import { buildCatalog } from '../pipelines/quality/catalog.ts';
 import { measure, type Defect } from '../pipelines/quality/proof.ts';
 import { runQuality } from '../pipelines/quality/run-quality.ts';
@@ -34,7 +35,8 @@ const work = mkdtempSync(join(tmpdir(), 'csdl-bench-quality-'));
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } };
+// the deadlines the generator planned data entry against (its late units miss them)
+const deadlines = { deadlines: DEADLINES, defaultDeadline: DEFAULT_DEADLINE };
 
 /** Generates the preset, loads it, and keeps the ground-truth manifest. */
 async function loaded(): Promise<{ path: string; defects: Defect[] }> {

@@ -7,8 +7,8 @@
  *                 (core.dim_period_deadlines, from configuration). Completeness is reached when
  *                 the last record describing the census day was entered: for ĐN the latest
  *                 created_at, for CN the latest updated_at, over the school row, its classes,
- *                 its staff and its learners whose status did not change after the census day
- *                 (a later transfer or dropout is news of the next period, not late data);
+ *                 its staff and its learners present on the census day whose record no later
+ *                 event changed (a later transfer or dropout is news of the next period);
  *   TH-CURRENCY   its records were last touched long before the census day (data not kept alive).
  * Times are read in Vietnam's time zone (+07) and compared by calendar day.
  */
@@ -49,22 +49,32 @@ const SCHOOLS = `
 
 /**
  * When each record describing a period's census day was entered: created_at for ĐN, updated_at
- * for CN (the end-of-year changes), per period and school (see the module comment).
+ * for CN (the end-of-year changes), per period and school. Learners count when core.fct_learners
+ * has them present on the census day (their status history, not a possibly wrong status date)
+ * and their record was not changed by a later event (see the module comment).
  */
 const ENTRIES = `
   entries as (
     select p.period, r.ma_truong_hoc, case when p.ky = 'DN' then r.created_at else r.updated_at end as entered_at
     from (
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, null::date as ngay_trang_thai from raw.truong_hoc where deleted_at is null and ${IN_EVAL_YEARS}
+      select ma_truong_hoc, nam_hoc, created_at, updated_at from raw.truong_hoc where deleted_at is null and ${IN_EVAL_YEARS}
       union all
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, null from raw.lop_hoc where deleted_at is null and ${IN_EVAL_YEARS}
+      select ma_truong_hoc, nam_hoc, created_at, updated_at from raw.lop_hoc where deleted_at is null and ${IN_EVAL_YEARS}
       union all
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, null from raw.can_bo where deleted_at is null and ${IN_EVAL_YEARS}
-      union all
-      select ma_truong_hoc, nam_hoc, created_at, updated_at, ngay_trang_thai from raw.hoc_sinh where deleted_at is null and ${IN_EVAL_YEARS}
+      select ma_truong_hoc, nam_hoc, created_at, updated_at from raw.can_bo where deleted_at is null and ${IN_EVAL_YEARS}
     ) as r
     join dq_eval_periods as p on p.nam_hoc = r.nam_hoc
-    where r.ngay_trang_thai is null or r.ngay_trang_thai <= p.census_day
+    union all
+    select p.period, h.ma_truong_hoc, case when p.ky = 'DN' then h.created_at else h.updated_at end
+    from core.fct_learners as f
+    join dq_eval_periods as p on p.period = f.period
+    join raw.hoc_sinh as h on h.id = f.hoc_sinh_id
+    where f.status_on_census is not null
+      -- a status date after the census day means a later change; one outside the school year
+      -- is impossible and says nothing about when the data were entered
+      and (h.ngay_trang_thai is null or h.ngay_trang_thai between make_date(h.nam_hoc, 6, 1) and p.census_day)
+      -- summer transfers out and dropouts (11, 12) happen after the end-of-year census
+      and not (p.ky = 'CN' and coalesce(h.trang_thai in (11, 12), false))
   )`;
 
 const local = (ts: string) => `cast(timezone('Asia/Ho_Chi_Minh', ${ts}) as date)`;

@@ -15,17 +15,25 @@ const rule = (d: Draft): QueryRule => ({ kind: 'query', dimension: 'uniqueness',
 export const STAFF_GONE = ['02', '03', '05'];
 
 /**
- * SQL over `records` (period, unit_code, record_key, record_id, pseudonym, and the `identity`
- * columns): the later records of each identity fail. Identities are first grouped by a 64-bit
- * hash (cheap on long pseudonyms); only the records whose hash repeats are grouped exactly.
+ * A birth date as a key, whatever format it was typed in (yyyy-mm-dd..., dd/mm/yyyy,
+ * dd-mm-yyyy): the same person keyed twice with two formats is still the same person.
  */
-function laterCopies(records: string, identity: string[], sameIf?: string): string {
-  const key = identity.join(', ');
+const BIRTH_KEY = `coalesce(try_strptime(trim(ngay_sinh), ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d', '%d/%m/%Y', '%d-%m-%Y'])::date::varchar, ngay_sinh)`;
+
+/**
+ * SQL over `records` (period, unit_code, record_key, record_id, pseudonym, and the `match`
+ * column): the later records of each identity fail. Records are first grouped by a 64-bit hash
+ * of `match` (cheap on long pseudonyms); only the few whose hash repeats are grouped exactly,
+ * on `match` and the `exact` expressions (e.g. a birth date key, computed for them alone).
+ */
+function laterCopies(records: string, match: string, exact: Record<string, string> = {}, sameIf?: string): string {
+  const extra = Object.entries(exact).map(([name, sql]) => `, ${sql} as ${name}`).join('');
+  const key = [match, ...Object.keys(exact)].join(', ');
   return `
     with records as (${records}),
-    hashed as (select *, hash(${key}) as identity_hash from records),
+    hashed as (select *, hash(${match}) as identity_hash from records),
     repeated as (select period, identity_hash from hashed group by all having count(*) > 1),
-    candidates as (select h.* from hashed as h semi join repeated as x using (period, identity_hash)),
+    candidates as (select h.*${extra} from hashed as h semi join repeated as x using (period, identity_hash)),
     firsts as (
       select period, ${key}, min(record_id) as first_id, arg_min(unit_code, record_id) as first_school,
         arg_min(pseudonym, record_id) as first_pseudonym
@@ -65,13 +73,13 @@ export function uniquenessRules(): QueryRule[] {
       id: 'HS-DUP-ACTIVE', table: 'hoc_sinh', field: 'ma_hoc_sinh', weight: 2,
       vi: 'Cùng một học sinh (cùng mã học sinh) đang học ở hai trường trong cùng kỳ',
       en: 'The same learner (learner code) enrolled in two schools on the census day',
-      sql: laterCopies(enrolledLearners, ['pseudonym']),
+      sql: laterCopies(enrolledLearners, 'pseudonym'),
     }),
     rule({
       id: 'HS-DUP-CCCD', table: 'hoc_sinh', field: 'ma_cong_dan',
       vi: 'Hai mã học sinh khác nhau có cùng số định danh cá nhân và ngày sinh, cùng đang học trong kỳ',
       en: 'Two learner codes with the same citizen ID and birth date enrolled on the census day',
-      sql: laterCopies(enrolledWithIdentity, ['ma_cong_dan', 'ngay_sinh'], 'f.first_pseudonym <> c.pseudonym'),
+      sql: laterCopies(enrolledWithIdentity, 'ma_cong_dan', { birth_key: BIRTH_KEY }, 'f.first_pseudonym <> c.pseudonym'),
     }),
     rule({
       id: 'CB-DUP', table: 'can_bo', field: 'ma_cong_dan', weight: 2,
@@ -80,7 +88,8 @@ export function uniquenessRules(): QueryRule[] {
       sql: laterCopies(
         `select period, unit_code, record_key, record_id, pseudonym, ma_cong_dan, ngay_sinh from (${populationSql('can_bo')})
          where ma_cong_dan is not null and coalesce(trang_thai, '') not in (${STAFF_GONE.map((s) => `'${s}'`).join(', ')})`,
-        ['ma_cong_dan', 'ngay_sinh'],
+        'ma_cong_dan',
+        { birth_key: BIRTH_KEY },
       ),
     }),
   ];

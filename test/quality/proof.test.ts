@@ -14,7 +14,7 @@ import { runQuality } from '../../pipelines/quality/run-quality.ts';
 import { buildCatalog } from '../../pipelines/quality/catalog.ts';
 import { readWarehouseColumns } from '../../pipelines/quality/warehouse-columns.ts';
 import { queryRows } from '../../lib/warehouse.ts';
-import { buildGeneratedWarehouse, type GeneratedWarehouse } from './support/generated-warehouse.ts';
+import { buildGeneratedWarehouse, GENERATOR_DEADLINES, type GeneratedWarehouse } from './support/generated-warehouse.ts';
 import { invisibleLegacyDefects } from './support/legacy-visibility.ts';
 
 type Proof = { report: ProofReport; defects: Defect[]; invisible: Set<string>; conn: DuckDBConnection; built: GeneratedWarehouse };
@@ -22,7 +22,7 @@ type Proof = { report: ProofReport; defects: Defect[]; invisible: Set<string>; c
 async function prove(preset: 'tiny' | 'demo'): Promise<Proof> {
   const built = await buildGeneratedWarehouse(preset, 42);
   const conn = await built.warehouse.connect();
-  await runQuality({ warehouse: conn, deadlines: built.config });
+  await runQuality({ warehouse: conn, deadlines: GENERATOR_DEADLINES });
   const defects = (await built.source.query('select * from synthetic.defects')).rows as Defect[];
   await conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
   const report = await measure(conn, buildCatalog(await readWarehouseColumns(conn)), defects);
