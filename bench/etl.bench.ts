@@ -20,118 +20,24 @@
  * Results are printed and written to bench/results/etl-<preset>-<time>.json (git-ignored).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../lib/config.ts';
 import { startEmbedded } from '../lib/source.ts';
-import { openWarehouse } from '../lib/warehouse.ts';
-import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
-import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
-import { selectSql } from '../pipelines/extract/contract.ts';
-import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
-import { openSnapshot } from '../pipelines/extract/snapshot.ts';
-import { WorkerPool } from '../pipelines/extract/worker-pool.ts';
+import { SOURCE_TABLES } from '../pipelines/extract/tables.ts';
 import { runEtl } from '../pipelines/etl/run-etl.ts';
 import type { Preset } from '../pipelines/generate/generate.ts';
-import { SOURCE_TABLES } from '../pipelines/extract/tables.ts';
 import { freePort } from '../test/support/source.ts';
+import { floor, measured, naive } from './etl-steps.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const work = mkdtempSync(join(tmpdir(), 'csdl-bench-etl-'));
 const pgDir = process.env.BENCH_PG_DIR ?? join(work, 'pg');
 const workers = Number(process.env.CSDL_ETL_PARALLELISM ?? 2);
-const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
-
-/** CPU seconds used so far by the PostgreSQL server under `pgDir` (live backends and reaped ones). */
-function pgCpuSeconds(): number {
-  const pidFile = join(pgDir, 'postmaster.pid');
-  if (!existsSync(pidFile) || !existsSync('/proc')) return NaN;
-  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  const pm = fields(postmaster);
-  let ticks = Number(pm[11]) + Number(pm[12]) + Number(pm[13]) + Number(pm[14]); // utime stime cutime cstime
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const f = fields(pid);
-      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return ticks / 100;
-}
-
-/** CPU seconds of this process (Node and DuckDB threads). */
-const selfCpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
-/** Runs `fn` and returns its result with wall and CPU seconds (PostgreSQL server, this process). */
-async function measured<T>(fn: () => Promise<T>): Promise<{ value: T; wall: number; pgCpu: number; etlCpu: number }> {
-  const [pg0, self0, t0] = [pgCpuSeconds(), selfCpuSeconds(), performance.now()];
-  const value = await fn();
-  const wall = seconds(t0);
-  const etlCpu = selfCpuSeconds() - self0;
-  await new Promise((r) => setTimeout(r, 300)); // let the server reap the step's backends
-  return { value, wall, pgCpu: pgCpuSeconds() - pg0, etlCpu };
-}
-
-/** (a) and (f): every table in parallel id ranges over a snapshot, bytes discarded. */
-async function floor(url: string, ours = false): Promise<{ seconds: number; rows: number }> {
-  const t0 = performance.now();
-  const snap = await openSnapshot(url, workers, 'bench-floor');
-  try {
-    const pool = new WorkerPool(snap.workers);
-    const contracts = await checkSourceSchema(snap.coordinator);
-    const tasks: Array<Promise<number>> = [];
-    for (const c of contracts) {
-      const t = `csdl."${c.name}"`;
-      const ranges = c.keyed ? (await pool.use((w) => tableRanges(w, c.name, workers))).ranges : [null];
-      for (const r of ranges) {
-        const discard = new Writable({ write: (_chunk, _enc, done) => done() });
-        const where = r ? rangeWhere(r) : undefined;
-        const sql = ours ? selectSql(c, where) : `select * from ${t}${where ? ` where ${where}` : ''}`;
-        tasks.push(pool.use((w) => copyToStream(w, sql, discard)));
-      }
-    }
-    const rows = (await Promise.all(tasks)).reduce((a, b) => a + b, 0);
-    return { seconds: seconds(t0), rows };
-  } finally {
-    await snap.close();
-  }
-}
-
-/** (b): one CSV file per table (`select *`, with header), then DuckDB reads each with read_csv. */
-async function naive(url: string): Promise<{ seconds: number; rows: number; csvBytes: number }> {
-  const t0 = performance.now();
-  const dir = join(work, 'naive');
-  mkdirSync(dir, { recursive: true });
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const wh = await openWarehouse(join(work, 'naive.duckdb'));
-  const conn = await wh.connect();
-  let rows = 0;
-  let csvBytes = 0;
-  try {
-    for (const c of await checkSourceSchema(client)) {
-      const file = join(dir, `${c.name}.csv`);
-      rows += await copyToFile(client, `select * from csdl."${c.name}"`, file);
-      csvBytes += statSync(file).size;
-      await conn.run(`create table "${c.name}" as select * from read_csv('${file}', header = false, all_varchar = true)`);
-    }
-  } finally {
-    conn.closeSync();
-    wh.close();
-    await client.end();
-  }
-  return { seconds: seconds(t0), rows, csvBytes };
-}
 
 async function main(): Promise<void> {
   mkdirSync(pgDir, { recursive: true });
@@ -161,10 +67,10 @@ async function main(): Promise<void> {
       gen.counts[t.name] = Number((await admin.query(`select count(*) as n from csdl.${t.name}`)).rows[0].n);
     }
     say('warm-up read');
-    await floor(source.url);
+    await floor(source.url, workers);
 
     say('(c) full load');
-    const full = await measured(() => runEtl({ config, sourceUrl: source.url, full: true }));
+    const full = await measured(pgDir, () => runEtl({ config, sourceUrl: source.url, full: true }));
     say('(d) update 1 % of hoc_sinh, can_bo, lop_hoc; incremental load');
     const changed: Record<string, number> = {};
     for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) {
@@ -172,16 +78,16 @@ async function main(): Promise<void> {
       changed[t] = r.rowCount ?? 0;
     }
     await admin.query('vacuum analyze');
-    const incr = await measured(() => runEtl({ config, sourceUrl: source.url }));
+    const incr = await measured(pgDir, () => runEtl({ config, sourceUrl: source.url }));
     const peakRssMiB = process.resourceUsage().maxRSS / 1024;
     await admin.end();
 
     say('(a) floor');
-    const fl = await measured(() => floor(source.url));
+    const fl = await measured(pgDir, () => floor(source.url, workers));
     say('(f) floor with our select lists');
-    const flOurs = await measured(() => floor(source.url, true));
+    const flOurs = await measured(pgDir, () => floor(source.url, workers, true));
     say('(b) naive baseline');
-    const nv = await measured(() => naive(source.url));
+    const nv = await measured(pgDir, () => naive(source.url, work));
     const [fullSeconds, incrSeconds] = [full.wall, incr.wall];
     const rows = full.value.tables.reduce((a, t) => a + t.rowCount, 0);
     const result = {
@@ -195,7 +101,7 @@ async function main(): Promise<void> {
       cpuSeconds: Object.fromEntries(
         Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).map(([k, m]) => [k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]),
       ),
-      loadAverage: (await import('node:os')).loadavg(),
+      loadAverage: loadavg(),
       incrementalChanged: changed,
       incrementalRead: Object.fromEntries(incr.value.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }])),
       ratios: {

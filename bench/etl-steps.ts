@@ -1,0 +1,104 @@
+/**
+ * The measured steps of bench/etl.bench.ts: CPU accounting of the PostgreSQL server and of this
+ * process, the COPY floor (with `select *` or with the ETL's own select lists) and the naive
+ * COPY-then-read_csv baseline.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import { openWarehouse } from '../lib/warehouse.ts';
+import { selectSql } from '../pipelines/extract/contract.ts';
+import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
+import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
+import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
+import { openSnapshot } from '../pipelines/extract/snapshot.ts';
+import { WorkerPool } from '../pipelines/extract/worker-pool.ts';
+
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+/** CPU seconds used so far by the PostgreSQL server whose data directory is `pgDir` (live backends and reaped ones). */
+export function pgCpuSeconds(pgDir: string): number {
+  const pidFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(pidFile) || !existsSync('/proc')) return NaN;
+  const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const pm = fields(postmaster);
+  let ticks = Number(pm[11]) + Number(pm[12]) + Number(pm[13]) + Number(pm[14]); // utime stime cutime cstime
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const f = fields(pid);
+      if (Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds of this process (Node and DuckDB threads). */
+export function selfCpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** A step's result with its wall and CPU seconds (PostgreSQL server, this process). */
+export type Measured<T> = { value: T; wall: number; pgCpu: number; etlCpu: number };
+
+/** Runs `fn` and measures it. */
+export async function measured<T>(pgDir: string, fn: () => Promise<T>): Promise<Measured<T>> {
+  const [pg0, self0, t0] = [pgCpuSeconds(pgDir), selfCpuSeconds(), performance.now()];
+  const value = await fn();
+  const wall = seconds(t0);
+  const etlCpu = selfCpuSeconds() - self0;
+  await new Promise((r) => setTimeout(r, 300)); // let the server reap the step's backends
+  return { value, wall, pgCpu: pgCpuSeconds(pgDir) - pg0, etlCpu };
+}
+
+/** (a) and (f): every table in parallel id ranges over a snapshot, bytes discarded. */
+export async function floor(url: string, workers: number, ours = false): Promise<{ rows: number }> {
+  const snap = await openSnapshot(url, workers, 'bench-floor');
+  try {
+    const pool = new WorkerPool(snap.workers);
+    const contracts = await checkSourceSchema(snap.coordinator);
+    const tasks: Array<Promise<number>> = [];
+    for (const c of contracts) {
+      const t = `csdl."${c.name}"`;
+      const ranges = c.keyed ? (await pool.use((w) => tableRanges(w, c.name, workers))).ranges : [null];
+      for (const r of ranges) {
+        const discard = new Writable({ write: (_chunk, _enc, done) => done() });
+        const where = r ? rangeWhere(r) : undefined;
+        const sql = ours ? selectSql(c, where) : `select * from ${t}${where ? ` where ${where}` : ''}`;
+        tasks.push(pool.use((w) => copyToStream(w, sql, discard)));
+      }
+    }
+    return { rows: (await Promise.all(tasks)).reduce((a, b) => a + b, 0) };
+  } finally {
+    await snap.close();
+  }
+}
+
+/** (b): one CSV file per table (`select *`), then DuckDB reads each with read_csv, all as text. */
+export async function naive(url: string, work: string): Promise<{ rows: number; csvBytes: number }> {
+  const dir = join(work, 'naive');
+  mkdirSync(dir, { recursive: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const wh = await openWarehouse(join(work, 'naive.duckdb'));
+  const conn = await wh.connect();
+  let rows = 0;
+  let csvBytes = 0;
+  try {
+    for (const c of await checkSourceSchema(client)) {
+      const file = join(dir, `${c.name}.csv`);
+      rows += await copyToFile(client, `select * from csdl."${c.name}"`, file);
+      csvBytes += statSync(file).size;
+      await conn.run(`create table "${c.name}" as select * from read_csv('${file}', header = false, all_varchar = true)`);
+    }
+  } finally {
+    conn.closeSync();
+    wh.close();
+    await client.end();
+  }
+  return { rows, csvBytes };
+}
