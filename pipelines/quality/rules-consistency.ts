@@ -105,7 +105,8 @@ export function consistencyRules(): QueryRule[] {
         with learners as (${populationSql('hoc_sinh')}),
         last_change as (
           select ma_hoc_sinh, ma_truong_hoc, nam_hoc,
-            arg_max(trang_thai, (ngay_hieu_luc, id)) as trang_thai,
+            -- the last change: latest date, then highest row id (ids stay far below a day in µs)
+            arg_max(trang_thai, epoch_us(ngay_hieu_luc) + id) as trang_thai,
             max(ngay_hieu_luc) as ngay_hieu_luc
           from raw.hoc_sinh_trang_thai where deleted_at is null and ${IN_EVAL_YEARS} group by all
         )
