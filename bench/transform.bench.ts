@@ -6,7 +6,9 @@
  *   (b) full        `runTransform()` of staging, core and indicators, sidecar tests included;
  *   (c) province    `runTransform({ provinces: [code] })` after a full run, for the province with
  *                   the fewest learners (today's code), with its share of the learners;
- *   ratios          full / scan (target < 20), province / full.
+ *   ratios          full / scan (target < 20), province / full, in wall-clock seconds and in
+ *                   process CPU seconds (DuckDB's threads run in this process; CPU time is far
+ *                   less sensitive than wall time to other work on a shared machine).
  *
  * Usage: npm run bench:transform -- [tiny|demo|province|national]   (default demo)
  *   BENCH_WAREHOUSE=<file>  reuse a warehouse already loaded by the ETL (skips generate and ETL)
@@ -14,7 +16,7 @@
  * Results are printed and written to bench/results/transform-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.ts';
@@ -30,6 +32,10 @@ mkdirSync(work, { recursive: true });
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cpuSeconds = (since: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1e6;
+};
 
 /** Generates the preset into an embedded PostgreSQL and loads it into a fresh warehouse file. */
 async function loadedWarehouse(): Promise<string> {
@@ -74,14 +80,19 @@ try {
   const scanSql = 'select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1';
   await conn.run(scanSql);
   const scans: number[] = [];
+  const scanCpu: number[] = [];
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await conn.run(scanSql);
     scans.push(seconds(t0));
+    scanCpu.push(cpuSeconds(c0));
   }
   let t0 = performance.now();
+  let c0 = process.cpuUsage();
   const full = await runTransform({ warehouse: conn, deadlines });
   const fullSeconds = seconds(t0);
+  const fullCpu = cpuSeconds(c0);
 
   const byProvince = await queryRows<{ code: string; learners: number }>(
     conn,
@@ -90,8 +101,10 @@ try {
   const total = byProvince.reduce((a, p) => a + Number(p.learners), 0);
   const province = byProvince[0];
   t0 = performance.now();
+  c0 = process.cpuUsage();
   const partial = await runTransform({ warehouse: conn, deadlines, provinces: [province.code] });
   const provinceSeconds = seconds(t0);
+  const provinceCpu = cpuSeconds(c0);
 
   const counts = await queryRows<{ k: string; n: number }>(
     conn,
@@ -100,15 +113,23 @@ try {
      union all select 'core.fct_schools', count(*) from core.fct_schools union all select 'indicators.indicator_values', count(*) from indicators.indicator_values`,
   );
   const scan = median(scans);
+  const scanCpuSeconds = median(scanCpu);
   const result = {
     preset,
     at: new Date().toISOString(),
     warehouseBytes: statSync(path).size,
     rows: Object.fromEntries(counts.map((c) => [c.k, Number(c.n)])),
-    scan: { seconds: +scan.toFixed(4), runs: scans.map((s) => +s.toFixed(4)) },
-    full: { seconds: +fullSeconds.toFixed(3), status: full.status, models: full.models.length, tests: full.tests.length, ...modelSeconds(full) },
-    province: { code: province.code, learnerShare: +(Number(province.learners) / total).toFixed(4), seconds: +provinceSeconds.toFixed(3), status: partial.status, ...modelSeconds(partial) },
-    ratios: { fullOverScan: +(fullSeconds / scan).toFixed(1), provinceOverFull: +(provinceSeconds / fullSeconds).toFixed(3) },
+    scan: { seconds: +scan.toFixed(4), cpuSeconds: +scanCpuSeconds.toFixed(4), runs: scans.map((s) => +s.toFixed(4)) },
+    full: { seconds: +fullSeconds.toFixed(3), cpuSeconds: +fullCpu.toFixed(3), status: full.status, models: full.models.length, tests: full.tests.length, ...modelSeconds(full) },
+    province: { code: province.code, learnerShare: +(Number(province.learners) / total).toFixed(4), seconds: +provinceSeconds.toFixed(3), cpuSeconds: +provinceCpu.toFixed(3), status: partial.status, ...modelSeconds(partial) },
+    ratios: {
+      fullOverScan: +(fullSeconds / scan).toFixed(1),
+      provinceOverFull: +(provinceSeconds / fullSeconds).toFixed(3),
+      cpuFullOverScan: +(fullCpu / scanCpuSeconds).toFixed(1),
+      cpuProvinceOverFull: +(provinceCpu / fullCpu).toFixed(3),
+    },
+    loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
+    cpus: os.cpus().length,
   };
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
