@@ -4,7 +4,7 @@
  * comparison of the warehouse with the source: same keys, same values, no duplicates.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,9 +17,15 @@ import { SESSION_SETTINGS } from '../../pipelines/extract/snapshot.ts';
 
 export const SECRET = 'test-secret-for-the-etl-0123456789';
 
-/** A config for `sourceUrl` with a fresh warehouse and temp dir. */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A config for `sourceUrl` with a fresh warehouse and temp dir (removed when the test process exits). */
 export function testConfig(sourceUrl: string, extra: Record<string, string> = {}): Config {
   const dir = mkdtempSync(join(tmpdir(), 'csdl-etl-test-'));
+  made.push(dir);
   return loadConfig({
     CSDL_DATABASE_URL: sourceUrl,
     WAREHOUSE_PATH: join(dir, 'warehouse.duckdb'),
