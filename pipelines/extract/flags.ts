@@ -24,8 +24,19 @@ const VIQR_SHAPE = "[aeiouyAEIOUY][\\^(+][~'`?.]?([A-Za-z]|\\s|$)";
 /** VIQR tone marks that ordinary text never puts after a vowel: "Ha` Noi", "Nguye~n". */
 const VIQR_TONE = '[aeiouyAEIOUY][~`]';
 
-/** Text fields (names, addresses): every legacy signature, VIQR included. */
-export const LEGACY_TEXT_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD, VIQR_SHAPE, VIQR_TONE].join('|');
+/**
+ * VNI read as Windows-1252: a plain vowel followed by the Latin-1 letter VNI uses as its shape or
+ * tone mark ("Nguyeãn", "Tröôøng"), pairs that NFC Vietnamese never writes.
+ */
+const VNI_PAIRS =
+  '[aeAE][\\u00E0-\\u00E3\\u00E8-\\u00EA\\u00EC\\u00ED\\u00F2-\\u00F5\\u00F9\\u00FA]|[oO][\\u00E2\\u00EA\\u00F4\\u00F5\\u00F9\\u00FA]|[uU][\\u00F5\\u00F9\\u00FA]|[yY][\\u00F5\\u00F9\\u00FA\\u00F2\\u00F3]|[iI][\\u00F5\\u00F9\\u00FA]';
+/** VIQR tone marks . ? ' after a vowel and before a space, the end or a letter ("Nguye^n Va(n Ba.ch"): names only, where no punctuation belongs. */
+const VIQR_NAME_TONE = "[aeiouyAEIOUY][.?'](\\s|$|[a-z])";
+
+/** Text fields (addresses, free text): every legacy signature, VIQR included. */
+export const LEGACY_TEXT_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD, VNI_PAIRS, VIQR_SHAPE, VIQR_TONE].join('|');
+/** Names: the text signatures plus VIQR's . ? ' tone marks. */
+export const LEGACY_NAME_PATTERN = [LEGACY_TEXT_PATTERN, VIQR_NAME_TONE].join('|');
 /** Formatted fields (phones, IDs, e-mails, dates): Latin-1 soup only, since "a+b@x.vn" is a valid e-mail. */
 export const LEGACY_CODE_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD].join('|');
 
@@ -59,7 +70,8 @@ function quote(name: string): string {
 
 /** The legacy pattern that applies to a kind. */
 export function legacyPattern(kind: PersonalKind): string {
-  return CODE_KINDS.has(kind) ? LEGACY_CODE_PATTERN : LEGACY_TEXT_PATTERN;
+  if (CODE_KINDS.has(kind)) return LEGACY_CODE_PATTERN;
+  return kind === 'name' ? LEGACY_NAME_PATTERN : LEGACY_TEXT_PATTERN;
 }
 
 /**
@@ -98,7 +110,7 @@ export function flagSelectItems(column: string, kind: PersonalKind): string[] {
   const nfc = code ? `(octet_length(${c}) = char_length(${c}) or ${c} is nfc normalized)` : `(${c} is nfc normalized)`;
   const legacy = code
     ? `(octet_length(${c}) <> char_length(${c}) and ${c} ~ ${sqlString(LEGACY_CODE_PATTERN)})`
-    : `(${c} ~ ${sqlString(LEGACY_TEXT_PATTERN)})`;
+    : `(${c} ~ ${sqlString(legacyPattern(kind))})`;
   return [
     `coalesce(${nonBlank}, false) as ${quote(column + '__present')}`,
     `${nfc} as ${quote(column + '__nfc')}`,

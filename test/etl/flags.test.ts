@@ -1,6 +1,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flagSelectItems, LEGACY_CODE_PATTERN, LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS } from '../../pipelines/extract/flags.ts';
+import { flagSelectItems, legacyPattern, LEGACY_CODE_PATTERN, LEGACY_NAME_PATTERN, LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS } from '../../pipelines/extract/flags.ts';
+import { toLegacy } from '../../pipelines/generate/encodings.ts';
+import { personName } from '../../pipelines/generate/names.ts';
+import { Rng } from '../../pipelines/generate/prng.ts';
 import type { PersonalKind } from '../../pipelines/extract/tables.ts';
 import { sourceClient } from './etl-support.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
@@ -21,6 +24,19 @@ describe('legacy-encoding pattern', () => {
   const re = new RegExp(LEGACY_TEXT_PATTERN, 'u');
   it.each(legacy)('flags %s as legacy-encoded', (v) => expect(re.test(v)).toBe(true));
   it.each(modern.slice(0, 7))('does not flag %s', (v) => expect(re.test(v)).toBe(false));
+  it.each(['Nguyeãn Vaên An', 'Tröông Thò Hoàng', "Lê Thi. Thu'y", 'Pha.m Va(n Nam'])('flags the VNI / VIQR name %s with the name pattern', (v) =>
+    expect(new RegExp(LEGACY_NAME_PATTERN, 'u').test(v)).toBe(true));
+  it('finds nearly every generated name typed in TCVN3, VNI or VIQR, and flags no NFC name', () => {
+    const rng = Rng.derive(7, 1);
+    const re = new RegExp(LEGACY_NAME_PATTERN, 'u');
+    const names = Array.from({ length: 2000 }, (_, i) => personName(rng, 1 + (i % 2), i % 5 === 0 ? '02' : '01'));
+    expect(names.filter((n) => re.test(n))).toEqual([]);
+    for (const enc of ['tcvn3', 'vni', 'viqr'] as const) {
+      const changed = names.map((n) => toLegacy(n, enc)).filter((v, i) => v !== names[i]);
+      const found = changed.filter((v) => re.test(v)).length;
+      expect(found / changed.length, enc).toBeGreaterThan(0.97);
+    }
+  });
   it('does not flag a valid e-mail with a plus sign among code-like fields', () => {
     expect(new RegExp(LEGACY_CODE_PATTERN, 'u').test('an.nguyen+lop5@truong.edu.vn')).toBe(false);
   });
@@ -87,7 +103,7 @@ describe('flag expressions in PostgreSQL', () => {
       '０９１２３４５６７８', 'Hµ Néi', '', ' ', 'Tröôøng'];
     for (const kind of Object.keys(WELL_FORMED_PATTERNS) as Array<keyof typeof WELL_FORMED_PATTERNS>) {
       const re = new RegExp(WELL_FORMED_PATTERNS[kind], 'u');
-      const legacyRe = new RegExp(kind === 'name' ? LEGACY_TEXT_PATTERN : LEGACY_CODE_PATTERN, 'u');
+      const legacyRe = new RegExp(legacyPattern(kind), 'u');
       const got = await flags(kind, samples);
       expect(got.map((f) => f[3]), `${kind} well-formed`).toEqual(samples.map((v) => re.test(v)));
       expect(got.map((f) => f[2]), `${kind} legacy`).toEqual(samples.map((v) => legacyRe.test(v)));
