@@ -30,7 +30,7 @@ const fields = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   deadlines: z
-    .record(z.string().regex(/^\d{2}$/, 'province codes are two digits'), deadline)
+    .record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline)
     .default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
 });
@@ -56,7 +56,10 @@ export type Config = Readonly<{
   tmpDir: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** Reporting deadlines per province code (MM-DD), falling back to `defaultDeadline`. */
+  /**
+   * Reporting deadlines (MM-DD) per province of the period's own time ('31'; '15@2000' where a
+   * code was reused by another province after 07/2025), falling back to `defaultDeadline`.
+   */
   deadlines: Readonly<Record<string, { dn: string; cn: string }>>;
   defaultDeadline: Readonly<{ dn: string; cn: string }>;
 }>;

@@ -125,16 +125,16 @@ describe('core units and periods', () => {
     ]);
   });
 
-  it('takes deadlines from configuration, old provinces from the province they merged into', async () => {
+  it('takes deadlines from configuration for the province of the period\'s own time', async () => {
     const rows = await fx.rows(
       `select period, province_key, deadline, deadline_source from core.dim_period_deadlines
        where province_key in ('P:10@2000', 'P:12@2000', 'P:15@2000', 'P:15@2025', 'P:12@2025') order by period, province_key`,
     );
     expect(rows).toEqual([
-      { period: '2024-CN', province_key: 'P:10@2000', deadline: '2025-06-15', deadline_source: 'province' },
+      { period: '2024-CN', province_key: 'P:10@2000', deadline: '2025-06-30', deadline_source: 'default' },
       { period: '2024-CN', province_key: 'P:12@2000', deadline: '2025-06-30', deadline_source: 'default' },
       { period: '2024-CN', province_key: 'P:15@2000', deadline: '2025-06-15', deadline_source: 'province' },
-      { period: '2024-DN', province_key: 'P:10@2000', deadline: '2024-10-15', deadline_source: 'province' },
+      { period: '2024-DN', province_key: 'P:10@2000', deadline: '2024-10-31', deadline_source: 'default' },
       { period: '2024-DN', province_key: 'P:12@2000', deadline: '2024-10-31', deadline_source: 'default' },
       { period: '2024-DN', province_key: 'P:15@2000', deadline: '2024-10-15', deadline_source: 'province' },
       { period: '2025-CN', province_key: 'P:12@2025', deadline: '2026-06-30', deadline_source: 'default' },
@@ -142,6 +142,23 @@ describe('core units and periods', () => {
       { period: '2025-DN', province_key: 'P:12@2025', deadline: '2025-10-31', deadline_source: 'default' },
       { period: '2025-DN', province_key: 'P:15@2025', deadline: '2025-10-15', deadline_source: 'province' },
     ]);
+  });
+
+  it('tells a reused province code apart by its valid-from year', async () => {
+    const only = { deadlines: { '15@2025': { dn: '10-20', cn: '06-20' } }, defaultDeadline: FIXTURE_DEADLINES.defaultDeadline };
+    try {
+      await runTransform({ warehouse: fx.conn, deadlines: only, select: ['dim_period_deadlines'] });
+      const rows = await fx.rows(
+        `select period, province_key, deadline, deadline_source from core.dim_period_deadlines
+         where period like '%-DN' and province_key in ('P:15@2000', 'P:15@2025') order by period`,
+      );
+      expect(rows).toEqual([
+        { period: '2024-DN', province_key: 'P:15@2000', deadline: '2024-10-31', deadline_source: 'default' },
+        { period: '2025-DN', province_key: 'P:15@2025', deadline: '2025-10-20', deadline_source: 'province' },
+      ]);
+    } finally {
+      await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['dim_period_deadlines'] });
+    }
   });
 });
 
