@@ -24,7 +24,9 @@ export async function formatRunReport(warehouse: Warehouse, runId: string): Prom
       conn,
       `select period, score, failed from quality.dq_unit_scores where unit_level = 'nation' and dimension = 'overall'`,
     );
-    const periods = [...new Set(values.map((v) => v.period))].sort();
+    // chronological: 2024-DN, 2024-CN, 2025-DN, ...
+    const order = (p: string) => Number(p.slice(0, 4)) * 2 + (p.endsWith('-CN') ? 1 : 0);
+    const periods = [...new Set(values.map((v) => v.period))].sort((a, b) => order(a) - order(b));
     const lines = [`\nKết quả lần chạy ${runId} — toàn quốc (theo đơn vị hành chính của từng kỳ)`];
     lines.push(['Kỳ báo cáo'.padEnd(22), ...HEADLINE.map((c) => c.padStart(10)), 'Điểm CLDL'.padStart(10)].join(''));
     for (const p of periods) {
