@@ -4,6 +4,7 @@
  * of the same new province, and recent records that defects may copy.
  */
 import type { DataTable } from './columns.ts';
+import { citizenId, citizenPrefix } from './names.ts';
 import type { Learner } from './learner-identity.ts';
 import type { StaffMember } from './staff-identity.ts';
 
@@ -15,6 +16,7 @@ export class Context {
   private readonly ids: Record<string, number> = {};
   private readonly learnerSeq = new Map<string, number>();
   private readonly staffSeq = new Map<string, number>();
+  private readonly citizenSeq = new Map<string, number>();
   /** Learners transferred out within the province during a term, by `${year}:${grade}`. */
   readonly pending = new Map<string, PendingTransfer[]>();
   /** Active learners of earlier schools, by `${year}:${grade}`, that a duplicate may copy. */
@@ -36,6 +38,14 @@ export class Context {
     const n = (this.learnerSeq.get(province) ?? 0) + 1;
     this.learnerSeq.set(province, n);
     return province + String(n).padStart(8, '0');
+  }
+
+  /** A citizen ID never given before in this run (see names.citizenId). */
+  citizenId(province: string, sex: number, birthYear: number): string {
+    const prefix = citizenPrefix(province, sex, birthYear);
+    const n = (this.citizenSeq.get(prefix) ?? 0) + 1;
+    this.citizenSeq.set(prefix, n);
+    return citizenId(prefix, n);
   }
 
   /** A new staff code: 'CB' + old province code + 6-digit sequence. */

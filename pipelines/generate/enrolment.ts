@@ -55,7 +55,7 @@ function enrol(learner: Learner, grade: number, entry: number, events: StatusEve
 
 function entrant(rng: Rng, ctx: Context, plan: SchoolPlan, grade: number, year: number, entry: number, behind: number): Enrolment {
   const start = calendar(year).start;
-  const learner = newLearner(rng, plan, ctx.learnerCode(plan.commune.province.code), grade, year, behind);
+  const learner = newLearner(rng, ctx, plan, ctx.learnerCode(plan.commune.province.code), grade, year, behind);
   const events: StatusEvent[] = entry === 1 ? [{ status: 10, day: rng.int(day(year, 7, 15), day(year, 8, 31)), reason: null }, { status: 1, day: start, reason: null }] : [{ status: 1, day: start, reason: null }];
   return enrol(learner, grade, entry, events);
 }
@@ -117,7 +117,8 @@ function receiveTransfers(rng: Rng, ctx: Context, plan: SchoolPlan, year: number
     let take = Math.max(1, Math.round(plan.cohort[i] * 0.01));
     while (take > 0 && queue.length > 0 && queue[0].from !== plan.code) {
       const t = queue.shift()!;
-      list.push(enrol(t.learner, plan.grades[i], 1, [{ status: t.term === 1 ? 2 : 6, day: t.day + rng.int(1, 10), reason: null }]));
+      const termEnd = t.term === 1 ? calendar(year).term2 - 1 : calendar(year).end;
+      list.push(enrol(t.learner, plan.grades[i], 1, [{ status: t.term === 1 ? 2 : 6, day: Math.min(t.day + rng.int(1, 10), Math.max(t.day, termEnd)), reason: null }]));
       take--;
     }
   }

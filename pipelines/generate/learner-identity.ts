@@ -5,8 +5,9 @@
 import { Weighted, type Rng } from './prng.ts';
 import { birthDay, yearOf } from './dates.ts';
 import { onAge, levelOf } from './levels.ts';
-import { addressLine, citizenId, familyName, mobilePhone, personName, personalEmail } from './names.ts';
+import { addressLine, familyName, mobilePhone, personName, personalEmail } from './names.ts';
 import type { SchoolPlan } from './school-plan.ts';
+import type { Context } from './context.ts';
 
 /** Who a learner is, the same in every year. */
 export type Learner = {
@@ -46,7 +47,7 @@ export function minorityShare(plan: SchoolPlan): number {
  * A new learner for `grade` in school year `year`; `yearsBehind` makes them older than on-age
  * (repeaters, late starters).
  */
-export function newLearner(rng: Rng, plan: SchoolPlan, code: string, grade: number, year: number, yearsBehind: number): Learner {
+export function newLearner(rng: Rng, ctx: Context, plan: SchoolPlan, code: string, grade: number, year: number, yearsBehind: number): Learner {
   const sex = rng.chance(0.515) ? 1 : 2;
   const ethnic = rng.chance(minorityShare(plan)) ? plan.profile.groups.draw(rng) : '01';
   const age = onAge(grade) + yearsBehind;
@@ -76,7 +77,7 @@ export function newLearner(rng: Rng, plan: SchoolPlan, code: string, grade: numb
     motherPhone: mobilePhone(rng),
     fatherPhone: mobilePhone(rng),
     email: rng.chance(0.15) ? personalEmail(rng, guardianIsFather ? father : mother) : null,
-    citizenId: citizenId(rng, rng.chance(0.92) ? plan.commune.province.code : plan.profile.code, sex, by),
+    citizenId: ctx.citizenId(plan.commune.province.code, sex, by),
     address: addressLine(rng, plan.zone === '02', plan.zone === '04'),
     birthProvince: plan.commune.province.name,
   };

@@ -74,12 +74,19 @@ export function landline(rng: Rng, area: string): string {
 }
 
 /**
- * A citizen ID (CCCD, 12 digits): birth province (3), century and sex (1), birth year (2),
- * then 6 random digits.
+ * The first 6 digits of a citizen ID (CCCD): birth province (3), century and sex (1), birth year (2).
  */
-export function citizenId(rng: Rng, province: string, sex: number, birthYear: number): string {
+export function citizenPrefix(province: string, sex: number, birthYear: number): string {
   const centurySex = (birthYear >= 2000 ? 2 : 0) + (sex === 2 ? 1 : 0);
-  return '0' + province + centurySex + String(birthYear % 100).padStart(2, '0') + String(rng.int(0, 999_999)).padStart(6, '0');
+  return '0' + province + centurySex + String(birthYear % 100).padStart(2, '0');
+}
+
+/**
+ * A citizen ID: the prefix and 6 digits scrambled from a serial number, so that distinct serials
+ * under one prefix never collide (7919 is coprime to 10^6).
+ */
+export function citizenId(prefix: string, serial: number): string {
+  return prefix + String((serial * 7919 + 104_729) % 1_000_000).padStart(6, '0');
 }
 
 /** An old identity-card number (CMND, 9 digits). */

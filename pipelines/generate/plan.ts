@@ -146,7 +146,7 @@ function placeSchools(seed: number, old: OldProvince, infos: CommuneInfo[], sele
     if (d.communes.length === 0) continue; // island districts without communes (Hoàng Sa, Trường Sa)
     const districtInfos = d.communes.map((c) => byCode.get(c.code)!);
     const centre = byCode.get(centreOf(seed, d).code)!;
-    const placed = districtSchools(Rng.derive(seed, hashString(d.code), 6), centre, districtInfos, profile, rate.thpt, d);
+    const placed = districtSchools(Rng.derive(seed, hashString(d.code), 6), centre, districtInfos, profile, rate, d);
     if (d === capitalDistrict) placed.push(...provinceSchools(Rng.derive(seed, hashString(old.code), 7), centre, profile));
     out.push(...placed.filter((p) => selected.has(p.commune.code)));
   }

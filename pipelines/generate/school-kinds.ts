@@ -49,6 +49,9 @@ function split(rng: Rng, total: number, count: number): number[] {
   return w.map((x) => Math.round((total * x) / sum));
 }
 
+/** Shares of primary and lower-secondary learners in private schools (placed per district). */
+const privateShares = (info: CommuneInfo) => (info.zone === '02' ? { th: 0.05, thcs: 0.022 } : { th: 0.003, thcs: 0.002 });
+
 const numbered = (name: string, i: number, n: number) => (n > 1 ? `${name} số ${i + 1}` : name);
 
 /** Preschools, primary and lower-secondary schools of one commune. */
@@ -57,11 +60,11 @@ export function communeSchools(rng: Rng, info: CommuneInfo, profile: ProvincePro
   const place = bareName(info.commune.name);
   const out: Placement[] = [];
   const mn = info.population * rate.mn;
-  const mnPrivate = mn * (urban ? 0.44 : 0.08);
+  const nPrivate = Math.round((mn * (urban ? 0.5 : 0.11)) / 140);
+  const mnPrivate = nPrivate ? mn * (urban ? 0.5 : 0.11) : 0; // too few for a private school: all public
   const mnPublic = mn - mnPrivate;
   const nPublic = Math.max(1, Math.round(mnPublic / (urban ? 420 : 300)));
   split(rng, mnPublic, nPublic).forEach((n, i) => out.push(school(rng, info, profile, '01', '01', '13', numbered(`Trường Mầm non ${place}`, i, nPublic), n)));
-  const nPrivate = Math.round(mnPrivate / 140);
   for (const n of split(rng, mnPrivate, nPrivate)) {
     const independent = n < 90 || rng.chance(0.3);
     const brand = rng.pick(brands);
@@ -74,25 +77,35 @@ export function communeSchools(rng: Rng, info: CommuneInfo, profile: ProvincePro
     out.push(school(rng, info, profile, '09', '01', boarding ? '01' : '07', `Trường ${boarding ? 'PTDTBT ' : ''}TH và THCS ${place}`, th + thcs));
     return out;
   }
-  const privateShare = urban ? 0.045 : 0;
-  const nTh = Math.max(1, Math.round((th * (1 - privateShare)) / (urban ? 900 : 560)));
-  split(rng, th * (1 - privateShare), nTh).forEach((n, i) => out.push(school(rng, info, profile, '06', '01', '07', numbered(`Trường Tiểu học ${place}`, i, nTh), n)));
-  if (urban && th * privateShare > 150) out.push(school(rng, info, profile, '06', '09', '07', `Trường Tiểu học tư thục ${rng.pick(founders)} ${place}`, th * privateShare));
-  const nThcs = Math.max(1, Math.round((thcs * (1 - privateShare * 0.9)) / (urban ? 850 : 520)));
-  split(rng, thcs * (1 - privateShare * 0.9), nThcs).forEach((n, i) => out.push(school(rng, info, profile, '07', '01', '07', numbered(`Trường THCS ${place}`, i, nThcs), n)));
-  if (urban && thcs * privateShare * 0.9 > 150) out.push(school(rng, info, profile, '07', '09', '07', `Trường THCS tư thục ${rng.pick(founders)} ${place}`, thcs * privateShare * 0.9));
+  const share = privateShares(info);
+  const nTh = Math.max(1, Math.round((th * (1 - share.th)) / (urban ? 900 : 560)));
+  split(rng, th * (1 - share.th), nTh).forEach((n, i) => out.push(school(rng, info, profile, '06', '01', '07', numbered(`Trường Tiểu học ${place}`, i, nTh), n)));
+  const nThcs = Math.max(1, Math.round((thcs * (1 - share.thcs)) / (urban ? 850 : 520)));
+  split(rng, thcs * (1 - share.thcs), nThcs).forEach((n, i) => out.push(school(rng, info, profile, '07', '01', '07', numbered(`Trường THCS ${place}`, i, nThcs), n)));
   return out;
 }
 
-/** Upper-secondary schools (public, private, the odd multi-level private school) and the district's GDTX centre. */
-export function districtSchools(rng: Rng, centre: CommuneInfo, communes: CommuneInfo[], profile: ProvinceProfile, thptRate: number, d: District): Placement[] {
+/**
+ * Private primary and lower-secondary schools of the district, upper-secondary schools (public,
+ * private, the odd multi-level private school) and the district's GDTX centre.
+ */
+export function districtSchools(rng: Rng, centre: CommuneInfo, communes: CommuneInfo[], profile: ProvinceProfile, rate: Rates, d: District): Placement[] {
   const population = communes.reduce((s, c) => s + c.population, 0);
   const urban = d.kind === 'Quận' || d.kind === 'Thành phố';
-  const thpt = population * thptRate;
-  const privateShare = urban ? 0.25 : 0.03;
+  const out: Placement[] = [];
+  const towns = [centre, ...communes.filter((c) => c !== centre && c.zone === '02')];
+  for (const [group, perCapita, word] of [['06', rate.th, 'Tiểu học'], ['07', rate.thcs, 'THCS']] as const) {
+    const learners = communes.reduce((s, c) => s + c.population * perCapita * privateShares(c)[group === '06' ? 'th' : 'thcs'], 0);
+    const count = Math.round(learners / 550);
+    for (const n of split(rng, learners, count)) {
+      const host = towns[rng.int(0, towns.length - 1)];
+      out.push(school(rng, host, profile, group, '09', '07', `Trường ${word} tư thục ${rng.pick(founders)} ${bareName(host.commune.name)}`, n));
+    }
+  }
+  const thpt = population * rate.thpt;
+  const privateShare = urban ? 0.33 : 0.06;
   const nPublic = Math.max(1, Math.round((thpt * (1 - privateShare)) / 1100));
   const place = bareName(d.name);
-  const out: Placement[] = [];
   const others = communes.filter((c) => c !== centre).sort((a, b) => b.population - a.population);
   split(rng, thpt * (1 - privateShare), nPublic).forEach((n, i) => {
     const host = i === 0 || others.length === 0 ? centre : others[rng.int(0, Math.min(others.length, 4) - 1)];

@@ -38,7 +38,8 @@ export type SchoolPlan = {
   unitDefect?: UnitDefect;
 };
 
-const preschoolShares = { public: [0.003, 0.025, 0.115, 0.27, 0.28, 0.307], private: [0.01, 0.06, 0.17, 0.24, 0.25, 0.27], group: [0.05, 0.25, 0.35, 0.15, 0.1, 0.1] };
+// nhà trẻ (age groups 01-03) is 11.8 % of public and 24 % of non-public preschool learners (DOMAIN.md)
+const preschoolShares = { public: [0.002, 0.018, 0.098, 0.285, 0.292, 0.305], private: [0.005, 0.045, 0.14, 0.27, 0.27, 0.27], group: [0.02, 0.12, 0.2, 0.25, 0.22, 0.19] };
 
 /** Splits a school's learners over its grades, with a little noise per grade. */
 export function cohorts(rng: Rng, grades: number[], learners: number, group: string, ownership: string): number[] {

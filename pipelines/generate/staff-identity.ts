@@ -6,8 +6,9 @@
 import { Weighted, type Rng } from './prng.ts';
 import { birthDay, day, yearOf } from './dates.ts';
 import { FEMALE_TEACHERS, LEVEL_CAP, QUALIFIED, type Level } from './levels.ts';
-import { citizenId, mobilePhone, oldIdCard, personName, personalEmail } from './names.ts';
+import { mobilePhone, oldIdCard, personName, personalEmail } from './names.ts';
 import type { SchoolPlan } from './school-plan.ts';
+import type { Context } from './context.ts';
 
 /** A staff member, the same across years. */
 export type StaffMember = {
@@ -75,7 +76,7 @@ export function qualificationOf(rng: Rng, level: Level): { qualification: string
 }
 
 /** A new staff member of `group` for a school, hired before the start of `year`. */
-export function newStaff(rng: Rng, plan: SchoolPlan, code: string, group: '01' | '02' | '03', role: string | null, level: Level, year: number, minority: number): StaffMember {
+export function newStaff(rng: Rng, ctx: Context, plan: SchoolPlan, code: string, group: '01' | '02' | '03', role: string | null, level: Level, year: number, minority: number): StaffMember {
   const female = group === '03' ? FEMALE_TEACHERS[level] : group === '01' ? (level === 'mn' ? 0.95 : 0.5) : 0.65;
   const sex = rng.chance(female) ? 2 : 1;
   const age = group === '01' ? rng.int(36, 58) : rng.int(23, sex === 2 ? 56 : 59);
@@ -90,7 +91,7 @@ export function newStaff(rng: Rng, plan: SchoolPlan, code: string, group: '01' |
   const contract = publicSchool
     ? (group === '02' ? w([['07', 40], ['03', 20], ['04', 20], ['02', 20]]) : w([['07', 78], ['08', 10], ['03', 7], ['04', 5]])).draw(rng)
     : w([['03', 55], ['04', 30], ['06', group === '03' ? 15 : 0]]).draw(rng);
-  const cccd = citizenId(rng, plan.commune.province.code, sex, yearOf(birth));
+  const cccd = ctx.citizenId(plan.commune.province.code, sex, yearOf(birth));
   return {
     code,
     group,

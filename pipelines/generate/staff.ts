@@ -34,7 +34,7 @@ export function staffFor(rng: Rng, ctx: Context, plan: SchoolPlan, year: number,
   const need = needs(rng, plan, classes);
   const main = levelsOf(plan)[levelsOf(plan).length - 1];
   const fresh = (group: '01' | '02' | '03', role: string | null, level: Level) => {
-    const m = newStaff(rng, plan, ctx.staffCode(plan.commune.province.code), group, role, level, year, minority * 0.6);
+    const m = newStaff(rng, ctx, plan, ctx.staffCode(plan.commune.province.code), group, role, level, year, minority * 0.6);
     m.transferredIn = previous !== null && rng.chance(0.25);
     return m;
   };
