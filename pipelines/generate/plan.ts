@@ -109,13 +109,16 @@ function tinyCommunes(seed: number, np: NewProvince, infos: CommuneInfo[], count
   const old = infos[0].commune.province;
   const selected = new Set<string>();
   const ruralAll = infos.filter((i) => i.zone !== '02').sort((a, b) => a.population - b.population);
-  const rural = ruralAll.slice(0, Math.max(1, Math.floor(ruralAll.length / 2))); // the smaller half keeps tiny small
+  const smallRural = ruralAll.slice(0, Math.max(1, Math.floor(ruralAll.length / 2))); // the smaller half keeps tiny small
   if (old.code === np.olds[np.olds.length - 1].code) {
-    const centre = centreOf(seed, rng.pick(old.districts.filter((d) => d.kind === 'Huyện' && d.communes.some((c) => c.kind === 'Thị trấn'))));
+    const population = new Map(infos.map((i) => [i.commune.code, i.population]));
+    const size = (d: District) => d.communes.reduce((s, c) => s + population.get(c.code)!, 0);
+    const rural = old.districts.filter((d) => d.kind === 'Huyện' && d.communes.some((c) => c.kind === 'Thị trấn')).sort((a, b) => size(a) - size(b));
+    const centre = centreOf(seed, rural[rng.int(0, Math.min(2, rural.length - 1))]); // one of the smallest rural districts
     selected.add(centre.code);
-    for (const i of rng.sample(rural.length, count - 2)) selected.add(rural[i].commune.code);
+    for (const i of rng.sample(smallRural.length, count - 2)) selected.add(smallRural[i].commune.code);
   } else {
-    selected.add(rural[rng.int(0, rural.length - 1)].commune.code);
+    selected.add(ruralAll[rng.int(0, Math.min(2, ruralAll.length - 1))].commune.code); // one of the three smallest
   }
   return selected;
 }
