@@ -6,16 +6,8 @@
  * (101..103 in nhóm trẻ, khối 16; 104..106 in mẫu giáo, khối 17), 1..12 for general education,
  * 13..15 for continuing education (GDTX, khối 13..15).
  */
+/** A level (cấp học): mầm non, tiểu học, THCS, THPT, GDTX. */
 export type Level = 'mn' | 'th' | 'thcs' | 'thpt' | 'gdtx';
-
-/** Grades served by each level. */
-export const LEVEL_GRADES: Record<Level, number[]> = {
-  mn: [101, 102, 103, 104, 105, 106],
-  th: [1, 2, 3, 4, 5],
-  thcs: [6, 7, 8, 9],
-  thpt: [10, 11, 12],
-  gdtx: [13, 14, 15],
-};
 
 /** DM_CAP_HOC code of a level. */
 export const LEVEL_CAP: Record<Level, string> = { mn: '01', th: '02', thcs: '03', thpt: '04', gdtx: '05' };
