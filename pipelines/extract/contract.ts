@@ -3,6 +3,7 @@
  * columns are read, what PostgreSQL selects for each output column, and how DuckDB types and
  * transforms it into `raw.<table>`. Every other ETL module works from this one description.
  */
+import { ident as quote } from '../../lib/warehouse.ts';
 import { columnType, duckType, type ColumnType } from './column-types.ts';
 import { FLAG_SUFFIXES, flagSelectItems } from './flags.ts';
 import { CODE_LIST_COLUMNS, SOURCE_TABLES, type SourceTable } from './tables.ts';
@@ -32,7 +33,6 @@ export type TableContract = {
   output: OutputColumn[];
 };
 
-const quote = (name: string) => '"' + name.replace(/"/g, '""') + '"';
 
 /** Builds the contract of a table described in tables.ts, or of a discovered code list. */
 export function contractOf(table: SourceTable, codeList = false): TableContract {

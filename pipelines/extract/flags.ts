@@ -10,6 +10,7 @@
  * The patterns are plain strings valid both as PostgreSQL ARE (matched with the case-sensitive
  * `~`) and as JavaScript RegExp (flag `u`), so the unit tests check the same text PostgreSQL runs.
  */
+import { ident as quote, literal as sqlString } from '../../lib/warehouse.ts';
 import type { PersonalKind } from './tables.ts';
 
 /** Latin-1 punctuation and symbols (U+0080–U+00BF): TCVN3 glyphs such as "­" in "Tr­êng", "µ" in "Hµ". */
@@ -59,14 +60,6 @@ export const FLAG_SUFFIXES = ['__present', '__nfc', '__legacy', '__well_formed']
 
 /** Kinds whose values are codes written in ASCII (phones, IDs, e-mails, dates). */
 const CODE_KINDS = new Set<PersonalKind>(['phone', 'citizen_id', 'cmnd', 'email', 'date']);
-
-function sqlString(value: string): string {
-  return "'" + value.replace(/'/g, "''") + "'";
-}
-
-function quote(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
-}
 
 /** The legacy pattern that applies to a kind. */
 export function legacyPattern(kind: PersonalKind): string {

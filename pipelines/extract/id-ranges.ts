@@ -3,6 +3,7 @@
  * each range into its own file. Ids are bigints, so the arithmetic is BigInt throughout.
  */
 import type pg from 'pg';
+import { ident } from '../../lib/warehouse.ts';
 
 /** Rows aimed at per file: large enough to amortise a query, small enough to pipeline loading. */
 export const ROWS_PER_FILE = 100_000;
@@ -71,7 +72,7 @@ function parseBounds(text: string | null): bigint[] {
  * pages), or counted when the table was never analysed. The ranges always cover [min, max].
  */
 export async function tableRanges(client: pg.ClientBase, table: string, workers: number): Promise<{ ranges: IdRange[]; estimate: number }> {
-  const name = `csdl."${table.replace(/"/g, '""')}"`;
+  const name = `csdl.${ident(table)}`;
   const { rows } = await client.query<{ min: string | null; max: string | null; estimate: number; bounds: string | null }>(
     `select min(id)::text as min, max(id)::text as max,
             (select case when relpages > 0 and reltuples > 0

@@ -8,6 +8,7 @@
 import pg from 'pg';
 import { redactUrl } from '../../lib/source.ts';
 import { SourceUnavailableError } from '../../lib/errors.ts';
+import { literal } from '../../lib/warehouse.ts';
 
 /** The open snapshot: one coordinator and N workers inside the same exported snapshot. */
 export type SourceSnapshot = {
@@ -91,7 +92,7 @@ export async function openSnapshot(url: string, workers: number, runId: string):
       const w = await connect(url, runId, errors);
       clients.push(w);
       await w.query('begin isolation level repeatable read, read only');
-      await w.query(`set transaction snapshot '${snapshotId.replace(/'/g, "''")}'`);
+      await w.query(`set transaction snapshot ${literal(snapshotId)}`);
       pool.push(w);
     }
     return { snapshotId, coordinator, workers: pool, close };

@@ -10,7 +10,7 @@
  * year 44 AD without a word; the macros move the era where DuckDB expects it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literal } from '../../lib/warehouse.ts';
+import { ident, literal } from '../../lib/warehouse.ts';
 import type { OutputColumn } from '../extract/contract.ts';
 
 /** Installs `csdl_pg_date(text)` and `csdl_pg_timestamptz(text)` on `conn`. */
@@ -30,7 +30,7 @@ export function csvType(col: Pick<OutputColumn, 'duckType' | 'sourceType'>): str
 
 /** The expression turning a CSV column into its warehouse value (pseudonyms excepted). */
 export function convertExpr(col: Pick<OutputColumn, 'name' | 'sourceType'>): string {
-  const c = '"' + col.name.replace(/"/g, '""') + '"';
+  const c = ident(col.name);
   if (col.sourceType === 'date') return `csdl_pg_date(${c})`;
   if (col.sourceType === 'timestamptz') return `csdl_pg_timestamptz(${c})`;
   return c;

@@ -7,7 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type pg from 'pg';
 import { ReconciliationError } from '../../lib/errors.ts';
-import { literal, queryRows } from '../../lib/warehouse.ts';
+import { ident, literal, queryRows } from '../../lib/warehouse.ts';
 import { selectSql, type TableContract } from '../extract/contract.ts';
 import { rawView } from './stage.ts';
 
@@ -40,7 +40,7 @@ export async function hasNumericEpoch(client: pg.ClientBase): Promise<boolean> {
 
 /** Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. */
 export async function sourceFigures(client: pg.ClientBase, contract: TableContract, numericEpoch: boolean): Promise<SourceFigures> {
-  const t = `csdl."${contract.name.replace(/"/g, '""')}"`;
+  const t = `csdl.${ident(contract.name)}`;
   const sql = contract.keyed
     ? `select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
               ${updatedSumSql(numericEpoch)} as updated_sum, max(updated_at)::text as watermark
