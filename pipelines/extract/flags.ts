@@ -20,6 +20,12 @@ const FOREIGN_LATIN1 =
   '[\\u00C4-\\u00C7\\u00CB\\u00CE-\\u00D1\\u00D6-\\u00D8\\u00DB\\u00DC\\u00DE\\u00DF\\u00E4-\\u00E7\\u00EB\\u00EE-\\u00F1\\u00F6-\\u00F8\\u00FB\\u00FC\\u00FE\\u00FF]';
 /** An upper-case Vietnamese Latin-1 vowel right after a lower-case letter: TCVN3 "NguyÔn", "ChÝ". */
 const UPPER_INSIDE_WORD = '[a-z\\u00E0-\\u00FF][\\u00C0-\\u00C3\\u00C8-\\u00CA\\u00CC\\u00CD\\u00D2-\\u00D5\\u00D9\\u00DA\\u00DD]';
+/**
+ * A TCVN3 lower-case glyph (an upper-case Latin-1 vowel) right after a word's capital and before a
+ * lower-case letter: "BÝch", "TÝn", "YÕn". A correct name is Title Case ("Bích") or all capitals
+ * ("BÍCH"), never a capital vowel between a capital and a small letter.
+ */
+const UPPER_AFTER_CAPITAL = '[A-Z][\\u00C0-\\u00C3\\u00C8-\\u00CA\\u00CC\\u00CD\\u00D2-\\u00D5\\u00D9\\u00DA\\u00DD][a-z\\u00E0-\\u00FF]';
 /** VIQR: a vowel followed by a shape mark ^ ( + (and maybe a tone mark), inside or ending a word: "Nguye^~n". */
 const VIQR_SHAPE = "[aeiouyAEIOUY][\\^(+][~'`?.]?([A-Za-z]|\\s|$)";
 /** VIQR tone marks that ordinary text never puts after a vowel: "Ha` Noi", "Nguye~n". */
@@ -35,9 +41,14 @@ const VNI_PAIRS =
 const VIQR_NAME_TONE = "[aeiouyAEIOUY][.?'](\\s|$|[a-z])";
 
 /** Text fields (addresses, free text): every legacy signature, VIQR included. */
-export const LEGACY_TEXT_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD, VNI_PAIRS, VIQR_SHAPE, VIQR_TONE].join('|');
-/** Names: the text signatures plus VIQR's . ? ' tone marks. */
-export const LEGACY_NAME_PATTERN = [LEGACY_TEXT_PATTERN, VIQR_NAME_TONE].join('|');
+export const LEGACY_TEXT_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD, UPPER_AFTER_CAPITAL, VNI_PAIRS, VIQR_SHAPE, VIQR_TONE].join('|');
+/**
+ * A TCVN3 two-letter syllable ending a word ("Dế" -> "DÕ") in a name that has small letters before
+ * it: in a Title Case name only an all-capitals word could look like this, and names are not mixed.
+ */
+const UPPER_WORD_END_IN_TITLE_CASE = '[a-z\\u00E0-\\u00FF].*\\s[A-Z][\\u00C0-\\u00C3\\u00C8-\\u00CA\\u00CC\\u00CD\\u00D2-\\u00D5\\u00D9\\u00DA\\u00DD](\\s|$)';
+/** Names: the text signatures plus VIQR's . ? ' tone marks and the Title Case signature above. */
+export const LEGACY_NAME_PATTERN = [LEGACY_TEXT_PATTERN, VIQR_NAME_TONE, UPPER_WORD_END_IN_TITLE_CASE].join('|');
 /** Formatted fields (phones, IDs, e-mails, dates): Latin-1 soup only, since "a+b@x.vn" is a valid e-mail. */
 export const LEGACY_CODE_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD].join('|');
 

@@ -81,3 +81,27 @@ export function toLegacy(text: string, encoding: LegacyEncoding): string {
   for (const ch of text.normalize('NFC')) out += encodeChar(ch, encoding);
   return out;
 }
+
+/** Lower-case letters of Vietnamese in NFC (ASCII letters included, for minority names such as "Ksor"). */
+const VIETNAMESE_LOWER = 'a-zđ' + vowels.flatMap((v) => tones.slice(1).map((t) => (v + t).normalize('NFC'))).join('') + 'ăâêôơư';
+const VIETNAMESE_WORD = new RegExp(`^[${VIETNAMESE_LOWER}]*$`, 'u');
+
+/**
+ * Whether a text reads as ordinary Vietnamese: every word spelled with Vietnamese letters only, in
+ * lower case or Title Case. Some legacy renderings do ("Thị" typed in VNI reads "Thò", "Hồng"
+ * reads "Hoàng", "Vũ" in TCVN3 reads "Vò"): such a value is a different, valid-looking name, which
+ * no check without a register of real names can tell from a correct one, so the generator does
+ * not inject it as a legacy-encoding defect.
+ *
+ * @example readsAsVietnamese('Phan Thò Linh') // true
+ * @example readsAsVietnamese('Vâ BÝch Loan') // false: "BÝch" is not Title Case
+ */
+export function readsAsVietnamese(text: string): boolean {
+  if (text.normalize('NFC') !== text) return false;
+  return text.split(' ').every((word) => {
+    if (word === '') return false;
+    const first = word[0];
+    const rest = word.slice(1);
+    return VIETNAMESE_WORD.test(first.toLowerCase()) && VIETNAMESE_WORD.test(rest) && rest === rest.toLowerCase();
+  });
+}
