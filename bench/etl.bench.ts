@@ -16,6 +16,9 @@
  *
  * Usage: npm run bench:etl -- [tiny|demo|province|national]   (default demo)
  *   BENCH_PG_DIR=<dir>   keep the generated source there and reuse it on the next run
+ *   BENCH_DIR=<dir>      work in this folder and keep it, with the loaded warehouse.duckdb (for the
+ *                        transform and quality benchmarks' BENCH_WAREHOUSE)
+ *   BENCH_SKIP=naive,ourselect  leave out (b) and/or (f) (on `national`, (b) alone writes ~25 GB of CSV)
  *   CSDL_ETL_PARALLELISM the workers of (a), (b)'s DuckDB threads aside, and (c)/(d)
  * Results are printed and written to bench/results/etl-<preset>-<time>.json (git-ignored).
  */
@@ -34,7 +37,8 @@ import { freePort } from '../test/support/source.ts';
 import { floor, measured, naive } from './etl-steps.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
-const work = mkdtempSync(join(tmpdir(), 'csdl-bench-etl-'));
+const work = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'csdl-bench-etl-'));
+const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 const pgDir = process.env.BENCH_PG_DIR ?? join(work, 'pg');
 const workers = Number(process.env.CSDL_ETL_PARALLELISM ?? 2);
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
@@ -85,9 +89,9 @@ async function main(): Promise<void> {
     say('(a) floor');
     const fl = await measured(pgDir, () => floor(source.url, workers));
     say('(f) floor with our select lists');
-    const flOurs = await measured(pgDir, () => floor(source.url, workers, true));
+    const flOurs = skip.has('ourselect') ? null : await measured(pgDir, () => floor(source.url, workers, true));
     say('(b) naive baseline');
-    const nv = await measured(pgDir, () => naive(source.url, work));
+    const nv = skip.has('naive') ? null : await measured(pgDir, () => naive(source.url, work));
     const [fullSeconds, incrSeconds] = [full.wall, incr.wall];
     const rows = full.value.tables.reduce((a, t) => a + t.rowCount, 0);
     const result = {
@@ -96,31 +100,31 @@ async function main(): Promise<void> {
       rows,
       workers,
       warehouseBytes: statSync(config.warehousePath).size,
-      csvBytes: nv.value.csvBytes,
-      seconds: { floor: fl.wall, floorOurSelect: flOurs.wall, naive: nv.wall, full: fullSeconds, incremental: incrSeconds },
+      csvBytes: nv ? nv.value.csvBytes : null,
+      seconds: { floor: fl.wall, floorOurSelect: flOurs?.wall ?? null, naive: nv?.wall ?? null, full: fullSeconds, incremental: incrSeconds },
       cpuSeconds: Object.fromEntries(
-        Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).map(([k, m]) => [k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]),
+        Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).flatMap(([k, m]) => (m ? [[k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]] : [])),
       ),
       loadAverage: loadavg(),
       incrementalChanged: changed,
       incrementalRead: Object.fromEntries(incr.value.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }])),
       ratios: {
         fullOverFloor: fullSeconds / fl.wall,
-        fullOverFloorOurSelect: fullSeconds / flOurs.wall,
-        fullOverNaive: fullSeconds / nv.wall,
+        fullOverFloorOurSelect: flOurs ? fullSeconds / flOurs.wall : null,
+        fullOverNaive: nv ? fullSeconds / nv.wall : null,
         incrementalOverFull: incrSeconds / fullSeconds,
       },
       peakRssMiB,
       targets: { fullOverFloor: 1.5, incrementalOverFull: 0.1, peakRssMiB: 1024 },
     };
-    const f = (x: number) => x.toFixed(2);
+    const f = (x: number | null) => (x === null ? '-' : x.toFixed(2));
     const cpu = (m: { pgCpu: number; etlCpu: number }) => `cpu: postgres ${f(m.pgCpu)} s, etl process ${f(m.etlCpu)} s`;
     process.stdout.write(
       [
         `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ${workers} workers, load average ${result.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
         `(a) floor        ${f(fl.wall)} s (${fl.value.rows.toLocaleString('en-US')} rows)   ${cpu(fl)}`,
-        `(f) our select   ${f(flOurs.wall)} s   ${cpu(flOurs)}`,
-        `(b) naive        ${f(nv.wall)} s (${(nv.value.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)   ${cpu(nv)}`,
+        flOurs ? `(f) our select   ${f(flOurs.wall)} s   ${cpu(flOurs)}` : '(f) our select   skipped (BENCH_SKIP)',
+        nv ? `(b) naive        ${f(nv.wall)} s (${(nv.value.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)   ${cpu(nv)}` : '(b) naive        skipped (BENCH_SKIP)',
         `(c) full         ${f(fullSeconds)} s   ${cpu(full)}`,
         `    full/floor ${f(result.ratios.fullOverFloor)} (target <= 1.5), full/our-select ${f(result.ratios.fullOverFloorOurSelect)}, full/naive ${f(result.ratios.fullOverNaive)}`,
         `(d) incremental  ${f(incrSeconds)} s   ${cpu(incr)}`,
@@ -136,7 +140,8 @@ async function main(): Promise<void> {
     say(`results written to ${out}`);
   } finally {
     await source.close();
-    rmSync(work, { recursive: true, force: true });
+    if (process.env.BENCH_DIR) say(`kept ${work} (warehouse ${join(work, 'warehouse.duckdb')})`);
+    else rmSync(work, { recursive: true, force: true });
   }
 }
 

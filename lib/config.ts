@@ -26,6 +26,7 @@ const fields = z.object({
   CSDL_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   CSDL_PSEUDONYM_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
+  CSDL_ETL_CHANGE_DETECTION: z.enum(['xmin', 'keys']).default('xmin'),
   CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -53,6 +54,12 @@ export type Config = Readonly<{
   embeddedPort: number;
   pseudonymSecret: string;
   etlParallelism: number;
+  /**
+   * How an incremental run finds changed rows: 'xmin' reads only rows written since the last run's
+   * snapshot horizon and counts ids per block to find deletes; 'keys' reads every (id, updated_at).
+   * Both are exact; 'xmin' falls back to 'keys' for a table whose result disagrees with the snapshot.
+   */
+  etlChangeDetection: 'xmin' | 'keys';
   tmpDir: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -98,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     embeddedPort: c.CSDL_EMBEDDED_PORT,
     pseudonymSecret: c.CSDL_PSEUDONYM_SECRET ?? DEMO_PSEUDONYM_SECRET,
     etlParallelism: c.CSDL_ETL_PARALLELISM,
+    etlChangeDetection: c.CSDL_ETL_CHANGE_DETECTION,
     tmpDir: resolve(c.CSDL_TMP_DIR),
     port: c.PORT,
     logLevel: c.LOG_LEVEL,

@@ -48,6 +48,7 @@ function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
     rowCount: sum('rowCount'),
     watermark: null,
     contentMd5: null,
+    changeDetection: null,
     seconds: Math.max(...lists.map((t) => t.seconds)),
   };
   return [...main, folded];
@@ -57,7 +58,7 @@ function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
 export function formatSummary(s: EtlRunSummary): string {
   const rows = foldCodeLists(s.tables).map((t) => [
     t.table,
-    t.mode,
+    t.changeDetection ? `${t.mode} (${t.changeDetection})` : t.mode,
     n(t.rowsRead),
     n(t.inserted),
     n(t.updated),

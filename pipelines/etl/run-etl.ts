@@ -20,6 +20,7 @@ import { installPseudonymMacro } from '../load/pseudonym.ts';
 import { readRawState } from '../load/raw-state.ts';
 import { hasNumericEpoch, sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
+import { usableHorizon } from '../load/xmin-diff.ts';
 import { EtlAlreadyRunningError } from './etl-errors.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
@@ -126,7 +127,7 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
   let snapshot: SourceSnapshot | undefined;
   try {
     snapshot = await openSnapshot(opts.sourceUrl, config.etlParallelism, runId);
-    await records.setSnapshot(conn, runId, snapshot.snapshotId);
+    await records.setSnapshot(conn, runId, snapshot);
     const contracts = await checkSourceSchema(snapshot.coordinator);
     await installPseudonymMacro(conn, config.pseudonymSecret);
     await installPgTextMacros(conn);
@@ -145,7 +146,19 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     const raw = await readRawState(conn);
     const previousMd5 = await records.lastContentMd5(conn);
     const plan: StagePlan = { kind, raw, unchanged: async (c) => !c.keyed && (await figures.get(c.name)!).contentMd5 === previousMd5.get(c.name) };
-    const staged = await stageAll(conn, { runId, startedAt, dir, workers: config.etlParallelism, snapshot, contracts, plan, onProgress: opts.onProgress });
+    const horizon = kind === 'incremental' && config.etlChangeDetection === 'xmin' ? usableHorizon(await records.lastHorizon(conn), snapshot) : null;
+    const staged = await stageAll(conn, {
+      runId,
+      startedAt,
+      dir,
+      workers: config.etlParallelism,
+      snapshot,
+      contracts,
+      plan,
+      horizon,
+      figures: (table) => figures.get(table)!,
+      onProgress: opts.onProgress,
+    });
     await testPause('after-stage', runId);
     opts.onProgress?.({ runId, phase: 'publish' });
     const tables = await publish(conn, {

@@ -24,6 +24,8 @@ export type TableRunRecord = {
   watermark: string | null;
   /** md5 of the extracted content of a table without ids (null for id-keyed tables). */
   contentMd5: string | null;
+  /** How an incremental load found its changes ('xmin' or 'keys'); null for full loads. */
+  changeDetection: 'xmin' | 'keys' | null;
   seconds: number;
 };
 
@@ -61,7 +63,10 @@ export async function ensureRunTables(conn: DuckDBConnection): Promise<void> {
       seconds double not null,
       primary key (run_id, table_name)
     );
-    alter table meta.etl_table_runs add column if not exists content_md5 varchar;`);
+    alter table meta.etl_table_runs add column if not exists content_md5 varchar;
+    alter table meta.etl_table_runs add column if not exists change_detection varchar;
+    alter table meta.etl_runs add column if not exists source_xmin varchar;
+    alter table meta.etl_runs add column if not exists source_xmax varchar;`);
 }
 
 /** Marks runs left 'running' by a killed process as failed; returns their ids. */
@@ -104,9 +109,20 @@ export async function startRun(conn: DuckDBConnection, run: { runId: string; kin
   ]);
 }
 
-/** Records the snapshot a run reads. */
-export async function setSnapshot(conn: DuckDBConnection, runId: string, snapshotId: string): Promise<void> {
-  await conn.run(`update meta.etl_runs set snapshot_id = $1 where run_id = $2`, [snapshotId, runId]);
+/** Records the snapshot a run reads, with its transaction horizon. */
+export async function setSnapshot(conn: DuckDBConnection, runId: string, snapshot: { snapshotId: string; xmin: string; xmax: string }): Promise<void> {
+  await conn.run(`update meta.etl_runs set snapshot_id = $1, source_xmin = $2, source_xmax = $3 where run_id = $4`, [snapshot.snapshotId, snapshot.xmin, snapshot.xmax, runId]);
+}
+
+/** The transaction horizon of the last successful run's snapshot (null when it was not recorded). */
+export async function lastHorizon(conn: DuckDBConnection): Promise<{ runId: string; xmin: bigint; xmax: bigint } | null> {
+  const rows = await queryRows<{ run_id: string; source_xmin: string | null; source_xmax: string | null }>(
+    conn,
+    `select run_id, source_xmin, source_xmax from meta.etl_runs where status = 'succeeded' order by started_at desc limit 1`,
+  );
+  const r = rows[0];
+  if (!r || r.source_xmin === null || r.source_xmax === null) return null;
+  return { runId: r.run_id, xmin: BigInt(r.source_xmin), xmax: BigInt(r.source_xmax) };
 }
 
 /** Marks a run failed with its (value-free) error message. */
@@ -124,11 +140,11 @@ export async function recordSuccess(conn: DuckDBConnection, runId: string, table
   const rows = tables.map(
     (t) =>
       `(${text(runId)}, ${text(t.table)}, ${text(t.mode)}, ${t.rowsRead}, ${t.keysRead}, ${t.inserted}, ${t.updated}, ${t.deleted}, ` +
-      `${t.rowCount}, ${text(t.watermark)}::timestamptz, ${t.seconds}, ${text(t.contentMd5)})`,
+      `${t.rowCount}, ${text(t.watermark)}::timestamptz, ${t.seconds}, ${text(t.contentMd5)}, ${text(t.changeDetection)})`,
   );
   if (rows.length > 0) {
     await conn.run(
-      `insert into meta.etl_table_runs (run_id, table_name, mode, rows_read, keys_read, inserted, updated, deleted, row_count, watermark, seconds, content_md5)
+      `insert into meta.etl_table_runs (run_id, table_name, mode, rows_read, keys_read, inserted, updated, deleted, row_count, watermark, seconds, content_md5, change_detection)
        values ${rows.join(',\n')}`,
     );
   }

@@ -11,6 +11,8 @@ import type { TableContract } from '../extract/contract.ts';
 import type { SourceSnapshot } from '../extract/snapshot.ts';
 import { WorkerPool } from '../extract/worker-pool.ts';
 import { matchesContract, type RawState } from '../load/raw-state.ts';
+import type { SourceFigures } from '../load/reconcile.ts';
+import type { Horizon } from '../load/xmin-diff.ts';
 import type { EtlProgress } from './run-etl.ts';
 import { Serial } from './serial.ts';
 import { stageFull, stageIncremental, unchangedTable, type StageContext, type StagedTable } from './stage-table.ts';
@@ -26,6 +28,9 @@ export type StageAllInput = {
   snapshot: SourceSnapshot;
   contracts: TableContract[];
   plan: StagePlan;
+  /** The last run's horizon, for incremental tables (null: read every key). */
+  horizon: Horizon | null;
+  figures: (table: string) => Promise<SourceFigures>;
   onProgress?: (event: EtlProgress) => void;
 };
 
@@ -53,6 +58,8 @@ export async function stageAll(conn: DuckDBConnection, input: StageAllInput): Pr
       rowsSoFar.set(table, total);
       onProgress?.({ runId, phase: 'rows', table, rows: total });
     },
+    horizon: input.horizon,
+    figures: input.figures,
   };
   let failure: { err: unknown } | undefined;
   const jobs = input.contracts.map(async (c) => {

@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ReconciliationError } from '../../lib/errors.ts';
+import { log } from '../../lib/log.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 import { selectSql, type TableContract } from '../extract/contract.ts';
 import { extractAndLoad, type CopyTask } from '../extract/copy-extract.ts';
@@ -17,6 +18,19 @@ import { rangeCount, rangeWhere, splitIds, tableRanges, type IdRange } from '../
 import type { WorkerPool } from '../extract/worker-pool.ts';
 import { redactCsvError } from '../load/csv-read.ts';
 import { changedRowsWhere, diffKeys } from '../load/key-diff.ts';
+import { compareFigures, type SourceFigures } from '../load/reconcile.ts';
+import {
+  blockCountsSql,
+  blockKeysSql,
+  blocksWithDeletes,
+  blockShift,
+  changedSinceWhere,
+  deletedInBlocks,
+  dropHorizonStage,
+  keepChanged,
+  predictedFigures,
+  type Horizon,
+} from '../load/xmin-diff.ts';
 import { createKeysTable, createRawShaped, insertFromCsvSql, insertKeysSql, nextTable, stageTable, storeTable } from '../load/stage.ts';
 import { EtlLoadError } from './etl-errors.ts';
 import type { Serial } from './serial.ts';
@@ -30,6 +44,10 @@ export type StageContext = {
   pool: WorkerPool;
   duck: Serial<DuckDBConnection>;
   onRows: (table: string, rows: number) => void;
+  /** The last run's horizon when incremental tables may be read by it (load/xmin-diff.ts), else null. */
+  horizon: Horizon | null;
+  /** The snapshot's reconciliation figures of a table (computed on the coordinator). */
+  figures: (table: string) => Promise<SourceFigures>;
 };
 
 /** A staged table, ready for publish. */
@@ -46,6 +64,8 @@ export type StagedTable = {
   inserted: number;
   updated: number;
   deleted: number;
+  /** How an incremental load found its changes; null for full loads and unchanged tables. */
+  changeDetection: 'xmin' | 'keys' | null;
   seconds: number;
 };
 
@@ -105,16 +125,77 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
     rawExists && contract.keyed
       ? await count(ctx, `select count(*)::varchar as n from ${target} n join ${storeTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`)
       : 0;
-  return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, seconds: (performance.now() - started) / 1000 };
+  return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, changeDetection: null, seconds: (performance.now() - started) / 1000 };
 }
 
 /** A table without ids whose content md5 equals the one of its last load: nothing to read. */
 export function unchangedTable(contract: TableContract): StagedTable {
-  return { contract, mode: 'incremental', unchanged: true, rowsRead: 0, keysRead: 0, inserted: 0, updated: 0, deleted: 0, seconds: 0 };
+  return { contract, mode: 'incremental', unchanged: true, rowsRead: 0, keysRead: 0, inserted: 0, updated: 0, deleted: 0, changeDetection: null, seconds: 0 };
 }
 
-/** Stages the keys, the diff and the changed rows of an id-keyed table. */
+/**
+ * Stages the changes of an id-keyed table: by the last run's horizon when there is one and the
+ * result agrees with the snapshot's figures, otherwise by reading every key.
+ */
 export async function stageIncremental(ctx: StageContext, contract: TableContract): Promise<StagedTable> {
+  if (ctx.horizon) {
+    const staged = await stageByHorizon(ctx, contract, ctx.horizon);
+    if (staged) return staged;
+    await ctx.duck.run((c) => dropHorizonStage(c, contract.name));
+  }
+  return stageByKeys(ctx, contract);
+}
+
+/**
+ * Reads the rows written since the last run's horizon and the keys of the id blocks that lost
+ * rows; returns null (after a warning) when the predicted result disagrees with the snapshot.
+ */
+async function stageByHorizon(ctx: StageContext, contract: TableContract, horizon: Horizon): Promise<StagedTable | null> {
+  const started = performance.now();
+  const name = contract.name;
+  const target = stageTable(name);
+  await ctx.duck.run((c) => createRawShaped(c, target, contract));
+  // a sixteenth of the full load's ranges: each scan filters many rows and returns few
+  const { ranges } = await ctx.pool.use((c) => tableRanges(c, name, ctx.workers, (full) => Math.max(ctx.workers, Math.ceil(full / 16))));
+  const since = changedSinceWhere(horizon);
+  const stamp = { runId: ctx.runId, loadedAt: ctx.loadedAt };
+  const rowsRead =
+    ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, `${w} and ${since}`), 'x', (files) => insertFromCsvSql(target, contract, files, stamp));
+  const { changed, existed } = await ctx.duck.run((c) => keepChanged(c, name));
+  // block size from the span of both sides, so that ids the source lost at either end count too
+  const [span] = await ctx.duck.run((c) => queryRows<{ lo: string | null; hi: string | null }>(c, `select min(id)::varchar as lo, max(id)::varchar as hi from ${storeTable(name)}`));
+  const bounds = [span.lo, span.hi, ranges[0]?.from, ranges.at(-1)?.to].filter((v): v is string => v !== null && v !== undefined).map(BigInt);
+  const shift = bounds.length === 0 ? 12 : blockShift(bounds.reduce((a, b) => (a < b ? a : b)), bounds.reduce((a, b) => (a > b ? a : b)));
+  const counts = await ctx.pool.use(async (c) => (await c.query<{ b: string; n: string }>(blockCountsSql(name, shift))).rows);
+  const blocks = await ctx.duck.run((c) => blocksWithDeletes(c, name, shift, counts));
+  let keysRead = 0;
+  if (blocks.length > 0) {
+    await ctx.duck.run((c) => createKeysTable(c, name));
+    keysRead = await copyAndLoad(ctx, name, null, () => blockKeysSql(name, shift, blocks), 'd', (files) => insertKeysSql(name, files));
+  }
+  const deleted = await ctx.duck.run((c) => deletedInBlocks(c, name, shift, blocks));
+  const predicted = await ctx.duck.run((c) => predictedFigures(c, name));
+  const mismatch = compareFigures(ctx.runId, name, await ctx.figures(name), predicted);
+  if (mismatch) {
+    log.warn('changes found by transaction horizon disagree with the snapshot; reading every key of the table instead', { run: ctx.runId, table: name, detail: mismatch.message });
+    return null;
+  }
+  return {
+    contract,
+    mode: 'incremental',
+    unchanged: false,
+    rowsRead,
+    keysRead,
+    inserted: changed - existed,
+    updated: existed,
+    deleted,
+    changeDetection: 'xmin',
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+/** Stages every key, the exact diff and the changed rows of an id-keyed table. */
+async function stageByKeys(ctx: StageContext, contract: TableContract): Promise<StagedTable> {
   const started = performance.now();
   const name = contract.name;
   const { ranges } = await ctx.pool.use((c) => tableRanges(c, name, ctx.workers));
@@ -147,6 +228,7 @@ export async function stageIncremental(ctx: StageContext, contract: TableContrac
     inserted: diff.changed - diff.existed,
     updated: diff.existed,
     deleted: diff.deleted,
+    changeDetection: 'keys',
     seconds: (performance.now() - started) / 1000,
   };
 }

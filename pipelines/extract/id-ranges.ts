@@ -70,8 +70,9 @@ function parseBounds(text: string | null): bigint[] {
  * lookups), cut along the planner's histogram of id so that ranges hold similar numbers of rows
  * even when ids are sparse; the row count estimated as the planner does (rows per page x current
  * pages), or counted when the table was never analysed. The ranges always cover [min, max].
+ * `parts` may change the number of ranges a full read would use (`rangeCount`).
  */
-export async function tableRanges(client: pg.ClientBase, table: string, workers: number): Promise<{ ranges: IdRange[]; estimate: number }> {
+export async function tableRanges(client: pg.ClientBase, table: string, workers: number, parts: (full: number) => number = (n) => n): Promise<{ ranges: IdRange[]; estimate: number }> {
   const name = `csdl.${ident(table)}`;
   const { rows } = await client.query<{ min: string | null; max: string | null; estimate: number; bounds: string | null }>(
     `select min(id)::text as min, max(id)::text as max,
@@ -89,8 +90,7 @@ export async function tableRanges(client: pg.ClientBase, table: string, workers:
   if (!(estimate > 0)) estimate = Number((await client.query<{ n: string }>(`select count(*)::text as n from ${name}`)).rows[0].n);
   const [lo, hi] = [BigInt(min), BigInt(max)];
   const inner = parseBounds(rows[0].bounds).filter((b) => b > lo && b < hi);
-  const parts = rangeCount(estimate, workers);
-  return { ranges: splitByBounds([lo, ...inner, hi], parts), estimate };
+  return { ranges: splitByBounds([lo, ...inner, hi], parts(rangeCount(estimate, workers))), estimate };
 }
 
 /** `id between <from> and <to>` for one range. */

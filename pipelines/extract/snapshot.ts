@@ -13,6 +13,14 @@ import { literal } from '../../lib/warehouse.ts';
 /** The open snapshot: one coordinator and N workers inside the same exported snapshot. */
 export type SourceSnapshot = {
   snapshotId: string;
+  /**
+   * The snapshot's transaction horizon as 64-bit transaction ids (decimal): every transaction
+   * below `xmin` had finished when it was taken, and none at or above `xmax` had started. The next
+   * incremental run reads only rows written by transactions at or above this run's `xmin`
+   * (load/xmin-diff.ts).
+   */
+  xmin: string;
+  xmax: string;
   coordinator: pg.Client;
   workers: pg.Client[];
   /**
@@ -87,6 +95,10 @@ export async function openSnapshot(url: string, workers: number, runId: string):
     await coordinator.query('begin isolation level repeatable read, read only');
     const { rows } = await coordinator.query<{ id: string }>('select pg_export_snapshot() as id');
     const snapshotId = rows[0].id;
+    const horizon = await coordinator.query<{ xmin: string; xmax: string }>(
+      'select txid_snapshot_xmin(s)::text as xmin, txid_snapshot_xmax(s)::text as xmax from txid_current_snapshot() as s',
+    );
+    const { xmin, xmax } = horizon.rows[0];
     const pool: pg.Client[] = [];
     for (let i = 0; i < workers; i++) {
       const w = await connect(url, runId, errors);
@@ -95,7 +107,7 @@ export async function openSnapshot(url: string, workers: number, runId: string):
       await w.query(`set transaction snapshot ${literal(snapshotId)}`);
       pool.push(w);
     }
-    return { snapshotId, coordinator, workers: pool, close };
+    return { snapshotId, xmin, xmax, coordinator, workers: pool, close };
   } catch (err) {
     await close();
     throw asSourceError(err, url, 'opening the snapshot');

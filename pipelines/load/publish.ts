@@ -75,6 +75,7 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
         rowCount: Number(warehouse.rows),
         watermark: source.watermark,
         contentMd5: source.contentMd5,
+        changeDetection: t.changeDetection,
         seconds: t.seconds,
       });
     }

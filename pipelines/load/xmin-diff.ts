@@ -1,0 +1,161 @@
+/**
+ * Change detection by transaction horizon, the fast path of an incremental load. Every row version
+ * PostgreSQL writes carries the id of the transaction that wrote it (`xmin`). A row is new or
+ * changed since the last successful run exactly when that transaction had not finished before the
+ * last run's snapshot, and every such transaction id is at or above that snapshot's `xmin`
+ * horizon: so the run reads only rows with `xmin >= horizon` (a few over-read rows, written by
+ * transactions that finished between the horizon and the snapshot, are dropped in DuckDB by
+ * comparing updated_at). This covers rows sharing a watermark, transactions that commit late with
+ * an older updated_at, soft deletes and id changes, without reading every key.
+ *
+ * Hard deletes leave no row behind, so they are found by counting: ids are grouped into blocks of
+ * 2^shift; each block's id count in the snapshot is compared with the warehouse's ids united with
+ * the changed ids (which must contain every snapshot id). A block whose count is lower in the
+ * snapshot lost ids, and only the keys of those blocks are read.
+ *
+ * `xmin` is a 32-bit counter that wraps; it is widened to 64 bits against the snapshot's own
+ * `xmax` by taking the latest epoch that keeps it below `xmax`. A frozen or very old id can only be
+ * widened too far, i.e. read once more than needed, never too little. The result is checked against
+ * the snapshot's figures before it is accepted (stage-table.ts); any disagreement (a source restored
+ * from a dump, whose transaction ids restarted) makes the table fall back to reading every key.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { ident, literal, queryRows } from '../../lib/warehouse.ts';
+import type { Figures } from './reconcile.ts';
+import { stageTable, storeTable } from './stage.ts';
+
+/** The horizon of the last successful run and the current snapshot's xmin/xmax (64-bit ids). */
+export type Horizon = { previousXmin: bigint; snapshotXmin: bigint; snapshotXmax: bigint };
+
+const EPOCH = 1n << 32n;
+/** Transaction ids 0-2 are special (invalid, bootstrap, frozen): always older than any horizon. */
+const FIRST_NORMAL_XID = 3n;
+
+/** Whether the horizon can be used: the source's transaction counter did not go back (same cluster). */
+export function usableHorizon(previous: { xmin: bigint; xmax: bigint } | null, snapshot: { xmin: string; xmax: string }): Horizon | null {
+  if (!previous) return null;
+  const snapshotXmin = BigInt(snapshot.xmin);
+  const snapshotXmax = BigInt(snapshot.xmax);
+  if (snapshotXmin < previous.xmin || snapshotXmax < previous.xmax) return null;
+  return { previousXmin: previous.xmin, snapshotXmin, snapshotXmax };
+}
+
+/**
+ * The PostgreSQL condition "written by a transaction at or above the previous horizon", on the
+ * 32-bit `xmin` widened against the snapshot's xmax (see the module comment).
+ *
+ * @example changedSinceWhere({ previousXmin: 1000n, snapshotXmin: 1500n, snapshotXmax: 1510n })
+ *   // (xmin::text::bigint < 1510 and xmin::text::bigint >= 1000)
+ */
+export function changedSinceWhere(h: Horizon): string {
+  const x = 'xmin::text::bigint';
+  const epoch = h.snapshotXmax / EPOCH;
+  const low = h.snapshotXmax % EPOCH;
+  const parts: string[] = [];
+  // ids below `low` belong to the snapshot's epoch
+  const inEpoch = h.previousXmin - epoch * EPOCH;
+  const fromCurrent = inEpoch > FIRST_NORMAL_XID ? inEpoch : FIRST_NORMAL_XID;
+  if (fromCurrent < low) parts.push(`(${x} < ${low} and ${x} >= ${fromCurrent})`);
+  // ids at or above `low` belong to the epoch before
+  if (epoch > 0n) {
+    const inPrevious = h.previousXmin - (epoch - 1n) * EPOCH;
+    const fromPrevious = inPrevious > low ? inPrevious : low;
+    if (fromPrevious < EPOCH) parts.push(`(${x} >= ${fromPrevious > FIRST_NORMAL_XID ? fromPrevious : FIRST_NORMAL_XID})`);
+  }
+  return parts.length === 0 ? 'false' : `(${parts.join(' or ')})`;
+}
+
+/** Block size (as a shift) for an id span: at most about 4.096 blocks, never under 2^12 ids. */
+export function blockShift(minId: bigint, maxId: bigint): number {
+  const span = maxId > minId ? maxId - minId : 1n;
+  let shift = 12;
+  while (span >> BigInt(shift) > 4096n) shift++;
+  return shift;
+}
+
+/** PostgreSQL: the id count per block of csdl.<t> in the snapshot. */
+export function blockCountsSql(name: string, shift: number): string {
+  return `select (id >> ${shift})::text as b, count(*)::text as n from csdl.${ident(name)} group by 1`;
+}
+
+/**
+ * From stage.<t> (the rows read by horizon), builds stage.<t>__changed (rows whose updated_at
+ * differs from the warehouse's or that it lacks; `existed` = it has the id) and keeps only those
+ * in stage.<t>. Returns the number of changed rows.
+ */
+export async function keepChanged(conn: DuckDBConnection, name: string): Promise<{ changed: number; existed: number }> {
+  await conn.run(`
+    create table ${stageTable(name, '__changed')} as
+      select s.id, s.updated_at, r.id is not null as existed
+        from ${stageTable(name)} s
+        left join (select id, updated_at from ${storeTable(name)}) r on r.id = s.id
+       where r.id is null or r.updated_at is distinct from s.updated_at;
+    delete from ${stageTable(name)} where id not in (select id from ${stageTable(name, '__changed')});`);
+  const [c] = await queryRows<{ changed: string; existed: string }>(
+    conn,
+    `select count(*)::varchar as changed, count(*) filter (where existed)::varchar as existed from ${stageTable(name, '__changed')}`,
+  );
+  return { changed: Number(c.changed), existed: Number(c.existed) };
+}
+
+/**
+ * Stores the snapshot's block counts as stage.<t>__blocks and returns the blocks whose count in
+ * the warehouse united with the changed ids exceeds the snapshot's (their ids must be read).
+ */
+export async function blocksWithDeletes(conn: DuckDBConnection, name: string, shift: number, counts: Array<{ b: string; n: string }>): Promise<string[]> {
+  await conn.run(`create table ${stageTable(name, '__blocks')} (b bigint, n bigint)`);
+  for (let i = 0; i < counts.length; i += 1000) {
+    const values = counts.slice(i, i + 1000).map((c) => `(${BigInt(c.b)}, ${BigInt(c.n)})`);
+    await conn.run(`insert into ${stageTable(name, '__blocks')} values ${values.join(', ')}`);
+  }
+  // the warehouse's ids plus the new ones (changed rows it lacks), counted per block
+  const rows = await queryRows<{ b: string }>(
+    conn,
+    `with w as (select b, sum(n) as n from (
+                  select id >> ${shift} as b, count(*) as n from ${storeTable(name)} group by 1
+                  union all
+                  select id >> ${shift} as b, count(*) as n from ${stageTable(name, '__changed')} where not existed group by 1)
+                group by b)
+     select w.b::varchar as b from w left join ${stageTable(name, '__blocks')} s using (b)
+      where s.n is null or s.n <> w.n order by w.b`,
+  );
+  return rows.map((r) => r.b);
+}
+
+/** PostgreSQL: every (id, updated_at) of the given blocks. */
+export function blockKeysSql(name: string, shift: number, blocks: string[]): string {
+  return `select id, updated_at from csdl.${ident(name)} where (id >> ${shift}) = any(${literal(`{${blocks.join(',')}}`)}::bigint[])`;
+}
+
+/** stage.<t>__deleted: warehouse ids of the given blocks absent from their keys (stage.<t>__keys). */
+export async function deletedInBlocks(conn: DuckDBConnection, name: string, shift: number, blocks: string[]): Promise<number> {
+  if (blocks.length === 0) {
+    await conn.run(`create table ${stageTable(name, '__deleted')} (id bigint)`);
+    return 0;
+  }
+  await conn.run(`
+    create table ${stageTable(name, '__deleted')} as
+      select r.id from ${storeTable(name)} r anti join ${stageTable(name, '__keys')} k on k.id = r.id
+       where (r.id >> ${shift}) in (${blocks.map((b) => BigInt(b).toString()).join(', ')})`);
+  const [d] = await queryRows<{ n: string }>(conn, `select count(*)::varchar as n from ${stageTable(name, '__deleted')}`);
+  return Number(d.n);
+}
+
+/** The figures raw.<t> will have once the staged changes are applied (to check them before publish). */
+export async function predictedFigures(conn: DuckDBConnection, name: string): Promise<Figures> {
+  const [f] = await queryRows<{ rows: string; id_sum: string; updated_sum: string }>(
+    conn,
+    `select count(*)::varchar as rows, coalesce(sum(id), 0)::varchar as id_sum, coalesce(sum(epoch_us(updated_at)), 0)::varchar as updated_sum
+       from (select id, updated_at from ${storeTable(name)} r
+              where not exists (select 1 from ${stageTable(name, '__deleted')} d where d.id = r.id)
+                and not exists (select 1 from ${stageTable(name, '__changed')} c where c.id = r.id and c.existed)
+             union all
+             select id, updated_at from ${stageTable(name)})`,
+  );
+  return { rows: f.rows, idSum: f.id_sum, updatedSum: f.updated_sum };
+}
+
+/** Drops what a horizon attempt staged for a table, before it falls back to reading every key. */
+export async function dropHorizonStage(conn: DuckDBConnection, name: string): Promise<void> {
+  for (const suffix of ['', '__changed', '__blocks', '__keys', '__deleted']) await conn.run(`drop table if exists ${stageTable(name, suffix)}`);
+}
