@@ -20,7 +20,7 @@ import { installPseudonymMacro } from '../load/pseudonym.ts';
 import { readRawState } from '../load/raw-state.ts';
 import { hasNumericEpoch, sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
-import { usableHorizon } from '../load/xmin-diff.ts';
+import { blockShift, usableHorizon } from '../load/xmin-diff.ts';
 import { EtlAlreadyRunningError } from './etl-errors.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
@@ -137,16 +137,17 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     const coordinator = new Serial(snapshot.coordinator);
     const numericEpoch = await hasNumericEpoch(snapshot.coordinator);
     const figures = new Map<string, Promise<SourceFigures>>();
+    // an incremental run by horizon takes the id counts per block from the figures' own scan
+    const horizon = kind === 'incremental' && config.etlChangeDetection === 'xmin' ? usableHorizon(await records.lastHorizon(conn), snapshot) : null;
     // Tables without ids first: their content md5 decides whether an incremental run reads them.
     for (const c of [...contracts.filter((c) => !c.keyed), ...contracts.filter((c) => c.keyed)]) {
-      const f = coordinator.run((client) => sourceFigures(client, c, numericEpoch));
+      const f = coordinator.run((client) => sourceFigures(client, c, numericEpoch, horizon ? blockShift : undefined));
       f.catch(() => {});
       figures.set(c.name, f);
     }
     const raw = await readRawState(conn);
     const previousMd5 = await records.lastContentMd5(conn);
     const plan: StagePlan = { kind, raw, unchanged: async (c) => !c.keyed && (await figures.get(c.name)!).contentMd5 === previousMd5.get(c.name) };
-    const horizon = kind === 'incremental' && config.etlChangeDetection === 'xmin' ? usableHorizon(await records.lastHorizon(conn), snapshot) : null;
     const staged = await stageAll(conn, {
       runId,
       startedAt,

@@ -23,7 +23,6 @@ import {
   blockCountsSql,
   blockKeysSql,
   blocksWithDeletes,
-  blockShift,
   changedSinceWhere,
   deletedInBlocks,
   dropHorizonStage,
@@ -162,11 +161,10 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
   const rowsRead =
     ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, `${w} and ${since}`), 'x', (files) => insertFromCsvSql(target, contract, files, stamp));
   const { changed, existed } = await ctx.duck.run((c) => keepChanged(c, name));
-  // block size from the span of both sides, so that ids the source lost at either end count too
-  const [span] = await ctx.duck.run((c) => queryRows<{ lo: string | null; hi: string | null }>(c, `select min(id)::varchar as lo, max(id)::varchar as hi from ${storeTable(name)}`));
-  const bounds = [span.lo, span.hi, ranges[0]?.from, ranges.at(-1)?.to].filter((v): v is string => v !== null && v !== undefined).map(BigInt);
-  const shift = bounds.length === 0 ? 12 : blockShift(bounds.reduce((a, b) => (a < b ? a : b)), bounds.reduce((a, b) => (a > b ? a : b)));
-  const counts = await ctx.pool.use(async (c) => (await c.query<{ b: string; n: string }>(blockCountsSql(name, shift))).rows);
+  // the snapshot's id count per block, from the reconciliation figures' scan; warehouse ids
+  // outside the source's span fall in blocks the snapshot lacks, which count as lost
+  const figures = await ctx.figures(name);
+  const { shift, counts } = figures.blocks ?? { shift: 12, counts: await ctx.pool.use(async (c) => (await c.query<{ b: string; n: string }>(blockCountsSql(name, 12))).rows) };
   const blocks = await ctx.duck.run((c) => blocksWithDeletes(c, name, shift, counts));
   let keysRead = 0;
   if (blocks.length > 0) {
@@ -175,7 +173,7 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
   }
   const deleted = await ctx.duck.run((c) => deletedInBlocks(c, name, shift, blocks));
   const predicted = await ctx.duck.run((c) => predictedFigures(c, name));
-  const mismatch = compareFigures(ctx.runId, name, await ctx.figures(name), predicted);
+  const mismatch = compareFigures(ctx.runId, name, figures, predicted);
   if (mismatch) {
     log.warn('changes found by transaction horizon disagree with the snapshot; reading every key of the table instead', { run: ctx.runId, table: name, detail: mismatch.message });
     return null;
