@@ -12,6 +12,8 @@
  *
  * Usage: npm run bench:quality -- [tiny|demo|province|national]   (default demo)
  *   BENCH_WAREHOUSE=<file> BENCH_DEFECTS=<json>  reuse a loaded warehouse and its manifest
+ *   BENCH_WAREHOUSE=<file> BENCH_PG_DIR=<dir>    reuse a loaded warehouse, reading the manifest from
+ *                                                the embedded source it was loaded from
  * Results are printed and written to bench/results/quality-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,9 @@ import { measure, type Defect } from '../pipelines/quality/proof.ts';
 import { runQuality } from '../pipelines/quality/run-quality.ts';
 import { readWarehouseColumns } from '../pipelines/quality/warehouse-columns.ts';
 import { runTransform } from '../pipelines/transform/run-transform.ts';
-import { startTestSource } from '../test/support/source.ts';
+import pg from 'pg';
+import { startEmbedded } from '../lib/source.ts';
+import { freePort, startTestSource } from '../test/support/source.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const work = mkdtempSync(join(tmpdir(), 'csdl-bench-quality-'));
@@ -42,6 +46,19 @@ const deadlines = { deadlines: DEADLINES, defaultDeadline: DEFAULT_DEADLINE };
 async function loaded(): Promise<{ path: string; defects: Defect[] }> {
   if (process.env.BENCH_WAREHOUSE && process.env.BENCH_DEFECTS) {
     return { path: process.env.BENCH_WAREHOUSE, defects: JSON.parse(readFileSync(process.env.BENCH_DEFECTS, 'utf8')) };
+  }
+  if (process.env.BENCH_WAREHOUSE && process.env.BENCH_PG_DIR) {
+    const source = await startEmbedded(process.env.BENCH_PG_DIR, await freePort());
+    try {
+      const client = new pg.Client({ connectionString: source.url });
+      await client.connect();
+      const defects = (await client.query('select * from synthetic.defects')).rows as Defect[];
+      await client.end();
+      say(`read ${defects.length} defects from ${process.env.BENCH_PG_DIR}`);
+      return { path: process.env.BENCH_WAREHOUSE, defects };
+    } finally {
+      await source.close();
+    }
   }
   const source = await startTestSource({ schema: false });
   try {
