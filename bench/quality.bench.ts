@@ -14,6 +14,7 @@
  *   BENCH_WAREHOUSE=<file> BENCH_DEFECTS=<json>  reuse a loaded warehouse and its manifest
  *   BENCH_WAREHOUSE=<file> BENCH_PG_DIR=<dir>    reuse a loaded warehouse, reading the manifest from
  *                                                the embedded source it was loaded from
+ *   BENCH_SKIP=warmup                            no warm-up quality run before the timed one (never on national)
  * Results are printed and written to bench/results/quality-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -102,7 +103,8 @@ try {
   const scan = median(scans);
   const [{ period }] = await queryRows<{ period: string }>(conn, `select max(period) as period from core.dim_periods where ky = 'DN'`);
   // a first run builds the quality inputs and warms the caches; the second is timed
-  await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench-warmup' });
+  if (preset === 'national' || process.env.BENCH_SKIP?.split(',').includes('warmup')) say('no warm-up run (BENCH_SKIP=warmup); the timed run builds the quality inputs');
+  else await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench-warmup' });
   const t0 = performance.now();
   const summary = await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench' });
   const total = seconds(t0);
