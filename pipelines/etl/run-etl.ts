@@ -20,7 +20,7 @@ import { installPseudonymMacro } from '../load/pseudonym.ts';
 import { readRawState } from '../load/raw-state.ts';
 import { hasNumericEpoch, sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
-import { blockShift, usableHorizon } from '../load/xmin-diff.ts';
+import { stableNextXid, usableHorizon } from '../load/xmin-diff.ts';
 import { EtlAlreadyRunningError } from './etl-errors.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
@@ -53,8 +53,15 @@ export type EtlRunSummary = {
   tables: records.TableRunRecord[];
 };
 
-/** DuckDB memory for a run that opens the warehouse itself: keeps the process well under 1 GiB. */
-export const ETL_MEMORY_LIMIT = '640MB';
+/**
+ * DuckDB settings for a run that opens the warehouse itself, to keep the process under 1 GiB on
+ * the national preset: beyond its buffer pool, DuckDB's allocator keeps a few hundred MB per
+ * busy thread (measured on province: peak RSS 720 MiB with 2 threads, 640 MiB with 1, DuckDB's
+ * own accounting under 440 MB in both). One thread costs the load nothing on a machine shared
+ * with the source, where PostgreSQL's flag computation is the bottleneck.
+ */
+export const ETL_MEMORY_LIMIT = '384MB';
+export const ETL_THREADS = 1;
 
 const running = new Map<string, string>();
 
@@ -73,7 +80,7 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
   if (running.has(path)) throw new EtlAlreadyRunningError(path, running.get(path)!);
   running.set(path, runId);
   try {
-    const warehouse = opts.warehouse ?? (await openWarehouse(config.warehousePath, { memoryLimit: ETL_MEMORY_LIMIT }));
+    const warehouse = opts.warehouse ?? (await openWarehouse(config.warehousePath, { memoryLimit: ETL_MEMORY_LIMIT, threads: ETL_THREADS }));
     try {
       return await runWith(warehouse, runId, opts);
     } finally {
@@ -137,14 +144,16 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     const coordinator = new Serial(snapshot.coordinator);
     const numericEpoch = await hasNumericEpoch(snapshot.coordinator);
     const figures = new Map<string, Promise<SourceFigures>>();
-    // an incremental run by horizon takes the id counts per block from the figures' own scan
-    const horizon = kind === 'incremental' && config.etlChangeDetection === 'xmin' ? usableHorizon(await records.lastHorizon(conn), snapshot) : null;
     // Tables without ids first: their content md5 decides whether an incremental run reads them.
     for (const c of [...contracts.filter((c) => !c.keyed), ...contracts.filter((c) => c.keyed)]) {
-      const f = coordinator.run((client) => sourceFigures(client, c, numericEpoch, horizon ? blockShift : undefined));
+      const f = coordinator.run((client) => sourceFigures(client, c, numericEpoch));
       f.catch(() => {});
       figures.set(c.name, f);
     }
+    const horizon =
+      kind === 'incremental' && config.etlChangeDetection === 'xmin'
+        ? usableHorizon(await records.lastHorizon(conn), snapshot, await Promise.all(snapshot.workers.map(stableNextXid)))
+        : null;
     const raw = await readRawState(conn);
     const previousMd5 = await records.lastContentMd5(conn);
     const plan: StagePlan = { kind, raw, unchanged: async (c) => !c.keyed && (await figures.get(c.name)!).contentMd5 === previousMd5.get(c.name) };

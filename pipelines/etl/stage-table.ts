@@ -21,6 +21,7 @@ import { changedRowsWhere, diffKeys } from '../load/key-diff.ts';
 import { compareFigures, type SourceFigures } from '../load/reconcile.ts';
 import {
   blockCountsSql,
+  blockShift,
   blockKeysSql,
   blocksWithDeletes,
   changedSinceWhere,
@@ -161,11 +162,19 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
   const rowsRead =
     ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, `${w} and ${since}`), 'x', (files) => insertFromCsvSql(target, contract, files, stamp));
   const { changed, existed } = await ctx.duck.run((c) => keepChanged(c, name));
-  // the snapshot's id count per block, from the reconciliation figures' scan; warehouse ids
-  // outside the source's span fall in blocks the snapshot lacks, which count as lost
+  // hard deletes: the warehouse's rows plus the new ones, less the snapshot's rows
   const figures = await ctx.figures(name);
-  const { shift, counts } = figures.blocks ?? { shift: 12, counts: await ctx.pool.use(async (c) => (await c.query<{ b: string; n: string }>(blockCountsSql(name, 12))).rows) };
-  const blocks = await ctx.duck.run((c) => blocksWithDeletes(c, name, shift, counts));
+  const [held] = await ctx.duck.run((c) => queryRows<{ n: string; lo: string | null; hi: string | null }>(c, `select count(*)::varchar as n, min(id)::varchar as lo, max(id)::varchar as hi from ${storeTable(name)}`));
+  const lost = BigInt(held.n) + BigInt(changed - existed) - BigInt(figures.rows);
+  let blocks: string[] = [];
+  // block size from the span of both sides: warehouse ids outside the source's span fall in blocks
+  // the snapshot lacks, which count as having lost ids
+  const bounds = [held.lo, held.hi, ranges[0]?.from, ranges.at(-1)?.to].filter((v): v is string => typeof v === 'string').map(BigInt);
+  const shift = bounds.length === 0 ? 12 : blockShift(bounds.reduce((a, b) => (a < b ? a : b)), bounds.reduce((a, b) => (a > b ? a : b)));
+  if (lost !== 0n) {
+    const counts = await ctx.pool.use(async (c) => (await c.query<{ b: string; n: string }>(blockCountsSql(name, shift))).rows);
+    blocks = await ctx.duck.run((c) => blocksWithDeletes(c, name, shift, counts));
+  }
   let keysRead = 0;
   if (blocks.length > 0) {
     await ctx.duck.run((c) => createKeysTable(c, name));

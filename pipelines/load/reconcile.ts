@@ -19,12 +19,7 @@ export type Figures = { rows: string; idSum: string; updatedSum: string };
  * table without ids, the md5 of its extracted content (lets an incremental run skip a code list
  * that did not change).
  */
-export type SourceFigures = Figures & {
-  watermark: string | null;
-  contentMd5: string | null;
-  /** With `blockShift`: the id count per block of 2^shift ids (load/xmin-diff.ts), from the same scan. */
-  blocks?: { shift: number; counts: Array<{ b: string; n: string }> };
-};
+export type SourceFigures = Figures & { watermark: string | null; contentMd5: string | null };
 
 /**
  * sum(updated_at) in epoch microseconds, exact. From PostgreSQL 14 extract(epoch) is an exact
@@ -43,25 +38,9 @@ export async function hasNumericEpoch(client: pg.ClientBase): Promise<boolean> {
   return Number(rows[0].v) >= 140000;
 }
 
-/**
- * Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds; with
- * `blockShift` (id-keyed tables), also the id count per block in the same scan: the shift is
- * chosen from the table's id span (two index lookups), and the totals come from a grouping set.
- */
-export async function sourceFigures(client: pg.ClientBase, contract: TableContract, numericEpoch: boolean, blockShift?: (min: bigint, max: bigint) => number): Promise<SourceFigures> {
+/** Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. */
+export async function sourceFigures(client: pg.ClientBase, contract: TableContract, numericEpoch: boolean): Promise<SourceFigures> {
   const t = `csdl.${ident(contract.name)}`;
-  if (contract.keyed && blockShift) {
-    const span = (await client.query<{ lo: string | null; hi: string | null }>(`select min(id)::text as lo, max(id)::text as hi from ${t}`)).rows[0];
-    const shift = span.lo === null || span.hi === null ? 12 : blockShift(BigInt(span.lo), BigInt(span.hi));
-    const { rows } = await client.query<{ b: string | null; rows: string; id_sum: string; updated_sum: string; watermark: string | null }>(
-      `select (id >> ${shift})::text as b, count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
-              ${updatedSumSql(numericEpoch)} as updated_sum, max(updated_at)::text as watermark
-         from ${t} group by grouping sets ((id >> ${shift}), ())`,
-    );
-    const total = rows.find((r) => r.b === null)!;
-    const counts = rows.filter((r) => r.b !== null).map((r) => ({ b: r.b!, n: r.rows }));
-    return { rows: total.rows, idSum: total.id_sum, updatedSum: total.updated_sum, watermark: total.watermark, contentMd5: null, blocks: { shift, counts } };
-  }
   const sql = contract.keyed
     ? `select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
               ${updatedSumSql(numericEpoch)} as updated_sum, max(updated_at)::text as watermark

@@ -3,66 +3,83 @@
  * PostgreSQL writes carries the id of the transaction that wrote it (`xmin`). A row is new or
  * changed since the last successful run exactly when that transaction had not finished before the
  * last run's snapshot, and every such transaction id is at or above that snapshot's `xmin`
- * horizon: so the run reads only rows with `xmin >= horizon` (a few over-read rows, written by
- * transactions that finished between the horizon and the snapshot, are dropped in DuckDB by
- * comparing updated_at). This covers rows sharing a watermark, transactions that commit late with
- * an older updated_at, soft deletes and id changes, without reading every key.
+ * horizon: so the run reads only rows written at or above the horizon (a few over-read rows,
+ * written by transactions that finished between the horizon and the snapshot, are dropped in
+ * DuckDB by comparing updated_at). This covers rows sharing a watermark, transactions that commit
+ * late with an older updated_at, soft deletes and id changes, without reading every key.
  *
- * Hard deletes leave no row behind, so they are found by counting: ids are grouped into blocks of
- * 2^shift; each block's id count in the snapshot is compared with the warehouse's ids united with
- * the changed ids (which must contain every snapshot id). A block whose count is lower in the
- * snapshot lost ids, and only the keys of those blocks are read.
+ * The test is `age(xmin) <= limit`: `age` is the distance, in transactions, from the session's
+ * next transaction id, read once per transaction and then stable; it is plain integer arithmetic
+ * on the 32-bit id, so it handles the counter's wrap-around, and frozen ids count as infinitely
+ * old. Each worker's reference is read once (`stableNextXid`) and the limit is taken against the
+ * latest of them, so a worker can only read a few rows more, never fewer.
  *
- * `xmin` is a 32-bit counter that wraps; it is widened to 64 bits against the snapshot's own
- * `xmax` by taking the latest epoch that keeps it below `xmax`. A frozen or very old id can only be
- * widened too far, i.e. read once more than needed, never too little. The result is checked against
- * the snapshot's figures before it is accepted (stage-table.ts); any disagreement (a source restored
- * from a dump, whose transaction ids restarted) makes the table fall back to reading every key.
+ * Hard deletes leave no row behind. Their number is known from the snapshot's row count (warehouse
+ * rows + new rows - snapshot rows); when it is not zero, ids are counted per block of 2^shift in
+ * the snapshot and in the warehouse, and only the keys of blocks that lost ids are read.
+ *
+ * The result is checked against the snapshot's figures before it is accepted (stage-table.ts); any
+ * disagreement, or a transaction counter that went back (a source restored from a dump), makes the
+ * table fall back to reading every key.
  */
+import type pg from 'pg';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
 import type { Figures } from './reconcile.ts';
 import { stageTable, storeTable } from './stage.ts';
 
-/** The horizon of the last successful run and the current snapshot's xmin/xmax (64-bit ids). */
-export type Horizon = { previousXmin: bigint; snapshotXmin: bigint; snapshotXmax: bigint };
+/**
+ * The last run's horizon and what this run's sessions see: `ageLimit` is the largest
+ * `age(xmin)` of a row written at or above `previousXmin`, for every worker session.
+ */
+export type Horizon = { previousXmin: bigint; snapshotXmin: bigint; snapshotXmax: bigint; ageLimit: bigint };
 
 const EPOCH = 1n << 32n;
-/** Transaction ids 0-2 are special (invalid, bootstrap, frozen): always older than any horizon. */
-const FIRST_NORMAL_XID = 3n;
+/** `age()` is an int4: a horizon further back than this cannot be expressed (read every key). */
+const MAX_AGE = (1n << 31n) - 2n;
 
-/** Whether the horizon can be used: the source's transaction counter did not go back (same cluster). */
-export function usableHorizon(previous: { xmin: bigint; xmax: bigint } | null, snapshot: { xmin: string; xmax: string }): Horizon | null {
-  if (!previous) return null;
-  const snapshotXmin = BigInt(snapshot.xmin);
-  const snapshotXmax = BigInt(snapshot.xmax);
-  if (snapshotXmin < previous.xmin || snapshotXmax < previous.xmax) return null;
-  return { previousXmin: previous.xmin, snapshotXmin, snapshotXmax };
+/**
+ * The 32-bit next transaction id a session's `age()` measures from, fixed for the rest of its
+ * transaction by this first call: age('3') = next - 3 (as a signed 32-bit difference).
+ */
+export async function stableNextXid(client: pg.ClientBase): Promise<bigint> {
+  const { rows } = await client.query<{ a: string }>(`select age('3'::xid)::text as a`);
+  return (((BigInt(rows[0].a) + 3n) % EPOCH) + EPOCH) % EPOCH;
+}
+
+/** A 32-bit transaction id widened to the 64-bit one nearest `near`. */
+export function widen(xid32: bigint, near: bigint): bigint {
+  let v = (near / EPOCH) * EPOCH + xid32;
+  if (v > near + EPOCH / 2n) v -= EPOCH;
+  else if (v < near - EPOCH / 2n) v += EPOCH;
+  return v;
 }
 
 /**
- * The PostgreSQL condition "written by a transaction at or above the previous horizon", on the
- * 32-bit `xmin` widened against the snapshot's xmax (see the module comment).
+ * The horizon to read by, or null when it cannot be used: no recorded horizon, a transaction
+ * counter that went back (another cluster), or a previous horizon too far back for `age()`.
+ * `sessionNextXids` are the workers' `stableNextXid` values.
+ */
+export function usableHorizon(previous: { xmin: bigint; xmax: bigint } | null, snapshot: { xmin: string; xmax: string }, sessionNextXids: bigint[]): Horizon | null {
+  if (!previous || sessionNextXids.length === 0) return null;
+  const snapshotXmin = BigInt(snapshot.xmin);
+  const snapshotXmax = BigInt(snapshot.xmax);
+  if (snapshotXmin < previous.xmin || snapshotXmax < previous.xmax) return null;
+  const latest = sessionNextXids.map((x) => widen(x, snapshotXmax)).reduce((a, b) => (a > b ? a : b));
+  if (latest < snapshotXmax) return null;
+  const ageLimit = latest - previous.xmin;
+  if (ageLimit > MAX_AGE) return null;
+  return { previousXmin: previous.xmin, snapshotXmin, snapshotXmax, ageLimit };
+}
+
+/**
+ * The PostgreSQL condition "written by a transaction at or above the previous horizon".
  *
- * @example changedSinceWhere({ previousXmin: 1000n, snapshotXmin: 1500n, snapshotXmax: 1510n })
- *   // (xmin::text::bigint < 1510 and xmin::text::bigint >= 1000)
+ * @example changedSinceWhere({ previousXmin: 1000n, snapshotXmin: 1500n, snapshotXmax: 1510n, ageLimit: 511n })
+ *   // age(xmin) <= 511
  */
 export function changedSinceWhere(h: Horizon): string {
-  const x = 'xmin::text::bigint';
-  const epoch = h.snapshotXmax / EPOCH;
-  const low = h.snapshotXmax % EPOCH;
-  const parts: string[] = [];
-  // ids below `low` belong to the snapshot's epoch
-  const inEpoch = h.previousXmin - epoch * EPOCH;
-  const fromCurrent = inEpoch > FIRST_NORMAL_XID ? inEpoch : FIRST_NORMAL_XID;
-  if (fromCurrent < low) parts.push(`(${x} < ${low} and ${x} >= ${fromCurrent})`);
-  // ids at or above `low` belong to the epoch before
-  if (epoch > 0n) {
-    const inPrevious = h.previousXmin - (epoch - 1n) * EPOCH;
-    const fromPrevious = inPrevious > low ? inPrevious : low;
-    if (fromPrevious < EPOCH) parts.push(`(${x} >= ${fromPrevious > FIRST_NORMAL_XID ? fromPrevious : FIRST_NORMAL_XID})`);
-  }
-  return parts.length === 0 ? 'false' : `(${parts.join(' or ')})`;
+  return `age(xmin) <= ${h.ageLimit}`;
 }
 
 /** Block size (as a shift) for an id span: at most about 4.096 blocks, never under 2^12 ids. */

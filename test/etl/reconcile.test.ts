@@ -35,16 +35,6 @@ describe('reconciliation figures', () => {
     expect(numeric).toMatchObject({ rows: '4', idSum: String(1n + 2n + 3n + 9007199254740993n) });
   });
 
-  it('gives the same totals with id counts per block from one grouped scan', async () => {
-    const phong = listedContracts().find((c) => c.name === 'phong_hoc')!;
-    const plain = await sourceFigures(db, phong, true);
-    const withBlocks = await sourceFigures(db, phong, true, () => 1);
-    expect({ ...withBlocks, blocks: undefined }).toEqual({ ...plain, blocks: undefined });
-    // ids 1, 2, 3 and 2^53 + 1 in blocks of 2 ids: 0 -> {1}, 1 -> {2, 3}, 2^52 -> {2^53 + 1}
-    expect(withBlocks.blocks).toEqual({ shift: 1, counts: expect.arrayContaining([{ b: '0', n: '1' }, { b: '1', n: '2' }, { b: String(9007199254740993n >> 1n), n: '1' }]) });
-    expect(withBlocks.blocks!.counts).toHaveLength(3);
-  });
-
   it('lets a run through when the warehouse agrees, and names both figures when it does not', async () => {
     const summary = await runEtl({ config: testConfig(src.url), sourceUrl: src.url });
     expect(summary.tables.find((t) => t.table === 'phong_hoc')?.rowCount).toBe(4);

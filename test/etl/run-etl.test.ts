@@ -4,6 +4,7 @@ import type { Config } from '../../lib/config.ts';
 import { ReconciliationError } from '../../lib/errors.ts';
 import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
 import { runEtl, type EtlRunSummary } from '../../pipelines/etl/run-etl.ts';
+import { stableNextXid } from '../../pipelines/load/xmin-diff.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
 import { expectWarehouseEqualsSource, pseudonym, seedRows, testConfig, sourceClient } from './etl-support.ts';
 
@@ -196,6 +197,20 @@ describe('runEtl: change detection by transaction horizon', () => {
   afterAll(async () => {
     await db?.end();
     await src?.close();
+  });
+
+  it("reads a session's next transaction id once per transaction, whatever commits meanwhile", async () => {
+    const reader = await sourceClient(src.url);
+    try {
+      await reader.query('begin isolation level repeatable read, read only');
+      const first = await stableNextXid(reader);
+      for (let i = 0; i < 3; i++) await db.query('select txid_current()');
+      expect(await stableNextXid(reader)).toBe(first);
+      await reader.query('commit');
+      expect(await stableNextXid(reader)).toBeGreaterThan(first);
+    } finally {
+      await reader.end();
+    }
   });
 
   it('records the snapshot horizon of every run and reads by it on the next', async () => {
