@@ -117,9 +117,21 @@ function describe(model: Model, test: string, failures: number, sample: Record<s
 /**
  * Runs every test of a model (optionally limited to a filter on its partition column). `columns`
  * are the model's actual columns; not-null tests share one scan and query samples only on failure.
+ * A scoped run copies the scope's rows into a temp table first, so that its tests read a
+ * province's rows once instead of filtering the whole model once per test.
  */
 export async function runModelTests(conn: DuckDBConnection, model: Model, columns: string[], scope?: string): Promise<TestResult[]> {
-  const relation = scope ? `(select * from ${model.id} where ${scope})` : model.id;
+  if (!scope) return runTestsOn(conn, model, columns, model.id);
+  const scoped = `temp.${ident(`transform_scope__${model.id.replace('.', '__')}`)}`;
+  await conn.run(`create or replace temp table ${scoped} as select * from ${model.id} where ${scope}`);
+  try {
+    return await runTestsOn(conn, model, columns, scoped);
+  } finally {
+    await conn.run(`drop table if exists ${scoped}`);
+  }
+}
+
+async function runTestsOn(conn: DuckDBConnection, model: Model, columns: string[], relation: string): Promise<TestResult[]> {
   const mismatch = columnsMatchSidecar(model, columns);
   const results: TestResult[] = [
     {
