@@ -27,6 +27,8 @@ enrolment as (
     where l.period = l.nam_hoc || '-DN'
         and g.grade_order is not null
         and l.current_province_code is not null
+        -- a run limited to some provinces counts only their learners
+        and (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), l.current_province_code))
     group by all
 ),
 

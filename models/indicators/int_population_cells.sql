@@ -89,6 +89,8 @@ learner_rows as (
         on c.period = l.period
         and c.province_key = y.province_key
     where l.is_enrolled
+        -- a run limited to some provinces counts only their learners
+        and (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), l.current_province_code))
 ),
 
 contributions as (

@@ -9,6 +9,8 @@ schools as (
 
 classes as (
     select * from core.fct_classes
+    -- a run limited to some provinces counts only their classes
+    where (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), current_province_code))
 ),
 
 school_classes as (

@@ -11,6 +11,8 @@ schools as (
 rooms as (
     select * from core.fct_rooms
     where is_classroom
+        -- a run limited to some provinces counts only their rooms
+        and (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), current_province_code))
 ),
 
 school_rooms as (

@@ -33,6 +33,8 @@ learner_groups as (
     from core.fct_learners as l
     left join grades as g
         on g.khoi_hoc = l.khoi_hoc
+    -- a run limited to some provinces counts only their learners
+    where (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), l.current_province_code))
     group by all
 ),
 

@@ -11,6 +11,8 @@ schools as (
 teachers as (
     select * from core.fct_staff
     where is_counted_teacher
+        -- a run limited to some provinces counts only their staff
+        and (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), current_province_code))
 ),
 
 school_teachers as (
