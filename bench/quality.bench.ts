@@ -86,7 +86,7 @@ async function loaded(): Promise<{ path: string; defects: Defect[] }> {
 }
 
 const { path, defects } = await loaded();
-const warehouse = await openWarehouse(path);
+const warehouse = await openWarehouse(path, { memoryLimit: process.env.CSDL_DUCKDB_MEMORY_LIMIT ?? '4GB' });
 const conn = await warehouse.connect();
 try {
   // the rules read the raw tables and the core model; the indicators are not needed here

@@ -70,7 +70,7 @@ function modelSeconds(s: TransformSummary) {
 }
 
 const path = await loadedWarehouse();
-const warehouse = await openWarehouse(path);
+const warehouse = await openWarehouse(path, { memoryLimit: process.env.CSDL_DUCKDB_MEMORY_LIMIT ?? '4GB' });
 const conn = await warehouse.connect();
 const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } };
 try {

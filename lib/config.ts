@@ -28,6 +28,7 @@ const fields = z.object({
   CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   CSDL_ETL_CHANGE_DETECTION: z.enum(['xmin', 'keys']).default('xmin'),
   CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
+  CSDL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'").default('4GB'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   deadlines: z
@@ -61,6 +62,8 @@ export type Config = Readonly<{
    */
   etlChangeDetection: 'xmin' | 'keys';
   tmpDir: string;
+  /** DuckDB's memory limit for the transform, quality and server (the ETL keeps its own, lower one). */
+  duckdbMemoryLimit: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     etlParallelism: c.CSDL_ETL_PARALLELISM,
     etlChangeDetection: c.CSDL_ETL_CHANGE_DETECTION,
     tmpDir: resolve(c.CSDL_TMP_DIR),
+    duckdbMemoryLimit: c.CSDL_DUCKDB_MEMORY_LIMIT,
     port: c.PORT,
     logLevel: c.LOG_LEVEL,
     deadlines: Object.freeze(c.deadlines),

@@ -22,7 +22,7 @@ export function register(program: Command): void {
       action(async (config, opts: Options) => {
         const sampleSize = Number(opts.sample);
         if (!Number.isInteger(sampleSize)) throw new QualityError(`--sample must be a whole number (got ${opts.sample})`);
-        const warehouse = await openWarehouse(config.warehousePath);
+        const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
         try {
           const summary = await runQuality({ warehouse, periods: opts.period, sampleSize, deadlines: config });
           process.stdout.write(formatQualitySummary(summary));

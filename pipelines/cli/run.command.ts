@@ -43,7 +43,7 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
   if (config.embedded) await generateSample(config, opts);
   else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
 
-  const warehouse = await openWarehouse(config.warehousePath);
+  const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
   let handedOver = false;
   try {
     const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: serverConfig.attempts, backoffMs: serverConfig.backoffMs });

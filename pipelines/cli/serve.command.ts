@@ -24,7 +24,7 @@ export function register(program: Command): void {
         const serverConfig = loadServerConfig(process.env, { CSDL_SCHEDULE: opts.schedule });
         const port = portOption(opts.port, config.port);
         if (typeof port === 'string') throw new ConfigError([port]);
-        const warehouse = await openWarehouse(config.warehousePath);
+        const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
         const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: serverConfig.attempts, backoffMs: serverConfig.backoffMs });
         await runner.init();
         await serveUntilStopped({ config, serverConfig, warehouse, runner, host: opts.host, port });

@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .option('--population <csv>', 'load a population table first (CSV ma_tinh,nam,tuoi,gioi_tinh,dan_so), enabling GER and NER')
     .action(
       action(async (config, opts: Options) => {
-        const warehouse = await openWarehouse(config.warehousePath);
+        const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
         try {
           const summary = await runTransform({
             warehouse,

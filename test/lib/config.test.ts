@@ -25,7 +25,16 @@ describe('loadConfig', () => {
   });
 
   it('names every bad setting at once', () => {
-    const problems = problemsOf({ CSDL_DATABASE_URL: 'mysql://x', CSDL_ETL_PARALLELISM: 'many', PORT: '99999', LOG_LEVEL: 'loud' });
+    const problems = problemsOf({
+      CSDL_DATABASE_URL: 'mysql://x',
+      CSDL_ETL_PARALLELISM: 'many',
+      PORT: '99999',
+      LOG_LEVEL: 'loud',
+      CSDL_ETL_CHANGE_DETECTION: 'guess',
+      CSDL_DUCKDB_MEMORY_LIMIT: 'lots',
+    });
+    expect(problems.some((p) => p.startsWith('CSDL_ETL_CHANGE_DETECTION'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CSDL_DUCKDB_MEMORY_LIMIT') && p.includes("'4GB'"))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_DATABASE_URL'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_ETL_PARALLELISM'))).toBe(true);
     expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
