@@ -111,6 +111,8 @@ try {
   const evaluation = summary.steps.reduce((a, s) => a + s.ms, 0) / 1000;
   const [{ learners }] = await queryRows<{ learners: number }>(conn, `select count(*) as learners from core.fct_learners where period = '${period}'`);
 
+  // the timing first: the proof below runs every rule over every period and can take far longer
+  say(`timed run: ${summary.rules} rules, ${summary.recordsChecked} records checked, ${learners} learners; scan ${scan.toFixed(3)} s; quality ${total.toFixed(2)} s (${(total / scan).toFixed(1)}x), rule evaluation ${evaluation.toFixed(2)} s (${(evaluation / scan).toFixed(1)}x)`);
   say('measuring recall and precision against the manifest (every rule, every period)');
   await conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
   const p0 = performance.now();

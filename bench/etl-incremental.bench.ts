@@ -1,0 +1,46 @@
+/**
+ * One incremental ETL run against an already loaded warehouse, with the process's peak RSS sampled
+ * every 100 ms: for the national preset, where a whole `bench:etl` run (full load, update,
+ * incremental, floor) takes about an hour. Prints rows read per table, seconds and peak RSS.
+ *
+ * Usage: BENCH_PG_DIR=<embedded source dir> BENCH_WAREHOUSE=<warehouse.duckdb> npx tsx bench/etl-incremental.bench.ts
+ *   BENCH_UPDATE=1  first update 1 % of hoc_sinh, can_bo and lop_hoc (as bench:etl does)
+ */
+import pg from 'pg';
+import { dirname, join } from 'node:path';
+import { loadConfig } from '../lib/config.ts';
+import { startEmbedded } from '../lib/source.ts';
+import { runEtl } from '../pipelines/etl/run-etl.ts';
+import { freePort } from '../test/support/source.ts';
+
+const pgDir = process.env.BENCH_PG_DIR;
+const warehousePath = process.env.BENCH_WAREHOUSE;
+if (!pgDir || !warehousePath) throw new Error('set BENCH_PG_DIR and BENCH_WAREHOUSE');
+const source = await startEmbedded(pgDir, await freePort());
+try {
+  if (process.env.BENCH_UPDATE === '1') {
+    const admin = new pg.Client({ connectionString: source.url });
+    await admin.connect();
+    for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) await admin.query(`update csdl.${t} set nam_hoc = nam_hoc where id % 100 = 42`);
+    await admin.query('vacuum analyze');
+    await admin.end();
+  }
+  const config = loadConfig({
+    ...process.env,
+    CSDL_DATABASE_URL: source.url,
+    WAREHOUSE_PATH: warehousePath,
+    CSDL_TMP_DIR: join(dirname(warehousePath), 'tmp'),
+    CSDL_PSEUDONYM_SECRET: process.env.CSDL_PSEUDONYM_SECRET ?? 'bench-secret-0123456789abcdef',
+    LOG_LEVEL: 'warn',
+  });
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  const t0 = performance.now();
+  const s = await runEtl({ config, sourceUrl: source.url });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const main = s.tables.filter((t) => !t.table.startsWith('dm_'));
+  console.log(JSON.stringify({ kind: s.kind, seconds: +seconds.toFixed(1), peakRssMiB: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 2 ** 20), tables: main.map((t) => ({ table: t.table, detection: t.changeDetection, read: t.rowsRead, keys: t.keysRead, ins: t.inserted, upd: t.updated, del: t.deleted })) }, null, 1));
+} finally {
+  await source.close();
+}
