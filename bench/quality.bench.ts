@@ -110,9 +110,9 @@ try {
   const [{ period }] = await queryRows<{ period: string }>(conn, `select max(period) as period from core.dim_periods where ky = 'DN'`);
   // a first run builds the quality inputs and warms the caches; the second is timed
   if (preset === 'national' || process.env.BENCH_SKIP?.split(',').includes('warmup')) say('no warm-up run (BENCH_SKIP=warmup); the timed run builds the quality inputs');
-  else await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench-warmup' });
+  else await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-warmup-${Date.now()}` });
   const t0 = performance.now();
-  const summary = await runQuality({ warehouse: conn, periods: [period], deadlines, runId: 'bench' });
+  const summary = await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-${Date.now()}` });
   const total = seconds(t0);
   const evaluation = summary.steps.reduce((a, s) => a + s.ms, 0) / 1000;
   const [{ learners }] = await queryRows<{ learners: number }>(conn, `select count(*) as learners from core.fct_learners where period = '${period}'`);

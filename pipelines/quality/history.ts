@@ -6,9 +6,10 @@
  * models/quality derive everything published under schema `quality` from it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { literal } from '../../lib/warehouse.ts';
+import { literal, queryRows } from '../../lib/warehouse.ts';
 import { recordCatalog } from './catalog-table.ts';
 import type { Rule } from './rule.ts';
+import { QualityError } from './run-quality.ts';
 
 /** Creates the history tables when they do not exist; never alters existing rows. */
 export async function ensureHistory(conn: DuckDBConnection): Promise<void> {
@@ -72,6 +73,9 @@ export async function ensureHistory(conn: DuckDBConnection): Promise<void> {
 
 /** Records the start of a run (status 'running'). */
 export async function startRun(conn: DuckDBConnection, run: { runId: string; periods: readonly string[]; rules: number; sampleSize: number }): Promise<void> {
+  // a reused id would mix two runs' catalogues under one id
+  const used = await queryRows(conn, `select 1 from quality_history.runs where run_id = ${literal(run.runId)}`);
+  if (used.length) throw new QualityError(`quality run id ${run.runId} is already recorded; give each run its own id`);
   await conn.run(`
     insert into quality_history.runs (run_id, started_at, periods, rules, sample_size, status)
     values (${literal(run.runId)}, current_localtimestamp(), [${run.periods.map(literal).join(', ')}]::varchar[],

@@ -104,6 +104,14 @@ describe('quality rules on the hand-built warehouse', () => {
     expect(runs).toEqual([{ run_id: 'run-1', status: 'succeeded' }, { run_id: 'run-2', status: 'succeeded' }]);
   });
 
+  it('refuses a run id already recorded, which would mix two catalogues under one id', async () => {
+    const err = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'run-2' }).catch((e) => e);
+    expect(err).toBeInstanceOf(QualityError);
+    expect(err.message).toContain('quality run id run-2 is already recorded');
+    const catalogue = await fx.rows<{ n: number }>(`select count(*) as n from (select rule_id from quality.dq_rule_catalog group by all having count(*) > 1)`);
+    expect(Number(catalogue[0].n)).toBe(0);
+  });
+
   it('rebuilds every period\'s scores from the history alone after the published tables are dropped', async () => {
     const before = await fx.rows('select period, unit_code, dimension, score, rank from quality.dq_unit_scores order by all');
     await fx.conn.run('drop schema quality cascade');
