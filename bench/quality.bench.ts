@@ -109,7 +109,7 @@ try {
   const scan = median(scans);
   const [{ period }] = await queryRows<{ period: string }>(conn, `select max(period) as period from core.dim_periods where ky = 'DN'`);
   // a first run builds the quality inputs and warms the caches; the second is timed
-  if (preset === 'national' || process.env.BENCH_SKIP?.split(',').includes('warmup')) say('no warm-up run (BENCH_SKIP=warmup); the timed run builds the quality inputs');
+  if (preset === 'national' || skipped.has('warmup')) say('no warm-up run (BENCH_SKIP=warmup); the timed run builds the quality inputs');
   else await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-warmup-${Date.now()}` });
   const t0 = performance.now();
   const summary = await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-${Date.now()}` });

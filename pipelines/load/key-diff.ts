@@ -26,16 +26,25 @@ export type KeyDiff = {
   maxId: string | null;
 };
 
+/**
+ * Builds stage.<t>__changed from a staged relation of the snapshot's (id, updated_at): the pairs
+ * the warehouse lacks or holds with another updated_at, `existed` = it holds the id.
+ */
+export async function createChanged(conn: DuckDBConnection, name: string, from: string): Promise<void> {
+  await conn.run(`
+    create table ${stageTable(name, '__changed')} as
+      select s.id, s.updated_at, r.id is not null as existed
+        from ${from} s
+        left join (select id, updated_at from ${storeTable(name)}) r on r.id = s.id
+       where r.id is null or r.updated_at is distinct from s.updated_at`);
+}
+
 /** Builds stage.<t>__changed and stage.<t>__deleted and returns their sizes and bounds. */
 export async function diffKeys(conn: DuckDBConnection, name: string): Promise<KeyDiff> {
   const keys = stageTable(name, '__keys');
   const raw = storeTable(name);
+  await createChanged(conn, name, keys);
   await conn.run(`
-    create table ${stageTable(name, '__changed')} as
-      select k.id, k.updated_at, r.id is not null as existed
-        from ${keys} k
-        left join (select id, updated_at from ${raw}) r on r.id = k.id
-       where r.id is null or r.updated_at is distinct from k.updated_at;
     create table ${stageTable(name, '__deleted')} as
       select r.id from ${raw} r anti join ${keys} k on k.id = r.id;`);
   const [c] = await queryRows<{ changed: string; existed: string; min_us: string | null; null_updated: boolean | null; min_id: string | null; max_id: string | null }>(

@@ -26,6 +26,7 @@ import type pg from 'pg';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
 import type { Figures } from './reconcile.ts';
+import { createChanged } from './key-diff.ts';
 import { stageTable, storeTable } from './stage.ts';
 
 /**
@@ -101,13 +102,8 @@ export function blockCountsSql(name: string, shift: number): string {
  * in stage.<t>. Returns the number of changed rows.
  */
 export async function keepChanged(conn: DuckDBConnection, name: string): Promise<{ changed: number; existed: number }> {
-  await conn.run(`
-    create table ${stageTable(name, '__changed')} as
-      select s.id, s.updated_at, r.id is not null as existed
-        from ${stageTable(name)} s
-        left join (select id, updated_at from ${storeTable(name)}) r on r.id = s.id
-       where r.id is null or r.updated_at is distinct from s.updated_at;
-    delete from ${stageTable(name)} where id not in (select id from ${stageTable(name, '__changed')});`);
+  await createChanged(conn, name, stageTable(name));
+  await conn.run(`delete from ${stageTable(name)} where id not in (select id from ${stageTable(name, '__changed')})`);
   const [c] = await queryRows<{ changed: string; existed: string }>(
     conn,
     `select count(*)::varchar as changed, count(*) filter (where existed)::varchar as existed from ${stageTable(name, '__changed')}`,
