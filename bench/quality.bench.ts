@@ -8,7 +8,7 @@
  *                 also the rule evaluation alone (without the model runs around it);
  *   ratios        quality / scan and evaluation / scan (target < 15);
  *   proof         recall per defect kind and precision per rule against synthetic.defects
- *                 (every rule run in full over every period).
+ *                 (every rule run in full over every period, one period at a time).
  *
  * Usage: npm run bench:quality -- [tiny|demo|province|national]   (default demo)
  *   BENCH_WAREHOUSE=<file> BENCH_DEFECTS=<json>  reuse a loaded warehouse and its manifest
@@ -16,7 +16,6 @@
  *                                                the embedded source it was loaded from
  *   BENCH_SKIP=warmup                            no warm-up quality run before the timed one (never on national)
  *   BENCH_SKIP=transform,proof                   reuse staging/core as loaded; no recall/precision proof
- *                                                (on national it spills more than 28 GB)
  * Results are printed and written to bench/results/quality-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -119,10 +118,10 @@ try {
 
   // the timing first: the proof below runs every rule over every period and can take far longer
   say(`timed run: ${summary.rules} rules, ${summary.recordsChecked} records checked, ${learners} learners; scan ${scan.toFixed(3)} s; quality ${total.toFixed(2)} s (${(total / scan).toFixed(1)}x), rule evaluation ${evaluation.toFixed(2)} s (${(evaluation / scan).toFixed(1)}x)`);
-  say('measuring recall and precision against the manifest (every rule, every period)');
+  say('measuring recall and precision against the manifest (every rule, every period, a period at a time)');
   await conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
   const p0 = performance.now();
-  const proof = skipped.has('proof') ? { recall: [], precision: [] } : await measure(conn, buildCatalog(await readWarehouseColumns(conn)), defects);
+  const proof = skipped.has('proof') ? { recall: [], precision: [] } : await measure(conn, buildCatalog(await readWarehouseColumns(conn)), defects, say);
   const proofSeconds = seconds(p0);
 
   const result = {
