@@ -29,9 +29,10 @@ school_years as (
         nam_hoc,
         current_province_code
     from core.int_school_years
-    -- a run limited to some provinces reads only their schools' learners and changes
+    -- a run limited to some provinces, or one batch of a full build (the sidecar's `batches`),
+    -- reads only their schools' learners and changes; an unplaced school is '' in a batch
     where getvariable('transform_provinces') is null
-        or list_contains(getvariable('transform_provinces'), current_province_code)
+        or list_contains(getvariable('transform_provinces'), coalesce(current_province_code, ''))
 ),
 
 periods as (

@@ -76,8 +76,74 @@ export async function materializeModel(conn: DuckDBConnection, model: Model, pro
   }
   await conn.run(`create schema if not exists ${ident(model.schema)}`);
   if (existing && existing !== kind) await conn.run(`drop ${existing} ${model.id}`);
+  if (model.spec.batches) return { mode: 'full', rows: await buildInBatches(conn, model, existing === 'table') };
   await conn.run(`create or replace ${kind} ${model.id} as\n${model.sql}`);
   if (kind === 'view') return { mode: 'full', rows: null };
   const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from ${model.id}`);
   return { mode: 'full', rows: Number(n) };
+}
+
+/** The value a null partition takes in a batch list (and in a batched model's filter). */
+export const UNPLACED_PARTITION = '';
+
+/**
+ * Packs the partition values of `spec.batches.values` into consecutive batches of at most
+ * `max_weight` (a heavier value makes a batch of its own); null values count as ''.
+ */
+export async function partitionBatches(conn: DuckDBConnection, model: Model): Promise<string[][]> {
+  const spec = model.spec.batches!;
+  const weights = await queryRows<{ v: string; w: number }>(
+    conn,
+    `select coalesce(v::varchar, ${literal(UNPLACED_PARTITION)}) as v, count(*)::bigint as w
+       from (select #1 as v from (${spec.values})) group by 1 order by 1`,
+  );
+  const batches: string[][] = [];
+  let weight = 0;
+  for (const { v, w } of weights) {
+    const n = Number(w);
+    if (batches.length === 0 || weight + n > spec.max_weight) {
+      batches.push([]);
+      weight = 0;
+    }
+    batches.at(-1)!.push(v);
+    weight += n;
+  }
+  return batches;
+}
+
+/**
+ * A full build in batches of partitions: each batch runs the model with `transform_provinces` set
+ * to its values and appends their rows to `<name>__building`, which then replaces the model in one
+ * transaction (a failure leaves the previous table). Returns the row count.
+ */
+async function buildInBatches(conn: DuckDBConnection, model: Model, replacing: boolean): Promise<number> {
+  const building = `${ident(model.schema)}.${ident(`${model.name}__building`)}`;
+  const column = ident(model.spec.partition_by!);
+  const batches = await partitionBatches(conn, model);
+  await conn.run(`drop table if exists ${building}`);
+  await conn.run(`create table ${building} as select * from (\n${model.sql}\n) as model limit 0`);
+  try {
+    for (const batch of batches) {
+      const list = batch.map(literal).join(', ');
+      await conn.run(`set variable transform_provinces = [${list}]::varchar[]`);
+      await conn.run(`insert into ${building} by name select * from (\n${model.sql}\n) as model
+        where coalesce(${column}, ${literal(UNPLACED_PARTITION)}) in (${list})`);
+    }
+  } catch (err) {
+    await conn.run(`drop table if exists ${building}`).catch(() => {});
+    throw err;
+  } finally {
+    await conn.run('reset variable transform_provinces');
+  }
+  await conn.run('begin transaction');
+  try {
+    if (replacing) await conn.run(`drop table ${model.id}`);
+    await conn.run(`alter table ${building} rename to ${ident(model.name)}`);
+    await conn.run('commit');
+  } catch (err) {
+    await conn.run('rollback');
+    throw err;
+  }
+  const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from ${model.id}`);
+  return Number(n);
 }

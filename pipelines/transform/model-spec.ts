@@ -61,10 +61,27 @@ export const modelSpecSchema = z.strictObject({
    * some provinces deletes and rebuilds only their rows of this model.
    */
   partition_by: z.string().optional(),
+  /**
+   * Build a full run in batches of partitions instead of in one statement, for a model whose
+   * working set outgrows memory at national scale (its hash tables spill). `values` is a query
+   * whose first column gives a partition value per unit of weight (for example one row per
+   * school-year); consecutive values are packed into batches of at most `max_weight` (a value
+   * heavier than that is a batch of its own). The model must read the batch from
+   * `getvariable('transform_provinces')`, with a null partition value as '' (see fct_learners).
+   */
+  batches: z
+    .strictObject({
+      values: z.string().min(1),
+      max_weight: z.number().int().positive(),
+    })
+    .optional(),
   /** Columns that identify a row; failing tests report these for up to 10 offending rows. */
   key: z.array(z.string()).min(1),
   columns: z.array(columnSpecSchema).min(1),
   tests: z.array(modelTestSchema).default([]),
+}).refine((s) => !s.batches || (s.partition_by && s.materialized === 'table'), {
+  message: 'batches needs partition_by and materialized "table"',
+  path: ['batches'],
 });
 
 /** A test declared under a column. */

@@ -76,3 +76,71 @@ describe('a deliberately broken model', () => {
     expect(summary.errors).toEqual([expect.stringMatching(/^model core\.fct_learners, test unique\(hoc_sinh_id, period\): 4 offending row\(s\); first keys: hoc_sinh_id=\d+ period=20\d\d-(DN|CN) copies=2/)]);
   });
 });
+
+describe('a model built in batches of provinces', () => {
+  /** A copy of the models whose core.fct_learners is built with the given `batches` (or in one statement). */
+  function modelsWith(name: string, batches: { values: string; max_weight: number } | undefined): string {
+    const modelsDir = join(fx.dir, name);
+    cpSync(defaultModelsDir, modelsDir, { recursive: true });
+    const path = join(modelsDir, 'core', 'fct_learners.json');
+    const spec = JSON.parse(readFileSync(path, 'utf8'));
+    if (batches) spec.batches = batches;
+    else delete spec.batches;
+    writeFileSync(path, JSON.stringify(spec));
+    return modelsDir;
+  }
+  const learners = () => fx.rows(`select * from core.fct_learners order by hoc_sinh_id, period`);
+
+  it('ends where a one-statement build ends, unplaced schools included', async () => {
+    // a school whose province code names no province: no current province, '' in a batch
+    const [mn01] = await fx.rows<Record<string, unknown>>(`select * from raw.truong_hoc where ma_truong_hoc = 'MN01' and nam_hoc = 2025`);
+    await insertRaw(fx.conn, 'truong_hoc', [{ ...mn01, id: 8801, ma_truong_hoc: 'ZZ01', ma_tinh: '99', ma_huyen: null, ma_xa: null }]);
+    await insertRaw(fx.conn, 'hoc_sinh', [
+      { id: 8802, ma_hoc_sinh: 'HS-Z1', ma_truong_hoc: 'ZZ01', nam_hoc: 2025, khoi_hoc: 17, gioi_tinh: 1, ma_dan_toc: '01', ngay_sinh: '2021-02-01T00:00:00.0', loai_nhap_hoc: 0, trang_thai: 1 },
+    ]);
+    const select = ['staging', 'core'];
+    const whole = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select, modelsDir: modelsWith('models-whole', undefined) });
+    expect(whole.errors).toEqual([]);
+    const expected = await learners();
+    expect(expected.filter((r) => r.current_province_code === null).length).toBeGreaterThan(0);
+
+    // one school-year per unit of weight, at most one per batch: every province its own batch
+    const batches = { values: 'select current_province_code from core.int_school_years', max_weight: 1 };
+    const batched = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select, modelsDir: modelsWith('models-batched', batches) });
+    expect(batched.errors).toEqual([]);
+    expect(batched.models.find((m) => m.model === 'core.fct_learners')).toMatchObject({ status: 'success', mode: 'full', rows: expected.length });
+    expect(await learners()).toEqual(expected);
+    const [{ building }] = await fx.rows<{ building: number }>(`select count(*) as building from duckdb_tables() where table_name like '%__building'`);
+    expect(Number(building)).toBe(0);
+  });
+
+  it('packs consecutive provinces up to the weight and names a failing batch build without losing the old table', async () => {
+    const { partitionBatches } = await import('../../pipelines/transform/materialize-model.ts');
+    const { discoverModels } = await import('../../pipelines/transform/discover-models.ts');
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['staging', 'core'] })).status).toBe('success');
+    const [model] = discoverModels(modelsWith('models-pack', { values: 'select current_province_code from core.int_school_years', max_weight: 3 }), ['core']).filter((m) => m.id === 'core.fct_learners');
+    const weights = await fx.rows<{ v: string; n: number }>(`select current_province_code as v, count(*) as n from core.int_school_years group by 1 order by 1`);
+    const batches = await partitionBatches(fx.conn, model);
+    // every value once, in order, and no batch over 3 school-years unless one value weighs more
+    expect(batches.flat()).toEqual(weights.map((w) => w.v ?? ''));
+    const weightOf = new Map(weights.map((w) => [w.v ?? '', Number(w.n)]));
+    for (const b of batches) {
+      const total = b.reduce((a, v) => a + weightOf.get(v)!, 0);
+      expect(total <= 3 || b.length === 1).toBe(true);
+    }
+    expect(batches.length).toBeGreaterThan(1);
+
+    const before = await learners();
+    // a model that fails in its second batch: the previous table stays, no half-built table remains
+    const broken = modelsWith('models-broken', { values: 'select current_province_code from core.int_school_years', max_weight: 1 });
+    const path = join(broken, 'core', 'fct_learners.sql');
+    const first = weights[0].v;
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/select \* from final\s*$/, `select * from final where error_if_second(current_province_code)\n`));
+    await fx.conn.run(`create or replace macro error_if_second(p) as case when coalesce(p, '') <> ${first === null ? "''" : `'${first}'`} then error('batch failed on ' || coalesce(p, '')) else true end`);
+    const failed = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['staging', 'core'], modelsDir: broken });
+    expect(failed.errors).toEqual([expect.stringMatching(/^model core\.fct_learners failed \(.*fct_learners\.sql\): .*batch failed on /)]);
+    expect(await learners()).toEqual(before);
+    const [{ building }] = await fx.rows<{ building: number }>(`select count(*) as building from duckdb_tables() where table_name like '%__building'`);
+    expect(Number(building)).toBe(0);
+  });
+});
