@@ -4,7 +4,12 @@
  * incremental, floor) takes about an hour. Prints rows read per table, seconds and peak RSS.
  *
  * Usage: BENCH_PG_DIR=<embedded source dir> BENCH_WAREHOUSE=<warehouse.duckdb> npx tsx bench/etl-incremental.bench.ts
- *   BENCH_UPDATE=1  first update 1 % of hoc_sinh, can_bo and lop_hoc (as bench:etl does)
+ *   BENCH_UPDATE=1        first update 1 % of hoc_sinh, can_bo and lop_hoc, spread over the table
+ *                         (id % 100 = 42, as bench:etl does): every stored vector of those tables
+ *                         gets a delete, the worst case for the publish's version info
+ *   BENCH_UPDATE=schools  first update every record of 1 % of the schools in those tables (the
+ *                         pattern of schools entering their data, changes clustered by school)
+ *   LOG_LEVEL=debug       the ETL's phase log; the RSS is printed whenever it grows by 32 MiB
  */
 import pg from 'pg';
 import { dirname, join } from 'node:path';
@@ -18,10 +23,15 @@ const warehousePath = process.env.BENCH_WAREHOUSE;
 if (!pgDir || !warehousePath) throw new Error('set BENCH_PG_DIR and BENCH_WAREHOUSE');
 const source = await startEmbedded(pgDir, await freePort());
 try {
-  if (process.env.BENCH_UPDATE === '1') {
+  const update = process.env.BENCH_UPDATE;
+  if (update === '1' || update === 'schools') {
     const admin = new pg.Client({ connectionString: source.url });
     await admin.connect();
-    for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) await admin.query(`update csdl.${t} set nam_hoc = nam_hoc where id % 100 = 42`);
+    const where = update === 'schools' ? `ma_truong_hoc in (select ma_truong_hoc from csdl.truong_hoc where id % 100 = 42)` : 'id % 100 = 42';
+    for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) {
+      const r = await admin.query(`update csdl.${t} set nam_hoc = nam_hoc where ${where}`);
+      process.stderr.write(`bench: updated ${r.rowCount} rows of csdl.${t} (${update === 'schools' ? '1 % of schools' : 'id % 100 = 42'})\n`);
+    }
     await admin.query('vacuum analyze');
     await admin.end();
   }
@@ -31,11 +41,17 @@ try {
     WAREHOUSE_PATH: warehousePath,
     CSDL_TMP_DIR: join(dirname(warehousePath), 'tmp'),
     CSDL_PSEUDONYM_SECRET: process.env.CSDL_PSEUDONYM_SECRET ?? 'bench-secret-0123456789abcdef',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   });
-  let peak = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
   const t0 = performance.now();
+  let peak = process.memoryUsage.rss();
+  let reported = peak;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+    if (peak - reported < 32 * 2 ** 20) return;
+    reported = peak;
+    process.stderr.write(`bench: ${new Date().toISOString()} rss ${Math.round(peak / 2 ** 20)} MiB at ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }, 100);
   const s = await runEtl({ config, sourceUrl: source.url });
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);

@@ -161,9 +161,11 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
   const stamp = { runId: ctx.runId, loadedAt: ctx.loadedAt };
   const rowsRead =
     ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, `${w} and ${since}`), 'x', (files) => insertFromCsvSql(target, contract, files, stamp));
+  log.debug('horizon: rows read', { run: ctx.runId, table: name, rows: rowsRead });
   const { changed, existed } = await ctx.duck.run((c) => keepChanged(c, name));
   // hard deletes: the warehouse's rows plus the new ones, less the snapshot's rows
   const figures = await ctx.figures(name);
+  log.debug('horizon: changes kept, source figures in', { run: ctx.runId, table: name, changed });
   const [held] = await ctx.duck.run((c) => queryRows<{ n: string; lo: string | null; hi: string | null }>(c, `select count(*)::varchar as n, min(id)::varchar as lo, max(id)::varchar as hi from ${storeTable(name)}`));
   const lost = BigInt(held.n) + BigInt(changed - existed) - BigInt(figures.rows);
   let blocks: string[] = [];

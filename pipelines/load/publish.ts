@@ -5,6 +5,7 @@
  * as the last successful run left it (DuckDB's WAL makes the commit itself all-or-nothing).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { log } from '../../lib/log.ts';
 import { ident } from '../../lib/warehouse.ts';
 import type { TableRunRecord } from '../etl/run-records.ts';
 import type { StagedTable } from '../etl/stage-table.ts';
@@ -55,10 +56,14 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
   for (const [name, f] of input.figures) figures.set(name, await f);
   await conn.run('begin transaction');
   try {
-    for (const t of input.staged) await apply(conn, t);
+    for (const t of input.staged) {
+      await apply(conn, t);
+      log.debug('publish: table applied', { run: input.runId, table: t.contract.name, mode: t.mode });
+    }
     for (const name of input.dropped) await conn.run(`drop view if exists ${rawView(name)}; drop table if exists ${storeTable(name)}`);
     const records: TableRunRecord[] = [];
     const counted = await warehouseFigures(conn, input.staged.map((t) => t.contract));
+    log.debug('publish: warehouse figures computed', { run: input.runId });
     for (const t of input.staged) {
       const source = figures.get(t.contract.name)!;
       const warehouse = counted.get(t.contract.name)!;
@@ -82,6 +87,7 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
     await input.record(conn, records);
     await input.beforeCommit?.();
     await conn.run('commit');
+    log.debug('publish: committed', { run: input.runId });
     return records;
   } catch (err) {
     await conn.run('rollback').catch(() => {});
