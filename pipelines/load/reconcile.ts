@@ -38,19 +38,33 @@ export async function hasNumericEpoch(client: pg.ClientBase): Promise<boolean> {
   return Number(rows[0].v) >= 140000;
 }
 
-/** Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. */
+/**
+ * Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. For a table
+ * with ids, two narrow aggregates, each of which PostgreSQL can answer from an index alone (the
+ * primary key; an index on updated_at where the source has one) instead of reading every row of
+ * the table: on `national`'s hoc_sinh (21 GB) 5,5 s + 12,6 s against 31 s for one pass over the
+ * table. Sequential scans are discouraged for these two statements only; without such an index
+ * PostgreSQL still reads the table. Both run in the same snapshot, so their row counts agree.
+ */
 export async function sourceFigures(client: pg.ClientBase, contract: TableContract, numericEpoch: boolean): Promise<SourceFigures> {
   const t = `csdl.${ident(contract.name)}`;
-  const sql = contract.keyed
-    ? `select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum,
-              ${updatedSumSql(numericEpoch)} as updated_sum, max(updated_at)::text as watermark
-         from ${t}`
-    : `select count(*)::text as rows, '0' as id_sum, '0' as updated_sum, null::text as watermark,
-              md5(coalesce(string_agg(s::text, E'\\n' order by s::text), '')) as content_md5
-         from (${selectSql(contract)}) s`;
-  const { rows } = await client.query<{ rows: string; id_sum: string; updated_sum: string; watermark: string | null; content_md5?: string }>(sql);
-  const r = rows[0];
-  return { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum, watermark: r.watermark, contentMd5: r.content_md5 ?? null };
+  if (!contract.keyed) {
+    const { rows } = await client.query<{ rows: string; content_md5: string }>(
+      `select count(*)::text as rows, md5(coalesce(string_agg(s::text, E'\\n' order by s::text), '')) as content_md5
+         from (${selectSql(contract)}) s`,
+    );
+    return { rows: rows[0].rows, idSum: '0', updatedSum: '0', watermark: null, contentMd5: rows[0].content_md5 };
+  }
+  // (a failed statement aborts the transaction, and the setting with it)
+  await client.query('set local enable_seqscan = off');
+  const ids = await client.query<{ rows: string; id_sum: string }>(`select count(*)::text as rows, coalesce(sum(id), 0)::text as id_sum from ${t}`);
+  const stamps = await client.query<{ rows: string; updated_sum: string; watermark: string | null }>(
+    `select count(*)::text as rows, ${updatedSumSql(numericEpoch)} as updated_sum, max(updated_at)::text as watermark from ${t}`,
+  );
+  await client.query('set local enable_seqscan = on');
+  const [a, b] = [ids.rows[0], stamps.rows[0]];
+  if (a.rows !== b.rows) throw new Error(`csdl.${contract.name}: ${a.rows} rows by id but ${b.rows} by updated_at in one snapshot`);
+  return { rows: a.rows, idSum: a.id_sum, updatedSum: b.updated_sum, watermark: b.watermark, contentMd5: null };
 }
 
 function warehouseFiguresSql(contract: TableContract): string {

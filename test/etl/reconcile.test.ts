@@ -32,7 +32,15 @@ describe('reconciliation figures', () => {
     expect(numeric).toEqual(split);
     const expected = [Date.UTC(1969, 11, 31, 23, 59, 59) * 1000 + 500_000, Date.UTC(2025, 0, 1, 20, 4, 5) * 1000 + 123_456, Date.UTC(1900, 0, 1) * 1000 + 1];
     expect(BigInt(numeric.updatedSum)).toBe(expected.reduce((a, b) => a + BigInt(b), 0n));
-    expect(numeric).toMatchObject({ rows: '4', idSum: String(1n + 2n + 3n + 9007199254740993n) });
+    expect(numeric).toMatchObject({ rows: '4', idSum: String(1n + 2n + 3n + 9007199254740993n), watermark: '2025-01-01 20:04:05.123456+00' });
+    // read from the indexes on id and updated_at, or from the table where the source has no such index
+    await db.query('begin');
+    try {
+      await db.query('drop index csdl.phong_hoc_updated_at_idx');
+      expect(await sourceFigures(db, phong, true)).toEqual(numeric);
+    } finally {
+      await db.query('rollback');
+    }
   });
 
   it('lets a run through when the warehouse agrees, and names both figures when it does not', async () => {
