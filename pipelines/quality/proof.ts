@@ -112,29 +112,49 @@ export async function measure(
 ): Promise<ProofReport> {
   await flagAll(conn, rules, onProgress);
   await loadTruth(conn, defects);
+  // Every match is an equi-join on distinct keys (an OR inside a correlated EXISTS would compare
+  // every defect with every flagged record: fine on demo, hours on national).
   const recall = await queryRows<KindRecall>(conn, `
-    with hits as (
-      select t.*, exists (
-        select 1 from dq_flagged as f join dq_kind_rules as k on k.rule_id = f.rule_id and k.kind = t.kind and k.role = 'finds'
-        where (not t.unit_level and f.record_key = t.record_key)
-           or (t.unit_level and f.unit_code = t.ma_truong_hoc
-               and f.period like t.nam_hoc || '-%' and (t.ky is null or f.period = t.nam_hoc || '-' || t.ky))
-      ) as found
+    with finds as (
+      select f.period, f.unit_code, f.record_key, k.kind
+      from dq_flagged as f join dq_kind_rules as k on k.rule_id = f.rule_id and k.role = 'finds'
+    ),
+    record_hits as (select distinct kind, record_key from finds),
+    unit_hits as (
+      select distinct kind, unit_code, cast(split_part(period, '-', 1) as integer) as nam_hoc, split_part(period, '-', 2) as ky
+      from finds
+    ),
+    hits as (
+      select t.*,
+        case when t.unit_level
+          then exists (select 1 from unit_hits as u where u.kind = t.kind and u.unit_code = t.ma_truong_hoc and u.nam_hoc = t.nam_hoc
+                                                      and (t.ky is null or u.ky = t.ky))
+          else r.kind is not null
+        end as found
       from dq_truth as t
+      left join record_hits as r on r.kind = t.kind and r.record_key = t.record_key
       where t.kind in (select kind from dq_kind_rules)
     )
     select kind, count(*) as defects, count_if(found) as found, count_if(found) / count(*) as recall,
       list(coalesce(record_key, ma_truong_hoc || '@' || nam_hoc) order by record_key) filter (where not found)[1:10] as missed
     from hits group by kind order by kind`);
   const precision = await queryRows<RulePrecision>(conn, `
-    with flagged as (select rule_id, unit_code, record_key, other_school, min(period) as period from dq_flagged group by all),
+    with flagged as (
+      select rule_id, unit_code, record_key, other_school, min(period) as period from dq_flagged group by all
+    ),
+    truth_keys as (select distinct record_key from dq_truth where record_key is not null),
+    unit_truth as (
+      select distinct t.ma_truong_hoc, t.nam_hoc, k.rule_id
+      from dq_truth as t join dq_kind_rules as k on k.kind = t.kind
+      where t.unit_level
+    ),
     judged as (
-      select f.*, exists (select 1 from dq_truth as t where t.record_key = f.record_key)
-        or exists (
-          select 1 from dq_truth as t join dq_kind_rules as k on k.kind = t.kind and k.rule_id = f.rule_id
-          where t.unit_level and t.ma_truong_hoc in (f.unit_code, f.other_school) and f.period like t.nam_hoc || '-%'
-        ) as explained
-      from flagged as f
+      select f.*,
+        tk.record_key is not null or u1.rule_id is not null or u2.rule_id is not null as explained
+      from (select *, cast(split_part(period, '-', 1) as integer) as nam_hoc from flagged) as f
+      left join truth_keys as tk on tk.record_key = f.record_key
+      left join unit_truth as u1 on u1.rule_id = f.rule_id and u1.ma_truong_hoc = f.unit_code and u1.nam_hoc = f.nam_hoc
+      left join unit_truth as u2 on u2.rule_id = f.rule_id and u2.ma_truong_hoc = f.other_school and u2.nam_hoc = f.nam_hoc
     )
     select rule_id, count(*) as flagged, count_if(explained) as explained,
       count_if(explained) / count(*) as precision,

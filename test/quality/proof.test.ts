@@ -61,6 +61,24 @@ describe('data-quality rules against the injected defects (tiny)', () => {
       select unit_level, count(distinct period) as periods from quality.dq_unit_scores where dimension = 'overall' group by all order by 1`);
     expect(rows.map((r) => [r.unit_level, Number(r.periods)])).toEqual([['commune', 2], ['district', 2], ['nation', 4], ['province', 4], ['school', 4]]);
   });
+  it('reports the misses and the unexplained flags it is shown, by key', async () => {
+    // without the duplicate rule its defects go unfound; without a record's manifest entry, and
+    // without a late unit's entry, the rules that flag them are no longer explained
+    const catalog = buildCatalog(await readWarehouseColumns(p.conn)).filter((r) => r.id !== 'HS-DUP-ACTIVE');
+    const dropped = p.defects.find((d) => d.kind === 'invalid_code' && d.table_name === 'hoc_sinh' && d.field === 'ma_dan_toc')!;
+    const late = p.defects.find((d) => d.kind === 'late_unit')!;
+    const truth = p.defects.filter((d) => d !== dropped && !(d.kind === 'late_unit' && d.ma_truong_hoc === late.ma_truong_hoc && d.nam_hoc === late.nam_hoc));
+    const report = await measure(p.conn, catalog, truth);
+    const dup = report.recall.find((r) => r.kind === 'duplicate_active_learner')!;
+    expect(dup).toMatchObject({ found: 0, recall: 0 });
+    expect(dup.missed.length).toBe(Math.min(10, dup.defects));
+    expect(report.recall.filter((r) => r.kind !== 'duplicate_active_learner').every((r) => r.recall === 1)).toBe(true);
+    const code = report.precision.find((r) => r.rule_id === 'HS-CODE-ma_dan_toc')!;
+    expect(code.unexplained).toEqual([`hoc_sinh:${dropped.record_id}`]);
+    const lateRule = report.precision.find((r) => r.rule_id === 'TH-LATE')!;
+    expect(lateRule.precision).toBeLessThan(1);
+    expect(report.precision.filter((r) => !['HS-CODE-ma_dan_toc', 'TH-LATE'].includes(r.rule_id)).every((r) => r.precision === 1)).toBe(true);
+  });
 });
 
 describe('data-quality rules against the injected defects (demo)', () => {
