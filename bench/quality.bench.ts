@@ -16,6 +16,7 @@
  *                                                the embedded source it was loaded from
  *   BENCH_SKIP=warmup                            no warm-up quality run before the timed one (never on national)
  *   BENCH_SKIP=transform,proof                   reuse staging/core as loaded; no recall/precision proof
+ *   BENCH_SKIP=transform,timed                   reuse what an earlier run built; the proof alone
  * Results are printed and written to bench/results/quality-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -111,7 +112,10 @@ try {
   if (preset === 'national' || skipped.has('warmup')) say('no warm-up run (BENCH_SKIP=warmup); the timed run builds the quality inputs');
   else await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-warmup-${Date.now()}` });
   const t0 = performance.now();
-  const summary = await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-${Date.now()}` });
+  // BENCH_SKIP=timed: only the proof, over the quality inputs an earlier run left in the warehouse
+  const summary = skipped.has('timed')
+    ? { rules: 0, recordsChecked: 0, steps: [] as Array<{ name: string; rules: number; ms: number }> }
+    : await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-${Date.now()}` });
   const total = seconds(t0);
   const evaluation = summary.steps.reduce((a, s) => a + s.ms, 0) / 1000;
   const [{ learners }] = await queryRows<{ learners: number }>(conn, `select count(*) as learners from core.fct_learners where period = '${period}'`);
