@@ -76,7 +76,7 @@ export async function materializeModel(conn: DuckDBConnection, model: Model, pro
   }
   await conn.run(`create schema if not exists ${ident(model.schema)}`);
   if (existing && existing !== kind) await conn.run(`drop ${existing} ${model.id}`);
-  if (model.spec.batches) return { mode: 'full', rows: await buildInBatches(conn, model, existing === 'table') };
+  if (model.spec.batches) return { mode: 'full', rows: await buildInBatches(conn, model, existing === 'table', provinces) };
   await conn.run(`create or replace ${kind} ${model.id} as\n${model.sql}`);
   if (kind === 'view') return { mode: 'full', rows: null };
   const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from ${model.id}`);
@@ -114,9 +114,10 @@ export async function partitionBatches(conn: DuckDBConnection, model: Model): Pr
 /**
  * A full build in batches of partitions: each batch runs the model with `transform_provinces` set
  * to its values and appends their rows to `<name>__building`, which then replaces the model in one
- * transaction (a failure leaves the previous table). Returns the row count.
+ * transaction (a failure leaves the previous table). The run's own scope (`provinces`) is restored
+ * after the batches. Returns the row count.
  */
-async function buildInBatches(conn: DuckDBConnection, model: Model, replacing: boolean): Promise<number> {
+async function buildInBatches(conn: DuckDBConnection, model: Model, replacing: boolean, provinces?: string[]): Promise<number> {
   const building = `${ident(model.schema)}.${ident(`${model.name}__building`)}`;
   const column = ident(model.spec.partition_by!);
   const batches = await partitionBatches(conn, model);
@@ -133,7 +134,7 @@ async function buildInBatches(conn: DuckDBConnection, model: Model, replacing: b
     await conn.run(`drop table if exists ${building}`).catch(() => {});
     throw err;
   } finally {
-    await conn.run('reset variable transform_provinces');
+    await setPartitionScope(conn, provinces);
   }
   await conn.run('begin transaction');
   try {
