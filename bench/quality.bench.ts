@@ -17,6 +17,8 @@
  *   BENCH_SKIP=warmup                            no warm-up quality run before the timed one (never on national)
  *   BENCH_SKIP=transform,proof                   reuse staging/core as loaded; no recall/precision proof
  *   BENCH_SKIP=transform,timed                   reuse what an earlier run built; the proof alone
+ *   BENCH_DEFECT_RATE=<x>                        generate with every defect rate multiplied by x (default 1):
+ *                                                defects that meet on one record, rare at rate 1, become common
  * Results are printed and written to bench/results/quality-<preset>-<time>.json (git-ignored).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,7 +68,8 @@ async function loaded(): Promise<{ path: string; defects: Defect[] }> {
   const source = await startTestSource({ schema: false });
   try {
     let t0 = performance.now();
-    await generate({ url: source.url, preset, seed: 1, onProgress: (m) => say(m) });
+    const defectRate = Number(process.env.BENCH_DEFECT_RATE ?? 1);
+    await generate({ url: source.url, preset, seed: 1, defectRate, onProgress: (m) => say(m) });
     say(`generated ${preset} in ${seconds(t0).toFixed(1)} s`);
     const defects = (await source.query('select * from synthetic.defects')).rows as Defect[];
     const config = loadConfig({
@@ -142,6 +145,9 @@ try {
     slowestSteps: [...summary.steps].sort((a, b) => b.ms - a.ms).slice(0, 8).map((s) => ({ step: s.name, rules: s.rules, seconds: +(s.ms / 1000).toFixed(2) })),
     recall: proof.recall.map((r) => ({ kind: r.kind, defects: r.defects, found: r.found, recall: +r.recall.toFixed(4) })),
     precision: proof.precision.map((p) => ({ rule: p.rule_id, flagged: p.flagged, precision: p.precision === null ? null : +p.precision.toFixed(4) })),
+    // the first keys of what the proof got wrong, to look up in the source
+    missed: Object.fromEntries(proof.recall.filter((r) => r.missed.length).map((r) => [r.kind, r.missed])),
+    unexplained: Object.fromEntries(proof.precision.filter((p) => p.unexplained.length).map((p) => [p.rule_id, p.unexplained])),
     proofSeconds: +proofSeconds.toFixed(1),
   };
   console.log(`quality benchmark (${preset}, ${period}): ${result.rules} rules, ${result.recordsChecked.toLocaleString('en-US')} records checked, ${result.learners.toLocaleString('en-US')} learners`);
@@ -149,6 +155,8 @@ try {
   console.table(result.slowestSteps);
   console.table(result.recall);
   console.table(result.precision.filter((p) => p.precision !== 1));
+  for (const [kind, keys] of Object.entries(result.missed)) console.log(`  missed ${kind}: ${keys.join(' ')}`);
+  for (const [rule, keys] of Object.entries(result.unexplained)) console.log(`  unexplained ${rule}: ${keys.join(' ')}`);
   console.log(`  rules with precision 1: ${result.precision.filter((p) => p.precision === 1).length} of ${result.precision.length} that flagged anything`);
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });

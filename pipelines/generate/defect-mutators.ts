@@ -36,6 +36,12 @@ const birthParts = (text: unknown) => {
   return m ? { y: Number(m[1]), m: m[2], d: m[3] } : { y: 2010, m: '06', d: '15' };
 };
 
+/** The birthday moved to `year`, as pushed; 29/02 becomes 28/02 in a common year (no impossible date by accident). */
+const birthIn = (year: number, b: { m: string; d: string }) => {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return `${year}-${b.m}-${b.m === '02' && b.d === '29' && !leap ? '28' : b.d}T00:00:00.0`;
+};
+
 /** Grades (khoi_hoc) a school does not serve, by its DM_NHOM_CAP_HOC group. */
 const outside: Record<string, number[]> = {
   '01': [1, 2, 3], '19': [1, 2], '06': [6, 7, 8, 9], '07': [1, 2, 3, 10, 11], '08': [6, 7, 8, 9], '09': [10, 11, 12],
@@ -97,7 +103,7 @@ export const MUTATORS: Array<[DefectKind, Mutator]> = [
         const birth = day(b.y, Number(b.m), Number(b.d));
         return set(c, 'ngay_trang_thai', isoDate(birth - rng.int(30, 400)), 'status date before birth');
       }
-      return set(c, 'ngay_sinh', `${sy.year + rng.int(2, 4)}-${b.m}-${b.d}T00:00:00.0`, 'birth date in the future');
+      return set(c, 'ngay_sinh', birthIn(sy.year + rng.int(2, 4), b), 'birth date in the future');
     },
   }],
   ['implausible_age', {
@@ -106,7 +112,7 @@ export const MUTATORS: Array<[DefectKind, Mutator]> = [
       const b = birthParts(c.row.ngay_sinh);
       const khoi = c.row.khoi_hoc as number;
       const age = khoi >= 16 ? rng.int(10, 15) : khoi >= 13 ? rng.int(3, 7) : rng.chance(0.7) ? Math.max(1, khoi + 5 - rng.int(5, 8)) : khoi + 5 + rng.int(12, 20);
-      return set(c, 'ngay_sinh', `${sy.year - age}-${b.m}-${b.d}T00:00:00.0`, `age ${age} in khối ${khoi}`);
+      return set(c, 'ngay_sinh', birthIn(sy.year - age, b), `age ${age} in khối ${khoi}`);
     },
   }],
   ['malformed_value', {

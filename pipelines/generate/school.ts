@@ -4,7 +4,7 @@
  * defects. Everything random comes from one generator keyed by (seed, school index).
  */
 import { Rng } from './prng.ts';
-import { calendar, officeTime, timestamp } from './dates.ts';
+import { calendar, officeTime, pushedDate, timestamp } from './dates.ts';
 import { CLASS_SIZE, khoiOf, levelOf, type Level } from './levels.ts';
 import { firstYear, nextYear, type Enrolment } from './enrolment.ts';
 import { buildClasses } from './classes.ts';
@@ -158,7 +158,10 @@ function registerDonors(ctx: Context, sy: SchoolYear, list: Enrolment[], staff: 
   });
   staff.forEach((m, i) => {
     const row = sy.rows.can_bo[i];
-    if (m.group === '03' && row.ma_cong_dan === m.citizenId && row.ten_can_bo === m.name) ctx.staffDonors.set(sy.year, { member: m, school: sy.plan.code });
+    // untouched by this school's defects: a copy must repeat the donor's citizen ID and birth date
+    if (m.group === '03' && row.ma_cong_dan === m.citizenId && row.ten_can_bo === m.name && row.ngay_sinh === pushedDate(m.birth)) {
+      ctx.staffDonors.set(sy.year, { member: m, school: sy.plan.code });
+    }
   });
 }
 

@@ -103,7 +103,8 @@ describe('csdl generate defects', () => {
         and h.ma_truong_hoc <> x.ma_truong_hoc and h.trang_thai = 1) or (x.kind = 'duplicate_active_learner' and (x.rec->>'trang_thai')::int <> 1)`);
     expect(learners.rows[0].n).toBe(0);
     const staff = await src.query(`select count(*)::int as n from (${records}) x where x.kind = 'duplicate_staff' and not exists (
-      select 1 from csdl.can_bo c where c.ma_cong_dan = x.rec->>'ma_cong_dan' and c.nam_hoc = x.nam_hoc and c.ma_truong_hoc <> x.ma_truong_hoc)`);
+      select 1 from csdl.can_bo c where c.ma_cong_dan = x.rec->>'ma_cong_dan' and c.ngay_sinh = x.rec->>'ngay_sinh'
+        and c.nam_hoc = x.nam_hoc and c.ma_truong_hoc <> x.ma_truong_hoc)`);
     expect(staff.rows[0].n).toBe(0);
   });
 

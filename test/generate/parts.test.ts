@@ -5,6 +5,8 @@ import { copyLine, copyValue } from '../../pipelines/generate/columns.ts';
 import { mapCommune, newProvinces } from '../../pipelines/generate/units.ts';
 import { planSchools } from '../../pipelines/generate/plan.ts';
 import { personName } from '../../pipelines/generate/names.ts';
+import { MUTATORS } from '../../pipelines/generate/defect-mutators.ts';
+import type { SchoolYear } from '../../pipelines/generate/school-year.ts';
 
 describe('generator parts', () => {
   it('draws the same stream for the same seed and key, another for another key', () => {
@@ -65,5 +67,34 @@ describe('generator parts', () => {
     expect(learners).toBeLessThan(25_500_000);
     expect(new Set(plans.map((p) => p.code)).size).toBe(plans.length);
     expect(new Set(plans.map((p) => p.newProvince.code)).size).toBe(34);
+  });
+});
+
+describe('date defects on a 29 February birthday', () => {
+  const mutator = (kind: string) => MUTATORS.find(([k]) => k === kind)![1];
+  const isCalendarDay = (text: string) => {
+    const [y, m, d] = text.slice(0, 10).split('-').map(Number);
+    const date = new Date(Date.UTC(y, m - 1, d));
+    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  };
+
+  it('moves the birth to a real day of the new year, so that an implausible age is not also an impossible date', () => {
+    const sy = { year: 2024 } as SchoolYear;
+    for (let seed = 0; seed < 200; seed++) {
+      const row = { id: 1, ngay_sinh: '2016-02-29T00:00:00.0', khoi_hoc: 3 };
+      mutator('implausible_age').apply(new Rng(seed), sy, { table: 'hoc_sinh', row });
+      expect(isCalendarDay(String(row.ngay_sinh)), String(row.ngay_sinh)).toBe(true);
+      expect(String(row.ngay_sinh)).toMatch(/^\d{4}-02-2[89]T/);
+    }
+  });
+
+  it('writes a future birth date as a real day, impossible only because it is in the future', () => {
+    const sy = { year: 2025 } as SchoolYear;
+    for (let seed = 0; seed < 200; seed++) {
+      const row = { id: 1, ngay_sinh: '2012-02-29T00:00:00.0', khoi_hoc: 8 };
+      const change = mutator('impossible_date').apply(new Rng(seed), sy, { table: 'can_bo', row });
+      expect(change?.field).toBe('ngay_sinh');
+      expect(isCalendarDay(String(row.ngay_sinh)), String(row.ngay_sinh)).toBe(true);
+    }
   });
 });
