@@ -17,6 +17,7 @@ import { loadConfig } from '../lib/config.ts';
 import { startEmbedded } from '../lib/source.ts';
 import { runEtl } from '../pipelines/etl/run-etl.ts';
 import { freePort } from '../test/support/source.ts';
+import { touchRows } from './etl-steps.ts';
 
 const pgDir = process.env.BENCH_PG_DIR;
 const warehousePath = process.env.BENCH_WAREHOUSE;
@@ -29,8 +30,8 @@ try {
     await admin.connect();
     const where = update === 'schools' ? `ma_truong_hoc in (select ma_truong_hoc from csdl.truong_hoc where id % 100 = 42)` : 'id % 100 = 42';
     for (const t of ['hoc_sinh', 'can_bo', 'lop_hoc']) {
-      const r = await admin.query(`update csdl.${t} set nam_hoc = nam_hoc where ${where}`);
-      process.stderr.write(`bench: updated ${r.rowCount} rows of csdl.${t} (${update === 'schools' ? '1 % of schools' : 'id % 100 = 42'})\n`);
+      const n = await touchRows(admin, t, where);
+      process.stderr.write(`bench: updated ${n} rows of csdl.${t} (${update === 'schools' ? '1 % of schools' : 'id % 100 = 42'})\n`);
     }
     await admin.query('vacuum analyze');
     await admin.end();

@@ -102,3 +102,24 @@ export async function naive(url: string, work: string): Promise<{ rows: number; 
   }
   return { rows, csvBytes };
 }
+
+/**
+ * Changes the rows of `csdl.<table>` matching `where` as a school system would, without moving
+ * them in time: `updated_at` advances by one millisecond, with the source's triggers off for the
+ * transaction (they would stamp now()). An ETL must still move every such row (its
+ * `updated_at` differs), while the timeliness rules, which read when records were entered,
+ * judge the same data as before the benchmark. Returns the rows changed.
+ */
+export async function touchRows(client: pg.ClientBase, table: string, where: string): Promise<number> {
+  await client.query('begin');
+  try {
+    await client.query('set local session_replication_role = replica');
+    const r = await client.query(`update csdl.${table} set updated_at = updated_at + interval '1 millisecond' where ${where}`);
+    await client.query('commit');
+    return r.rowCount ?? 0;
+  } catch (err) {
+    await client.query('rollback');
+    throw err;
+  }
+}
+
