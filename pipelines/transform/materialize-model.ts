@@ -39,6 +39,18 @@ export function partitionFilter(model: Model, provinces: string[]): string | und
 }
 
 /**
+ * The rows a run limited to `provinces` tests: the partition filter of a partitioned model; for a
+ * model whose sidecar names a `school_column`, the rows of the provinces' schools; otherwise
+ * undefined (every row).
+ */
+export function testScope(model: Model, provinces: string[]): string | undefined {
+  const partitions = partitionFilter(model, provinces);
+  if (partitions || !model.spec.school_column) return partitions;
+  return `${ident(model.spec.school_column)} in (select ma_truong_hoc from core.int_school_years
+    where current_province_code in (${[...new Set(provinces)].map(literal).join(', ')}))`;
+}
+
+/**
  * Tells the models which partitions a run rebuilds: the SQL variable `transform_provinces` holds
  * the provinces asked for plus the nation's partition, or NULL in a full run. A model reads it
  * where the optimiser cannot push the partition filter down by itself (below an aggregate or an

@@ -75,6 +75,13 @@ export const modelSpecSchema = z.strictObject({
       max_weight: z.number().int().positive(),
     })
     .optional(),
+  /**
+   * For a model without partitions whose rows each belong to a school (the staging views): the
+   * column holding the school's code. A run limited to some provinces tests only the rows of
+   * those provinces' schools (core.int_school_years), so that its tests cost in proportion to
+   * them; a full run tests every row.
+   */
+  school_column: z.string().optional(),
   /** Columns that identify a row; failing tests report these for up to 10 offending rows. */
   key: z.array(z.string()).min(1),
   columns: z.array(columnSpecSchema).min(1),

@@ -15,7 +15,7 @@ import { log } from '../../lib/log.ts';
 import type { Warehouse } from '../../lib/warehouse.ts';
 import { orderModels } from './dependency-graph.ts';
 import { defaultModelsDir, discoverModels, listModelIds } from './discover-models.ts';
-import { materializeModel, partitionFilter, setPartitionScope } from './materialize-model.ts';
+import { materializeModel, setPartitionScope, testScope } from './materialize-model.ts';
 import type { Model } from './model-spec.ts';
 import { relationColumns, runModelTests, type TestResult } from './model-tests.ts';
 import { ensureRunTables, recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
@@ -86,7 +86,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     // Tests run once every model is built, so a relationship may point at a later model.
     const columns = await relationColumns(conn, layers);
     for (const model of models.filter((m) => !broken.has(m.id))) {
-      const scope = provinces ? partitionFilter(model, provinces) : undefined;
+      const scope = provinces ? testScope(model, provinces) : undefined;
       const tests = await runModelTests(conn, model, columns.get(model.id) ?? [], scope);
       summary.tests.push(...tests);
       for (const t of tests) if (t.status !== 'pass') summary.errors.push(t.message);

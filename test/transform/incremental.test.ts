@@ -63,6 +63,26 @@ describe('a transform limited to one province', () => {
   });
 });
 
+describe('the tests of a transform limited to one province', () => {
+  it("read the staging rows of that province's schools only, and still catch a broken row there", async () => {
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('success');
+    // a learner row without its pseudonym at TH01 (province 15): stg_csdl__hoc_sinh's not_null test
+    const row = { id: 9101, ma_hoc_sinh: null, ma_truong_hoc: 'TH01', nam_hoc: 2025, khoi_hoc: 1, gioi_tinh: 1, ma_dan_toc: '01', ngay_sinh: '2019-03-01T00:00:00.0', loai_nhap_hoc: 0, trang_thai: 1 };
+    await insertRaw(fx.conn, 'hoc_sinh', [row]);
+    const notNull = /^model staging\.stg_csdl__hoc_sinh, test not_null\(ma_hoc_sinh\): 1 offending row\(s\); first keys: hoc_sinh_id=9101$/;
+
+    const elsewhere = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, provinces: ['12'] });
+    expect(elsewhere.errors.filter((e) => e.includes('stg_csdl__hoc_sinh'))).toEqual([]);
+    const tested = elsewhere.tests.filter((t) => t.model === 'staging.stg_csdl__hoc_sinh').map((t) => t.test);
+    expect(tested).toContain('not_null(ma_hoc_sinh)');
+
+    const here = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, provinces: ['15'] });
+    expect(here.errors.filter((e) => e.includes('stg_csdl__hoc_sinh'))).toEqual([expect.stringMatching(notNull)]);
+    const full = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+    expect(full.errors.filter((e) => e.includes('stg_csdl__hoc_sinh'))).toEqual([expect.stringMatching(notNull)]);
+  });
+});
+
 describe('a deliberately broken model', () => {
   it('fails the test meant to catch it, naming the model, the test and the offending keys', async () => {
     const modelsDir = join(fx.dir, 'models');
