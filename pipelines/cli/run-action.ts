@@ -6,6 +6,16 @@ import { loadConfig, type Config } from '../../lib/config.ts';
 import { CsdlError, ConfigError } from '../../lib/errors.ts';
 import { setLogLevel } from '../../lib/log.ts';
 
+/** The signal that interrupted a one-off command, if any (`csdl serve` installs its own handlers). */
+let interruptedBy: NodeJS.Signals | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    interruptedBy = signal;
+    // nobody else stops the process on this signal (no embedded server started): the default does
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
 export function action<A extends unknown[]>(fn: (config: Config, ...args: A) => Promise<void>) {
   return async (...args: A): Promise<void> => {
     try {
@@ -14,7 +24,11 @@ export function action<A extends unknown[]>(fn: (config: Config, ...args: A) => 
       await fn(config, ...args);
     } catch (err) {
       process.exitCode = exitCodeFor(err);
-      if (err instanceof CsdlError) {
+      if (interruptedBy) {
+        // the embedded PostgreSQL stops on the signal too: what failed next is its consequence
+        process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
+        process.stderr.write(`csdl: interrupted by ${interruptedBy}; nothing was completed (${(err as Error)?.message ?? String(err)})\n`);
+      } else if (err instanceof CsdlError) {
         process.stderr.write(`csdl: [${err.code}] ${err.message}\n`);
       } else {
         process.stderr.write(`csdl: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -36,6 +36,8 @@ export class CopyWriter {
   /** Opens a connection and starts `COPY table (columns) FROM STDIN`. */
   static async open(url: string, table: string, columns: readonly string[]): Promise<CopyWriter> {
     const client = new pg.Client({ connectionString: url });
+    // a connection the server ends (stopped, interrupted) fails the stream and the next write
+    client.on('error', () => {});
     await client.connect();
     await client.query('set synchronous_commit = off');
     await skipTriggers(client);

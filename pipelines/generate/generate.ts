@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { redactUrl } from '../../lib/source.ts';
-import { CsdlError } from '../../lib/errors.ts';
+import { CsdlError, SourceUnavailableError } from '../../lib/errors.ts';
 import { COLUMNS, DATA_TABLES, type DataTable } from './columns.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { prepareDatabase } from './database.ts';
@@ -68,6 +68,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
   const defectRate = opts.defectRate ?? 1;
   const spec = PRESET_SPECS[preset];
   const client = new pg.Client({ connectionString: opts.url });
+  client.on('error', () => {}); // surfaces through the query in flight, named below
   await client.connect();
   const writers: Partial<Record<DataTable | 'defects', CopyWriter>> = {};
   try {
@@ -114,7 +115,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     progress(`done in ${seconds.toFixed(1)} s`);
     return { preset, seed, counts, defects, seconds, status: 'generated' };
   } catch (err) {
-    await Promise.all(Object.values(writers).map((w) => w?.abort()));
+    await Promise.all(Object.values(writers).map((w) => w?.abort().catch(() => {})));
+    if (err instanceof Error && /Connection terminated|ECONNRESET|EPIPE|terminating connection/.test(err.message)) {
+      throw new SourceUnavailableError(`The source closed the connection while the sample CSDL was being written (server stopped or the run interrupted): ${err.message}. Run \`csdl generate --force\` again to start over.`, err);
+    }
     throw err;
   } finally {
     await client.end().catch(() => {});

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/source.ts';
 
 const bin = fileURLToPath(new URL('../../bin/csdl.js', import.meta.url));
 
@@ -31,4 +35,25 @@ describe('csdl command line', () => {
       expect(r.stdout, cmd).toContain(`Usage: csdl ${cmd}`);
     }
   });
+
+  it('says it was interrupted, with exit code 143 and no stack trace, when SIGTERM stops a generate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'csdl-test-sigterm-'));
+    try {
+      const child = spawn(process.execPath, [bin, 'generate', '--preset', 'demo'], {
+        env: { ...process.env, CSDL_EMBEDDED_DIR: join(dir, 'pg'), CSDL_EMBEDDED_PORT: String(await freePort()), LOG_LEVEL: 'info' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (b) => {
+        stderr += b;
+        // rows are being written: interrupt now
+        if (/learner rows/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGTERM');
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(code).toBe(143);
+      expect(stderr).toContain('csdl: interrupted by SIGTERM');
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
