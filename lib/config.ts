@@ -29,6 +29,7 @@ const fields = z.object({
   CSDL_ETL_CHANGE_DETECTION: z.enum(['xmin', 'keys']).default('xmin'),
   CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
   CSDL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'").default('4GB'),
+  CSDL_ETL_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '640MB'").default('640MB'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   deadlines: z
@@ -64,6 +65,8 @@ export type Config = Readonly<{
   tmpDir: string;
   /** DuckDB's memory limit for the transform, quality and server (the ETL keeps its own, lower one). */
   duckdbMemoryLimit: string;
+  /** DuckDB's memory limit of a `csdl etl` run that opens the warehouse itself (one thread). */
+  etlMemoryLimit: string;
   port: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     etlChangeDetection: c.CSDL_ETL_CHANGE_DETECTION,
     tmpDir: resolve(c.CSDL_TMP_DIR),
     duckdbMemoryLimit: c.CSDL_DUCKDB_MEMORY_LIMIT,
+    etlMemoryLimit: c.CSDL_ETL_MEMORY_LIMIT,
     port: c.PORT,
     logLevel: c.LOG_LEVEL,
     deadlines: Object.freeze(c.deadlines),

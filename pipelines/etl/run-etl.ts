@@ -54,7 +54,7 @@ export type EtlRunSummary = {
 };
 
 /**
- * DuckDB settings for a run that opens the warehouse itself. Beyond its buffer pool, DuckDB's
+ * DuckDB settings for a run that opens the warehouse itself (memory: CSDL_ETL_MEMORY_LIMIT). Beyond its buffer pool, DuckDB's
  * allocator keeps a few hundred MB per busy thread (measured on province: peak RSS 720 MiB with 2
  * threads, 640 MiB with 1, DuckDB's own accounting under 440 MB in both), so one thread keeps the
  * process smaller; it costs the load nothing on a machine shared with the source, where
@@ -62,7 +62,6 @@ export type EtlRunSummary = {
  * incremental run (1 % of rows changed: out of memory in the publish transaction, which holds
  * the changes until COMMIT); 640 MB passed with peak RSS 1.386 MiB on 2 threads.
  */
-export const ETL_MEMORY_LIMIT = '640MB';
 export const ETL_THREADS = 1;
 
 const running = new Map<string, string>();
@@ -82,7 +81,7 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
   if (running.has(path)) throw new EtlAlreadyRunningError(path, running.get(path)!);
   running.set(path, runId);
   try {
-    const warehouse = opts.warehouse ?? (await openWarehouse(config.warehousePath, { memoryLimit: ETL_MEMORY_LIMIT, threads: ETL_THREADS }));
+    const warehouse = opts.warehouse ?? (await openWarehouse(config.warehousePath, { memoryLimit: config.etlMemoryLimit, threads: ETL_THREADS }));
     try {
       return await runWith(warehouse, runId, opts);
     } finally {

@@ -32,9 +32,11 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       CSDL_ETL_CHANGE_DETECTION: 'guess',
       CSDL_DUCKDB_MEMORY_LIMIT: 'lots',
+      CSDL_ETL_MEMORY_LIMIT: '1 bucket',
     });
     expect(problems.some((p) => p.startsWith('CSDL_ETL_CHANGE_DETECTION'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_DUCKDB_MEMORY_LIMIT') && p.includes("'4GB'"))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CSDL_ETL_MEMORY_LIMIT') && p.includes("'640MB'"))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_DATABASE_URL'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_ETL_PARALLELISM'))).toBe(true);
     expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
