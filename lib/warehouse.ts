@@ -14,10 +14,13 @@ export type Warehouse = {
   close(): void;
 };
 
-/** Opens (creating if needed) the warehouse file; read-only opens never create it. */
-export async function openWarehouse(path: string, opts: { readOnly?: boolean; threads?: number; memoryLimit?: string } = {}): Promise<Warehouse> {
+/** Opens (creating if needed) the warehouse file; read-only opens never create it. `settings` are further DuckDB options. */
+export async function openWarehouse(
+  path: string,
+  opts: { readOnly?: boolean; threads?: number; memoryLimit?: string; settings?: Readonly<Record<string, string>> } = {},
+): Promise<Warehouse> {
   if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true });
-  const options: Record<string, string> = {};
+  const options: Record<string, string> = { ...opts.settings };
   if (opts.readOnly) options.access_mode = 'READ_ONLY';
   if (opts.threads) options.threads = String(opts.threads);
   options.memory_limit = opts.memoryLimit ?? '4GB';
