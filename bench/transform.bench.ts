@@ -5,7 +5,8 @@
  *                   after a warm-up; the median of three;
  *   (b) full        `runTransform()` of staging, core and indicators, sidecar tests included;
  *   (c) province    `runTransform({ provinces: [code] })` after a full run, for the province with
- *                   the fewest learners (today's code), with its share of the learners;
+ *                   the fewest learners (today's code), with its share of the learners, then for the
+ *                   province with the most (a proportional recompute grows with the share);
  *   ratios          full / scan (target < 20), province / full, in wall-clock seconds and in
  *                   process CPU seconds (DuckDB's threads run in this process; CPU time is far
  *                   less sensitive than wall time to other work on a shared machine).
@@ -105,6 +106,11 @@ try {
   const partial = await runTransform({ warehouse: conn, deadlines, provinces: [province.code] });
   const provinceSeconds = seconds(t0);
   const provinceCpu = cpuSeconds(c0);
+  // and the province with the most learners: proportional recomputes grow with the share
+  const largest = byProvince.at(-1)!;
+  t0 = performance.now();
+  const partialLargest = await runTransform({ warehouse: conn, deadlines, provinces: [largest.code] });
+  const largestSeconds = seconds(t0);
 
   const counts = await queryRows<{ k: string; n: number }>(
     conn,
@@ -122,9 +128,11 @@ try {
     scan: { seconds: +scan.toFixed(4), cpuSeconds: +scanCpuSeconds.toFixed(4), runs: scans.map((s) => +s.toFixed(4)) },
     full: { seconds: +fullSeconds.toFixed(3), cpuSeconds: +fullCpu.toFixed(3), status: full.status, models: full.models.length, tests: full.tests.length, ...modelSeconds(full) },
     province: { code: province.code, learnerShare: +(Number(province.learners) / total).toFixed(4), seconds: +provinceSeconds.toFixed(3), cpuSeconds: +provinceCpu.toFixed(3), status: partial.status, ...modelSeconds(partial) },
+    largestProvince: { code: largest.code, learnerShare: +(Number(largest.learners) / total).toFixed(4), seconds: +largestSeconds.toFixed(3), status: partialLargest.status, ...modelSeconds(partialLargest) },
     ratios: {
       fullOverScan: +(fullSeconds / scan).toFixed(1),
       provinceOverFull: +(provinceSeconds / fullSeconds).toFixed(3),
+      largestProvinceOverFull: +(largestSeconds / fullSeconds).toFixed(3),
       cpuFullOverScan: +(fullCpu / scanCpuSeconds).toFixed(1),
       cpuProvinceOverFull: +(provinceCpu / fullCpu).toFixed(3),
     },
