@@ -5,8 +5,12 @@
  * roll-ups, scores, ranks and failure samples, for every period the history holds.
  */
 
-/** Inputs read by the rules and the scores. */
-export const INPUT_MODELS = ['dq_periods', 'dq_units'] as const;
+/**
+ * Inputs read by the rules and the scores. The core model binding the configured deadlines to
+ * each period's provinces is rebuilt too (a small table): a quality run judges timeliness by the
+ * deadlines it is given, even when the last transform ran with others.
+ */
+export const INPUT_MODELS = ['core.dim_period_deadlines', 'dq_periods', 'dq_units'] as const;
 
 /** Outputs, from quality_history and the inputs (the runner orders them by their references). */
 export const OUTPUT_MODELS = ['dq_rule_catalog', 'dq_dimension_weights', 'dq_unit_closure', 'dq_rule_results', 'dq_unit_scores', 'dq_failures'] as const;

@@ -133,3 +133,34 @@ describe('quality rules on the hand-built warehouse', () => {
     for (const d of first.national) expect(d.score).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('a quality run with other deadlines than the last transform', () => {
+  let fx: FixtureWarehouse;
+  beforeAll(async () => {
+    fx = await openFixtureWarehouse();
+    // every 2025 record entered on 10/10/2025: on time for the fixture's deadlines (15/10, 31/10)
+    for (const t of ['truong_hoc', 'lop_hoc', 'can_bo', 'hoc_sinh']) {
+      await fx.conn.run(`update raw.${t} set created_at = timestamptz '2025-10-10 09:00:00+07', updated_at = timestamptz '2025-10-10 09:00:00+07' where nam_hoc = 2025`);
+    }
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).errors).toEqual([]);
+  }, 300_000);
+  afterAll(() => fx?.close());
+
+  it('judges timeliness by the deadlines it is given, not by those the transform bound', async () => {
+    const late = async () =>
+      (await fx.rows<Result>(`select period, unit_code, checked, failed from quality.dq_rule_results
+        where unit_level = 'school' and rule_id = 'TH-LATE' and period = '2025-DN' order by unit_code`)).map((r) => [r.unit_code, Number(r.failed)]);
+    await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'deadlines-1' });
+    const before = await late();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every(([, failed]) => failed === 0), JSON.stringify(before)).toBe(true);
+    // a deadline before every entry of the period: every school that reported is late
+    const early = { deadlines: {}, defaultDeadline: { dn: '09-01', cn: '06-30' } };
+    await runQuality({ warehouse: fx.conn, deadlines: early, periods: ['2025-DN'], runId: 'deadlines-2' });
+    const [{ deadline }] = await fx.rows<{ deadline: string }>(`select distinct strftime(deadline, '%d/%m/%Y') as deadline from core.dim_period_deadlines where period = '2025-DN'`);
+    expect(deadline).toBe('01/09/2025');
+    const after = await late();
+    expect(after.map(([unit]) => unit)).toEqual(before.map(([unit]) => unit));
+    expect(after.every(([, failed]) => failed === 1)).toBe(true);
+  });
+});
