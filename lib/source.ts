@@ -45,10 +45,13 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
   const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
   const pidFile = join(dir, 'postmaster.pid');
   if (existsSync(pidFile)) {
-    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    const lines = readFileSync(pidFile, 'utf8').split('\n');
+    const pid = Number(lines[0]);
     if (pid && pidAlive(pid)) {
-      log.info('reusing the embedded PostgreSQL already running', { dir, port, pid });
-      return { url, embedded: true, close: async () => {} };
+      // the running server listens on its own port (line 4 of postmaster.pid), maybe not ours
+      const running = Number(lines[3]) || port;
+      log.info('reusing the embedded PostgreSQL already running', { dir, port: running, pid });
+      return { url: url.replace(`:${port}/`, `:${running}/`), embedded: true, close: async () => {} };
     }
     rmSync(pidFile); // left by a killed server; PostgreSQL recovers from its WAL on start
   }

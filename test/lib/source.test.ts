@@ -28,4 +28,21 @@ describe('startEmbedded', () => {
       await source.close();
     }
   });
+
+  it('reuses a server already running on the folder, at the port it listens on', async () => {
+    const dir = join(top, 'reused', 'pg');
+    mkdirSync(join(top, 'reused'));
+    const first = await startEmbedded(dir, await freePort());
+    try {
+      const second = await startEmbedded(dir, await freePort());
+      expect(second.url).toBe(first.url);
+      const pg = (await import('pg')).default;
+      const client = new pg.Client({ connectionString: second.url });
+      await client.connect();
+      expect((await client.query('select 1 as one')).rows[0].one).toBe(1);
+      await client.end();
+    } finally {
+      await first.close();
+    }
+  });
 });
