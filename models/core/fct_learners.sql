@@ -1,7 +1,9 @@
 -- Learners as of each census day: one row per live learner record (learner x school x school
 -- year) of a school active on the census day, per period of its school year. The status on the
 -- census day is the latest status change at that school dated on or before it (changes of the
--- same day: the later row); without one, the record's current status if it took effect by then.
+-- same day: the later row); without one, nothing when the record's first change is an arrival
+-- (01 đang học, 02/06/10 chuyển đến: the learner came after the census day), else the record's
+-- current status if it took effect by then.
 -- A learner is enrolled (counted) when that status is 01 đang học, 02/06/10 chuyển đến or 03/07
 -- học lại; a dropout when the record's current status is 05/09/12 thôi học.
 -- Kept narrow on purpose (it is the largest table): grade, level and official age come from
@@ -49,7 +51,8 @@ status_by_record as (
         arg_max(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id)
             filter (where h.ngay_hieu_luc <= dn.census_day) as status_dn,
         arg_max(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id)
-            filter (where h.ngay_hieu_luc <= cn.census_day) as status_cn
+            filter (where h.ngay_hieu_luc <= cn.census_day) as status_cn,
+        arg_min(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id) as first_status
     from history as h
     join school_years as y
         on y.ma_truong_hoc = h.ma_truong_hoc
@@ -67,7 +70,8 @@ learner_statuses as (
     select
         l.*,
         h.status_dn,
-        h.status_cn
+        h.status_cn,
+        h.first_status
     from learners as l
     join school_years as y
         on y.ma_truong_hoc = l.ma_truong_hoc
@@ -87,7 +91,11 @@ with_status as (
         case when s.ky = 'DN' then l.status_dn else l.status_cn end as status_from_changes,
         coalesce(
             status_from_changes,
-            case when l.ngay_trang_thai is null or l.ngay_trang_thai <= s.census_day then l.trang_thai end
+            case
+                -- no change by the census day and the first one an arrival: not there yet
+                when l.first_status in (1, 2, 6, 10) then null
+                when l.ngay_trang_thai is null or l.ngay_trang_thai <= s.census_day then l.trang_thai
+            end
         ) as status_on_census
     from learner_statuses as l
     join schools as s

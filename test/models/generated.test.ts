@@ -56,11 +56,24 @@ last_change as (
    and st.deleted_at is null and st.ngay_hieu_luc <= d.day
   order by d.id, d.period, st.ngay_hieu_luc desc, st.id desc
 ),
+first_change as (
+  select distinct on (d.id, d.period) d.id, d.period, st.trang_thai
+  from learner_day d
+  join csdl.hoc_sinh_trang_thai st
+    on st.ma_hoc_sinh = d.ma_hoc_sinh and st.ma_truong_hoc = d.ma_truong_hoc and st.nam_hoc = d.nam_hoc
+   and st.deleted_at is null and st.ngay_hieu_luc is not null and st.trang_thai is not null
+  order by d.id, d.period, st.ngay_hieu_luc, st.id
+),
 learners as (
   select d.period, d.ma_truong_hoc, count(*)::int as learners
   from learner_day d
   left join last_change lc on lc.id = d.id and lc.period = d.period
-  where coalesce(lc.trang_thai, case when d.ngay_trang_thai is null or d.ngay_trang_thai <= d.day then d.trang_thai end) in (1, 2, 3, 6, 7, 10)
+  left join first_change fc on fc.id = d.id and fc.period = d.period
+  where coalesce(
+    lc.trang_thai,
+    case when fc.trang_thai in (1, 2, 6, 10) then null
+         when d.ngay_trang_thai is null or d.ngay_trang_thai <= d.day then d.trang_thai end
+  ) in (1, 2, 3, 6, 7, 10)
   group by 1, 2
 ),
 classes as (

@@ -180,6 +180,25 @@ describe('core facts as of the census day', () => {
     ]);
   });
 
+  it('does not place a learner at the census by the record alone when its first change, an arrival, came later', async () => {
+    // L6 arrived (02) on 15/11/2024. Without its status date, the record's own status 02 would
+    // count it on 30/09/2024; its history says it was not there yet.
+    try {
+      await fx.conn.run(`update raw.hoc_sinh set ngay_trang_thai = null where ma_hoc_sinh = 'HS-L6' and nam_hoc = 2024`);
+      await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['fct_learners'] });
+      const rows = await fx.rows(
+        `select period, status_on_census, is_enrolled from core.fct_learners where ma_hoc_sinh = 'HS-L6' and nam_hoc = 2024 order by period desc`,
+      );
+      expect(rows).toEqual([
+        { period: '2024-DN', status_on_census: null, is_enrolled: false },
+        { period: '2024-CN', status_on_census: 2, is_enrolled: true },
+      ]);
+    } finally {
+      await fx.conn.run(`update raw.hoc_sinh set ngay_trang_thai = '2024-11-15' where ma_hoc_sinh = 'HS-L6' and nam_hoc = 2024`);
+      await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['fct_learners'] });
+    }
+  });
+
   it('counts enrolled learners per school and period', async () => {
     const rows = await fx.rows<{ k: string; n: number }>(
       `select split_part(school_key, '@', 1)[3:] || ' ' || period as k, count(*) filter (where is_enrolled) as n from core.fct_learners group by 1 order by 1`,
