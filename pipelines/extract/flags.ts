@@ -11,6 +11,7 @@
  * `~`) and as JavaScript RegExp (flag `u`), so the unit tests check the same text PostgreSQL runs.
  */
 import { ident as quote, literal as sqlString } from '../../lib/warehouse.ts';
+import { loadReference } from '../source/reference.ts';
 import type { PersonalKind } from './tables.ts';
 
 /** Latin-1 punctuation and symbols (U+0080–U+00BF): TCVN3 glyphs such as "­" in "Tr­êng", "µ" in "Hµ". */
@@ -51,6 +52,38 @@ const UPPER_WORD_END_IN_TITLE_CASE = '[a-z\\u00E0-\\u00FF].*\\s[A-Z][\\u00C0-\\u
 export const LEGACY_NAME_PATTERN = [LEGACY_TEXT_PATTERN, VIQR_NAME_TONE, UPPER_WORD_END_IN_TITLE_CASE].join('|');
 /** Formatted fields (phones, IDs, e-mails, dates): Latin-1 soup only, since "a+b@x.vn" is a valid e-mail. */
 export const LEGACY_CODE_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE_WORD].join('|');
+
+/** The unit types that open an administrative unit's name ("Xã Laêê" is the commune "Laêê"). */
+const UNIT_TYPE_PREFIX = /^(Thành phố Trung ương|Thành phố|Tỉnh|Huyện|Quận|Thị xã|Thị trấn|Phường|Xã|Đặc khu) /u;
+
+/**
+ * Official names of administrative units, without their type, that the text pattern would flag.
+ * The Ministry's own commune list spells La Êê (Nam Giang, Quảng Nam) "Xã Laêê", whose "aê" is
+ * VNI's "ă": every address there looked legacy-encoded (about 1.000 learners and 4 schools on
+ * `national`). Derived from the unit lists before and after 07/2025 in data/reference.
+ */
+export const OFFICIAL_NAMES_LIKE_LEGACY: readonly string[] = (() => {
+  const { units2020, units2025 } = loadReference();
+  const re = new RegExp(LEGACY_TEXT_PATTERN, 'u');
+  const names = [units2020.provinces, units2020.districts, units2020.communes, units2025.provinces, units2025.communes]
+    .flat()
+    .map((u) => u.ten.replace(UNIT_TYPE_PREFIX, ''))
+    .filter((n) => re.test(n));
+  return [...new Set(names)].sort();
+})();
+
+/**
+ * SQL (PostgreSQL and DuckDB alike) of the text `expr` with the official names above replaced by a
+ * space, so that the legacy pattern judges only what the user typed around them.
+ */
+export function withoutOfficialNames(expr: string): string {
+  return OFFICIAL_NAMES_LIKE_LEGACY.reduce((e, name) => `replace(${e}, ${sqlString(name)}, ' ')`, expr);
+}
+
+/** JavaScript twin of withoutOfficialNames, for tests and the generator. */
+export function stripOfficialNames(text: string): string {
+  return OFFICIAL_NAMES_LIKE_LEGACY.reduce((t, name) => t.split(name).join(' '), text);
+}
 
 /** Letters of Vietnamese and its neighbours: ASCII, Latin-1/Extended-A/B, combining marks, Latin Extended Additional. */
 const LETTER = 'A-Za-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u024F\\u0300-\\u036F\\u1E00-\\u1EFF';
@@ -112,9 +145,13 @@ export function flagSelectItems(column: string, kind: PersonalKind): string[] {
   const nonBlank = `(${c} <> '' and (left(${c}, 1) <> ' ' or btrim(${c}) <> ''))`;
   const code = CODE_KINDS.has(kind);
   const nfc = code ? `(octet_length(${c}) = char_length(${c}) or ${c} is nfc normalized)` : `(${c} is nfc normalized)`;
+  const pattern = sqlString(legacyPattern(kind));
+  // text kinds: the rare value that matches is judged again without the official unit names in it
   const legacy = code
     ? `(octet_length(${c}) <> char_length(${c}) and ${c} ~ ${sqlString(LEGACY_CODE_PATTERN)})`
-    : `(${c} ~ ${sqlString(legacyPattern(kind))})`;
+    : kind === 'name' || OFFICIAL_NAMES_LIKE_LEGACY.length === 0
+      ? `(${c} ~ ${pattern})`
+      : `(${c} ~ ${pattern} and ${withoutOfficialNames(c)} ~ ${pattern})`;
   return [
     `coalesce(${nonBlank}, false) as ${quote(column + '__present')}`,
     `${nfc} as ${quote(column + '__nfc')}`,

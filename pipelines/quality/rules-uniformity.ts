@@ -6,7 +6,7 @@
  * class names, addresses, school phones) are judged here with the same patterns.
  * One rule per table and check (NFC, LEGACY, WELLFORMED: citizen IDs, dates, phones, e-mails); the detail lists the fields at fault, never their values.
  */
-import { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS } from '../extract/flags.ts';
+import { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from '../extract/flags.ts';
 import { SOURCE_TABLES } from '../extract/tables.ts';
 import type { RecordRule } from './rule.ts';
 import { TABLE_PREFIX, TABLE_VI } from './field-spec.ts';
@@ -69,7 +69,11 @@ export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
     ];
     const legacy: Check[] = [
       ...flagged('__legacy').map((c) => ({ column: c, bad: `coalesce(${c}__legacy, false)` })),
-      ...text.map((c) => ({ column: c, bad: `coalesce(regexp_matches(${c}, '${re2(LEGACY_TEXT_PATTERN)}'), false)` })),
+      // official unit names the pattern would flag ("Laêê") are taken out first, as in the ETL's flags
+      ...text.map((c) => ({
+        column: c,
+        bad: `coalesce(regexp_matches(${c}, '${re2(LEGACY_TEXT_PATTERN)}') and regexp_matches(${withoutOfficialNames(c)}, '${re2(LEGACY_TEXT_PATTERN)}'), false)`,
+      })),
     ];
     const contact: Check[] = [
       ...flagged('__well_formed')
