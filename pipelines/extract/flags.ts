@@ -80,7 +80,7 @@ export function withoutOfficialNames(expr: string): string {
   return OFFICIAL_NAMES_LIKE_LEGACY.reduce((e, name) => `replace(${e}, ${sqlString(name)}, ' ')`, expr);
 }
 
-/** JavaScript twin of withoutOfficialNames, for tests and the generator. */
+/** JavaScript twin of withoutOfficialNames (the tests check one against the other). */
 export function stripOfficialNames(text: string): string {
   return OFFICIAL_NAMES_LIKE_LEGACY.reduce((t, name) => t.split(name).join(' '), text);
 }
