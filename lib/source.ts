@@ -42,7 +42,8 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
     const mode = statSync(parent).mode & 0o7777;
     if ((mode & 0o005) !== 0o005) chmodSync(parent, mode | 0o005);
   }
-  const url = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+  const urlAt = (p: number) => `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${p}/${EMBEDDED_DATABASE}`;
+  const url = urlAt(port);
   const pidFile = join(dir, 'postmaster.pid');
   if (existsSync(pidFile)) {
     const lines = readFileSync(pidFile, 'utf8').split('\n');
@@ -51,7 +52,7 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
       // the running server listens on its own port (line 4 of postmaster.pid), maybe not ours
       const running = Number(lines[3]) || port;
       log.info('reusing the embedded PostgreSQL already running', { dir, port: running, pid });
-      return { url: url.replace(`:${port}/`, `:${running}/`), embedded: true, close: async () => {} };
+      return { url: urlAt(running), embedded: true, close: async () => {} };
     }
     rmSync(pidFile); // left by a killed server; PostgreSQL recovers from its WAL on start
   }

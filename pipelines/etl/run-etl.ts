@@ -55,9 +55,9 @@ export type EtlRunSummary = {
 
 /**
  * DuckDB settings for a run that opens the warehouse itself (its memory: CSDL_ETL_MEMORY_LIMIT).
- * Beyond its buffer pool, DuckDB's allocator keeps a few hundred MB per busy thread (measured on province: peak RSS 720 MiB with 2
- * threads, 640 MiB with 1, DuckDB's own accounting under 440 MB in both), so one thread keeps the
- * process smaller; it costs the load nothing on a machine shared with the source, where
+ * Beyond its buffer pool, DuckDB's allocator keeps a few hundred MB per busy thread (measured on
+ * province: peak RSS 720 MiB with 2 threads, 640 MiB with 1, DuckDB's own accounting under 440 MB
+ * in both), so one thread keeps the process smaller; it costs the load nothing on a machine shared with the source, where
  * PostgreSQL's flag computation is the bottleneck. 384 MB was too little for a national
  * incremental run (1 % of rows changed: out of memory in the publish transaction, which holds
  * the changes until COMMIT); 640 MB passed with peak RSS 1.386 MiB on 2 threads.

@@ -56,33 +56,32 @@ export const LEGACY_CODE_PATTERN = [LATIN1_SYMBOLS, FOREIGN_LATIN1, UPPER_INSIDE
 /** The unit types that open an administrative unit's name ("Xã Laêê" is the commune "Laêê"). */
 const UNIT_TYPE_PREFIX = /^(Thành phố Trung ương|Thành phố|Tỉnh|Huyện|Quận|Thị xã|Thị trấn|Phường|Xã|Đặc khu) /u;
 
+let officialNames: readonly string[] | undefined;
+
 /**
  * Official names of administrative units, without their type, that the text pattern would flag.
  * The Ministry's own commune list spells La Êê (Nam Giang, Quảng Nam) "Xã Laêê", whose "aê" is
  * VNI's "ă": every address there looked legacy-encoded (about 1.000 learners and 4 schools on
- * `national`). Derived from the unit lists before and after 07/2025 in data/reference.
+ * `national`). Derived from the unit lists before and after 07/2025 in data/reference, on first use.
  */
-export const OFFICIAL_NAMES_LIKE_LEGACY: readonly string[] = (() => {
+export function officialNamesLikeLegacy(): readonly string[] {
+  if (officialNames) return officialNames;
   const { units2020, units2025 } = loadReference();
   const re = new RegExp(LEGACY_TEXT_PATTERN, 'u');
   const names = [units2020.provinces, units2020.districts, units2020.communes, units2025.provinces, units2025.communes]
     .flat()
     .map((u) => u.ten.replace(UNIT_TYPE_PREFIX, ''))
     .filter((n) => re.test(n));
-  return [...new Set(names)].sort();
-})();
+  officialNames = [...new Set(names)].sort();
+  return officialNames;
+}
 
 /**
  * SQL (PostgreSQL and DuckDB alike) of the text `expr` with the official names above replaced by a
  * space, so that the legacy pattern judges only what the user typed around them.
  */
 export function withoutOfficialNames(expr: string): string {
-  return OFFICIAL_NAMES_LIKE_LEGACY.reduce((e, name) => `replace(${e}, ${sqlString(name)}, ' ')`, expr);
-}
-
-/** JavaScript twin of withoutOfficialNames (the tests check one against the other). */
-export function stripOfficialNames(text: string): string {
-  return OFFICIAL_NAMES_LIKE_LEGACY.reduce((t, name) => t.split(name).join(' '), text);
+  return officialNamesLikeLegacy().reduce((e, name) => `replace(${e}, ${sqlString(name)}, ' ')`, expr);
 }
 
 /** Letters of Vietnamese and its neighbours: ASCII, Latin-1/Extended-A/B, combining marks, Latin Extended Additional. */
@@ -149,7 +148,7 @@ export function flagSelectItems(column: string, kind: PersonalKind): string[] {
   // text kinds: the rare value that matches is judged again without the official unit names in it
   const legacy = code
     ? `(octet_length(${c}) <> char_length(${c}) and ${c} ~ ${sqlString(LEGACY_CODE_PATTERN)})`
-    : kind === 'name' || OFFICIAL_NAMES_LIKE_LEGACY.length === 0
+    : kind === 'name' || officialNamesLikeLegacy().length === 0
       ? `(${c} ~ ${pattern})`
       : `(${c} ~ ${pattern} and ${withoutOfficialNames(c)} ~ ${pattern})`;
   return [

@@ -60,6 +60,7 @@ function rule(table: string, suffix: string, checks: Check[], vi: string, en: st
 /** NFC, legacy-encoding and contact-format rules for every table with text to check. */
 export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
   const rules: RecordRule[] = [];
+  const legacyRe2 = re2(LEGACY_TEXT_PATTERN);
   for (const t of SOURCE_TABLES) {
     const flagged = (suffix: string) => Object.keys(t.personal).filter((c) => has(columns, t.name, c + suffix));
     const text = (TEXT_COLUMNS[t.name] ?? []).filter((c) => has(columns, t.name, c));
@@ -72,7 +73,7 @@ export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
       // official unit names the pattern would flag ("Laêê") are taken out first, as in the ETL's flags
       ...text.map((c) => ({
         column: c,
-        bad: `coalesce(regexp_matches(${c}, '${re2(LEGACY_TEXT_PATTERN)}') and regexp_matches(${withoutOfficialNames(c)}, '${re2(LEGACY_TEXT_PATTERN)}'), false)`,
+        bad: `coalesce(regexp_matches(${c}, '${legacyRe2}') and regexp_matches(${withoutOfficialNames(c)}, '${legacyRe2}'), false)`,
       })),
     ];
     const contact: Check[] = [

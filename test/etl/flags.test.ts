@@ -7,8 +7,7 @@ import {
   LEGACY_CODE_PATTERN,
   LEGACY_NAME_PATTERN,
   LEGACY_TEXT_PATTERN,
-  OFFICIAL_NAMES_LIKE_LEGACY,
-  stripOfficialNames,
+  officialNamesLikeLegacy,
   WELL_FORMED_PATTERNS,
   withoutOfficialNames,
 } from '../../pipelines/extract/flags.ts';
@@ -65,12 +64,13 @@ describe('official unit names that look legacy-encoded', () => {
   const laee = 'Bản 1, Xã Laêê, Huyện Nam Giang, Tỉnh Quảng Nam';
   const tcvn3 = 'B¶n 1, Xã Laêê, Huyện Nam Giang, Tỉnh Quảng Nam';
   it('are found in the reference unit lists: the Ministry spells La Êê "Laêê", which holds VNI\'s "aê"', () => {
-    expect(OFFICIAL_NAMES_LIKE_LEGACY).toEqual(['Laêê']);
+    expect(officialNamesLikeLegacy()).toEqual(['Laêê']);
     expect(new RegExp(LEGACY_TEXT_PATTERN, 'u').test(laee)).toBe(true);
   });
   it('are taken out before text is judged, in JavaScript and in DuckDB, while a legacy glyph elsewhere still counts', async () => {
     const re = new RegExp(LEGACY_TEXT_PATTERN, 'u');
-    expect([laee, tcvn3, 'Trường Tiểu học Laêê'].map((v) => re.test(stripOfficialNames(v)))).toEqual([false, true, false]);
+    const stripped = (v: string) => officialNamesLikeLegacy().reduce((t, name) => t.split(name).join(' '), v);
+    expect([laee, tcvn3, 'Trường Tiểu học Laêê'].map((v) => re.test(stripped(v)))).toEqual([false, true, false]);
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     const p = re2(LEGACY_TEXT_PATTERN);
     const reader = await duck.runAndReadAll(
