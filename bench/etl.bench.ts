@@ -32,7 +32,6 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { loadConfig } from '../lib/config.ts';
 import { startEmbedded } from '../lib/source.ts';
 import { SOURCE_TABLES } from '../pipelines/extract/tables.ts';
 import type { EtlRunSummary } from '../pipelines/etl/run-etl.ts';
@@ -84,7 +83,6 @@ async function main(): Promise<void> {
       CSDL_PSEUDONYM_SECRET: process.env.CSDL_PSEUDONYM_SECRET ?? 'bench-secret-0123456789abcdef',
       LOG_LEVEL: 'warn',
     };
-    const config = loadConfig(etlEnv);
     const admin = new pg.Client({ connectionString: source.url });
     admin.on('error', () => {});
     await admin.connect();
@@ -125,7 +123,7 @@ async function main(): Promise<void> {
       generated: gen.counts,
       rows,
       workers,
-      warehouseBytes: statSync(config.warehousePath).size,
+      warehouseBytes: statSync(etlEnv.WAREHOUSE_PATH).size,
       csvBytes: nv ? nv.value.csvBytes : null,
       seconds: { floor: fl.wall, floorOurSelect: flOurs?.wall ?? null, naive: nv?.wall ?? null, full: fullSeconds, incremental: incrSeconds },
       cpuSeconds: Object.fromEntries(
