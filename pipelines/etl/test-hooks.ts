@@ -2,16 +2,19 @@
  * Pause points for the kill tests, inert unless their environment variable is set:
  *   CSDL_ETL_TEST_PAUSE_AFTER_STAGE=<ms>   after every table is staged, before the publish begins
  *   CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT=<ms> inside the publish transaction, just before COMMIT
+ *   CSDL_ETL_TEST_PAUSE_BEFORE_CHECKPOINT=<ms> after COMMIT, before the run's checkpoint (the run
+ *                                          is then in the WAL only)
  * On reaching one, the run writes `csdl-etl: test pause <point> run=<id>` to stderr and waits, so a
  * test can SIGKILL the process at a known moment and check that the warehouse kept its state.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export type PausePoint = 'after-stage' | 'before-commit';
+export type PausePoint = 'after-stage' | 'before-commit' | 'before-checkpoint';
 
 const variables: Record<PausePoint, string> = {
   'after-stage': 'CSDL_ETL_TEST_PAUSE_AFTER_STAGE',
   'before-commit': 'CSDL_ETL_TEST_PAUSE_BEFORE_COMMIT',
+  'before-checkpoint': 'CSDL_ETL_TEST_PAUSE_BEFORE_CHECKPOINT',
 };
 
 /** Waits at `point` when its variable names a duration in milliseconds. */

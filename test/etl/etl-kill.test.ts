@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,4 +104,32 @@ describe('a run killed with SIGKILL', () => {
       await expectWarehouseEqualsSource(src.url, config.warehousePath);
     });
   }
+
+  it('keeps the committed run when killed after COMMIT, before its checkpoint: the WAL holds it', async () => {
+    await db.query(`update csdl.hoc_sinh set trang_thai = trang_thai + 1 where id % 3 = 0`);
+    await seedRows(db, 20_000 + Math.floor(Math.random() * 1000) * 10, 5);
+    const before = await fingerprint(config);
+
+    const killed = await killAt(config, src.url, 'CSDL_ETL_TEST_PAUSE_BEFORE_CHECKPOINT');
+    // The run is committed but not checkpointed: its changes are in the WAL only.
+    expect(statSync(config.warehousePath + '.wal').size).toBeGreaterThan(0);
+    const after = await fingerprint(config);
+    expect(after.runs).toEqual([...before.runs, { run_id: killed, status: 'succeeded' }]);
+    expect(after.raw).not.toEqual(before.raw);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+
+    const next = await runEtl({ config, sourceUrl: src.url });
+    expect(next.kind).toBe('incremental');
+    expect(next.tables.filter((t) => t.inserted + t.updated + t.deleted > 0)).toEqual([]);
+    expect(existsSync(config.warehousePath + '.wal') ? statSync(config.warehousePath + '.wal').size : 0).toBe(0);
+  });
+
+  it('checkpoints once, after the publish, and leaves no WAL behind', async () => {
+    const phases: string[] = [];
+    await seedRows(db, 30_000 + Math.floor(Math.random() * 1000) * 10, 5);
+    await runEtl({ config, sourceUrl: src.url, onProgress: (e) => phases.push(e.phase) });
+    expect(phases.filter((p) => p === 'publish' || p === 'checkpoint')).toEqual(['publish', 'checkpoint']);
+    expect(existsSync(config.warehousePath + '.wal') ? statSync(config.warehousePath + '.wal').size : 0).toBe(0);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
 });
