@@ -132,6 +132,8 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
     try {
       const { snapshotId, tables } = await extractAndPublish(conn, runId, kind, startedAt, opts);
       if (owned) {
+        // Staging first, so that the checkpoint neither writes tables about to go nor runs twice.
+        await clearStaging(conn);
         await testPause('before-checkpoint', runId);
         opts.onProgress?.({ runId, phase: 'checkpoint' });
         await checkpointLean(conn, runId, config.etlMemoryLimit, warehouse.path);
@@ -165,7 +167,9 @@ async function checkpointLean(conn: Conn, runId: string, runLimit: string, path:
     await conn.run(`set memory_limit = '${ETL_CHECKPOINT_MEMORY_LIMIT}'`);
     await conn.run('checkpoint');
   } catch (err) {
-    log.warn('the checkpoint did not fit its memory limit; retrying at the run\'s own', { run: runId, limit: ETL_CHECKPOINT_MEMORY_LIMIT, error: (err as Error)?.message });
+    // Seen on national incremental runs: DuckDB cannot lower its limit while committed, not yet
+    // checkpointed changes hold its table blocks ("could not free up enough memory").
+    log.warn('could not checkpoint at the lower memory limit; checkpointing at the run\'s own', { run: runId, limit: ETL_CHECKPOINT_MEMORY_LIMIT, error: (err as Error)?.message?.split('\n')[0] });
     try {
       await conn.run(`set memory_limit = '${runLimit}'`);
       await conn.run('checkpoint');
