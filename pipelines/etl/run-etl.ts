@@ -75,8 +75,9 @@ export const ETL_ALLOCATOR_SETTINGS = { allocator_flush_threshold: '16MB', alloc
  * the most memory-hungry thing a run does: on `national` (02/12/2026, sampled every 0,2 s) the
  * automatic checkpoint after the last loads took the process to 1.355 MiB, an explicit one at the
  * run's 640 MB limit to 1.257 MiB, and the same at 256 MB to 697 MiB in 38,9 s, while the loads
- * and the publish themselves stayed under 900 MiB. If the checkpoint does not fit, it is retried
- * at the run's own limit.
+ * and the publish of a full load stayed under 900 MiB. After a national incremental run DuckDB
+ * could not lower its limit (committed changes hold its blocks): the checkpoint then runs at the
+ * run's own limit, and such a run peaks earlier anyway, in its publish (1,3–1,4 GiB).
  */
 export const ETL_CHECKPOINT_MEMORY_LIMIT = '256MB';
 /** No automatic checkpoint while a run loads (DuckDB's default threshold is a 16 MB WAL). */
