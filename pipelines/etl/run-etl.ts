@@ -107,7 +107,7 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
     try {
       return await runWith(warehouse, runId, opts, owned);
     } finally {
-      if (!opts.warehouse) warehouse.close();
+      if (owned) warehouse.close();
     }
   } finally {
     running.delete(path);
@@ -130,25 +130,26 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
     await records.startRun(conn, { runId, kind, startedAt, source: redactUrl(opts.sourceUrl) });
     opts.onProgress?.({ runId, phase: 'start', kind });
     log.info('etl run started', { run: runId, kind });
+    let published: Awaited<ReturnType<typeof extractAndPublish>>;
     try {
-      const { snapshotId, tables } = await extractAndPublish(conn, runId, kind, startedAt, opts);
-      if (owned) {
-        // Staging first, so that the checkpoint neither writes tables about to go nor runs twice.
-        await clearStaging(conn);
-        await testPause('before-checkpoint', runId);
-        opts.onProgress?.({ runId, phase: 'checkpoint' });
-        await checkpointLean(conn, runId, config.etlMemoryLimit, warehouse.path);
-      }
-      const finishedAt = new Date().toISOString();
-      log.info('etl run succeeded', { run: runId, tables: tables.length, seconds: ((performance.now() - started) / 1000).toFixed(1) });
-      return { runId, kind, snapshotId, startedAt, finishedAt, seconds: (performance.now() - started) / 1000, tables };
+      published = await extractAndPublish(conn, runId, kind, startedAt, opts);
     } catch (err) {
       await records.failRun(conn, runId, (err as Error)?.message ?? String(err)).catch((e) => log.error('could not record the failed run', { run: runId, error: e }));
       log.error('etl run failed', { run: runId, error: (err as Error)?.message });
       throw err;
     } finally {
+      // Before the checkpoint, so that it does not write tables about to go.
       await clearStaging(conn).catch((e) => log.warn('could not drop the staging tables; the next run will', { run: runId, error: e }));
     }
+    if (owned) {
+      await testPause('before-checkpoint', runId);
+      opts.onProgress?.({ runId, phase: 'checkpoint' });
+      await checkpointLean(conn, runId, config.etlMemoryLimit, warehouse.path);
+    }
+    const { snapshotId, tables } = published;
+    const finishedAt = new Date().toISOString();
+    log.info('etl run succeeded', { run: runId, tables: tables.length, seconds: ((performance.now() - started) / 1000).toFixed(1) });
+    return { runId, kind, snapshotId, startedAt, finishedAt, seconds: (performance.now() - started) / 1000, tables };
   } finally {
     conn.closeSync();
   }
@@ -164,21 +165,20 @@ type Conn = Awaited<ReturnType<Warehouse['connect']>>;
 async function checkpointLean(conn: Conn, runId: string, runLimit: string, path: string): Promise<void> {
   const t0 = performance.now();
   const walBytes = existsSync(path + '.wal') ? statSync(path + '.wal').size : 0;
+  let lowered = true;
   try {
     await conn.run(`set memory_limit = '${ETL_CHECKPOINT_MEMORY_LIMIT}'`);
     await conn.run('checkpoint');
   } catch (err) {
     // Seen on national incremental runs: DuckDB cannot lower its limit while committed, not yet
     // checkpointed changes hold its table blocks ("could not free up enough memory").
+    lowered = false;
     log.warn('could not checkpoint at the lower memory limit; checkpointing at the run\'s own', { run: runId, limit: ETL_CHECKPOINT_MEMORY_LIMIT, error: (err as Error)?.message?.split('\n')[0] });
-    try {
-      await conn.run(`set memory_limit = '${runLimit}'`);
-      await conn.run('checkpoint');
-    } catch (e) {
-      log.warn('the checkpoint failed; the committed run stays in the WAL until the next one', { run: runId, error: (e as Error)?.message });
-    }
   } finally {
     await conn.run(`set memory_limit = '${runLimit}'`).catch(() => {});
+  }
+  if (!lowered) {
+    await conn.run('checkpoint').catch((e) => log.warn('the checkpoint failed; the committed run stays in the WAL until the next one', { run: runId, error: (e as Error)?.message }));
   }
   log.info('etl checkpoint done', { run: runId, walMiB: (walBytes / 2 ** 20).toFixed(1), seconds: ((performance.now() - t0) / 1000).toFixed(1) });
 }

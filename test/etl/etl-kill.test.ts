@@ -31,6 +31,12 @@ async function fingerprint(config: Config): Promise<{ raw: Record<string, string
   }
 }
 
+/** Bytes in the warehouse's WAL (0 when there is none). */
+function walSize(config: Config): number {
+  const wal = config.warehousePath + '.wal';
+  return existsSync(wal) ? statSync(wal).size : 0;
+}
+
 /** Starts `csdl etl` in a child process and SIGKILLs it once it reports the pause; returns the run id. */
 async function killAt(config: Config, sourceUrl: string, variable: string): Promise<string> {
   const child = spawn(process.execPath, ['bin/csdl.js', 'etl'], {
@@ -112,7 +118,7 @@ describe('a run killed with SIGKILL', () => {
 
     const killed = await killAt(config, src.url, 'CSDL_ETL_TEST_PAUSE_BEFORE_CHECKPOINT');
     // The run is committed but not checkpointed: its changes are in the WAL only.
-    expect(statSync(config.warehousePath + '.wal').size).toBeGreaterThan(0);
+    expect(walSize(config)).toBeGreaterThan(0);
     const after = await fingerprint(config);
     expect(after.runs).toEqual([...before.runs, { run_id: killed, status: 'succeeded' }]);
     expect(after.raw).not.toEqual(before.raw);
@@ -121,7 +127,7 @@ describe('a run killed with SIGKILL', () => {
     const next = await runEtl({ config, sourceUrl: src.url });
     expect(next.kind).toBe('incremental');
     expect(next.tables.filter((t) => t.inserted + t.updated + t.deleted > 0)).toEqual([]);
-    expect(existsSync(config.warehousePath + '.wal') ? statSync(config.warehousePath + '.wal').size : 0).toBe(0);
+    expect(walSize(config)).toBe(0);
   });
 
   it('checkpoints after the publish, and leaves no WAL behind', async () => {
@@ -129,7 +135,7 @@ describe('a run killed with SIGKILL', () => {
     await seedRows(db, 30_000 + Math.floor(Math.random() * 1000) * 10, 5);
     await runEtl({ config, sourceUrl: src.url, onProgress: (e) => phases.push(e.phase) });
     expect(phases.filter((p) => p === 'publish' || p === 'checkpoint')).toEqual(['publish', 'checkpoint']);
-    expect(existsSync(config.warehousePath + '.wal') ? statSync(config.warehousePath + '.wal').size : 0).toBe(0);
+    expect(walSize(config)).toBe(0);
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
   });
 });
