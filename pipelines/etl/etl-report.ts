@@ -99,7 +99,7 @@ export function formatStatus(runs: RunStatus[], fresh: TableFreshness[], now = D
 
 /**
  * A progress reporter for long runs: at most one line every `everyMs` (rows read so far per
- * table still reading), the start of the publish and of the checkpoint, written with `write` (stderr).
+ * table still reading), the start of the publish, of the checkpoint and of the merge, written with `write` (stderr).
  */
 export function progressPrinter(write: (line: string) => void, everyMs = 5000): (e: EtlProgress) => void {
   const started = Date.now();
@@ -111,6 +111,7 @@ export function progressPrinter(write: (line: string) => void, everyMs = 5000): 
     const now = Date.now();
     if (e.phase === 'publish' && now - started > everyMs) write(`[${formatDuration(now - started)}] publishing (one transaction, then reconciliation)`);
     if (e.phase === 'checkpoint' && now - started > everyMs) write(`[${formatDuration(now - started)}] published; writing the warehouse file (checkpoint)`);
+    if (e.phase === 'merge' && now - started > everyMs) write(`[${formatDuration(now - started)}] published; merging the changed rows into their tables`);
     if (e.phase !== 'rows' || now - last < everyMs) return;
     last = now;
     const parts = [...reading].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([t, r]) => `${t} ${n(r)}`);

@@ -17,6 +17,7 @@ import { asSourceError, openSnapshot, type SourceSnapshot } from '../extract/sna
 import { installPgTextMacros } from '../load/csv-read.ts';
 import { droppedCodeLists, publish } from '../load/publish.ts';
 import { installPseudonymMacro } from '../load/pseudonym.ts';
+import { mergePending, pendingTables } from '../load/merge.ts';
 import { readRawState } from '../load/raw-state.ts';
 import { hasNumericEpoch, sourceFigures, type SourceFigures } from '../load/reconcile.ts';
 import { clearStaging, resetStage } from '../load/stage.ts';
@@ -25,7 +26,7 @@ import { EtlAlreadyRunningError } from './etl-errors.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
 import { stageAll, type StagePlan } from './stage-all.ts';
-import { testPause } from './test-hooks.ts';
+import { testMergeSliceRows, testPause } from './test-hooks.ts';
 
 export { EtlAlreadyRunningError } from './etl-errors.ts';
 
@@ -40,8 +41,8 @@ export type EtlRunOptions = {
   onProgress?: (event: EtlProgress) => void;
 };
 
-/** Progress of a run: its start, rows as they arrive per table, each table staged, the publish, the final checkpoint (runs that opened the warehouse). */
-export type EtlProgress = { runId: string; phase: 'start' | 'rows' | 'staged' | 'publish' | 'checkpoint'; kind?: 'full' | 'incremental'; table?: string; rows?: number };
+/** Progress of a run: its start, rows as they arrive per table, each table staged, the publish, the checkpoint after it (runs that opened the warehouse), the merge of incremental changes (load/merge.ts). */
+export type EtlProgress = { runId: string; phase: 'start' | 'rows' | 'staged' | 'publish' | 'checkpoint' | 'merge'; kind?: 'full' | 'incremental'; table?: string; rows?: number };
 
 export type EtlRunSummary = {
   runId: string;
@@ -58,9 +59,10 @@ export type EtlRunSummary = {
  * Beyond its buffer pool, DuckDB's allocator keeps a few hundred MB per busy thread (measured on
  * province: peak RSS 720 MiB with 2 threads, 640 MiB with 1, DuckDB's own accounting under 440 MB
  * in both), so one thread keeps the process smaller; it costs the load nothing on a machine shared with the source, where
- * PostgreSQL's flag computation is the bottleneck. 384 MB was too little for a national
- * incremental run (1 % of rows changed: out of memory in the publish transaction, which holds
- * the changes until COMMIT); 640 MB passed with peak RSS 1.386 MiB on 2 threads.
+ * PostgreSQL's flag computation is the bottleneck. The default limit (448 MB, lib/config.ts) is
+ * what a national incremental run needs since its publish no longer deletes inside the
+ * transaction (load/merge.ts): before, that publish ran out of memory at 448 MB and peaked at
+ * 1,4 GiB RSS at 640 MB; after, 756 MiB at 448 MB and 1.237 MiB at 640 MB (02/12/2026).
  */
 export const ETL_THREADS = 1;
 /**
@@ -75,9 +77,9 @@ export const ETL_ALLOCATOR_SETTINGS = { allocator_flush_threshold: '16MB', alloc
  * the most memory-hungry thing a run does: on `national` (02/12/2026, sampled every 0,2 s) the
  * automatic checkpoint after the last loads took the process to 1.355 MiB, an explicit one at the
  * run's 640 MB limit to 1.257 MiB, and the same at 256 MB to 697 MiB in 38,9 s, while the loads
- * and the publish of a full load stayed under 900 MiB. After a national incremental run DuckDB
- * could not lower its limit (committed changes hold its blocks): the checkpoint then runs at the
- * run's own limit, and such a run peaks earlier anyway, in its publish (1,3–1,4 GiB).
+ * and the publish of a full load stayed under 900 MiB. When DuckDB cannot lower its limit (seen
+ * after national incremental runs that deleted inside the publish, before load/merge.ts), the
+ * checkpoint runs at the run's own limit.
  */
 export const ETL_CHECKPOINT_MEMORY_LIMIT = '256MB';
 /** No automatic checkpoint while a run loads (DuckDB's default threshold is a 16 MB WAL). */
@@ -126,6 +128,11 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
       await rm(join(config.tmpDir, id), { recursive: true, force: true });
     }
     await resetStage(conn);
+    // A run killed after its COMMIT may have left its change beside a table (load/merge.ts):
+    // finish that before reading anything, so that every raw_store.<t> is again the whole table.
+    for (const table of await mergePending(conn, { runId, sliceRows: testMergeSliceRows() })) {
+      log.warn('finished merging the change an interrupted run had published', { run: runId, table });
+    }
     const kind = opts.full || !(await records.hasSucceededRun(conn)) ? 'full' : 'incremental';
     await records.startRun(conn, { runId, kind, startedAt, source: redactUrl(opts.sourceUrl) });
     opts.onProgress?.({ runId, phase: 'start', kind });
@@ -146,6 +153,7 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
       opts.onProgress?.({ runId, phase: 'checkpoint' });
       await checkpointLean(conn, runId, config.etlMemoryLimit, warehouse.path);
     }
+    await mergeAfterPublish(conn, runId, owned ? config.etlMemoryLimit : null, opts);
     const { snapshotId, tables } = published;
     const finishedAt = new Date().toISOString();
     log.info('etl run succeeded', { run: runId, tables: tables.length, seconds: ((performance.now() - started) / 1000).toFixed(1) });
@@ -156,6 +164,27 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
 }
 
 type Conn = Awaited<ReturnType<Warehouse['connect']>>;
+
+/**
+ * Folds the incremental changes the publish put beside their tables into them (load/merge.ts).
+ * The run is committed and raw.* already shows its result, so a failure here is logged, not the
+ * run's: the next run finishes the merge first. A run that opened the warehouse merges at
+ * ETL_CHECKPOINT_MEMORY_LIMIT (`runLimit` is its own limit, restored after; null for the server's).
+ */
+async function mergeAfterPublish(conn: Conn, runId: string, runLimit: string | null, opts: EtlRunOptions): Promise<void> {
+  const sliceRows = testMergeSliceRows();
+  const pending = await pendingTables(conn);
+  if (pending.length === 0) return;
+  opts.onProgress?.({ runId, phase: 'merge' });
+  if (runLimit) await conn.run(`set memory_limit = '${ETL_CHECKPOINT_MEMORY_LIMIT}'`).catch(() => {});
+  try {
+    await mergePending(conn, { runId, sliceRows, afterSlice: (_t, slice) => (slice === 1 ? testPause('during-merge', runId) : Promise.resolve()) });
+  } catch (err) {
+    log.warn('could not merge the published change into its table; raw.* is correct, and the next run merges it', { run: runId, error: (err as Error)?.message });
+  } finally {
+    if (runLimit) await conn.run(`set memory_limit = '${runLimit}'`).catch(() => {});
+  }
+}
 
 /**
  * The run's one checkpoint, at ETL_CHECKPOINT_MEMORY_LIMIT, then at the run's own limit if that is

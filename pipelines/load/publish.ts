@@ -1,6 +1,8 @@
 /**
- * The atomic publish: ONE DuckDB transaction applies every staged table to raw.*, checks the
- * result against the source snapshot (reconcile.ts), writes the run's records and commits. Until
+ * The atomic publish: ONE DuckDB transaction applies every staged table to raw.* (a full load
+ * renames its new table in; an incremental one publishes its change beside the table, merge.ts),
+ * checks the result against the source snapshot (reconcile.ts), writes the run's records and
+ * commits. Until
  * COMMIT nobody sees any of it; a failure, a mismatch or a kill before COMMIT leaves raw.* exactly
  * as the last successful run left it (DuckDB's WAL makes the commit itself all-or-nothing).
  */
@@ -9,6 +11,7 @@ import { log } from '../../lib/log.ts';
 import { ident } from '../../lib/warehouse.ts';
 import type { TableRunRecord } from '../etl/run-records.ts';
 import type { StagedTable } from '../etl/stage-table.ts';
+import { dropPending, publishPending } from './merge.ts';
 import { compareFigures, warehouseFigures, type SourceFigures } from './reconcile.ts';
 import { nextTable, NEXT_SUFFIX, rawView, stageTable, storeTable } from './stage.ts';
 
@@ -32,19 +35,19 @@ async function apply(conn: DuckDBConnection, t: StagedTable): Promise<void> {
       await conn.run(`drop table ${nextTable(name)}`);
       return;
     }
+    await dropPending(conn, name);
     await conn.run(`drop table if exists ${storeTable(name)}`);
     await conn.run(`alter table ${nextTable(name)} rename to ${ident(name)}`);
     await conn.run(`create or replace view ${rawView(name)} as select * from ${storeTable(name)}`);
     return;
   }
-  await conn.run(
-    `delete from ${storeTable(name)} where id in (
-       select id from ${stageTable(name, '__deleted')}
-       union all
-       select id from ${stageTable(name, '__changed')} where existed)`,
+  // Published beside raw_store.<t>, merged into it after COMMIT (merge.ts says why).
+  await publishPending(
+    conn,
+    name,
+    `select id from ${stageTable(name, '__deleted')} union all select id from ${stageTable(name, '__changed')} where existed`,
+    `select * from ${stageTable(name)}`,
   );
-  await conn.run(`insert into ${storeTable(name)} select * from ${stageTable(name)}`);
-  await conn.run(`create or replace view ${rawView(name)} as select * from ${storeTable(name)}`);
 }
 
 /**

@@ -7,12 +7,13 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryRows } from '../../lib/warehouse.ts';
 import type { TableContract } from '../extract/contract.ts';
+import { isMergeSideTable } from './merge.ts';
 import { NEXT_SUFFIX, rawColumns } from './stage.ts';
 
 /** Loaded table name -> the columns of raw_store.<t> in order, as "name TYPE". */
 export type RawState = Map<string, string[]>;
 
-/** Reads the columns of every raw_store.* table (leftover *__next tables excluded). */
+/** Reads the columns of every raw_store.* table (leftover *__next tables and a merge's side tables excluded). */
 export async function readRawState(conn: DuckDBConnection): Promise<RawState> {
   const rows = await queryRows<{ table_name: string; column_name: string; data_type: string }>(
     conn,
@@ -22,7 +23,7 @@ export async function readRawState(conn: DuckDBConnection): Promise<RawState> {
   );
   const state: RawState = new Map();
   for (const r of rows) {
-    if (r.table_name.endsWith(NEXT_SUFFIX)) continue;
+    if (r.table_name.endsWith(NEXT_SUFFIX) || isMergeSideTable(r.table_name)) continue;
     if (!state.has(r.table_name)) state.set(r.table_name, []);
     state.get(r.table_name)!.push(`${r.column_name} ${r.data_type}`);
   }

@@ -37,8 +37,24 @@ function walSize(config: Config): number {
   return existsSync(wal) ? statSync(wal).size : 0;
 }
 
+/** raw_store tables that hold a published change not yet merged (load/merge.ts). */
+async function sideTables(config: Config): Promise<string[]> {
+  const wh = await openWarehouse(config.warehousePath, { readOnly: true });
+  const conn = await wh.connect();
+  try {
+    const rows = await queryRows<{ t: string }>(
+      conn,
+      `select table_name as t from duckdb_tables() where schema_name = 'raw_store' and (ends_with(table_name, '__gone') or ends_with(table_name, '__delta')) order by 1`,
+    );
+    return rows.map((r) => r.t);
+  } finally {
+    conn.closeSync();
+    wh.close();
+  }
+}
+
 /** Starts `csdl etl` in a child process and SIGKILLs it once it reports the pause; returns the run id. */
-async function killAt(config: Config, sourceUrl: string, variable: string): Promise<string> {
+async function killAt(config: Config, sourceUrl: string, variable: string, extra: Record<string, string> = {}): Promise<string> {
   const child = spawn(process.execPath, ['bin/csdl.js', 'etl'], {
     cwd: repo,
     env: {
@@ -49,6 +65,7 @@ async function killAt(config: Config, sourceUrl: string, variable: string): Prom
       CSDL_PSEUDONYM_SECRET: SECRET,
       LOG_LEVEL: 'warn',
       [variable]: '600000',
+      ...extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -130,12 +147,35 @@ describe('a run killed with SIGKILL', () => {
     expect(walSize(config)).toBe(0);
   });
 
-  it('checkpoints after the publish, and leaves no WAL behind', async () => {
+  it('keeps the committed run when killed in the middle of merging its change, and the next run finishes the merge', async () => {
+    await db.query(`update csdl.hoc_sinh set trang_thai = trang_thai + 1 where id % 2 = 0`);
+    await db.query(`delete from csdl.hoc_sinh where id in (select min(id) from csdl.hoc_sinh)`);
+    const before = await fingerprint(config);
+
+    // slices of 8 row positions: the learners' table takes several, and the kill comes after the first
+    const killed = await killAt(config, src.url, 'CSDL_ETL_TEST_PAUSE_DURING_MERGE', { CSDL_ETL_TEST_MERGE_SLICE_ROWS: '8' });
+    const after = await fingerprint(config);
+    expect(after.runs).toEqual([...before.runs, { run_id: killed, status: 'succeeded' }]);
+    expect(after.raw).not.toEqual(before.raw);
+    expect(await sideTables(config)).toContain('hoc_sinh__gone');
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+
+    const next = await runEtl({ config, sourceUrl: src.url });
+    expect(next.kind).toBe('incremental');
+    expect(next.tables.filter((t) => t.inserted + t.updated + t.deleted > 0)).toEqual([]);
+    expect(await sideTables(config)).toEqual([]);
+    expect((await fingerprint(config)).raw).toEqual(after.raw);
+    expect(walSize(config)).toBe(0);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+
+  it('checkpoints after the publish, merges the change into its tables, and leaves no WAL and no side table behind', async () => {
     const phases: string[] = [];
     await seedRows(db, 30_000 + Math.floor(Math.random() * 1000) * 10, 5);
     await runEtl({ config, sourceUrl: src.url, onProgress: (e) => phases.push(e.phase) });
-    expect(phases.filter((p) => p === 'publish' || p === 'checkpoint')).toEqual(['publish', 'checkpoint']);
+    expect(phases.filter((p) => p === 'publish' || p === 'checkpoint' || p === 'merge')).toEqual(['publish', 'checkpoint', 'merge']);
     expect(walSize(config)).toBe(0);
+    expect(await sideTables(config)).toEqual([]);
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
   });
 });

@@ -36,7 +36,7 @@ describe('loadConfig', () => {
     });
     expect(problems.some((p) => p.startsWith('CSDL_ETL_CHANGE_DETECTION'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_DUCKDB_MEMORY_LIMIT') && p.includes("'4GB'"))).toBe(true);
-    expect(problems.some((p) => p.startsWith('CSDL_ETL_MEMORY_LIMIT') && p.includes("'640MB'"))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CSDL_ETL_MEMORY_LIMIT') && p.includes("'448MB'"))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_DATABASE_URL'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_ETL_PARALLELISM'))).toBe(true);
     expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
