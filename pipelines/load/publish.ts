@@ -63,7 +63,10 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
       await apply(conn, t);
       log.debug('publish: table applied', { run: input.runId, table: t.contract.name, mode: t.mode });
     }
-    for (const name of input.dropped) await conn.run(`drop view if exists ${rawView(name)}; drop table if exists ${storeTable(name)}`);
+    for (const name of input.dropped) {
+      await conn.run(`drop view if exists ${rawView(name)}; drop table if exists ${storeTable(name)}`);
+      await dropPending(conn, name);
+    }
     const records: TableRunRecord[] = [];
     const counted = await warehouseFigures(conn, input.staged.map((t) => t.contract));
     log.debug('publish: warehouse figures computed', { run: input.runId });

@@ -1,7 +1,9 @@
 /**
  * Where the warehouse keeps the loaded tables, and the staging that precedes a publish.
  *
- *   raw.<t>               a view, `select * from raw_store.<t>`: what models and users read
+ *   raw.<t>               a view, `select * from raw_store.<t>`: what models and users read (after
+ *                         an incremental publish, until its merge: over raw_store.<t>__gone and
+ *                         raw_store.<t>__delta too, merge.ts)
  *   raw_store.<t>         the table behind it
  *   raw_store.<t>__next   the complete next version of a table loaded in full; the publish renames
  *                         it over raw_store.<t> (a rename costs nothing where a copy would rewrite
@@ -11,7 +13,8 @@
  *   stage.<t>__changed    ids new or changed since the warehouse's copy, `existed` = was there
  *   stage.<t>__deleted    ids gone from the source
  * Nothing staged is visible under raw.* until the publish transaction commits; a killed run leaves
- * only stage.* and raw_store.*__next behind, and the next run drops them before it starts.
+ * only stage.* and raw_store.*__next behind, and the next run drops them before it starts (and a
+ * run killed after its COMMIT, the side tables of a merge, which the next run finishes first).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
