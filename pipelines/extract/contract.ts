@@ -5,7 +5,7 @@
  */
 import { ident as quote } from '../../lib/warehouse.ts';
 import { columnType, duckType, type ColumnType } from './column-types.ts';
-import { FLAG_SUFFIXES, flagSelectItems } from './flags.ts';
+import { derivedFlags, FLAG_SUFFIXES, flagSelectItems } from './flags.ts';
 import { CODE_LIST_COLUMNS, SOURCE_TABLES, type SourceTable } from './tables.ts';
 
 /** One column of `raw.<table>`, in order. */
@@ -17,6 +17,11 @@ export type OutputColumn = {
   role: 'copy' | 'pseudonym' | 'flag';
   /** Declared source type (for flags: boolean). */
   sourceType: ColumnType;
+  /**
+   * For a flag DuckDB derives from the row's other columns (flags.ts derivedFlags): its DuckDB
+   * expression. Such a column is not in the SELECT nor in the CSV files.
+   */
+  derived?: string;
 };
 
 /** How one source table is extracted. */
@@ -27,8 +32,10 @@ export type TableContract = {
   codeList: boolean;
   /** Source columns that must exist, with their declared types (checked before reading). */
   sourceColumns: Array<{ name: string; type: ColumnType }>;
-  /** The SELECT list sent to PostgreSQL, one item per output column, same order. */
+  /** The SELECT list sent to PostgreSQL, one item per output column that is not derived, same order. */
   selectItems: string[];
+  /** PostgreSQL's expression of every output column, derived ones included (tests compare the two). */
+  sourceItems: string[];
   /** The columns of `raw.<table>` before `_run_id` and `_loaded_at`. */
   output: OutputColumn[];
 };
@@ -38,24 +45,30 @@ export type TableContract = {
 export function contractOf(table: SourceTable, codeList = false): TableContract {
   const output: OutputColumn[] = [];
   const selectItems: string[] = [];
+  const sourceItems: string[] = [];
   const sourceColumns = new Map<string, ColumnType>();
   for (const c of table.columns) {
     const type = columnType(table, c, codeList);
     sourceColumns.set(c, type);
     output.push({ name: c, duckType: duckType(type), role: 'copy', sourceType: type });
     selectItems.push(quote(c));
+    sourceItems.push(quote(c));
   }
   for (const c of table.pseudonymised) {
     sourceColumns.set(c, 'text');
     output.push({ name: c, duckType: 'VARCHAR', role: 'pseudonym', sourceType: 'text' });
     selectItems.push(quote(c));
+    sourceItems.push(quote(c));
   }
   for (const [c, kind] of Object.entries(table.personal)) {
     sourceColumns.set(c, 'text');
     const items = flagSelectItems(c, kind);
+    const derived = derivedFlags(c, kind);
     FLAG_SUFFIXES.forEach((suffix, i) => {
-      output.push({ name: c + suffix, duckType: 'BOOLEAN', role: 'flag', sourceType: 'boolean' });
-      selectItems.push(items[i]);
+      const expr = derived.get(suffix);
+      output.push({ name: c + suffix, duckType: 'BOOLEAN', role: 'flag', sourceType: 'boolean', ...(expr ? { derived: expr } : {}) });
+      if (!expr) selectItems.push(items[i]);
+      sourceItems.push(items[i]);
     });
   }
   return {
@@ -64,6 +77,7 @@ export function contractOf(table: SourceTable, codeList = false): TableContract 
     codeList,
     sourceColumns: [...sourceColumns].map(([name, type]) => ({ name, type })),
     selectItems,
+    sourceItems,
     output,
   };
 }
@@ -78,7 +92,16 @@ export function codeListContract(name: string): TableContract {
   return contractOf({ name, columns: [...CODE_LIST_COLUMNS], pseudonymised: [], personal: {} }, true);
 }
 
-/** `select <items> from csdl.<table>` with an optional where clause. */
-export function selectSql(contract: TableContract, where?: string): string {
-  return `select ${contract.selectItems.join(', ')} from csdl.${quote(contract.name)}${where ? ` where ${where}` : ''}`;
+/**
+ * `select <items> from csdl.<table>` with an optional where clause: what the ETL reads, or with
+ * `allInSource` every output column computed by PostgreSQL (derived flags included, for tests).
+ */
+export function selectSql(contract: TableContract, where?: string, allInSource = false): string {
+  const items = allInSource ? contract.sourceItems : contract.selectItems;
+  return `select ${items.join(', ')} from csdl.${quote(contract.name)}${where ? ` where ${where}` : ''}`;
+}
+
+/** The output columns the CSV files hold (all but the derived ones), in order. */
+export function csvColumns(contract: TableContract): OutputColumn[] {
+  return contract.output.filter((c) => !c.derived);
 }

@@ -57,7 +57,7 @@ export const LEGACY_NAME_PATTERN = [LEGACY_TEXT_PATTERN, VIQR_NAME_TONE, UPPER_W
  * and VNI_PAIRS is kept whole. Vietnamese in NFC mostly writes neither (its Latin-1 letters are
  * small à–ý after a capital or another small letter), so the full pattern runs on few values: on
  * the demo learners' names 3.548 of 303.436 (1,2 %), and the legacy flag of a name cost about a
- * quarter of what the full pattern alone did (02/12/2026; `bench:etl` has the whole extraction).
+ * quarter of what the full pattern alone did (03/12/2026; `bench:etl` has the whole extraction).
  */
 export const LEGACY_PREFILTER_PATTERN = [
   "[\\u0080-\\u00DF\\u00E4-\\u00E7\\u00EB\\u00EE-\\u00F1\\u00F6-\\u00F8\\u00FB\\u00FC\\u00FE\\u00FF^(+~`.?']",
@@ -141,6 +141,21 @@ function wellFormedSql(c: string, kind: PersonalKind, present: string, nfc: stri
     default:
       return `(${c} ~ ${sqlString(WELL_FORMED_PATTERNS[kind])})`;
   }
+}
+
+/**
+ * The flags DuckDB derives from a column's other flags instead of reading them from PostgreSQL, as
+ * suffix -> DuckDB expression over the CSV's columns. An address's or a text's __well_formed is
+ * "present and NFC": PostgreSQL would run its NFC test a second time for it, the dearest test of a
+ * long text (on demo learners' addresses about 1 µs a value, a quarter of the flags' cost). The
+ * expression gives what the PostgreSQL item of flagSelectItems gives, NULL for a NULL value
+ * included (its __nfc is NULL exactly then); test/etl/flags.test.ts compares the two.
+ */
+export function derivedFlags(column: string, kind: PersonalKind): ReadonlyMap<string, string> {
+  if (kind !== 'address' && kind !== 'text') return new Map();
+  const present = quote(column + '__present');
+  const nfc = quote(column + '__nfc');
+  return new Map([['__well_formed', `(case when ${nfc} is null then null else ${present} and ${nfc} end)`]]);
 }
 
 /**

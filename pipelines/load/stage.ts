@@ -18,7 +18,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
-import type { TableContract } from '../extract/contract.ts';
+import { csvColumns, type TableContract } from '../extract/contract.ts';
 import { convertExpr, csvType, readCsvSql } from './csv-read.ts';
 import { PSEUDONYM_MACRO } from './pseudonym.ts';
 
@@ -78,14 +78,18 @@ export async function createRawShaped(conn: DuckDBConnection, target: string, co
 
 /**
  * `insert into <target> select ... from read_csv(files)`: converts dates, pseudonymises keys,
- * stamps `_run_id` and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
+ * derives the flags PostgreSQL does not compute twice (flags.ts derivedFlags), stamps `_run_id` and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
  */
 export function insertFromCsvSql(target: string, contract: TableContract, files: string[], run: { runId: string; loadedAt: string }, onlyChanged = false): string {
   const items = contract.output.map((c) =>
-    c.role === 'pseudonym' ? `${PSEUDONYM_MACRO}(${ident(c.name)}) as ${ident(c.name)}` : `${convertExpr(c)} as ${ident(c.name)}`,
+    c.derived
+      ? `${c.derived} as ${ident(c.name)}`
+      : c.role === 'pseudonym'
+        ? `${PSEUDONYM_MACRO}(${ident(c.name)}) as ${ident(c.name)}`
+        : `${convertExpr(c)} as ${ident(c.name)}`,
   );
   items.push(`${literal(run.runId)} as _run_id`, `${literal(run.loadedAt)}::timestamptz as _loaded_at`);
-  const csv = readCsvSql(files, contract.output.map((c) => ({ name: c.name, type: csvType(c) })));
+  const csv = readCsvSql(files, csvColumns(contract).map((c) => ({ name: c.name, type: csvType(c) })));
   const where = onlyChanged ? ` where id in (select id from ${stageTable(contract.name, '__changed')})` : '';
   return `insert into ${target} select ${items.join(', ')} from ${csv}${where}`;
 }

@@ -117,7 +117,8 @@ function norm(v: unknown, type?: string): string | null {
 
 /** Every row of `csdl.<t>` as the warehouse must hold it (pseudonyms applied), sorted. */
 async function expectedRows(client: pg.Client, contract: TableContract): Promise<string[]> {
-  const { rows } = await client.query({ text: selectSql(contract), types: asText, rowMode: 'array' });
+  // every column as PostgreSQL computes it, the flags DuckDB derives included
+  const { rows } = await client.query({ text: selectSql(contract, undefined, true), types: asText, rowMode: 'array' });
   const cols = contract.output;
   return rows.map((r: unknown[]) => JSON.stringify(r.map((v, i) => (cols[i].role === 'pseudonym' && v !== null ? pseudonym(String(v)) : norm(v, cols[i].sourceType))))).sort();
 }

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
+  derivedFlags,
   flagSelectItems,
   legacyPattern,
   LEGACY_CODE_PATTERN,
@@ -179,6 +180,27 @@ describe('flag expressions in PostgreSQL', () => {
     expect((await flags('address', values)).map((f) => f[2])).toEqual([false, true, null]);
     expect((await flags('text', values)).map((f) => f[2])).toEqual([false, true, null]);
     expect((await flags('name', ['Laêê'])).map((f) => f[2])).toEqual([true]);
+  });
+
+  it('derives in DuckDB, from the flags PostgreSQL sends, the same address and text flags PostgreSQL would compute', async () => {
+    const values = ['Số 7, Ngõ 3', 'Nguye\u0302\u0303n', '', '   ', ' x', null, 'Hµ Néi', 'Bản 1, Xã Laêê'];
+    const duck = await (await DuckDBInstance.create(':memory:')).connect();
+    try {
+      for (const kind of ['address', 'text', 'name', 'phone'] as const) {
+        const pgFlags = await flags(kind, values);
+        const derived = derivedFlags('c', kind);
+        expect([...derived.keys()], kind).toEqual(kind === 'address' || kind === 'text' ? ['__well_formed'] : []);
+        if (derived.size === 0) continue;
+        const sqlBool = (b: boolean | null) => (b === null ? 'null::boolean' : String(b));
+        const rows = pgFlags.map((f, i) => `(${i}, ${sqlBool(f[0])}, ${sqlBool(f[1])})`).join(', ');
+        const reader = await duck.runAndReadAll(
+          `select ${derived.get('__well_formed')} as wf from (values ${rows}) as t(i, c__present, c__nfc) order by i`,
+        );
+        expect(reader.getRowObjectsJson().map((r) => r.wf), kind).toEqual(pgFlags.map((f) => f[3]));
+      }
+    } finally {
+      duck.closeSync();
+    }
   });
 
   it('checks phone and citizen ID formats in PostgreSQL', async () => {

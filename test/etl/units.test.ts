@@ -49,6 +49,12 @@ describe('extraction contract', () => {
     expect(hs.selectItems.some((i) => i === '"ho_ten"')).toBe(false);
     expect(hs.selectItems.some((i) => i === '"ma_hoc_sinh"')).toBe(true); // pseudonymised in DuckDB
     expect(hs.output.filter((c) => c.role === 'flag')).toHaveLength(4 * 15); // four flags for each of the 15 personal fields
+    // the well-formed flags of the address and the two texts come from DuckDB, not the SELECT
+    expect(hs.output.filter((c) => c.derived).map((c) => c.name)).toEqual(['dchi_thtru__well_formed', 'noi_sinh__well_formed', 'que_quan__well_formed']);
+    expect(hs.selectItems).toHaveLength(hs.output.length - 3);
+    expect(hs.sourceItems).toHaveLength(hs.output.length);
+    expect(sql).not.toContain('"dchi_thtru__well_formed"');
+    expect(selectSql(hs, undefined, true)).toContain('"dchi_thtru__well_formed"');
   });
   it('accepts widening type changes and refuses narrowing ones', () => {
     const col = (data_type: string, p: number | null = null, s: number | null = null) => ({ data_type, numeric_precision: p, numeric_scale: s });
