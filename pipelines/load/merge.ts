@@ -60,13 +60,24 @@ export function pendingViewSql(name: string): string {
 /**
  * Inside the publish transaction: publishes an incremental table's change as __gone + __delta and
  * the view over them (the run merges it after COMMIT). `goneIdsSql` selects the ids to hide, `rowsSql` the current rows to add.
+ * A table whose change is empty keeps its plain view and gets no side tables (nothing to merge);
+ * returns whether a change was published.
  */
-export async function publishPending(conn: DuckDBConnection, name: string, goneIdsSql: string, rowsSql: string): Promise<void> {
+export async function publishPending(conn: DuckDBConnection, name: string, goneIdsSql: string, rowsSql: string): Promise<boolean> {
   // No `if not exists`: a run merges what an earlier one left before it stages, so an existing
   // __gone table here is a bug, and replacing it would lose that earlier change.
   await conn.run(`create table ${goneTable(name)} as ${goneIdsSql}`);
   await conn.run(`create table ${deltaTable(name)} as ${rowsSql}`);
+  const [{ n }] = await queryRows<{ n: string }>(
+    conn,
+    `select ((select count(*) from ${goneTable(name)}) + (select count(*) from ${deltaTable(name)}))::varchar as n`,
+  );
+  if (n === '0') {
+    await dropPending(conn, name);
+    return false;
+  }
   await conn.run(pendingViewSql(name));
+  return true;
 }
 
 /** Drops a table's merge side tables (a full load replacing the table). */

@@ -89,4 +89,20 @@ describe('an incremental change published beside its table and merged in slices'
   it('merges nothing when nothing is pending', async () => {
     expect(await mergePending(conn, { runId: 'test' })).toEqual([]);
   });
+
+  it('publishes an empty change as nothing: no side tables, the plain view, nothing to merge', async () => {
+    await conn.run('begin transaction');
+    expect(await publishPending(conn, 't', 'select id from stage.gone where false', 'select * from stage.t where false')).toBe(false);
+    await conn.run('commit');
+    expect(await pendingTables(conn)).toEqual([]);
+    const side = await queryRows<{ n: string }>(conn, `select count(*)::varchar as n from duckdb_tables() where schema_name = 'raw_store' and table_name like 't\_\_%' escape '\\'`);
+    expect(side[0].n).toBe('0');
+    expect(await rowsOf(conn, 'select * from raw.t')).toEqual(expected);
+    // a change of deletes only is still published
+    await conn.run('begin transaction');
+    expect(await publishPending(conn, 't', 'select 1::bigint as id', 'select * from stage.t where false')).toBe(true);
+    await conn.run('commit');
+    expect(await pendingTables(conn)).toEqual(['t']);
+    expect(await rowsOf(conn, 'select * from raw.t')).toEqual(expected.filter((r) => !r.startsWith('1:')));
+  });
 });
