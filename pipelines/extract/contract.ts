@@ -43,22 +43,17 @@ export type TableContract = {
 
 /** Builds the contract of a table described in tables.ts, or of a discovered code list. */
 export function contractOf(table: SourceTable, codeList = false): TableContract {
-  const output: OutputColumn[] = [];
-  const selectItems: string[] = [];
-  const sourceItems: string[] = [];
+  // each output column with PostgreSQL's expression of it
+  const columns: Array<{ column: OutputColumn; sourceItem: string }> = [];
   const sourceColumns = new Map<string, ColumnType>();
   for (const c of table.columns) {
     const type = columnType(table, c, codeList);
     sourceColumns.set(c, type);
-    output.push({ name: c, duckType: duckType(type), role: 'copy', sourceType: type });
-    selectItems.push(quote(c));
-    sourceItems.push(quote(c));
+    columns.push({ column: { name: c, duckType: duckType(type), role: 'copy', sourceType: type }, sourceItem: quote(c) });
   }
   for (const c of table.pseudonymised) {
     sourceColumns.set(c, 'text');
-    output.push({ name: c, duckType: 'VARCHAR', role: 'pseudonym', sourceType: 'text' });
-    selectItems.push(quote(c));
-    sourceItems.push(quote(c));
+    columns.push({ column: { name: c, duckType: 'VARCHAR', role: 'pseudonym', sourceType: 'text' }, sourceItem: quote(c) });
   }
   for (const [c, kind] of Object.entries(table.personal)) {
     sourceColumns.set(c, 'text');
@@ -66,9 +61,8 @@ export function contractOf(table: SourceTable, codeList = false): TableContract 
     const derived = derivedFlags(c, kind);
     FLAG_SUFFIXES.forEach((suffix, i) => {
       const expr = derived.get(suffix);
-      output.push({ name: c + suffix, duckType: 'BOOLEAN', role: 'flag', sourceType: 'boolean', ...(expr ? { derived: expr } : {}) });
-      if (!expr) selectItems.push(items[i]);
-      sourceItems.push(items[i]);
+      const column: OutputColumn = { name: c + suffix, duckType: 'BOOLEAN', role: 'flag', sourceType: 'boolean', ...(expr ? { derived: expr } : {}) };
+      columns.push({ column, sourceItem: items[i] });
     });
   }
   return {
@@ -76,9 +70,9 @@ export function contractOf(table: SourceTable, codeList = false): TableContract 
     keyed: table.columns.includes('id') && table.columns.includes('updated_at'),
     codeList,
     sourceColumns: [...sourceColumns].map(([name, type]) => ({ name, type })),
-    selectItems,
-    sourceItems,
-    output,
+    selectItems: columns.filter((c) => !c.column.derived).map((c) => c.sourceItem),
+    sourceItems: columns.map((c) => c.sourceItem),
+    output: columns.map((c) => c.column),
   };
 }
 

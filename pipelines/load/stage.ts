@@ -78,7 +78,8 @@ export async function createRawShaped(conn: DuckDBConnection, target: string, co
 
 /**
  * `insert into <target> select ... from read_csv(files)`: converts dates, pseudonymises keys,
- * derives the flags PostgreSQL does not compute twice (flags.ts derivedFlags), stamps `_run_id` and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
+ * derives the flags PostgreSQL does not compute twice (flags.ts derivedFlags), stamps `_run_id`
+ * and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
  */
 export function insertFromCsvSql(target: string, contract: TableContract, files: string[], run: { runId: string; loadedAt: string }, onlyChanged = false): string {
   const items = contract.output.map((c) =>
