@@ -254,3 +254,34 @@ describe('runEtl: change detection by transaction horizon', () => {
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
   });
 });
+
+describe('runEtl: a table loaded in many batches', () => {
+  let src: TestSource;
+  let db: pg.Client;
+  let config: Config;
+  // DuckDB's row groups hold 122.880 rows; ROWS_PER_FILE is 100.000 and a batch loads two files
+  const rows = 600_000;
+  beforeAll(async () => {
+    src = await startTestSource();
+    db = await sourceClient(src.url);
+    await db.query(`insert into csdl.phong_hoc (id, ma_phong, ma_truong_hoc, nam_hoc, loai_cong_trinh, dien_tich)
+      select g, 'P' || g, 'T' || (g % 97), 2024, '01', (g % 60)::text from generate_series(1, ${rows}) g`);
+    await db.query('analyze csdl.phong_hoc');
+    config = testConfig(src.url);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await src?.close();
+  });
+
+  it('stages all batches in one transaction, so that only the last row group is part full', async () => {
+    const s = await runEtl({ config, sourceUrl: src.url });
+    expect(table(s, 'phong_hoc')).toMatchObject({ mode: 'full', rowsRead: rows, rowCount: rows });
+    // committed batch by batch, each batch of about 200.000 rows ended in a part-full row group
+    // (here 6 row groups, 3 part full), which DuckDB's checkpoints later merge at great cost
+    const groups = await warehouseQuery<{ n: number }>(config, `select max(count)::integer as n from pragma_storage_info('raw_store.phong_hoc') where column_id = 0 group by row_group_id`);
+    expect(groups.length).toBe(Math.ceil(rows / 122_880));
+    expect(groups.filter((g) => g.n < 122_880).length).toBe(1);
+    await expectWarehouseEqualsSource(src.url, config.warehousePath);
+  });
+});
