@@ -47,7 +47,7 @@ const workers = Number(process.env.CSDL_ETL_PARALLELISM ?? 2);
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const root = fileURLToPath(new URL('../', import.meta.url));
 
-type ChildRun = { summary: EtlRunSummary; maxRssMiB: number; cpuSeconds: number };
+type ChildRun = { summary: EtlRunSummary; phases: Record<string, number>; maxRssMiB: number; cpuSeconds: number };
 
 /** Runs bench/etl-child.ts (one runEtl) in a child process with `env`; resolves with its report. */
 function etlInChild(env: NodeJS.ProcessEnv, full: boolean): Promise<ChildRun> {
@@ -141,10 +141,19 @@ async function main(): Promise<void> {
       peakRssMiB,
       fullPeakRssMiB,
       incrementalPeakRssMiB: incr.value.maxRssMiB,
+      phases: { full: full.value.phases, incremental: incr.value.phases },
       targets: { fullOverFloor: 1.5, incrementalOverFull: 0.1, peakRssMiB: 1024 },
     };
     const f = (x: number | null) => (x === null ? '-' : x.toFixed(2));
     const cpu = (m: { pgCpu: number; etlCpu: number }) => `cpu: postgres ${f(m.pgCpu)} s, etl process ${f(m.etlCpu)} s`;
+    // where a run's time went: staging until the publish, the publish until COMMIT (the checkpoint
+    // starts right after it), the checkpoint, then the merge of incremental changes
+    const phases = (r: ChildRun) => {
+      const p = r.phases;
+      const end = r.summary.seconds;
+      const at = ['publish', 'checkpoint', 'merge'].filter((k) => p[k] !== undefined);
+      return at.map((k, i) => `${k} ${f((at[i + 1] ? p[at[i + 1]] : end) - p[k])} s`).join(', ') + (p.publish !== undefined ? ` (staging ${f(p.publish)} s)` : '');
+    };
     process.stdout.write(
       [
         `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ${workers} workers, load average ${result.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
@@ -152,8 +161,10 @@ async function main(): Promise<void> {
         flOurs ? `(f) our select   ${f(flOurs.wall)} s   ${cpu(flOurs)}` : '(f) our select   skipped (BENCH_SKIP)',
         nv ? `(b) naive        ${f(nv.wall)} s (${(nv.value.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)   ${cpu(nv)}` : '(b) naive        skipped (BENCH_SKIP)',
         `(c) full         ${f(fullSeconds)} s   ${cpu(full)}`,
+        `    ${phases(full.value)}`,
         `    full/floor ${f(result.ratios.fullOverFloor)} (target <= 1.5), full/our-select ${f(result.ratios.fullOverFloorOurSelect)}, full/naive ${f(result.ratios.fullOverNaive)}`,
         `(d) incremental  ${f(incrSeconds)} s   ${cpu(incr)}`,
+        `    ${phases(incr.value)}`,
         `    incremental/full ${f(result.ratios.incrementalOverFull)} (target < 0.10); changed ${JSON.stringify(changed)}`,
         `(e) peak RSS     ${peakRssMiB.toFixed(0)} MiB (target < 1024): full load ${fullPeakRssMiB.toFixed(0)} MiB, incremental ${incr.value.maxRssMiB.toFixed(0)} MiB`,
         `warehouse file   ${(result.warehouseBytes / 2 ** 20).toFixed(0)} MiB`,
