@@ -40,6 +40,22 @@ export async function openWarehouse(
   };
 }
 
+/**
+ * Runs `fn` in one transaction on `conn`: COMMIT when it resolves, ROLLBACK (whose own failure is
+ * ignored, so the first error is the one thrown) when it or the COMMIT throws.
+ */
+export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
+  await conn.run('begin transaction');
+  try {
+    const result = await fn();
+    await conn.run('commit');
+    return result;
+  } catch (err) {
+    await conn.run('rollback').catch(() => {});
+    throw err;
+  }
+}
+
 /** Runs a query and returns its rows as plain objects (BIGINT as JS number when safe). */
 export async function queryRows<T = Record<string, unknown>>(conn: DuckDBConnection, sql: string, params?: unknown[]): Promise<T[]> {
   const reader = params ? await conn.runAndReadAll(sql, params as never) : await conn.runAndReadAll(sql);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Config } from '../../lib/config.ts';
 import { log } from '../../lib/log.ts';
 import { redactUrl } from '../../lib/source.ts';
-import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
+import { inTransaction, openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
 import { checkSourceSchema } from '../extract/schema-check.ts';
 import { asSourceError, openSnapshot, type SourceSnapshot } from '../extract/snapshot.ts';
 import { installPgTextMacros } from '../load/csv-read.ts';
@@ -212,28 +212,6 @@ async function checkpointLean(conn: Conn, runId: string, runLimit: string, path:
   log.info('etl checkpoint done', { run: runId, walMiB: (walBytes / 2 ** 20).toFixed(1), seconds: ((performance.now() - t0) / 1000).toFixed(1) });
 }
 
-/**
- * Runs the staging in one DuckDB transaction, so that each table's batches append to the same
- * row groups. Committed one by one, every batch (about two CSV files) ended in a row group of its
- * own, part full: a national full load left 226 part-full row groups out of 475 in `hoc_sinh`
- * and in `hoc_sinh_trang_thai`, which DuckDB's checkpoints then merge a few at a time (its
- * vacuum): 42 s in the full load's own checkpoint, then 38 s and 8 s in the next two, paid by
- * the next incremental run whatever it changed. In one transaction only a table's last row
- * group is part full. A failure rolls the whole staging back; nothing staged was visible anyway.
- */
-async function inOneTransaction<T>(conn: Conn, fn: () => Promise<T>): Promise<T> {
-  await conn.run('begin transaction');
-  let result: T;
-  try {
-    result = await fn();
-  } catch (err) {
-    await conn.run('rollback').catch(() => {});
-    throw err;
-  }
-  await conn.run('commit');
-  return result;
-}
-
 async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incremental', startedAt: string, opts: EtlRunOptions) {
   const { config } = opts;
   const dir = join(config.tmpDir, runId);
@@ -265,8 +243,11 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     const raw = await readRawState(conn);
     const previousMd5 = await records.lastContentMd5(conn);
     const plan: StagePlan = { kind, raw, unchanged: async (c) => !c.keyed && (await figures.get(c.name)!).contentMd5 === previousMd5.get(c.name) };
+    // One transaction for the whole staging, so that each table's batches fill the same row
+    // groups: committed batch by batch, every batch ended in a part-full row group of its own,
+    // which DuckDB's checkpoints then merge a few at a time (pipelines/etl/README.md, step 3).
     const source = snapshot;
-    const staged = await inOneTransaction(conn, () =>
+    const staged = await inTransaction(conn, () =>
       stageAll(conn, {
         runId,
         startedAt,

@@ -22,7 +22,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { log } from '../../lib/log.ts';
-import { ident, literal, queryRows } from '../../lib/warehouse.ts';
+import { ident, inTransaction, literal, queryRows } from '../../lib/warehouse.ts';
 import { rawView, storeTable } from './stage.ts';
 
 export const GONE_SUFFIX = '__gone';
@@ -136,8 +136,7 @@ async function mergeTable(conn: DuckDBConnection, name: string, opts: MergeOptio
     slices++;
     await opts.afterSlice?.(name, slices);
   }
-  await conn.run('begin transaction');
-  try {
+  await inTransaction(conn, async () => {
     const before = await viewFigures(conn, name);
     // Rows a slice missed (none unless a checkpoint moved rows between slices).
     await conn.run(`delete from ${store} where id in (select id from ${goneTable(name)})`);
@@ -151,11 +150,7 @@ async function mergeTable(conn: DuckDBConnection, name: string, opts: MergeOptio
           'rolled back, raw.' + name + ' keeps its content; run `csdl etl --full` if this recurs.',
       );
     }
-    await conn.run('commit');
-  } catch (err) {
-    await conn.run('rollback').catch(() => {});
-    throw err;
-  }
+  });
   await checkpoint(conn, opts.runId, name);
   log.info('merged a published change into its table', { run: opts.runId, table: name, slices, seconds: ((performance.now() - t0) / 1000).toFixed(1) });
 }

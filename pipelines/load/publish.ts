@@ -8,7 +8,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { log } from '../../lib/log.ts';
-import { ident } from '../../lib/warehouse.ts';
+import { ident, inTransaction } from '../../lib/warehouse.ts';
 import type { TableRunRecord } from '../etl/run-records.ts';
 import type { StagedTable } from '../etl/stage-table.ts';
 import { dropPending, publishPending } from './merge.ts';
@@ -57,8 +57,7 @@ async function apply(conn: DuckDBConnection, t: StagedTable): Promise<void> {
 export async function publish(conn: DuckDBConnection, input: PublishInput): Promise<TableRunRecord[]> {
   const figures = new Map<string, SourceFigures>();
   for (const [name, f] of input.figures) figures.set(name, await f);
-  await conn.run('begin transaction');
-  try {
+  const published = await inTransaction(conn, async () => {
     for (const t of input.staged) {
       await apply(conn, t);
       log.debug('publish: table applied', { run: input.runId, table: t.contract.name, mode: t.mode });
@@ -92,13 +91,10 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
     }
     await input.record(conn, records);
     await input.beforeCommit?.();
-    await conn.run('commit');
-    log.debug('publish: committed', { run: input.runId });
     return records;
-  } catch (err) {
-    await conn.run('rollback').catch(() => {});
-    throw err;
-  }
+  });
+  log.debug('publish: committed', { run: input.runId });
+  return published;
 }
 
 /** raw.dm_* tables (code lists) that the current contract no longer lists. */
