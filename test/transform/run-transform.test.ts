@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWarehouse, queryRows, type Warehouse } from '../../lib/warehouse.ts';
+import { provenUniqueByBits } from '../../pipelines/transform/model-tests.ts';
 import { runTransform } from '../../pipelines/transform/run-transform.ts';
 
 const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } };
@@ -100,6 +101,28 @@ describe('runTransform', () => {
     expect(summary.tests.find((t) => t.test === 'unique(id)')).toMatchObject({ status: 'pass' });
     const recorded = await rows<{ test: string; failures: number }>(`select test, failures from meta.test_results where status = 'fail' order by test`);
     expect(recorded.map((r) => r.test)).toEqual(['accepted_values(value)', 'expression_is_true(id < 14)', 'not_null(value)']);
+  });
+
+  it('proves integer keys unique with bit strings, and leaves every repeat to the test query that names it', async () => {
+    const conn = await warehouse.connect();
+    try {
+      await conn.run(`create table main.keys as select * from (values (1, 'a'), (2, 'a'), (null, 'a'), (null, 'b'), (1, 'b'), (3000000, 'b')) t(k, g);
+                      create table main.texts as select * from (values ('x'), ('y')) t(s);
+                      create table main.nulls as select null::integer as k from range(3)`);
+      expect(await provenUniqueByBits(conn, 'main.keys', ['k', 'g'])).toBe(true);
+      expect(await provenUniqueByBits(conn, 'main.keys', ['k'])).toBe(false); // 1 twice
+      expect(await provenUniqueByBits(conn, 'main.keys', ['g', 'k'])).toBe(true);
+      expect(await provenUniqueByBits(conn, 'main.nulls', ['k'])).toBe(true); // nulls are not copies of one column
+      expect(await provenUniqueByBits(conn, 'main.texts', ['s'])).toBe(false); // no integer: the group-by decides
+      await conn.run(`insert into main.keys values (null, 'a')`);
+      expect(await provenUniqueByBits(conn, 'main.keys', ['k', 'g'])).toBe(false); // (null, 'a') twice, a copy for the group-by
+    } finally {
+      conn.closeSync();
+    }
+    model('core.pairs', `select k, g from main.keys`, { key: ['k', 'g'], columns: ['k', 'g'], tests: [{ unique: ['k', 'g'] }], columnTests: { k: ['unique'] } });
+    const summary = await run();
+    expect(summary.tests.find((t) => t.test === 'unique(k, g)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ k: null, g: 'a', copies: '2' }] });
+    expect(summary.tests.find((t) => t.test === 'unique(k)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ k: 1, copies: '2' }] });
   });
 
   it('names a failing model and skips the models that read it, building the others', async () => {
