@@ -68,7 +68,7 @@ const enrolledLearners = `
 /**
  * The same, for records with a citizen-ID pseudonym (raw.hoc_sinh), with its 64-bit hash; the
  * pseudonym itself and the birth date are read for the repeated hashes alone (`learnerIdentity`).
- * National, one period: 72 s when both travelled with each of the 23 M records.
+ * National, one period (23 M records): 21,0 s against 60,9 s when both travelled with every record.
  */
 const enrolledWithIdentity = `
   select e.*, h.identity_hash

@@ -145,6 +145,7 @@ async function uniqueByBits(conn: DuckDBConnection, relation: string, columns: s
   const key = ident(columns[at]);
   const type = types[at];
   const others = columns.filter((_, i) => i !== at).map(ident);
+  // row(..., 0): a struct even for one other column
   const groups = others.length ? `approx_count_distinct(row(${others.join(', ')}, 0))` : '1';
   const [range] = await queryRows<{ lo: string | null; hi: string | null; groups: string }>(conn, `select min(${key})::varchar as lo, max(${key})::varchar as hi, ${groups} as groups from ${relation}`);
   if (range.lo === null || range.hi === null) return others.length === 0; // every key null: no copies unless grouped
