@@ -140,8 +140,9 @@ describe('core units and periods', () => {
 describe('core facts as of the census day', () => {
   it('counts each learner by the status in force on the census day', async () => {
     const rows = await h.fx.rows<{ ma_hoc_sinh: string; period: string; status_on_census: number | null; is_enrolled: boolean; is_dropout: boolean }>(
-      `select ma_hoc_sinh, period, status_on_census, is_enrolled, is_dropout from core.fct_learners
-       where school_key = 'S:TH01@2024' and ma_hoc_sinh in ('HS-L5', 'HS-L6', 'HS-L9', 'HS-L10') order by ma_hoc_sinh, period desc`,
+      `select l.ma_hoc_sinh, f.period, f.status_on_census, f.is_enrolled, f.is_dropout
+       from core.fct_learners as f join staging.stg_csdl__hoc_sinh as l using (hoc_sinh_id)
+       where f.school_key = 'S:TH01@2024' and l.ma_hoc_sinh in ('HS-L5', 'HS-L6', 'HS-L9', 'HS-L10') order by l.ma_hoc_sinh, f.period desc`,
     );
     expect(rows).toEqual([
       { ma_hoc_sinh: 'HS-L10', period: '2024-DN', status_on_census: 1, is_enrolled: true, is_dropout: false }, // 05 on 20/10 came later
@@ -162,7 +163,8 @@ describe('core facts as of the census day', () => {
       await h.fx.conn.run(`update raw.hoc_sinh set ngay_trang_thai = null where ma_hoc_sinh = 'HS-L6' and nam_hoc = 2024`);
       await runTransform({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES, select: ['fct_learners'] });
       const rows = await h.fx.rows(
-        `select period, status_on_census, is_enrolled from core.fct_learners where ma_hoc_sinh = 'HS-L6' and nam_hoc = 2024 order by period desc`,
+        `select f.period, f.status_on_census, f.is_enrolled from core.fct_learners as f join staging.stg_csdl__hoc_sinh as l using (hoc_sinh_id)
+         where l.ma_hoc_sinh = 'HS-L6' and f.nam_hoc = 2024 order by f.period desc`,
       );
       expect(rows).toEqual([
         { period: '2024-DN', status_on_census: null, is_enrolled: false },

@@ -88,7 +88,7 @@ describe('a deliberately broken model', () => {
     const modelsDir = join(fx.dir, 'models');
     cpSync(defaultModelsDir, modelsDir, { recursive: true });
     const path = join(modelsDir, 'core', 'fct_learners.sql');
-    const sql = readFileSync(path, 'utf8').replace(/select \* from final\s*$/, `select * from final\nunion all\nselect * from final where ma_hoc_sinh = 'HS-L1'\n`);
+    const sql = readFileSync(path, 'utf8').replace(/select \* from final\s*$/, `select * from final\nunion all\nselect * from final where hoc_sinh_id in (select hoc_sinh_id from learners where ma_hoc_sinh = 'HS-L1')\n`);
     writeFileSync(path, sql);
     const summary = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, modelsDir, select: ['staging', 'core'] });
     expect(summary.status).toBe('failed');
