@@ -8,8 +8,8 @@
 -- học lại; a dropout when the record's current status is 05/09/12 thôi học.
 -- Kept narrow on purpose (it is the largest table): grade, level and official age come from
 -- core.dim_grades by khoi_hoc; the learner pseudonym, the class and other record fields from
--- staging by hoc_sinh_id (the pseudonym, 32 characters on 93 M rows, took a quarter of the
--- national build's write time and two thirds of the table's size).
+-- staging by hoc_sinh_id (the 32-character pseudonym took a quarter of a national batch's
+-- build, 12,8 s against 9,7 s for 17 M rows, and two thirds of its size, 414 MB against 144 MB).
 with
 
 learners as (

@@ -94,8 +94,8 @@ const enrolledLearners = (column: string) => `
 
 /**
  * What the candidates of a learner rule read by record id: the learner-code pseudonym, the
- * citizen-ID pseudonym and the birth date. National, one period (23 M records), HS-DUP-CCCD took
- * 21,0 s this way against 60,9 s when they travelled with every record.
+ * citizen-ID pseudonym and the birth date. National, one period (23 M records): HS-DUP-ACTIVE
+ * 15,7 s against 27,1 s, HS-DUP-CCCD 13,8 s against 26,2 s when every record carried its pseudonym.
  */
 const learnerIdentity = `select id as record_id, ma_hoc_sinh as pseudonym, ma_cong_dan, ngay_sinh from raw.hoc_sinh`;
 
