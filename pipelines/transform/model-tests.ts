@@ -21,10 +21,13 @@ export type TestResult = {
 };
 
 /**
- * A test as a query returning offending rows; not-null tests also name their column, uniqueness
- * tests their columns (for the bit-string check that proves most of them in a fraction of the time).
+ * A test as a query returning offending rows. Row tests (not null, accepted values, expressions)
+ * also give the condition an offending row meets, so that a plain count proves them and samples
+ * are queried only on failure; uniqueness tests give their columns (for the bit-string and hash
+ * checks that prove most of them in a fraction of the time), relationship tests a query counting
+ * the distinct missing values (the same proof).
  */
-type CompiledTest = { name: string; sql: string; nullColumn?: string; uniqueColumns?: string[] };
+type CompiledTest = { name: string; sql: string; offending?: string; uniqueColumns?: string[]; missingValuesSql?: string };
 
 const SAMPLE = 10;
 
@@ -58,12 +61,10 @@ export function compileTests(model: Model, relation: string): CompiledTest[] {
         uniqueColumns: t.unique,
       });
     } else if ('not_null' in t) {
-      for (const c of t.not_null) out.push({ name: `not_null(${c})`, sql: `select ${cols(key)} from ${relation} where ${ident(c)} is null`, nullColumn: c });
+      for (const c of t.not_null) out.push({ name: `not_null(${c})`, sql: `select ${cols(key)} from ${relation} where ${ident(c)} is null`, offending: `${ident(c)} is null` });
     } else if ('accepted_values' in t) {
-      out.push({
-        name: `accepted_values(${t.column})`,
-        sql: `select ${cols(key)}, ${ident(t.column)} from ${relation} where ${ident(t.column)} is not null and ${ident(t.column)} not in (${t.accepted_values.map(value).join(', ')})`,
-      });
+      const offending = `${ident(t.column)} is not null and ${ident(t.column)} not in (${t.accepted_values.map(value).join(', ')})`;
+      out.push({ name: `accepted_values(${t.column})`, sql: `select ${cols(key)}, ${ident(t.column)} from ${relation} where ${offending}`, offending });
     } else if ('relationships' in t) {
       const r = t.relationships;
       const fields = r.fields ?? r.columns;
@@ -72,10 +73,13 @@ export function compileTests(model: Model, relation: string): CompiledTest[] {
       out.push({
         name: `relationships(${r.columns.join(', ')} -> ${r.to}.${fields.join(', ')})`,
         sql: `select ${key.map((k) => `c.${ident(k)}`).join(', ')} from ${relation} as c where ${present} and not exists (select 1 from ${r.to} as p where ${on})`,
+        // the child's distinct values first: a few hundred thousand probes of the parent instead of
+        // one per row (national learner fact, school_key: 0,17 s against 1,60 s)
+        missingValuesSql: `select count(*) as missing from (select distinct ${r.columns.map((c) => `c.${ident(c)}`).join(', ')} from ${relation} as c where ${present}) as c where not exists (select 1 from ${r.to} as p where ${on})`,
       });
     } else {
-      const where = t.where ? ` and (${t.where})` : '';
-      out.push({ name: `expression_is_true(${t.expression_is_true})`, sql: `select ${cols(key)} from ${relation} where (${t.expression_is_true}) is not true${where}` });
+      const offending = `(${t.expression_is_true}) is not true${t.where ? ` and (${t.where})` : ''}`;
+      out.push({ name: `expression_is_true(${t.expression_is_true})`, sql: `select ${cols(key)} from ${relation} where ${offending}`, offending });
     }
   }
   return out;
@@ -105,12 +109,18 @@ function columnsMatchSidecar(model: Model, actual: string[]): string | undefined
   ].filter(Boolean).join('; ');
 }
 
-/** Null counts of every not-null-tested column in one scan. */
-async function nullCounts(conn: DuckDBConnection, relation: string, tests: CompiledTest[]): Promise<Map<string, number>> {
-  const columns = tests.flatMap((t) => (t.nullColumn ? [t.nullColumn] : []));
-  if (columns.length === 0) return new Map();
-  const [row] = await queryRows<Record<string, number>>(conn, `select ${columns.map((c, i) => `count(*) filter (where ${ident(c)} is null) as c${i}`).join(', ')} from ${relation}`);
-  return new Map(columns.map((c, i) => [c, Number(row[`c${i}`])]));
+/**
+ * Proves a row test passes by counting its offending rows, without the window the sample query
+ * needs. DuckDB answers a not-null count from the column statistics alone; national learner fact,
+ * its ten row tests: 0,8 s in all, against 1,7 s for one scan counting them all together.
+ */
+async function provenNoOffending(conn: DuckDBConnection, relation: string, offending: string): Promise<boolean> {
+  try {
+    const [row] = await queryRows<{ offending: string }>(conn, `select count(*) as offending from ${relation} where ${offending}`);
+    return Number(row.offending) === 0;
+  } catch {
+    return false;
+  }
 }
 
 const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']);
@@ -132,6 +142,33 @@ const BIT_BUDGET = 2 ** 30;
 export async function provenUniqueByBits(conn: DuckDBConnection, relation: string, columns: string[]): Promise<boolean> {
   try {
     return await uniqueByBits(conn, relation, columns);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Proves `columns` unique in `relation` by counting distinct hashes of the key: as many as there
+ * are rows means no two rows share a key (equal keys hash equally, nulls included, as the test's
+ * group-by counts them). Fewer means a repeat or a hash collision, and the test's own query then
+ * decides. Grouping one 64-bit hash instead of the key's text columns: national indicator values
+ * (21,8 M rows, five columns) 2,2 s against 4,9 s.
+ */
+export async function provenUniqueByHash(conn: DuckDBConnection, relation: string, columns: string[]): Promise<boolean> {
+  const notNull = columns.length === 1 ? ` where ${ident(columns[0])} is not null` : '';
+  try {
+    const [row] = await queryRows<{ repeats: string }>(conn, `select count(*) - count(distinct hash(${cols(columns)})) as repeats from ${relation}${notNull}`);
+    return Number(row.repeats) === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Proves a relationship test passes from its count of distinct missing values. */
+async function provenRelated(conn: DuckDBConnection, sql: string): Promise<boolean> {
+  try {
+    const [row] = await queryRows<{ missing: string }>(conn, sql);
+    return Number(row.missing) === 0;
   } catch {
     return false;
   }
@@ -171,7 +208,7 @@ function describe(model: Model, test: string, failures: number, sample: Record<s
 
 /**
  * Runs every test of a model (optionally limited to a filter on its partition column). `columns`
- * are the model's actual columns; not-null tests share one scan and query samples only on failure.
+ * are the model's actual columns; a test queries its sample of offending rows only on failure.
  * A scoped run copies the scope's rows into a temp table first, so that its tests read a
  * province's rows once instead of filtering the whole model once per test.
  */
@@ -200,21 +237,18 @@ async function runTestsOn(conn: DuckDBConnection, model: Model, columns: string[
     },
   ];
   const tests = compileTests(model, relation);
-  let nulls = new Map<string, number>();
-  try {
-    nulls = await nullCounts(conn, relation, tests);
-  } catch {
-    // a missing column surfaces again, per test, below
-  }
   for (const test of tests) {
     const t0 = performance.now();
     const base = { model: model.id, test: test.name };
-    if (test.nullColumn && nulls.get(test.nullColumn) === 0) {
-      results.push({ ...base, status: 'pass', failures: 0, sample: [], message: '', seconds: 0 });
-      continue;
-    }
     try {
-      if (test.uniqueColumns && (await provenUniqueByBits(conn, relation, test.uniqueColumns))) {
+      // a cheaper query proves most tests pass; a test it cannot prove runs its own query, which
+      // counts and names the offending rows
+      const proven = test.uniqueColumns
+        ? (await provenUniqueByBits(conn, relation, test.uniqueColumns)) || (await provenUniqueByHash(conn, relation, test.uniqueColumns))
+        : test.missingValuesSql !== undefined
+          ? await provenRelated(conn, test.missingValuesSql)
+          : test.offending !== undefined && (await provenNoOffending(conn, relation, test.offending));
+      if (proven) {
         results.push({ ...base, status: 'pass', failures: 0, sample: [], message: '', seconds: (performance.now() - t0) / 1000 });
         continue;
       }

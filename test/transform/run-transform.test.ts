@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openWarehouse, queryRows, type Warehouse } from '../../lib/warehouse.ts';
-import { provenUniqueByBits } from '../../pipelines/transform/model-tests.ts';
+import { provenUniqueByBits, provenUniqueByHash } from '../../pipelines/transform/model-tests.ts';
 import { runTransform } from '../../pipelines/transform/run-transform.ts';
 
 const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } };
@@ -123,6 +123,52 @@ describe('runTransform', () => {
     const summary = await run();
     expect(summary.tests.find((t) => t.test === 'unique(k, g)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ k: null, g: 'a', copies: '2' }] });
     expect(summary.tests.find((t) => t.test === 'unique(k)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ k: 1, copies: '2' }] });
+  });
+
+  it('proves text keys unique by their hashes, and leaves every repeat to the test query that names it', async () => {
+    const conn = await warehouse.connect();
+    try {
+      await conn.run(`create table main.codes as select * from (values ('a', 'x'), ('a', 'y'), ('b', 'x'), (null, 'x'), (null, 'y'), (null, null)) t(s, u)`);
+      expect(await provenUniqueByHash(conn, 'main.codes', ['s', 'u'])).toBe(true);
+      expect(await provenUniqueByHash(conn, 'main.codes', ['s'])).toBe(false); // 'a' twice
+      expect(await provenUniqueByHash(conn, 'main.codes', ['u'])).toBe(false); // 'x' three times
+      expect(await provenUniqueByHash(conn, 'main.codes', ['no_such_column'])).toBe(false); // cannot run: the test query reports it
+      await conn.run(`delete from main.codes where s = 'a' and u = 'y'; delete from main.codes where s is null`);
+      expect(await provenUniqueByHash(conn, 'main.codes', ['s'])).toBe(true); // nulls are not copies of one column
+      await conn.run(`insert into main.codes values (null, 'x'), (null, 'x')`);
+      expect(await provenUniqueByHash(conn, 'main.codes', ['s', 'u'])).toBe(false); // (null, 'x') twice, a copy for the group-by
+    } finally {
+      conn.closeSync();
+    }
+    model('core.codes', `select s, u from main.codes`, { key: ['s', 'u'], columns: ['s', 'u'], tests: [{ unique: ['s', 'u'] }], columnTests: { s: ['unique'] } });
+    const summary = await run();
+    expect(summary.tests.find((t) => t.test === 'unique(s, u)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ s: null, u: 'x', copies: '2' }] });
+    expect(summary.tests.find((t) => t.test === 'unique(s)')).toMatchObject({ status: 'pass', failures: 0 });
+  });
+
+  it('passes a relationship whose values all exist in the parent, and names the rows of one that does not', async () => {
+    model('staging.provinces', `select * from (values ('01'), ('03')) t(province)`, { columns: ['province'] });
+    model('core.things', 'select id, province, amount from raw.things', {
+      columns: ['id', 'province', 'amount'],
+      columnTests: { province: [{ relationships: { to: 'staging.provinces', field: 'province' } }] },
+    });
+    model('core.amounts', 'select id, amount from raw.things', {
+      columns: ['id', 'amount'],
+      columnTests: { id: [{ relationships: { to: 'core.things', field: 'id' } }] },
+    });
+    const summary = await run();
+    const name = 'relationships(province -> staging.provinces.province)';
+    expect(summary.tests.find((t) => t.test === name)).toMatchObject({ status: 'fail', failures: 1, sample: [{ id: 3 }] });
+    expect(summary.tests.find((t) => t.test === name)!.message).toBe(`model core.things, test ${name}: 1 offending row(s); first keys: id=3`);
+    expect(summary.tests.find((t) => t.test === 'relationships(id -> core.things.id)')).toMatchObject({ status: 'pass', failures: 0 });
+    const conn = await warehouse.connect();
+    try {
+      await conn.run(`insert into raw.things values (4, '05', 40), (5, '05', 50)`);
+    } finally {
+      conn.closeSync();
+    }
+    const again = await run();
+    expect(again.tests.find((t) => t.test === name)).toMatchObject({ status: 'fail', failures: 3 });
   });
 
   it('names a failing model and skips the models that read it, building the others', async () => {
