@@ -43,6 +43,7 @@ long as (
         unit_level,
         current_province_code,
         breakdown,
+        split_part(breakdown, '=', 1) as dimension,
         unnest([
             {'indicator': 'SCH', 'numerator': schools, 'denominator': null},
             {'indicator': 'FAC-ELEC', 'numerator': schools_electricity, 'denominator': schools},
@@ -102,19 +103,44 @@ dated as (
         or (r.ky = 'DN' and r.end_of_year_period is not null)
 ),
 
+catalog_cells as (
+    -- the catalogue's (indicator, period kind, breakdown dimension, unit level) combinations, so
+    -- that keeping what it defines is one equality join instead of splitting and searching the
+    -- catalogue's lists on every unpivoted row (national: 5,4 s against 8,1 s to compute)
+    select
+        c.code as indicator,
+        unnest(string_split(c.periods, ',')) as ky,
+        c.value_kind,
+        c.breakdowns,
+        c.unit_levels
+    from catalog as c
+),
+
+catalog_keys as (
+    select distinct
+        k.indicator,
+        k.ky,
+        k.value_kind,
+        b.dimension,
+        u.unit_level
+    from catalog_cells as k
+    cross join lateral (select unnest(k.breakdowns) as dimension) as b
+    cross join lateral (select unnest(k.unit_levels) as unit_level) as u
+),
+
 applicable as (
     -- keep what the catalogue defines: the indicator's periods, breakdowns and unit levels
     select
-        d.*,
+        d.* exclude (dimension),
         c.value_kind
     from dated as d
     join periods as p
         on p.period = d.period
-    join catalog as c
-        on c.code = d.indicator
-        and list_contains(string_split(c.periods, ','), p.ky)
-        and list_contains(c.breakdowns, split_part(d.breakdown, '=', 1))
-        and list_contains(c.unit_levels, d.unit_level)
+    join catalog_keys as c
+        on c.indicator = d.indicator
+        and c.ky = p.ky
+        and c.dimension = d.dimension
+        and c.unit_level = d.unit_level
     where d.numerator is not null
         and (c.value_kind = 'count' or d.denominator > 0)
 ),
