@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../../lib/config.ts';
 import { log } from '../../lib/log.ts';
-import type { Warehouse } from '../../lib/warehouse.ts';
+import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { orderModels } from './dependency-graph.ts';
 import { defaultModelsDir, discoverModels, listModelIds } from './discover-models.ts';
 import { materializeModel, setPartitionScope, testScope } from './materialize-model.ts';
@@ -58,6 +58,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
   const conn = ownConnection ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
   const runId = opts.runId ?? `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   const provinces = opts.provinces?.length ? opts.provinces : undefined;
+  let restoreCompression: (() => Promise<void>) | undefined;
   try {
     const modelsDir = opts.modelsDir ?? defaultModelsDir;
     const allIds = listModelIds(modelsDir);
@@ -75,6 +76,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     const summary: TransformSummary = { runId, status: 'success', seconds: 0, models: [], tests: [], testsPassed: 0, testsFailed: 0, errors: [] };
     const broken = new Set<string>();
     await setPartitionScope(conn, provinces);
+    restoreCompression = await withoutFsst(conn);
     for (const model of models) {
       const record = await buildModel(conn, model, broken, provinces);
       summary.models.push(record);
@@ -107,9 +109,29 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     });
     return summary;
   } finally {
+    await restoreCompression?.();
     await setPartitionScope(conn, undefined);
     if (ownConnection) conn.closeSync();
   }
+}
+
+/**
+ * Turns off FSST string compression while models are written, and returns how to restore the
+ * setting. The models' text columns are codes (periods, provinces, breakdowns) that dictionary
+ * compression stores as well; FSST's analysis of every segment only costs time. National learner
+ * fact (92,9 M rows) built in its six batches into a scratch file, two runs each: 59,7 and 57,2 s
+ * against 70,9 and 59,3 s; copied from a table: 25,5 s against 30,2 s. The national warehouse
+ * grew 1,2 %. The setting is the database's, so it is put back as it was when the run ends.
+ */
+async function withoutFsst(conn: DuckDBConnection): Promise<() => Promise<void>> {
+  const [row] = await queryRows<{ methods: string | null }>(conn, `select current_setting('disabled_compression_methods') as methods`);
+  const before = row?.methods ?? '';
+  const methods = before.split(',').map((m) => m.trim()).filter(Boolean);
+  if (methods.some((m) => m.toLowerCase() === 'fsst')) return async () => {};
+  await conn.run(`set disabled_compression_methods = ${literal([...methods, 'fsst'].join(','))}`);
+  return async () => {
+    await conn.run(before ? `set disabled_compression_methods = ${literal(before)}` : `reset disabled_compression_methods`).catch(() => {});
+  };
 }
 
 async function buildModel(conn: DuckDBConnection, model: Model, broken: Set<string>, provinces?: string[]): Promise<ModelRunRecord> {

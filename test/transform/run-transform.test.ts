@@ -171,6 +171,22 @@ describe('runTransform', () => {
     expect(again.tests.find((t) => t.test === name)).toMatchObject({ status: 'fail', failures: 3 });
   });
 
+  it('writes models without FSST string compression, and puts the setting back as it was', async () => {
+    model('core.setting', `select current_setting('disabled_compression_methods') as methods`, { columns: ['methods'] });
+    await run();
+    expect(await rows(`select lower(methods) as methods from core.setting`)).toEqual([{ methods: 'fsst' }]);
+    expect(await rows(`select current_setting('disabled_compression_methods') as methods`)).toEqual([{ methods: '' }]);
+    const conn = await warehouse.connect();
+    try {
+      await conn.run(`set disabled_compression_methods = 'chimp'`);
+    } finally {
+      conn.closeSync();
+    }
+    await run();
+    expect(await rows(`select list_sort(string_split(lower(methods), ',')) as methods from core.setting`)).toEqual([{ methods: ['chimp', 'fsst'] }]);
+    expect(await rows(`select lower(current_setting('disabled_compression_methods')) as methods`)).toEqual([{ methods: 'chimp' }]);
+  });
+
   it('names a failing model and skips the models that read it, building the others', async () => {
     model('staging.good', 'select id from raw.things', { columns: ['id'] });
     model('core.broken', 'select id, no_such_column from staging.good', { columns: ['id'] });
