@@ -51,7 +51,7 @@ describe('quality rule catalogue', () => {
     expect(code && code.kind === 'population' ? code.fails : '').toBe('pop.ma_dan_toc not in (select ma from raw.dm_dan_toc)');
     const numeric = rules.find((r) => r.id === 'HS-CODE-gioi_tinh');
     expect(numeric && numeric.kind === 'population' ? numeric.fails : '').toContain('try_cast(ma as bigint)');
-    expect(rules.find((r) => r.id === 'TH-CODE-ma_tinh')?.kind === 'population' && (rules.find((r) => r.id === 'TH-CODE-ma_tinh') as { fails: string }).fails).toContain('pop.census_day between u.hieu_luc_tu');
+    expect(rules.find((r) => r.id === 'TH-CODE-ma_tinh')?.kind === 'population' && (rules.find((r) => r.id === 'TH-CODE-ma_tinh') as { fails: string }).fails).toContain('from dq_eval_periods as p');
   });
 
   it('covers every dimension and describes every rule in Vietnamese and English', () => {

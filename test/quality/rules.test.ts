@@ -80,6 +80,31 @@ describe('quality rules on the hand-built warehouse', () => {
     }
   });
 
+  it('checks an administrative code against the units valid on each period\'s census day', async () => {
+    // a commune code of the units before 01/07/2025 only, one of the units after it only; each is
+    // invalid on the other side's census days
+    const rule = buildCatalog(await readWarehouseColumns(fx.conn)).find((r) => r.id === 'TH-CODE-ma_xa')!;
+    await fx.conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
+    const failed = async () => (await fx.rows<{ period: string; failed: number }>(`select period, count_if(failed) as failed
+      from (${ruleSql(rule)}) where unit_code = 'TH01' group by all order by all`)).map((r) => [r.period, Number(r.failed)]);
+    const [codes] = await fx.rows<{ before: string; after: string }>(`select
+      min(ma) filter (where hieu_luc_den is not null and ma not in (select ma from raw.dm_xa where hieu_luc_den is null)) as before,
+      min(ma) filter (where hieu_luc_den is null and ma not in (select ma from raw.dm_xa where hieu_luc_den is not null)) as after
+      from raw.dm_xa`);
+    expect(codes.before && codes.after).toBeTruthy();
+    expect(await failed()).toEqual([['2024-CN', 0], ['2024-DN', 0], ['2025-CN', 0], ['2025-DN', 0]]);
+    await fx.conn.run('begin');
+    try {
+      await fx.conn.run(`update raw.truong_hoc set ma_xa = case nam_hoc when 2024 then ? else ? end where ma_truong_hoc = 'TH01'`, [codes.after, codes.before]);
+      expect(await failed()).toEqual([['2024-CN', 1], ['2024-DN', 1], ['2025-CN', 1], ['2025-DN', 1]]);
+      await fx.conn.run(`update raw.truong_hoc set ma_xa = 'no-such-code' where ma_truong_hoc = 'TH01' and nam_hoc = 2024`);
+      await fx.conn.run(`update raw.truong_hoc set ma_xa = '02680' where ma_truong_hoc = 'TH01' and nam_hoc = 2025`);
+      expect(await failed()).toEqual([['2024-CN', 1], ['2024-DN', 1], ['2025-CN', 0], ['2025-DN', 0]]);
+    } finally {
+      await fx.conn.run('rollback');
+    }
+  });
+
   it('keeps at most the sample size of failing records per rule and school', async () => {
     // sample 1: HS-REQ-ma_lop_hoc_dn fails for all 9 TH01 learners of 2024 (no classes assigned), one is kept
     const [r] = await fx.rows<{ biggest: number }>(`select max(n) as biggest from (
