@@ -23,8 +23,6 @@ const TOTALS = [
 ];
 
 /** SQL: levels (DM_CAP_HOC codes) a school of `group` serves, as a list. */
-const SERVED = `(select string_split(json_extract_string(g.thuoc_tinh, '$."DS_Cấp"'), ',') from raw.dm_nhom_cap_hoc as g where g.ma = s.nhom)`;
-
 function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
   // learners carry khối as a number, classes as text ('06'); DM_KHOI codes are text
   const khoi = table === 'hoc_sinh' ? 'try_cast(k.ma as integer) = r.khoi_hoc' : 'k.ma = r.khoi_hoc';
@@ -33,17 +31,25 @@ function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
     id: `${who.p}-GRADE-LEVEL`, family: 'grade_level', level: 'record', table, field: 'khoi_hoc',
     vi: `Khối học của ${who.vi} không thuộc cấp học của trường`,
     en: `Grade (khối) of the ${who.en} outside the levels the school serves`,
+    // the levels a school serves and the level of each grade are read once per school and per
+    // grade, not once per record, and only the columns the rule needs go through the joins
+    // (national learners, 2025-DN: 5,4-6,5 s against 17,0 s, the same rows)
     sql: `
       with r as (${populationSql(table)}),
       s as (
-        select ma_truong_hoc, nam_hoc, coalesce(ma_nhom_cap_hoc, cap_hoc) as nhom
-        from raw.truong_hoc where deleted_at is null and ${IN_EVAL_YEARS}
+        select t.ma_truong_hoc, t.nam_hoc,
+          (select string_split(json_extract_string(g.thuoc_tinh, '$."DS_Cấp"'), ',') from raw.dm_nhom_cap_hoc as g
+           where g.ma = coalesce(t.ma_nhom_cap_hoc, t.cap_hoc)) as served
+        from raw.truong_hoc as t where t.deleted_at is null and ${IN_EVAL_YEARS}
+      ),
+      k as (
+        select ma, json_extract_string(thuoc_tinh, '$."Mã cấp học"') as cap from raw.dm_khoi
       ),
       checked as (
-        select r.*, json_extract_string(k.thuoc_tinh, '$."Mã cấp học"') as cap, ${SERVED} as served
+        select r.period, r.unit_code, r.record_key, r.record_id, r.pseudonym, r.khoi_hoc, k.cap, s.served
         from r
         join s on s.ma_truong_hoc = r.ma_truong_hoc and s.nam_hoc = r.nam_hoc
-        join raw.dm_khoi as k on ${khoi}
+        join k on ${khoi}
       )
       select period, unit_code, record_key, record_id, pseudonym,
         not list_contains(served, cap) as failed,
