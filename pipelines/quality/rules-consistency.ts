@@ -22,7 +22,10 @@ const TOTALS = [
   { field: 'tong_so_can_bo', table: 'can_bo', vi: 'cán bộ', en: 'staff' },
 ];
 
-/** SQL: levels (DM_CAP_HOC codes) a school of `group` serves, as a list. */
+/**
+ * A record's grade (khối) must belong to a level (DM_CAP_HOC) its school serves: the levels of the
+ * school's group (DM_NHOM_CAP_HOC, its "DS_Cấp" list), or of its own level when it has no group.
+ */
 function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
   // learners carry khối as a number, classes as text ('06'); DM_KHOI codes are text
   const khoi = table === 'hoc_sinh' ? 'try_cast(k.ma as integer) = r.khoi_hoc' : 'k.ma = r.khoi_hoc';
