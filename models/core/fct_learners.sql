@@ -6,6 +6,9 @@
 -- current status if it took effect by then.
 -- A learner is enrolled (counted) when that status is 01 đang học, 02/06/10 chuyển đến or 03/07
 -- học lại; a dropout when the record's current status is 05/09/12 thôi học.
+-- The record's last change overall (latest date, then highest row id) and its number of live
+-- changes are kept beside, for the quality rule that checks the record's own status against its
+-- history (HS-STATUS-HIST): the history is grouped once here, not again by the quality run.
 -- Kept narrow on purpose (it is the largest table): grade, level and official age come from
 -- core.dim_grades by khoi_hoc; the learner pseudonym, the class and other record fields from
 -- staging by hoc_sinh_id (the 32-character pseudonym took a quarter of a national batch's
@@ -45,7 +48,7 @@ periods as (
 
 status_by_record as (
     -- per learner record: the last change dated on or before each census day of its school year,
-    -- ordered by date, then by row id among changes of the same day
+    -- ordered by date, then by row id among changes of the same day; and the last change overall
     select
         h.ma_hoc_sinh,
         h.ma_truong_hoc,
@@ -54,7 +57,10 @@ status_by_record as (
             filter (where h.ngay_hieu_luc <= dn.census_day) as status_dn,
         arg_max(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id)
             filter (where h.ngay_hieu_luc <= cn.census_day) as status_cn,
-        arg_min(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id) as first_status
+        arg_min(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id) as first_status,
+        arg_max(h.trang_thai, epoch_us(h.ngay_hieu_luc) + h.hoc_sinh_trang_thai_id) as last_change_status,
+        max(h.ngay_hieu_luc) as last_change_date,
+        count(*) as status_changes
     from history as h
     join school_years as y
         on y.ma_truong_hoc = h.ma_truong_hoc
@@ -73,7 +79,10 @@ learner_statuses as (
         l.*,
         h.status_dn,
         h.status_cn,
-        h.first_status
+        h.first_status,
+        h.last_change_status,
+        h.last_change_date,
+        h.status_changes
     from learners as l
     join school_years as y
         on y.ma_truong_hoc = l.ma_truong_hoc
@@ -125,7 +134,10 @@ final as (
         coalesce(status_on_census in (1, 2, 3, 6, 7, 10), false) as is_enrolled,
         coalesce(loai_nhap_hoc = 3, false) as is_repeater,
         coalesce(trang_thai in (5, 9, 12), false) as is_dropout,
-        trang_thai
+        trang_thai,
+        last_change_status,
+        last_change_date,
+        coalesce(status_changes, 0)::usmallint as status_changes
     from with_status
 )
 

@@ -110,24 +110,21 @@ export function consistencyRules(): QueryRule[] {
       id: 'HS-STATUS-HIST', family: 'status_date', level: 'record', table: 'hoc_sinh', field: 'trang_thai',
       vi: 'Trạng thái hoặc ngày trạng thái của học sinh mâu thuẫn với lịch sử thay đổi trạng thái',
       en: "Learner's status or status date contradicts the last entry of the status history",
+      // the last live change of each record (latest date, then highest row id) is grouped once, by
+      // the transform (core.fct_learners, one row per record and period); a record without a live
+      // change is not checked
       sql: `
-        with learners as (${populationSql('hoc_sinh')}),
-        last_change as (
-          select ma_hoc_sinh, ma_truong_hoc, nam_hoc,
-            -- the last change: latest date, then highest row id (ids stay far below a day in µs)
-            arg_max(trang_thai, epoch_us(ngay_hieu_luc) + id) as trang_thai,
-            max(ngay_hieu_luc) as ngay_hieu_luc
-          from raw.hoc_sinh_trang_thai where deleted_at is null and ${IN_EVAL_YEARS} group by all
-        )
+        with learners as (${populationSql('hoc_sinh')})
         select l.period, l.unit_code, l.record_key, l.record_id, l.pseudonym,
-          l.trang_thai is distinct from h.trang_thai or l.ngay_trang_thai is distinct from h.ngay_hieu_luc as failed,
-          case when l.trang_thai is distinct from h.trang_thai
-              then 'trang_thai ' || coalesce(l.trang_thai::varchar, 'empty') || ', history ends in ' || h.trang_thai
-            when l.ngay_trang_thai is distinct from h.ngay_hieu_luc
+          l.trang_thai is distinct from f.last_change_status or l.ngay_trang_thai is distinct from f.last_change_date as failed,
+          case when l.trang_thai is distinct from f.last_change_status
+              then 'trang_thai ' || coalesce(l.trang_thai::varchar, 'empty') || ', history ends in ' || f.last_change_status
+            when l.ngay_trang_thai is distinct from f.last_change_date
               then 'ngay_trang_thai differs from the history' end as detail
         from learners as l
-        join last_change as h
-          on h.ma_hoc_sinh = l.ma_hoc_sinh and h.ma_truong_hoc = l.ma_truong_hoc and h.nam_hoc = l.nam_hoc`,
+        join core.fct_learners as f
+          on f.hoc_sinh_id = l.record_id and f.period = l.period
+        where f.status_changes > 0`,
     }),
   ];
 }

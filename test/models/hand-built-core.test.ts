@@ -156,6 +156,23 @@ describe('core facts as of the census day', () => {
     ]);
   });
 
+  it("keeps each record's last live status change and the number of its live changes", async () => {
+    // L10: 01 on 05/09, 05 on 20/10, 03 on 05/01/2025; M1's only change is deleted; L1 has none
+    const rows = await h.fx.rows(
+      `select l.ma_hoc_sinh, f.period, f.last_change_status, strftime(f.last_change_date, '%Y-%m-%d') as last_change_date, f.status_changes
+       from core.fct_learners as f join staging.stg_csdl__hoc_sinh as l using (hoc_sinh_id)
+       where f.nam_hoc = 2024 and l.ma_hoc_sinh in ('HS-L10', 'HS-M1', 'HS-L1') order by l.ma_hoc_sinh, f.period desc`,
+    );
+    expect(rows).toEqual([
+      { ma_hoc_sinh: 'HS-L1', period: '2024-DN', last_change_status: null, last_change_date: null, status_changes: 0 },
+      { ma_hoc_sinh: 'HS-L1', period: '2024-CN', last_change_status: null, last_change_date: null, status_changes: 0 },
+      { ma_hoc_sinh: 'HS-L10', period: '2024-DN', last_change_status: 3, last_change_date: '2025-01-05', status_changes: 3 },
+      { ma_hoc_sinh: 'HS-L10', period: '2024-CN', last_change_status: 3, last_change_date: '2025-01-05', status_changes: 3 },
+      { ma_hoc_sinh: 'HS-M1', period: '2024-DN', last_change_status: null, last_change_date: null, status_changes: 0 },
+      { ma_hoc_sinh: 'HS-M1', period: '2024-CN', last_change_status: null, last_change_date: null, status_changes: 0 },
+    ]);
+  });
+
   it('does not place a learner at the census by the record alone when its first change, an arrival, came later', async () => {
     // L6 arrived (02) on 15/11/2024. Without its status date, the record's own status 02 would
     // count it on 30/09/2024; its history says it was not there yet.
