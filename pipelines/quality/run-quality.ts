@@ -16,6 +16,7 @@ import { log } from '../../lib/log.ts';
 import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { runTransform } from '../transform/run-transform.ts';
 import type { DeadlineConfig } from '../transform/transform-inputs.ts';
+import { assertModelsCurrent } from './built-models.ts';
 import { buildCatalog } from './catalog.ts';
 import { evaluateRules } from './evaluate.ts';
 import { commitRun, ensureHistory, failRun, startRun } from './history.ts';
@@ -75,6 +76,7 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
   const runId = opts.runId ?? `dq-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
   try {
     await runModelsOrThrow(conn, INPUT_MODELS, opts.deadlines);
+    await assertModelsCurrent(conn);
     const periods = await resolvePeriods(conn, opts.periods);
     if (!periods.length) throw new QualityError('the warehouse holds no reporting period; run csdl etl and csdl transform first');
     const catalog = buildCatalog(await readWarehouseColumns(conn));

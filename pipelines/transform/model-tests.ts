@@ -96,7 +96,11 @@ export async function relationColumns(conn: DuckDBConnection, schemas: string[])
   return out;
 }
 
-function columnsMatchSidecar(model: Model, actual: string[]): string | undefined {
+/**
+ * How a relation's columns differ from its model's sidecar (undefined when they match); also read
+ * by `csdl quality` to tell a model built by an older version of the models from a current one.
+ */
+export function columnsMatchSidecar(model: Model, actual: string[]): string | undefined {
   // A described name may be a pattern such as `*__present` for a family of flag columns.
   const patterns = model.spec.columns.map((c) => ({ name: c.name, re: new RegExp(`^${c.name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`) }));
   const undocumented = actual.filter((c) => !patterns.some((p) => p.re.test(c)));

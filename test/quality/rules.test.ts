@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
 import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { QualityError, runQuality, type QualitySummary } from '../../pipelines/quality/run-quality.ts';
+import { StaleModelsError } from '../../pipelines/quality/built-models.ts';
 import { OUTPUT_MODELS } from '../../pipelines/quality/models.ts';
 import { buildCatalog } from '../../pipelines/quality/catalog.ts';
 import { ruleSql } from '../../pipelines/quality/rule-sql.ts';
@@ -187,5 +188,30 @@ describe('a quality run with other deadlines than the last transform', () => {
     const after = await late();
     expect(after.map(([unit]) => unit)).toEqual(before.map(([unit]) => unit));
     expect(after.every(([, failed]) => failed === 1)).toBe(true);
+  });
+});
+
+describe('a quality run on models built by an older version', () => {
+  let fx: FixtureWarehouse;
+  beforeAll(async () => {
+    fx = await openFixtureWarehouse();
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).errors).toEqual([]);
+  }, 300_000);
+  afterAll(() => fx?.close());
+
+  it('names each stale or missing model and tells to transform, instead of failing in a rule', async () => {
+    // the learner fact as the code before 4ac498f built it, and a core table that was never built
+    await fx.conn.run('create or replace table core.fct_learners as select * exclude (last_change_status, last_change_date) from core.fct_learners');
+    await fx.conn.run('drop table core.fct_rooms');
+    const err = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StaleModelsError);
+    expect((err as StaleModelsError).code).toBe('MODELS_STALE');
+    expect((err as Error).message).toMatch(/run csdl transform/);
+    expect((err as Error).message).toMatch(/core\.fct_learners: described columns the model does not produce: last_change_status, last_change_date/);
+    expect((err as Error).message).toMatch(/core\.fct_rooms does not exist/);
+    // after a transform the same run goes through
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).errors).toEqual([]);
+    const ok = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'] });
+    expect(ok.rules).toBeGreaterThan(100);
   });
 });
