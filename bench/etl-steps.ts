@@ -3,12 +3,13 @@
  * process, the COPY floor (with `select *` or with the ETL's own select lists) and the naive
  * COPY-then-read_csv baseline.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { openWarehouse } from '../lib/warehouse.ts';
-import { selectSql } from '../pipelines/extract/contract.ts';
+import { inTransaction, openWarehouse } from '../lib/warehouse.ts';
+import { csvColumns, selectSql } from '../pipelines/extract/contract.ts';
+import { readCsvSql } from '../pipelines/load/csv-read.ts';
 import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
 import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
 import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
@@ -101,6 +102,51 @@ export async function naive(url: string, work: string): Promise<{ rows: number; 
     await client.end();
   }
   return { rows, csvBytes };
+}
+
+/**
+ * (g) The warehouse side's least work: the ETL's own select lists (personal flags, raw keys) of
+ * every table copied to CSV files first, untimed; then, timed in this process with nothing else
+ * running, DuckDB reads each file as the ETL does but every column as text (no typing, no pseudonyms, no diff, no reconciliation)
+ * into a table of a new warehouse file and checkpoints it. Any ETL must at least have PostgreSQL
+ * produce the rows (the floor's CPU) and DuckDB take in and persist these bytes, so on a machine
+ * whose cores serve both, (floor CPU + this CPU) / cores bounds a full load's wall time from below.
+ */
+export async function ingestFloor(url: string, work: string): Promise<{ rows: number; csvBytes: number; wall: number; cpu: number }> {
+  const dir = join(work, 'ingest');
+  mkdirSync(dir, { recursive: true });
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const files: Array<{ name: string; file: string; columns: Array<{ name: string; type: string }> }> = [];
+  let rows = 0;
+  let csvBytes = 0;
+  try {
+    for (const c of await checkSourceSchema(client)) {
+      const file = join(dir, `${c.name}.csv`);
+      rows += await copyToFile(client, selectSql(c), file);
+      csvBytes += statSync(file).size;
+      files.push({ name: c.name, file, columns: csvColumns(c).map((col) => ({ name: col.name, type: 'VARCHAR' })) });
+    }
+  } finally {
+    await client.end();
+  }
+  const wh = await openWarehouse(join(work, 'ingest.duckdb'));
+  const conn = await wh.connect();
+  const [cpu0, t0] = [selfCpuSeconds(), performance.now()];
+  try {
+    // one transaction, as the ETL stages its tables
+    await inTransaction(conn, async () => {
+      for (const { name, file, columns } of files) {
+        await conn.run(`create table "${name}" as select * from ${readCsvSql([file], columns)}`);
+      }
+    });
+    await conn.run('checkpoint');
+    return { rows, csvBytes, wall: seconds(t0), cpu: selfCpuSeconds() - cpu0 };
+  } finally {
+    conn.closeSync();
+    wh.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

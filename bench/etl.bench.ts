@@ -12,6 +12,10 @@
  *                    runEtl's own, their process CPU includes the child's start-up (about 1,5 s);
  *   (f) our SELECT   (a) with the ETL's own select lists (personal flags computed by PostgreSQL):
  *                    the cost of a privacy-preserving extraction before any loading;
+ *   (g) ingest       the warehouse side's least work (bench/etl-steps.ts `ingestFloor`): our select
+ *                    lists as CSV, read by DuckDB as text into a new file and checkpointed, timed
+ *                    alone; with (a) it gives a lower bound of any full load on this machine,
+ *                    max(floor, (floor's PostgreSQL CPU + ingest CPU) / cores), printed as a ratio;
  *   CPU seconds of every step, split between the PostgreSQL server (its backends, read from /proc)
  *   and the ETL's process (Node + DuckDB threads): on a host shared by both, as here, wall time is
  *   bounded by their sum; with the source on its own server, by the larger of the two.
@@ -21,14 +25,14 @@
  *   BENCH_PG_DIR=<dir>   keep the generated source there and reuse it on the next run
  *   BENCH_DIR=<dir>      work in this folder and keep it, with the loaded warehouse.duckdb (for the
  *                        transform and quality benchmarks' BENCH_WAREHOUSE)
- *   BENCH_SKIP=naive,ourselect,warmup  leave out (b), (f) and/or the warm-up read (on `national`, (b)
+ *   BENCH_SKIP=naive,ourselect,ingest,warmup  leave out (b), (f), (g) and/or the warm-up read (on `national`, (b)
  *                        alone writes ~25 GB of CSV, and a 32 GB source does not fit the page cache anyway)
  *   CSDL_ETL_PARALLELISM the workers of (a), (b)'s DuckDB threads aside, and (c)/(d)
  * Results are printed and written to bench/results/etl-<preset>-<time>.json (git-ignored).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -37,7 +41,7 @@ import { SOURCE_TABLES } from '../pipelines/extract/tables.ts';
 import type { EtlRunSummary } from '../pipelines/etl/run-etl.ts';
 import type { Preset } from '../pipelines/generate/generate.ts';
 import { freePort } from '../test/support/source.ts';
-import { floor, measured, naive, touchRows } from './etl-steps.ts';
+import { floor, ingestFloor, measured, naive, touchRows } from './etl-steps.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const work = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'csdl-bench-etl-'));
@@ -116,6 +120,12 @@ async function main(): Promise<void> {
     const flOurs = skip.has('ourselect') ? null : await measured(pgDir, () => floor(source.url, workers, true));
     say('(b) naive baseline');
     const nv = skip.has('naive') ? null : await measured(pgDir, () => naive(source.url, work));
+    say('(g) warehouse-side floor: DuckDB takes in our select lists as text');
+    const ing = skip.has('ingest') ? null : await ingestFloor(source.url, work);
+    rmSync(join(work, 'ingest.duckdb'), { force: true });
+    const cores = availableParallelism();
+    // the least wall time of any full load on this machine, source and warehouse sharing its cores
+    const bound = ing ? Math.max(fl.wall, (fl.pgCpu + ing.cpu) / cores) : null;
     const [fullSeconds, incrSeconds] = [full.wall, incr.wall];
     const rows = full.value.summary.tables.reduce((a, t) => a + t.rowCount, 0);
     const result = {
@@ -125,6 +135,9 @@ async function main(): Promise<void> {
       workers,
       warehouseBytes: statSync(etlEnv.WAREHOUSE_PATH).size,
       csvBytes: nv ? nv.value.csvBytes : null,
+      cores,
+      ingest: ing,
+      lowerBound: bound === null ? null : { seconds: bound, overFloor: bound / fl.wall, ingestWallOverFloor: ing!.wall / fl.wall },
       seconds: { floor: fl.wall, floorOurSelect: flOurs?.wall ?? null, naive: nv?.wall ?? null, full: fullSeconds, incremental: incrSeconds },
       cpuSeconds: Object.fromEntries(
         Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).flatMap(([k, m]) => (m ? [[k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]] : [])),
@@ -160,6 +173,12 @@ async function main(): Promise<void> {
         `(a) floor        ${f(fl.wall)} s (${fl.value.rows.toLocaleString('en-US')} rows)   ${cpu(fl)}`,
         flOurs ? `(f) our select   ${f(flOurs.wall)} s   ${cpu(flOurs)}` : '(f) our select   skipped (BENCH_SKIP)',
         nv ? `(b) naive        ${f(nv.wall)} s (${(nv.value.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)   ${cpu(nv)}` : '(b) naive        skipped (BENCH_SKIP)',
+        ing
+          ? `(g) ingest       ${f(ing.wall)} s, cpu ${f(ing.cpu)} s (${(ing.csvBytes / 2 ** 20).toFixed(0)} MiB of our select lists as text into DuckDB, checkpointed)`
+          : '(g) ingest       skipped (BENCH_SKIP)',
+        bound !== null
+          ? `    lower bound of a full load here: max(floor, (floor postgres cpu + ingest cpu) / ${cores} cores) = ${f(bound)} s = ${f(bound / fl.wall)}x the floor; ingest alone ${f(ing!.wall / fl.wall)}x`
+          : '',
         `(c) full         ${f(fullSeconds)} s   ${cpu(full)}`,
         `    ${phases(full.value)}`,
         `    full/floor ${f(result.ratios.fullOverFloor)} (target <= 1.5), full/our-select ${f(result.ratios.fullOverFloorOurSelect)}, full/naive ${f(result.ratios.fullOverNaive)}`,
@@ -168,7 +187,9 @@ async function main(): Promise<void> {
         `    incremental/full ${f(result.ratios.incrementalOverFull)} (target < 0.10); changed ${JSON.stringify(changed)}`,
         `(e) peak RSS     ${peakRssMiB.toFixed(0)} MiB (target < 1024): full load ${fullPeakRssMiB.toFixed(0)} MiB, incremental ${incr.value.maxRssMiB.toFixed(0)} MiB`,
         `warehouse file   ${(result.warehouseBytes / 2 ** 20).toFixed(0)} MiB`,
-      ].join('\n') + '\n',
+      ]
+        .filter((line) => line !== '')
+        .join('\n') + '\n',
     );
     const outDir = fileURLToPath(new URL('./results/', import.meta.url));
     mkdirSync(outDir, { recursive: true });

@@ -7,6 +7,9 @@
  *   (c) province    `runTransform({ provinces: [code] })` after a full run, for the province with
  *                   the fewest learners (today's code), with its share of the learners, then for the
  *                   province with the most (a proportional recompute grows with the share);
+ *   (d) least work  each learner record's status on both census days, counted per school, straight
+ *                   from staging (bench/least-work.ts): the join every learner indicator needs,
+ *                   without breakdowns or writes; its ratio to (a) bounds any full / scan from below;
  *   ratios          full / scan (target < 20), province / full, in wall-clock seconds and in
  *                   process CPU seconds (DuckDB's threads run in this process; CPU time is far
  *                   less sensitive than wall time to other work on a shared machine).
@@ -26,6 +29,7 @@ import { runEtl } from '../pipelines/etl/run-etl.ts';
 import { generate, type Preset } from '../pipelines/generate/generate.ts';
 import { runTransform, type TransformSummary } from '../pipelines/transform/run-transform.ts';
 import { startTestSource } from '../test/support/source.ts';
+import { CENSUS_STATUS_SQL, medianSeconds } from './least-work.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const work = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'csdl-bench-transform-'));
@@ -89,6 +93,8 @@ try {
     scans.push(seconds(t0));
     scanCpu.push(cpuSeconds(c0));
   }
+  // (d) the least work: census-day statuses of every learner record counted per school (bench/least-work.ts)
+  const census = await medianSeconds(conn, CENSUS_STATUS_SQL);
   let t0 = performance.now();
   let c0 = process.cpuUsage();
   const full = await runTransform({ warehouse: conn, deadlines });
@@ -126,6 +132,7 @@ try {
     warehouseBytes: statSync(path).size,
     rows: Object.fromEntries(counts.map((c) => [c.k, Number(c.n)])),
     scan: { seconds: +scan.toFixed(4), cpuSeconds: +scanCpuSeconds.toFixed(4), runs: scans.map((s) => +s.toFixed(4)) },
+    leastWork: { censusStatusSeconds: +census.toFixed(3), overScan: +(census / scan).toFixed(1) },
     full: { seconds: +fullSeconds.toFixed(3), cpuSeconds: +fullCpu.toFixed(3), status: full.status, models: full.models.length, tests: full.tests.length, ...modelSeconds(full) },
     province: { code: province.code, learnerShare: +(Number(province.learners) / total).toFixed(4), seconds: +provinceSeconds.toFixed(3), cpuSeconds: +provinceCpu.toFixed(3), status: partial.status, ...modelSeconds(partial) },
     largestProvince: { code: largest.code, learnerShare: +(Number(largest.learners) / total).toFixed(4), seconds: +largestSeconds.toFixed(3), status: partialLargest.status, ...modelSeconds(partialLargest) },
