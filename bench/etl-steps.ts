@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { inTransaction, openWarehouse } from '../lib/warehouse.ts';
-import { csvColumns, selectSql } from '../pipelines/extract/contract.ts';
-import { readCsvSql } from '../pipelines/load/csv-read.ts';
+import { csvColumns, selectSql, type OutputColumn } from '../pipelines/extract/contract.ts';
+import { csvType, readCsvSql } from '../pipelines/load/csv-read.ts';
 import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
 import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
 import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
@@ -104,20 +104,24 @@ export async function naive(url: string, work: string): Promise<{ rows: number; 
   return { rows, csvBytes };
 }
 
+/** Wall and CPU seconds of one DuckDB intake. */
+export type Ingest = { wall: number; cpu: number };
+
 /**
  * (g) The warehouse side's least work: the ETL's own select lists (personal flags, raw keys) of
  * every table copied to CSV files first, untimed; then, timed in this process with nothing else
- * running, DuckDB reads each file as the ETL does but every column as text (no typing, no pseudonyms, no diff, no reconciliation)
- * into a table of a new warehouse file and checkpoints it. Any ETL must at least have PostgreSQL
- * produce the rows (the floor's CPU) and DuckDB take in and persist these bytes, so on a machine
- * whose cores serve both, (floor CPU + this CPU) / cores bounds a full load's wall time from below.
+ * running, DuckDB reads each file as the ETL does (no pseudonyms, no flags derived, no diff, no
+ * reconciliation) into a table of a new warehouse file and checkpoints it: once with every column
+ * as text, once in the ETL's CSV types. Any ETL must at least have PostgreSQL produce the rows
+ * (the floor's CPU) and DuckDB take in and persist these bytes, so on a machine whose cores serve
+ * both, (floor CPU + the cheaper intake's CPU) / cores bounds a full load's wall time from below.
  */
-export async function ingestFloor(url: string, work: string): Promise<{ rows: number; csvBytes: number; wall: number; cpu: number }> {
+export async function ingestFloor(url: string, work: string): Promise<{ rows: number; csvBytes: number; text: Ingest; typed: Ingest }> {
   const dir = join(work, 'ingest');
   mkdirSync(dir, { recursive: true });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const files: Array<{ name: string; file: string; columns: Array<{ name: string; type: string }> }> = [];
+  const files: Array<{ name: string; file: string; columns: OutputColumn[] }> = [];
   let rows = 0;
   let csvBytes = 0;
   try {
@@ -125,27 +129,38 @@ export async function ingestFloor(url: string, work: string): Promise<{ rows: nu
       const file = join(dir, `${c.name}.csv`);
       rows += await copyToFile(client, selectSql(c), file);
       csvBytes += statSync(file).size;
-      files.push({ name: c.name, file, columns: csvColumns(c).map((col) => ({ name: col.name, type: 'VARCHAR' })) });
+      files.push({ name: c.name, file, columns: csvColumns(c) });
     }
+    // every column as text (the least parsing), then in the types the ETL reads (the least storing)
+    const text = await ingestFiles(files, join(work, 'ingest.duckdb'), () => 'VARCHAR');
+    const typed = await ingestFiles(files, join(work, 'ingest.duckdb'), csvType);
+    return { rows, csvBytes, text, typed };
   } finally {
     await client.end();
+    rmSync(dir, { recursive: true, force: true });
   }
-  const wh = await openWarehouse(join(work, 'ingest.duckdb'));
+}
+
+/** Reads the files into tables of a new warehouse file in one transaction, checkpoints, deletes the file. */
+async function ingestFiles(files: Array<{ name: string; file: string; columns: OutputColumn[] }>, path: string, type: (c: OutputColumn) => string): Promise<Ingest> {
+  rmSync(path, { force: true });
+  const wh = await openWarehouse(path);
   const conn = await wh.connect();
   const [cpu0, t0] = [selfCpuSeconds(), performance.now()];
   try {
     // one transaction, as the ETL stages its tables
     await inTransaction(conn, async () => {
       for (const { name, file, columns } of files) {
-        await conn.run(`create table "${name}" as select * from ${readCsvSql([file], columns)}`);
+        await conn.run(`create table "${name}" as select * from ${readCsvSql([file], columns.map((c) => ({ name: c.name, type: type(c) })))}`);
       }
     });
     await conn.run('checkpoint');
-    return { rows, csvBytes, wall: seconds(t0), cpu: selfCpuSeconds() - cpu0 };
+    return { wall: seconds(t0), cpu: selfCpuSeconds() - cpu0 };
   } finally {
     conn.closeSync();
     wh.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(path, { force: true });
+    rmSync(`${path}.wal`, { force: true });
   }
 }
 
