@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } fr
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
-import { inTransaction, openWarehouse } from '../lib/warehouse.ts';
+import { openWarehouse } from '../lib/warehouse.ts';
 import { csvColumns, selectSql, type OutputColumn } from '../pipelines/extract/contract.ts';
 import { csvType, readCsvSql } from '../pipelines/load/csv-read.ts';
 import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
@@ -109,10 +109,10 @@ export type Ingest = { wall: number; cpu: number };
 
 /**
  * (g) The warehouse side's least work: the ETL's own select lists (personal flags, raw keys) of
- * every table copied to CSV files first, untimed; then, timed in this process with nothing else
- * running, DuckDB reads each file as the ETL does (no pseudonyms, no flags derived, no diff, no
- * reconciliation) into a table of a new warehouse file and checkpoints it: once with every column
- * as text, once in the ETL's CSV types. Any ETL must at least have PostgreSQL produce the rows
+ * every table copied to CSV files of about a million rows, untimed; each file then read, timed in
+ * this process with nothing else running, as the ETL reads it (no pseudonyms, no flags derived, no
+ * diff, no reconciliation) into a table of a new warehouse file, one transaction per table,
+ * committed and checkpointed: once with every column as text, once in the ETL's CSV types. Any ETL must at least have PostgreSQL produce the rows
  * (the floor's CPU) and DuckDB take in and persist these bytes, so on a machine whose cores serve
  * both, (floor CPU + the cheaper intake's CPU) / cores bounds a full load's wall time from below.
  */
@@ -121,46 +121,57 @@ export async function ingestFloor(url: string, work: string): Promise<{ rows: nu
   mkdirSync(dir, { recursive: true });
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const files: Array<{ name: string; file: string; columns: OutputColumn[] }> = [];
+  // every column as text (the least parsing), and in the types the ETL reads (the least storing)
+  const targets = [
+    { name: 'text', type: (_c: OutputColumn) => 'VARCHAR', path: join(work, 'ingest-text.duckdb'), spent: { wall: 0, cpu: 0 } },
+    { name: 'typed', type: csvType, path: join(work, 'ingest-typed.duckdb'), spent: { wall: 0, cpu: 0 } },
+  ];
+  const open = await Promise.all(targets.map(async (t) => {
+    rmSync(t.path, { force: true });
+    const wh = await openWarehouse(t.path);
+    return { ...t, wh, conn: await wh.connect() };
+  }));
+  const timed = async (o: (typeof open)[number], sql: string) => {
+    const [cpu0, t0] = [selfCpuSeconds(), performance.now()];
+    await o.conn.run(sql);
+    o.spent.wall += seconds(t0);
+    o.spent.cpu += selfCpuSeconds() - cpu0;
+  };
   let rows = 0;
   let csvBytes = 0;
   try {
     for (const c of await checkSourceSchema(client)) {
-      const file = join(dir, `${c.name}.csv`);
-      rows += await copyToFile(client, selectSql(c), file);
-      csvBytes += statSync(file).size;
-      files.push({ name: c.name, file, columns: csvColumns(c) });
+      // chunks of about a million rows, so that the disk holds one chunk's CSV at a time
+      const ranges = c.keyed ? (await tableRanges(client, c.name, 1, (n) => Math.max(1, Math.ceil(n / 10)))).ranges : [null];
+      for (const o of open) await o.conn.run('begin transaction');
+      for (const [k, r] of ranges.entries()) {
+        const file = join(dir, `${c.name}.${k}.csv`);
+        rows += await copyToFile(client, selectSql(c, r ? rangeWhere(r) : undefined), file);
+        csvBytes += statSync(file).size;
+        for (const o of open) {
+          const read = readCsvSql([file], csvColumns(c).map((col) => ({ name: col.name, type: o.type(col) })));
+          await timed(o, k === 0 ? `create table "${c.name}" as select * from ${read}` : `insert into "${c.name}" select * from ${read}`);
+        }
+        rmSync(file);
+      }
+      for (const o of open) {
+        // one transaction per table, as the ETL stages its tables; persisted, then dropped to make room
+        await timed(o, 'commit');
+        await timed(o, 'checkpoint');
+        await o.conn.run(`drop table if exists "${c.name}"`);
+        await o.conn.run('checkpoint');
+      }
     }
-    // every column as text (the least parsing), then in the types the ETL reads (the least storing)
-    const text = await ingestFiles(files, join(work, 'ingest.duckdb'), () => 'VARCHAR');
-    const typed = await ingestFiles(files, join(work, 'ingest.duckdb'), csvType);
-    return { rows, csvBytes, text, typed };
+    return { rows, csvBytes, text: open[0].spent, typed: open[1].spent };
   } finally {
     await client.end();
+    for (const o of open) {
+      o.conn.closeSync();
+      o.wh.close();
+      rmSync(o.path, { force: true });
+      rmSync(`${o.path}.wal`, { force: true });
+    }
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Reads the files into tables of a new warehouse file in one transaction, checkpoints, deletes the file. */
-async function ingestFiles(files: Array<{ name: string; file: string; columns: OutputColumn[] }>, path: string, type: (c: OutputColumn) => string): Promise<Ingest> {
-  rmSync(path, { force: true });
-  const wh = await openWarehouse(path);
-  const conn = await wh.connect();
-  const [cpu0, t0] = [selfCpuSeconds(), performance.now()];
-  try {
-    // one transaction, as the ETL stages its tables
-    await inTransaction(conn, async () => {
-      for (const { name, file, columns } of files) {
-        await conn.run(`create table "${name}" as select * from ${readCsvSql([file], columns.map((c) => ({ name: c.name, type: type(c) })))}`);
-      }
-    });
-    await conn.run('checkpoint');
-    return { wall: seconds(t0), cpu: selfCpuSeconds() - cpu0 };
-  } finally {
-    conn.closeSync();
-    wh.close();
-    rmSync(path, { force: true });
-    rmSync(`${path}.wal`, { force: true });
   }
 }
 
