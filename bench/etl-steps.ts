@@ -112,9 +112,10 @@ export type Ingest = { wall: number; cpu: number };
  * every table copied to CSV files of about a million rows, untimed; each file then read, timed in
  * this process with nothing else running, as the ETL reads it (no pseudonyms, no flags derived, no
  * diff, no reconciliation) into a table of a new warehouse file, one transaction per table,
- * committed and checkpointed: once with every column as text, once in the ETL's CSV types. Any ETL must at least have PostgreSQL produce the rows
- * (the floor's CPU) and DuckDB take in and persist these bytes, so on a machine whose cores serve
- * both, (floor CPU + the cheaper intake's CPU) / cores bounds a full load's wall time from below.
+ * committed and checkpointed: once with every column as text, once in the ETL's CSV types. Any
+ * ETL must at least have PostgreSQL produce the rows (the floor's CPU) and DuckDB take in and
+ * persist these bytes, so on a machine whose cores serve both, (floor CPU + the cheaper intake's
+ * CPU) / cores bounds a full load's wall time from below.
  */
 export async function ingestFloor(url: string, work: string): Promise<{ rows: number; csvBytes: number; text: Ingest; typed: Ingest }> {
   const dir = join(work, 'ingest');
@@ -123,8 +124,8 @@ export async function ingestFloor(url: string, work: string): Promise<{ rows: nu
   await client.connect();
   // every column as text (the least parsing), and in the types the ETL reads (the least storing)
   const targets = [
-    { name: 'text', type: (_c: OutputColumn) => 'VARCHAR', path: join(work, 'ingest-text.duckdb'), spent: { wall: 0, cpu: 0 } },
-    { name: 'typed', type: csvType, path: join(work, 'ingest-typed.duckdb'), spent: { wall: 0, cpu: 0 } },
+    { type: (_c: OutputColumn) => 'VARCHAR', path: join(work, 'ingest-text.duckdb'), spent: { wall: 0, cpu: 0 } },
+    { type: csvType, path: join(work, 'ingest-typed.duckdb'), spent: { wall: 0, cpu: 0 } },
   ];
   const open = await Promise.all(targets.map(async (t) => {
     rmSync(t.path, { force: true });
