@@ -50,13 +50,13 @@ export const CENSUS_STATUS_SQL = `
  * out. Returns the two queries.
  */
 export async function learnerRuleFloorSql(conn: DuckDBConnection, namHoc: number): Promise<{ everyColumn: string; duplicates: string }> {
+  if (!Number.isInteger(namHoc)) throw new Error(`school year must be a whole number, got ${namHoc}`);
   const columns = await queryRows<{ column_name: string }>(
     conn,
     `select column_name from information_schema.columns
      where table_schema = 'raw_store' and table_name = 'hoc_sinh' and column_name not in ('_run_id', '_loaded_at')
      order by ordinal_position`,
   );
-  if (!Number.isInteger(namHoc)) throw new Error(`school year must be a whole number, got ${namHoc}`);
   const year = `nam_hoc = ${namHoc}`;
   return {
     everyColumn: `select ${columns.map((c) => `count_if("${c.column_name}" is null)`).join(', ')} from raw.hoc_sinh where ${year}`,

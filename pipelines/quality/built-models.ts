@@ -27,10 +27,10 @@ const INPUT_LAYERS = ['staging', 'core'];
  * Throws StaleModelsError naming every staging or core model that is missing or whose columns
  * differ from its sidecar; does nothing when all match.
  */
-export async function assertModelsCurrent(conn: DuckDBConnection, modelsDir?: string): Promise<void> {
+export async function assertModelsCurrent(conn: DuckDBConnection): Promise<void> {
   const built = await relationColumns(conn, INPUT_LAYERS);
   const problems: string[] = [];
-  for (const model of discoverModels(modelsDir, INPUT_LAYERS)) {
+  for (const model of discoverModels(undefined, INPUT_LAYERS)) {
     const columns = built.get(model.id);
     if (!columns) {
       problems.push(`${model.id} does not exist`);
