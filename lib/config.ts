@@ -31,6 +31,9 @@ const fields = z.object({
   CSDL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'").default('4GB'),
   CSDL_ETL_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '448MB'").default('448MB'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  CSDL_API_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
+  CSDL_API_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  CSDL_API_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(512),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   deadlines: z
     .record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline)
@@ -68,6 +71,8 @@ export type Config = Readonly<{
   /** DuckDB's memory limit of a `csdl etl` run that opens the warehouse itself (one thread). */
   etlMemoryLimit: string;
   port: number;
+  /** API: warehouse connections running queries at once, how long a request waits for one, and how many may wait. */
+  api: Readonly<{ connections: number; queueTimeoutMs: number; maxQueue: number }>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /**
    * Reporting deadlines (MM-DD) per province of the period's own time ('31'; '15@2000' where a
@@ -116,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     duckdbMemoryLimit: c.CSDL_DUCKDB_MEMORY_LIMIT,
     etlMemoryLimit: c.CSDL_ETL_MEMORY_LIMIT,
     port: c.PORT,
+    api: Object.freeze({ connections: c.CSDL_API_CONNECTIONS, queueTimeoutMs: c.CSDL_API_QUEUE_TIMEOUT_MS, maxQueue: c.CSDL_API_MAX_QUEUE }),
     logLevel: c.LOG_LEVEL,
     deadlines: Object.freeze(c.deadlines),
     defaultDeadline: Object.freeze(c.defaultDeadline),

@@ -7,12 +7,15 @@ import type { Response } from 'express';
 import type { Warehouse } from '../lib/warehouse.ts';
 import type { Account } from './accounts/accounts.store.ts';
 import type { AuditLog } from './audit/audit-log.ts';
+import type { ConnectionPool } from './db/connection-pool.ts';
 
 /** Starts a pipeline run on request (POST /api/admin/runs); provided by the scheduler. */
 export type RunTrigger = (requestedBy: string) => Promise<{ runId: string; status: string }>;
 
 export type AppContext = {
   warehouse: Warehouse;
+  /** The bounded pool every /api request but health leases its connection from. */
+  pool: ConnectionPool;
   audit: AuditLog;
   /** Absent when the server runs without a scheduler (tests of the read API). */
   triggerRun?: RunTrigger;

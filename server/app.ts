@@ -26,7 +26,7 @@ export function createApp(ctx: AppContext): Express {
 
   const api = Router();
   api.use(healthRouter(ctx));
-  api.use(connectionMiddleware(ctx.warehouse), auditMiddleware(ctx.audit));
+  api.use(connectionMiddleware(ctx.pool), auditMiddleware(ctx.audit));
   api.use('/public', publicRouter());
   api.use(requireAccount);
   api.use(unitsRouter());

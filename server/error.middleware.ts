@@ -6,6 +6,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { CsdlError } from '../lib/errors.ts';
 import { log } from '../lib/log.ts';
+import { LeaseEndedError, PoolSaturatedError } from './db/connection-pool.ts';
+import { leaseOf } from './db/connection.middleware.ts';
 import { HttpError, notFound } from './http-errors.ts';
 
 /** Unknown routes under /api answer 404 in the same shape. */
@@ -21,6 +23,7 @@ export function describeError(err: unknown): { status: number; code: string; mes
     return { status: 400, code: 'BAD_JSON', message: 'Nội dung yêu cầu không phải JSON hợp lệ / request body is not valid JSON' };
   }
   if (status === 413) return { status: 413, code: 'TOO_LARGE', message: 'Request body too large' };
+  if (err instanceof PoolSaturatedError) return { status: 503, code: err.code, message: err.message };
   if (err instanceof CsdlError && err.transient) {
     return { status: 503, code: err.code, message: 'Kho dữ liệu đang bận, thử lại sau / the warehouse is busy, retry shortly' };
   }
@@ -29,7 +32,16 @@ export function describeError(err: unknown): { status: number; code: string; mes
 
 /** Express error handler (four arguments, registered last). */
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
+  // the client left: its query was interrupted or refused; there is no one to answer
+  if (err instanceof LeaseEndedError || leaseOf(res.locals)?.isEnded || req.socket.destroyed) {
+    log.debug('request ended by the client', { method: req.method, path: req.path, error: (err as Error)?.message });
+    res.locals.errorCode = 'CLIENT_GONE';
+    if (!res.headersSent && !res.closed) res.status(499);
+    res.end();
+    return;
+  }
   const { status, code, message } = describeError(err);
+  if (err instanceof PoolSaturatedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
   if (status >= 500 && !(err instanceof HttpError)) log.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
   res.locals.errorCode = code;
   if (res.headersSent) {

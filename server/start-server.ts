@@ -7,13 +7,17 @@ import type { Warehouse } from '../lib/warehouse.ts';
 import type { RunTrigger } from './app-context.ts';
 import { createApp } from './app.ts';
 import { AuditLog } from './audit/audit-log.ts';
+import { ConnectionPool, type PoolOptions } from './db/connection-pool.ts';
 import { listen } from './http-server.ts';
 import { ensureMetaSchema } from './meta/meta-schema.ts';
+
+/** The pool's size when the caller sets none: the configuration's defaults. */
+export const DEFAULT_POOL: PoolOptions = { size: 8, queueTimeoutMs: 10_000, maxQueue: 512 };
 
 export type RunningServer = { url: string; port: number; audit: AuditLog; close(): Promise<void> };
 
 /** Listens on `port` (0 for any free port) at `host`. */
-export async function startServer(opts: { warehouse: Warehouse; port: number; host?: string; triggerRun?: RunTrigger }): Promise<RunningServer> {
+export async function startServer(opts: { warehouse: Warehouse; port: number; host?: string; triggerRun?: RunTrigger; pool?: PoolOptions }): Promise<RunningServer> {
   const conn = await opts.warehouse.connect();
   try {
     await ensureMetaSchema(conn);
@@ -21,13 +25,15 @@ export async function startServer(opts: { warehouse: Warehouse; port: number; ho
     conn.closeSync();
   }
   const audit = new AuditLog(opts.warehouse);
-  const http = await listen(createApp({ warehouse: opts.warehouse, audit, triggerRun: opts.triggerRun }), opts.port, opts.host);
+  const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
+  const http = await listen(createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun }), opts.port, opts.host);
   return {
     url: http.url,
     port: http.port,
     audit,
     async close() {
       await http.close();
+      await pool.close();
       await audit.close();
     },
   };

@@ -32,6 +32,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     warehouse,
     port: opts.port,
     host: opts.host,
+    pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
   });
   const schedule = serverConfig.schedule ? startSchedule(runner, serverConfig.schedule, serverConfig.timezone) : null;

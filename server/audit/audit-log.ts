@@ -1,8 +1,11 @@
 /**
- * The audit log (meta.audit_log): one row per data access or export, written after the response
- * finished, on a connection of its own, in order. It holds who (account and unit scope), what
- * (method, path, query without any key), how (format), the status and the rows returned; the
- * warehouse holds no personal data, so none can appear here.
+ * The audit log (meta.audit_log): one row per data access or export. A response that carries data
+ * is held back until its row is committed (see audit.middleware.ts), so a crash can lose an
+ * unanswered request but never leave an answered one unaudited. Rows are written in batches: every
+ * entry that arrives while a batch commits joins the next one, so many concurrent requests share
+ * one insert. It holds who (account and unit scope), what (method, path, query without any
+ * credential), how (format), the status and the rows returned; the warehouse holds no personal
+ * data, so none can appear here.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { log } from '../../lib/log.ts';
@@ -23,33 +26,63 @@ export type AuditEntry = {
   errorCode: string | null;
 };
 
-/** Serialises audit writes; `flush()` waits for every entry recorded so far. */
+type Queued = { entry: AuditEntry; done: (err?: Error) => void };
+
+/** Entries written by one insert at most (twelve parameters each). */
+const MAX_BATCH = 500;
+
+/** Batches audit writes on a connection of its own; see the module comment. */
 export class AuditLog {
-  private chain: Promise<void> = Promise.resolve();
+  private queue: Queued[] = [];
+  private writing: Promise<void> | null = null;
   private conn: Promise<DuckDBConnection>;
+  /** Entries committed and batches written since the start (for benchmarks and health). */
+  readonly counters = { entries: 0, batches: 0, failures: 0 };
 
   constructor(warehouse: Warehouse) {
     this.conn = warehouse.connect();
   }
 
-  /** Queues one entry; a failed write is logged, never thrown at a request. */
-  record(e: AuditEntry): void {
-    this.chain = this.chain.then(async () => {
-      try {
-        const conn = await this.conn;
-        await conn.run(
-          `insert into meta.audit_log values ($1::timestamptz, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-          [e.at.toISOString(), e.accountId, e.accountKind, e.unitKey, e.method, e.path, e.query, e.format, e.status, e.rows, e.ms, e.errorCode],
-        );
-      } catch (err) {
-        log.error('audit write failed', { path: e.path, error: (err as Error).message });
-      }
+  /** Queues one entry and resolves once it is committed; rejects when the write failed. */
+  record(entry: AuditEntry): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ entry, done: (err) => (err ? reject(err) : resolve()) });
+      if (!this.writing) this.writing = this.drain();
     });
   }
 
-  /** Resolves once every queued entry is written. */
-  flush(): Promise<void> {
-    return this.chain;
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        await this.write(batch.map((q) => q.entry));
+        this.counters.entries += batch.length;
+        this.counters.batches++;
+        for (const q of batch) q.done();
+      } catch (err) {
+        this.counters.failures++;
+        log.error('audit write failed', { entries: batch.length, error: (err as Error).message });
+        for (const q of batch) q.done(err as Error);
+      }
+    }
+    this.writing = null;
+  }
+
+  private async write(entries: AuditEntry[]): Promise<void> {
+    const conn = await this.conn;
+    const params: unknown[] = [];
+    const rows = entries.map((e) => {
+      const base = params.length;
+      params.push(e.at.toISOString(), e.accountId, e.accountKind, e.unitKey, e.method, e.path, e.query, e.format, e.status, e.rows, e.ms, e.errorCode);
+      const p = (i: number) => `$${base + i}`;
+      return `(${p(1)}::timestamptz, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::integer, ${p(10)}::bigint, ${p(11)}::double, ${p(12)})`;
+    });
+    await conn.run(`insert into meta.audit_log values ${rows.join(',\n')}`, params as never);
+  }
+
+  /** Resolves once every entry queued so far is written. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
   /** Flushes and closes the log's connection. */
@@ -59,12 +92,22 @@ export class AuditLog {
   }
 }
 
-/** The query string of a URL without secrets (`key`, `api_key`), or null when empty. */
+/** A query parameter whose name looks like a credential (key, token, secret, password...). */
+export function isCredentialName(name: string): boolean {
+  return /(^|[^a-z])(key|token|secret|password|passwd|pwd|auth|authorization|signature|sig|credential)s?([^a-z]|$)|apikey|accesstoken|api_?key|access_?token/i.test(name);
+}
+
+/** The query string of a URL with every credential-like parameter redacted, or null when empty. */
 export function auditQuery(originalUrl: string): string | null {
   const q = originalUrl.indexOf('?');
   if (q < 0) return null;
   const params = new URLSearchParams(originalUrl.slice(q + 1));
-  for (const secret of ['key', 'api_key', 'apiKey']) if (params.has(secret)) params.set(secret, '[redacted]');
+  for (const name of new Set(params.keys())) if (isCredentialName(name)) params.set(name, '[redacted]');
   const s = params.toString();
-  return s === '' ? null : decodeURIComponent(s.replace(/\+/g, ' '));
+  if (s === '') return null;
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
 }

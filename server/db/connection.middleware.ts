@@ -1,27 +1,28 @@
 /**
- * One warehouse connection per request, from the server's single DuckDB instance, closed when
- * the response is done. Connections are cheap; each sees a consistent snapshot of the marts
- * even while a pipeline run rebuilds them on another connection.
+ * One leased warehouse connection per request, from the server's pool. The lease ends when the
+ * response has been sent or the client has gone; a query still running then is interrupted, and
+ * the connection returns to the pool only once that query has returned (see connection-pool.ts).
  */
 import type { RequestHandler } from 'express';
-import type { Warehouse } from '../../lib/warehouse.ts';
+import type { ConnectionPool, Lease } from './connection-pool.ts';
 
-/** Opens `res.locals.conn` for the request and closes it afterwards. */
-export function connectionMiddleware(warehouse: Warehouse): RequestHandler {
-  return async (_req, res, next) => {
-    const conn = await warehouse.connect();
-    res.locals.conn = conn;
-    let closed = false;
-    const close = () => {
-      if (closed) return;
-      closed = true;
-      try {
-        conn.closeSync();
-      } catch {
-        // already closed with the instance at shutdown
-      }
-    };
-    res.on('close', close);
+/** Sets `res.locals.conn` (and `res.locals.lease`) for the request. */
+export function connectionMiddleware(pool: ConnectionPool): RequestHandler {
+  return async (req, res, next) => {
+    const lease = await pool.acquire();
+    res.locals.lease = lease;
+    res.locals.conn = lease.conn;
+    const end = () => lease.end({ interrupt: !res.writableFinished });
+    if (req.socket.destroyed || res.closed) {
+      end();
+      return;
+    }
+    res.on('close', end);
     next();
   };
+}
+
+/** The request's lease, when the connection middleware ran. */
+export function leaseOf(locals: Record<string, unknown>): Lease | undefined {
+  return locals.lease as Lease | undefined;
 }

@@ -55,7 +55,8 @@ export type ValueFilter = {
 /** Indicator values of the given units in a period, one row per unit x indicator x breakdown. */
 export async function indicatorValues(conn: DuckDBConnection, f: ValueFilter): Promise<ValueRow[]> {
   if (f.unitKeys.length === 0) return [];
-  const breakdown = f.breakdown === 'all' ? 'true'
+  // every branch reads $4, so the bound parameters always match the statement's
+  const breakdown = f.breakdown === 'all' ? '$4 = \'all\''
     : f.breakdown.includes('=') || f.breakdown === 'total' ? 'v.breakdown = $4'
     : 'v.dimension = $4';
   return readRows<ValueRow>(

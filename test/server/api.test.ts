@@ -86,6 +86,14 @@ describe('HTTP API on the fixture warehouse', () => {
     expect(rows).toEqual([['unit', '20194', 305], ['child', 'T1', 5], ['child', 'T2', 300]]);
   });
 
+  it('serves every breakdown with breakdown=all', async () => {
+    const r = await s.get('/api/indicators?period=2025-DN&unit=C:20194@2025&indicator=LRN&breakdown=all', s.keys.province48);
+    expect(r.status).toBe(200);
+    const breakdowns = new Set(r.body.rows.map((x: { breakdown: string }) => x.breakdown));
+    expect(breakdowns.has('total')).toBe(true);
+    expect([...breakdowns].some((b) => String(b).startsWith('sex='))).toBe(true);
+  });
+
   it('exports CSV with a BOM, quoted fields and small cells suppressed', async () => {
     const r = await s.get('/api/indicators?period=2025-DN&unit=C:20194@2025&indicator=LRN&format=csv', s.keys.province48);
     expect(r.status).toBe(200);

@@ -11,6 +11,8 @@ import { createAccount } from '../../../server/accounts/accounts.store.ts';
 import { createApp } from '../../../server/app.ts';
 import type { RunTrigger } from '../../../server/app-context.ts';
 import { AuditLog } from '../../../server/audit/audit-log.ts';
+import { ConnectionPool } from '../../../server/db/connection-pool.ts';
+import { startAbortNoise } from './abort-noise.ts';
 import { listen, type Listening } from '../../../server/http-server.ts';
 import { ensureMetaSchema } from '../../../server/meta/meta-schema.ts';
 
@@ -21,13 +23,14 @@ export type TestServer = {
   keys: Keys;
   warehouse: Warehouse;
   audit: AuditLog;
+  pool: ConnectionPool;
   conn: DuckDBConnection;
   get(path: string, key?: string): Promise<{ status: number; body: any; text: string; headers: Headers }>;
   close(): Promise<void>;
 };
 
 /** Builds the warehouse with `fill`, creates the accounts and starts the server. */
-export async function startTestServer(fill: (conn: DuckDBConnection) => Promise<void>, opts: { triggerRun?: RunTrigger } = {}): Promise<TestServer> {
+export async function startTestServer(fill: (conn: DuckDBConnection) => Promise<void>, opts: { triggerRun?: RunTrigger; noise?: boolean } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'csdl-server-test-'));
   const warehouse = await openWarehouse(join(dir, 'warehouse.duckdb'), { memoryLimit: '512MB' });
   const conn = await warehouse.connect();
@@ -44,12 +47,16 @@ export async function startTestServer(fill: (conn: DuckDBConnection) => Promise<
   };
   await conn.run(`update meta.accounts set revoked_at = current_timestamp where name = 'Đã thu hồi'`);
   const audit = new AuditLog(warehouse);
-  const http: Listening = await listen(createApp({ warehouse, audit, triggerRun: opts.triggerRun }), 0);
+  const pool = new ConnectionPool(warehouse, { size: 4, queueTimeoutMs: 10_000, maxQueue: 512 });
+  const http: Listening = await listen(createApp({ warehouse, pool, audit, triggerRun: opts.triggerRun }), 0);
+  // every server suite runs with clients hanging up at random moments beside its own requests
+  const noise = opts.noise === false ? { stop: async () => 0 } : startAbortNoise(http.url, [keys.nationAdmin, keys.province48, keys.school1]);
   return {
     url: http.url,
     keys,
     warehouse,
     audit,
+    pool,
     conn,
     async get(path, key) {
       const res = await fetch(http.url + path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
@@ -63,7 +70,9 @@ export async function startTestServer(fill: (conn: DuckDBConnection) => Promise<
       return { status: res.status, body, text, headers: res.headers };
     },
     async close() {
+      await noise.stop();
       await http.close();
+      await pool.close();
       await audit.close();
       conn.closeSync();
       warehouse.close();
