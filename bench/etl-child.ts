@@ -6,7 +6,7 @@
  * after its start: publish, checkpoint, merge), maxRSS (MiB) and CPU seconds.
  */
 import { loadConfig } from '../lib/config.ts';
-import { runEtl } from '../pipelines/etl/run-etl.ts';
+import { runEtl } from '../pipelines/ingest/run-etl.ts';
 
 const config = loadConfig(process.env);
 if (!config.databaseUrl) throw new Error('bench/etl-child.ts needs CSDL_DATABASE_URL');

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { dirname, join } from 'node:path';
 import { loadConfig } from '../lib/config.ts';
 import { startEmbedded } from '../lib/source.ts';
-import { runEtl } from '../pipelines/etl/run-etl.ts';
+import { runEtl } from '../pipelines/ingest/run-etl.ts';
 import { freePort } from '../test/support/source.ts';
 import { touchRows } from './etl-steps.ts';
 

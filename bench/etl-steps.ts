@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { openWarehouse } from '../lib/warehouse.ts';
-import { csvColumns, selectSql, type OutputColumn } from '../pipelines/extract/contract.ts';
-import { csvType, readCsvSql } from '../pipelines/load/csv-read.ts';
-import { copyToFile, copyToStream } from '../pipelines/extract/copy-extract.ts';
-import { rangeWhere, tableRanges } from '../pipelines/extract/id-ranges.ts';
-import { checkSourceSchema } from '../pipelines/extract/schema-check.ts';
-import { openSnapshot } from '../pipelines/extract/snapshot.ts';
-import { WorkerPool } from '../pipelines/extract/worker-pool.ts';
+import { csvColumns, selectSql, type OutputColumn } from '../pipelines/ingest/contract/contract.ts';
+import { csvType, readCsvSql } from '../pipelines/ingest/warehouse/csv-read.ts';
+import { copyToFile, copyToStream } from '../pipelines/ingest/source/copy-extract.ts';
+import { rangeWhere, tableRanges } from '../pipelines/ingest/source/id-ranges.ts';
+import { checkSourceSchema } from '../pipelines/ingest/contract/schema-check.ts';
+import { openSnapshot } from '../pipelines/ingest/source/snapshot.ts';
+import { WorkerPool } from '../pipelines/ingest/source/worker-pool.ts';
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 

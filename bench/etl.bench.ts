@@ -38,9 +38,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startEmbedded } from '../lib/source.ts';
-import { SOURCE_TABLES } from '../pipelines/extract/tables.ts';
-import type { EtlRunSummary } from '../pipelines/etl/run-etl.ts';
-import type { Preset } from '../pipelines/generate/generate.ts';
+import { SOURCE_TABLES } from '../pipelines/ingest/contract/tables.ts';
+import type { EtlRunSummary } from '../pipelines/ingest/run-etl.ts';
+import type { Preset } from '../sample/generate/generate.ts';
 import { freePort } from '../test/support/source.ts';
 import { floor, ingestFloor, measured, naive, touchRows } from './etl-steps.ts';
 

@@ -16,8 +16,8 @@ import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { startEmbedded } from '../lib/source.ts';
 import { freePort } from '../test/support/source.ts';
-import { generate, type Preset } from '../pipelines/generate/generate.ts';
-import { DATA_TABLES } from '../pipelines/generate/columns.ts';
+import { generate, type Preset } from '../sample/generate/generate.ts';
+import { DATA_TABLES } from '../sample/generate/columns.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const seed = Number(process.argv[3] ?? 42);

@@ -30,11 +30,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.ts';
 import { openWarehouse, queryRows } from '../lib/warehouse.ts';
-import { runEtl } from '../pipelines/etl/run-etl.ts';
-import { generate, type Preset } from '../pipelines/generate/generate.ts';
-import { DEADLINES, DEFAULT_DEADLINE } from '../pipelines/generate/presets.ts';
+import { runEtl } from '../pipelines/ingest/run-etl.ts';
+import { generate, type Preset } from '../sample/generate/generate.ts';
+import { DEADLINES, DEFAULT_DEADLINE } from '../sample/generate/presets.ts';
 import { buildCatalog } from '../pipelines/quality/catalog.ts';
-import { measure, type Defect } from '../pipelines/quality/proof.ts';
+import { measure, type Defect } from '../test/support/quality-proof.ts';
 import { runQuality } from '../pipelines/quality/run-quality.ts';
 import { readWarehouseColumns } from '../pipelines/quality/warehouse-columns.ts';
 import { runTransform } from '../pipelines/transform/run-transform.ts';
@@ -103,7 +103,7 @@ try {
   if (skipped.has('transform')) say('staging and core taken as they are in the warehouse (BENCH_SKIP=transform)');
   else {
     const transformed = await runTransform({ warehouse: conn, deadlines, select: ['staging', 'core'] });
-    if (transformed.status !== 'success') throw new Error(`transform failed: ${transformed.errors.slice(0, 3).join('\n')}`);
+    if (transformed.status !== 'succeeded') throw new Error(`transform failed: ${transformed.errors.slice(0, 3).join('\n')}`);
   }
   const scanSql = 'select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1';
   await conn.run(scanSql);

@@ -25,8 +25,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../lib/config.ts';
 import { openWarehouse, queryRows } from '../lib/warehouse.ts';
-import { runEtl } from '../pipelines/etl/run-etl.ts';
-import { generate, type Preset } from '../pipelines/generate/generate.ts';
+import { runEtl } from '../pipelines/ingest/run-etl.ts';
+import { generate, type Preset } from '../sample/generate/generate.ts';
 import { runTransform, type TransformSummary } from '../pipelines/transform/run-transform.ts';
 import { startTestSource } from '../test/support/source.ts';
 import { CENSUS_STATUS_SQL, medianSeconds } from './least-work.ts';
@@ -81,7 +81,7 @@ const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' }
 try {
   // a first full run creates the fact the scan reads, and warms the caches
   const first = await runTransform({ warehouse: conn, deadlines });
-  if (first.status !== 'success') throw new Error(`transform failed: ${first.errors.slice(0, 3).join('\n')}`);
+  if (first.status !== 'succeeded') throw new Error(`transform failed: ${first.errors.slice(0, 3).join('\n')}`);
   const scanSql = 'select school_key, count(*), sum(khoi_hoc) from core.fct_learners group by 1';
   await conn.run(scanSql);
   const scans: number[] = [];

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LockHeldError } from './errors.ts';
+import { migrate } from './meta-store/index.ts';
 
 export type Warehouse = {
   path: string;
@@ -14,7 +15,11 @@ export type Warehouse = {
   close(): void;
 };
 
-/** Opens (creating if needed) the warehouse file; read-only opens never create it. `settings` are further DuckDB options. */
+/**
+ * Opens (creating if needed) the warehouse file; read-only opens never create it. `settings` are
+ * further DuckDB options. A read-write open brings the durable tables up to date (meta-store
+ * migrations) before anything else reads them.
+ */
 export async function openWarehouse(
   path: string,
   opts: { readOnly?: boolean; threads?: number; memoryLimit?: string; settings?: Readonly<Record<string, string>> } = {},
@@ -31,6 +36,17 @@ export async function openWarehouse(
     const message = (err as Error).message;
     if (/lock/i.test(message)) throw new LockHeldError(path, err);
     throw err;
+  }
+  if (!opts.readOnly) {
+    const conn = await instance.connect();
+    try {
+      await migrate(conn);
+    } catch (err) {
+      conn.closeSync();
+      instance.closeSync();
+      throw err;
+    }
+    conn.closeSync();
   }
   return {
     path,

@@ -1,6 +1,6 @@
 /**
- * Starts the HTTP server on an open warehouse: creates the durable meta tables, the audit log
- * and the app, and listens. `close()` stops accepting requests, lets in-flight ones finish and
+ * Starts the HTTP server on an open warehouse (whose durable tables the meta store brought up to
+ * date when it was opened): creates the connection pool, the audit log and the app, and listens. `close()` stops accepting requests, lets in-flight ones finish and
  * flushes the audit log; the warehouse stays open for its owner to close.
  */
 import type { Warehouse } from '../lib/warehouse.ts';
@@ -9,7 +9,6 @@ import { createApp } from './app.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { ConnectionPool, type PoolOptions } from './db/connection-pool.ts';
 import { listen } from './http-server.ts';
-import { ensureMetaSchema } from './meta/meta-schema.ts';
 
 /** The pool's size when the caller sets none: the configuration's defaults. */
 export const DEFAULT_POOL: PoolOptions = { size: 8, queueTimeoutMs: 10_000, maxQueue: 512 };
@@ -18,12 +17,6 @@ export type RunningServer = { url: string; port: number; audit: AuditLog; close(
 
 /** Listens on `port` (0 for any free port) at `host`. */
 export async function startServer(opts: { warehouse: Warehouse; port: number; host?: string; triggerRun?: RunTrigger; pool?: PoolOptions }): Promise<RunningServer> {
-  const conn = await opts.warehouse.connect();
-  try {
-    await ensureMetaSchema(conn);
-  } finally {
-    conn.closeSync();
-  }
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
   const http = await listen(createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun }), opts.port, opts.host);

@@ -4,7 +4,7 @@ with
 
 latest_run as (
     select run_id
-    from quality_history.runs
+    from meta.quality_runs
     where status = 'succeeded'
     order by started_at desc
     limit 1
@@ -14,7 +14,7 @@ final as (
     select
         w.dimension,
         w.weight
-    from quality_history.dimension_weights as w
+    from meta.quality_dimension_weights as w
     join latest_run as r
         on r.run_id = w.run_id
 )

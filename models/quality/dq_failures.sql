@@ -14,7 +14,7 @@ failures as (
         record_id,
         pseudonym,
         detail
-    from quality_history.failures
+    from meta.quality_failures
 ),
 
 final as (

@@ -4,7 +4,7 @@ with
 
 latest_run as (
     select run_id
-    from quality_history.runs
+    from meta.quality_runs
     where status = 'succeeded'
     order by started_at desc
     limit 1
@@ -23,7 +23,7 @@ final as (
         c.weight,
         c.thresholds,
         c.rule_sql
-    from quality_history.rule_catalog as c
+    from meta.quality_rule_catalog as c
     join latest_run as r
         on r.run_id = c.run_id
 )

@@ -11,7 +11,7 @@ school_results as (
         rule_id,
         checked,
         failed
-    from quality_history.rule_results
+    from meta.quality_rule_results
 ),
 
 rolled as (

@@ -8,16 +8,19 @@
  *   const { runId, done } = runner.start('manual', 'acc_123');   // throws JobRunningError if busy
  *   await done;
  */
-import { randomBytes } from 'node:crypto';
 import { CsdlError, isTransient } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
 import type { Warehouse } from '../../lib/warehouse.ts';
-import { closeInterrupted, ensureJobRuns, recordEnd, recordEtlRunId, recordStart, recordStep } from './job-runs.ts';
+import { attemptRunId, newRunId } from '../../lib/meta-store/index.ts';
+import { closeInterrupted, recordEnd, recordStart, recordStep } from './job-runs.ts';
 
-/** One step: gets the run id and the shared warehouse; may return the id its own records use. */
-export type JobStep = { name: string; run(ctx: { runId: string; warehouse: Warehouse }): Promise<{ stepRunId?: string } | void> };
+/**
+ * One step: gets the id its records use (the run's id, `<run id>.2` on a second attempt) and the
+ * shared warehouse.
+ */
+export type JobStep = { name: string; run(ctx: { runId: string; warehouse: Warehouse }): Promise<void> };
 
-export type JobResult = { runId: string; status: 'success' | 'failed'; error: string | null };
+export type JobResult = { runId: string; status: 'succeeded' | 'failed'; error: string | null };
 
 /** Thrown when a run is asked for while one is in progress. */
 export class JobRunningError extends CsdlError {
@@ -36,11 +39,6 @@ export type JobRunnerOptions = {
   sleep?: (ms: number) => Promise<void>;
 };
 
-/** A new run id: UTC time and 6 random hex digits, e.g. 20251031T020000Z-a1b2c3. */
-export function newJobRunId(now = new Date()): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '') + '-' + randomBytes(3).toString('hex');
-}
-
 /** Owns the pipeline's runs inside the server process. */
 export class JobRunner {
   private current: { runId: string; done: Promise<JobResult> } | null = null;
@@ -54,12 +52,11 @@ export class JobRunner {
     this.sleep = opts.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  /** Creates meta.job_runs and closes runs a previous process left 'running'. */
+  /** Marks runs a previous process left 'running' as interrupted. */
   async init(): Promise<void> {
     const conn = await this.opts.warehouse.connect();
     try {
-      await ensureJobRuns(conn);
-      await closeInterrupted(conn);
+      for (const runId of await closeInterrupted(conn)) log.warn('marked a pipeline run the previous process left running as interrupted', { runId });
     } finally {
       conn.closeSync();
     }
@@ -73,7 +70,7 @@ export class JobRunner {
   /** Starts a run in the background; throws JobRunningError when one is in progress. */
   start(trigger: 'schedule' | 'manual' | 'api', requestedBy: string | null = null): { runId: string; done: Promise<JobResult> } {
     if (this.current) throw new JobRunningError(this.current.runId);
-    const runId = newJobRunId();
+    const runId = newRunId();
     const done = this.execute(runId, trigger, requestedBy).finally(() => {
       this.current = null;
     });
@@ -90,8 +87,7 @@ export class JobRunner {
         for (let attempt = 1; ; attempt++) {
           await recordStep(conn, runId, step.name);
           try {
-            const out = await step.run({ runId, warehouse: this.opts.warehouse });
-            if (step.name === 'etl' && out?.stepRunId) await recordEtlRunId(conn, runId, out.stepRunId);
+            await step.run({ runId: attemptRunId(runId, attempt), warehouse: this.opts.warehouse });
             break;
           } catch (err) {
             const message = `${step.name}: ${(err as Error).message}`;
@@ -106,9 +102,9 @@ export class JobRunner {
           }
         }
       }
-      await recordEnd(conn, runId, 'success', null);
+      await recordEnd(conn, runId, 'succeeded', null);
       log.info('job run finished', { runId });
-      return { runId, status: 'success', error: null };
+      return { runId, status: 'succeeded', error: null };
     } finally {
       conn.closeSync();
     }

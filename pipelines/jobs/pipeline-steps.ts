@@ -6,9 +6,9 @@
 import type { Config } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { openSource } from '../../lib/source.ts';
-import { runEtl } from '../etl/run-etl.ts';
-import { runQuality } from '../quality/run-quality.ts';
-import { runTransform } from '../transform/run-transform.ts';
+import { runEtl } from '../ingest/index.ts';
+import { runQuality } from '../quality/index.ts';
+import { runTransform } from '../transform/index.ts';
 import type { JobStep } from './job-runner.ts';
 
 /** A step that ran but reported failure (failed models or tests, failed rules). */
@@ -22,11 +22,10 @@ export class StepFailedError extends CsdlError {
 export function etlStep(config: Config): JobStep {
   return {
     name: 'etl',
-    async run({ warehouse }) {
+    async run({ runId, warehouse }) {
       const source = await openSource(config);
       try {
-        const summary = await runEtl({ config, sourceUrl: source.url, warehouse });
-        return { stepRunId: summary.runId };
+        await runEtl({ config, sourceUrl: source.url, warehouse, runId });
       } finally {
         await source.close();
       }
@@ -40,7 +39,7 @@ export function transformStep(config: Config): JobStep {
     name: 'transform',
     async run({ runId, warehouse }) {
       const summary = await runTransform({ warehouse, runId, deadlines: config });
-      if (summary.status !== 'success') throw new StepFailedError('transform', runId, summary.errors);
+      if (summary.status !== 'succeeded') throw new StepFailedError('transform', runId, summary.errors);
     },
   };
 }

@@ -5,8 +5,8 @@
  * check a rule would stop the run with DuckDB's binder error instead of saying what to do.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { discoverModels } from '../transform/discover-models.ts';
-import { columnsMatchSidecar, relationColumns } from '../transform/model-tests.ts';
+import { discoverModels } from '../transform/index.ts';
+import { columnsMatchSidecar, relationColumns } from '../transform/index.ts';
 import { CsdlError } from '../../lib/errors.ts';
 
 /** The rules' input models are missing or were built by other model definitions. */

@@ -5,7 +5,7 @@
  * must be units valid on the period's census day, since codes changed on 01/07/2025.
  * Empty values are not checked here (completeness rules see them).
  */
-import { codeListTable } from '../source/apply-schema.ts';
+import { codeListTable } from '../../lib/reference.ts';
 import type { RecordRule } from './rule.ts';
 import { SPEC_OBJECTS, specFields } from './field-spec.ts';
 import { has, isText, type WarehouseColumns } from './warehouse-columns.ts';

@@ -6,8 +6,8 @@
  * class names, addresses, school phones) are judged here with the same patterns.
  * One rule per table and check (NFC, LEGACY, WELLFORMED: citizen IDs, dates, phones, e-mails); the detail lists the fields at fault, never their values.
  */
-import { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from '../extract/flags.ts';
-import { SOURCE_TABLES } from '../extract/tables.ts';
+import { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from '../ingest/index.ts';
+import { SOURCE_TABLES } from '../ingest/index.ts';
 import type { RecordRule } from './rule.ts';
 import { TABLE_PREFIX, TABLE_VI } from './field-spec.ts';
 import { has, type WarehouseColumns } from './warehouse-columns.ts';
@@ -28,7 +28,7 @@ export const CONTACT_COLUMNS: Readonly<Record<string, Record<string, string>>> =
   diem_truong: { dien_thoai: '^0[0-9]{9,10}$' },
 };
 
-/** A pattern of pipelines/extract/flags.ts (JavaScript / PostgreSQL) in RE2 syntax for DuckDB. */
+/** A pattern of pipelines/ingest/contract/flags.ts (JavaScript / PostgreSQL) in RE2 syntax for DuckDB. */
 export function re2(pattern: string): string {
   return pattern.replace(/\\u([0-9A-Fa-f]{4})/g, '\\x{$1}').replace(/'/g, "''");
 }

@@ -1,7 +1,7 @@
 /**
  * One data-quality run: builds the inputs (periods, unit tree) with the model runner, evaluates
  * every rule of the catalogue in DuckDB for the periods asked (all by default), commits the
- * school-level results and failure samples to quality_history (replacing those periods), then
+ * school-level results and failure samples to the quality history, meta.quality_* (replacing those periods), then
  * rebuilds the published quality.* tables (roll-ups, scores, ranks, samples) for every period in
  * the history. The CLI, the orchestrator and the server call `runQuality`.
  *
@@ -9,17 +9,17 @@
  *   const summary = await runQuality({ warehouse, periods: ['2025-DN'], sampleSize: 20 });
  *   summary.national.find((d) => d.dimension === 'overall')?.score;
  */
-import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CsdlError } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
+import { newRunId, partRunId } from '../../lib/meta-store/index.ts';
 import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
-import { runTransform } from '../transform/run-transform.ts';
-import type { DeadlineConfig } from '../transform/transform-inputs.ts';
+import { runTransform } from '../transform/index.ts';
+import type { DeadlineConfig } from '../transform/index.ts';
 import { assertModelsCurrent } from './built-models.ts';
 import { buildCatalog } from './catalog.ts';
 import { evaluateRules } from './evaluate.ts';
-import { commitRun, ensureHistory, failRun, startRun } from './history.ts';
+import { assertNewRunId, commitRun, failRun, startRun } from './history.ts';
 import { INPUT_MODELS, OUTPUT_MODELS } from './models.ts';
 import { DEFAULT_SAMPLE_SIZE, type Rule } from './rule.ts';
 import { readSummary, type QualitySummary } from './summary.ts';
@@ -48,9 +48,9 @@ export class QualityError extends CsdlError {
   }
 }
 
-async function runModelsOrThrow(conn: DuckDBConnection, names: readonly string[], deadlines?: DeadlineConfig): Promise<void> {
-  const summary = await runTransform({ warehouse: conn, select: [...names], deadlines });
-  if (summary.status !== 'success') {
+async function runModelsOrThrow(conn: DuckDBConnection, runId: string, names: readonly string[], deadlines?: DeadlineConfig): Promise<void> {
+  const summary = await runTransform({ warehouse: conn, runId, select: [...names], deadlines });
+  if (summary.status !== 'succeeded') {
     throw new QualityError(`quality models failed:\n${summary.errors.slice(0, 10).join('\n')}`, { runId: summary.runId });
   }
 }
@@ -73,15 +73,15 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
   }
   const own = 'connect' in opts.warehouse;
   const conn = own ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
-  const runId = opts.runId ?? `dq-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  const runId = opts.runId ?? newRunId();
   try {
-    await runModelsOrThrow(conn, INPUT_MODELS, opts.deadlines);
+    await assertNewRunId(conn, runId);
+    await runModelsOrThrow(conn, partRunId(runId, 'quality-inputs'), INPUT_MODELS, opts.deadlines);
     await assertModelsCurrent(conn);
     const periods = await resolvePeriods(conn, opts.periods);
     if (!periods.length) throw new QualityError('the warehouse holds no reporting period; run csdl etl and csdl transform first');
     const catalog = buildCatalog(await readWarehouseColumns(conn));
     const rules = opts.rules ? opts.rules(catalog) : catalog;
-    await ensureHistory(conn);
     await startRun(conn, { runId, periods, rules: rules.length, sampleSize });
     let steps;
     try {
@@ -93,7 +93,7 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
       await failRun(conn, runId, (err as Error).message);
       throw err;
     }
-    await runModelsOrThrow(conn, OUTPUT_MODELS, opts.deadlines);
+    await runModelsOrThrow(conn, partRunId(runId, 'quality-outputs'), OUTPUT_MODELS, opts.deadlines);
     const [{ checked }] = await queryRows<{ checked: number }>(conn, 'select coalesce(sum(checked), 0) as checked from dq_stage_results');
     const seconds = (performance.now() - started) / 1000;
     log.info('quality run finished', { run: runId, periods: periods.join(','), rules: rules.length, seconds: seconds.toFixed(1) });

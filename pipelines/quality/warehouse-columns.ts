@@ -4,8 +4,8 @@
  * contract (copied columns, pseudonyms, `<col>__present/__nfc/__legacy/__well_formed` flags).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { contractOf } from '../extract/contract.ts';
-import { SOURCE_TABLES } from '../extract/tables.ts';
+import { contractOf } from '../ingest/index.ts';
+import { SOURCE_TABLES } from '../ingest/index.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 
 /** table -> column -> DuckDB type name (upper case, e.g. 'VARCHAR', 'INTEGER'). */
@@ -26,7 +26,7 @@ export async function readWarehouseColumns(conn: DuckDBConnection): Promise<Ware
   return out;
 }
 
-/** The columns the ETL contract promises (pipelines/extract), for use without a warehouse. */
+/** The columns the ETL contract promises (pipelines/ingest/contract), for use without a warehouse. */
 export function contractColumns(codeLists: readonly string[] = []): WarehouseColumns {
   const out = new Map<string, Map<string, string>>();
   for (const t of SOURCE_TABLES) out.set(t.name, new Map(contractOf(t).output.map((c) => [c.name, c.duckType.toUpperCase()])));

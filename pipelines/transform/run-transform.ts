@@ -8,17 +8,17 @@
  *   await runTransform({ warehouse, select: ['indicators'] });               // one layer
  *   await runTransform({ warehouse, provinces: ['12'] });                    // recompute one province
  */
-import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../../lib/config.ts';
 import { log } from '../../lib/log.ts';
+import { newRunId } from '../../lib/meta-store/index.ts';
 import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { orderModels } from './dependency-graph.ts';
 import { defaultModelsDir, discoverModels, listModelIds } from './discover-models.ts';
 import { materializeModel, setPartitionScope, testScope } from './materialize-model.ts';
 import type { Model } from './model-spec.ts';
 import { relationColumns, runModelTests, type TestResult } from './model-tests.ts';
-import { ensureRunTables, recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
+import { recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
 import { selectModelIds } from './select-models.ts';
 import { ensurePopulation, loadPopulation, writeDeadlines, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
 
@@ -41,7 +41,7 @@ export type TransformOptions = {
 /** The outcome of a run: every model and test, and the failures as readable messages. */
 export type TransformSummary = {
   runId: string;
-  status: 'success' | 'failed';
+  status: 'succeeded' | 'failed';
   seconds: number;
   models: ModelRunRecord[];
   tests: TestResult[];
@@ -56,7 +56,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
   const started = performance.now();
   const ownConnection = 'connect' in opts.warehouse;
   const conn = ownConnection ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
-  const runId = opts.runId ?? `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+  const runId = opts.runId ?? newRunId();
   const provinces = opts.provinces?.length ? opts.provinces : undefined;
   let restoreCompression: (() => Promise<void>) | undefined;
   try {
@@ -66,14 +66,13 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     const layers = [...new Set([...selected].map((id) => id.split('.')[0]))];
     const models = orderModels(conn, discoverModels(modelsDir, layers).filter((m) => selected.has(m.id)), allIds);
 
-    await ensureRunTables(conn);
     await writeDeadlines(conn, opts.deadlines ?? loadConfig());
     await ensurePopulation(conn);
     if (opts.populationCsv) log.info('population loaded', { rows: await loadPopulation(conn, opts.populationCsv) });
     await writeIndicatorCatalog(conn, opts.catalogPath);
     await recordRunStart(conn, runId, opts.select ?? ['staging', 'core', 'indicators'], provinces);
 
-    const summary: TransformSummary = { runId, status: 'success', seconds: 0, models: [], tests: [], testsPassed: 0, testsFailed: 0, errors: [] };
+    const summary: TransformSummary = { runId, status: 'succeeded', seconds: 0, models: [], tests: [], testsPassed: 0, testsFailed: 0, errors: [] };
     const broken = new Set<string>();
     await setPartitionScope(conn, provinces);
     restoreCompression = await withoutFsst(conn);
@@ -81,9 +80,9 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
       const record = await buildModel(conn, model, broken, provinces);
       summary.models.push(record);
       await recordModelRun(conn, runId, record);
-      if (record.status === 'success') continue;
+      if (record.status === 'succeeded') continue;
       broken.add(model.id);
-      if (record.error && record.status === 'error') summary.errors.push(record.error);
+      if (record.error && record.status === 'failed') summary.errors.push(record.error);
     }
     // Tests run once every model is built, so a relationship may point at a later model.
     const columns = await relationColumns(conn, layers);
@@ -96,12 +95,12 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     await recordTestResults(conn, runId, summary.tests);
     summary.testsPassed = summary.tests.filter((t) => t.status === 'pass').length;
     summary.testsFailed = summary.tests.length - summary.testsPassed;
-    summary.status = summary.errors.length ? 'failed' : 'success';
+    summary.status = summary.errors.length ? 'failed' : 'succeeded';
     summary.seconds = (performance.now() - started) / 1000;
     await recordRunEnd(conn, runId, {
       status: summary.status,
-      built: summary.models.filter((m) => m.status === 'success').length,
-      failed: summary.models.filter((m) => m.status === 'error').length,
+      built: summary.models.filter((m) => m.status === 'succeeded').length,
+      failed: summary.models.filter((m) => m.status === 'failed').length,
       skipped: summary.models.filter((m) => m.status === 'skipped').length,
       testsPassed: summary.testsPassed,
       testsFailed: summary.testsFailed,
@@ -146,10 +145,10 @@ async function buildModel(conn: DuckDBConnection, model: Model, broken: Set<stri
     const built = await materializeModel(conn, model, provinces);
     const seconds = (performance.now() - t0) / 1000;
     log.debug('model built', { model: model.id, mode: built.mode, rows: built.rows ?? undefined, seconds: seconds.toFixed(2) });
-    return { ...base, mode: built.mode, status: 'success', rows: built.rows, seconds, error: null };
+    return { ...base, mode: built.mode, status: 'succeeded', rows: built.rows, seconds, error: null };
   } catch (err) {
     const message = `model ${model.id} failed (${model.sqlPath}): ${(err as Error).message}`;
     log.error('model failed', { model: model.id, error: (err as Error).message });
-    return { ...base, mode: null, status: 'error', rows: null, seconds: (performance.now() - t0) / 1000, error: message };
+    return { ...base, mode: null, status: 'failed', rows: null, seconds: (performance.now() - t0) / 1000, error: message };
   }
 }

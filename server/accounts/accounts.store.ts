@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readRows, tableExists } from '../db/read-rows.ts';
+import { metaDb } from '../../lib/meta-store/index.ts';
+import { tableExists } from '../db/read-rows.ts';
 import { findUnit, type Unit } from '../units/units.queries.ts';
 import { hashApiKey, newApiKey } from './api-key.ts';
 
@@ -32,8 +33,7 @@ export class UnknownUnitError extends Error {
   }
 }
 
-const COLUMNS = `account_id, name, kind, unit_key, unit_code, unit_level, unit_name, key_prefix,
-  cast(created_at as varchar) as created_at, created_by, cast(revoked_at as varchar) as revoked_at`;
+const COLUMNS = ['account_id', 'name', 'kind', 'unit_key', 'unit_code', 'unit_level', 'unit_name', 'key_prefix', 'created_at', 'created_by', 'revoked_at'] as const;
 
 /** The nation, which exists before any load so the first (national) admin can be created. */
 const NATION = { unit_key: 'N:VN', unit_code: 'VN', unit_level: 'nation', unit_name: 'Việt Nam' } as const;
@@ -59,37 +59,44 @@ export async function createAccount(
   const unit = await resolveAccountUnit(conn, input.unit);
   const key = newApiKey();
   const id = 'acc_' + randomBytes(6).toString('hex');
-  await conn.run(
-    `insert into meta.accounts (account_id, name, kind, unit_key, unit_code, unit_level, unit_name, key_hash, key_prefix, created_by)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [id, input.name, input.kind, unit.unit_key, unit.unit_code, unit.unit_level, unit.unit_name, hashApiKey(key), key.slice(0, 12), input.createdBy ?? null],
-  );
-  const [account] = await readRows<Account>(conn, `select ${COLUMNS} from meta.accounts where account_id = $1`, [id]);
+  const db = metaDb(conn);
+  await db
+    .insertInto('meta.accounts')
+    .values({
+      account_id: id,
+      name: input.name,
+      kind: input.kind,
+      unit_key: unit.unit_key,
+      unit_code: unit.unit_code,
+      unit_level: unit.unit_level,
+      unit_name: unit.unit_name,
+      key_hash: hashApiKey(key),
+      key_prefix: key.slice(0, 12),
+      created_by: input.createdBy ?? null,
+    })
+    .execute();
+  const account = (await findAccount(conn, id))!;
   return { account, key };
 }
 
 /** The active account a key belongs to, if any. */
 export async function findAccountByKey(conn: DuckDBConnection, key: string): Promise<Account | undefined> {
-  const [account] = await readRows<Account>(
-    conn,
-    `select ${COLUMNS} from meta.accounts where key_hash = $1 and revoked_at is null`,
-    [hashApiKey(key)],
-  );
-  return account;
+  return (await metaDb(conn).selectFrom('meta.accounts').select(COLUMNS).where('key_hash', '=', hashApiKey(key)).where('revoked_at', 'is', null).executeTakeFirst()) as
+    | Account
+    | undefined;
 }
 
 /** Every account, revoked ones included, oldest first. */
 export async function listAccounts(conn: DuckDBConnection): Promise<Account[]> {
-  return readRows<Account>(conn, `select ${COLUMNS} from meta.accounts order by created_at, account_id`);
+  return (await metaDb(conn).selectFrom('meta.accounts').select(COLUMNS).orderBy('created_at').orderBy('account_id').execute()) as Account[];
 }
 
 /** One account by id. */
 export async function findAccount(conn: DuckDBConnection, id: string): Promise<Account | undefined> {
-  const [account] = await readRows<Account>(conn, `select ${COLUMNS} from meta.accounts where account_id = $1`, [id]);
-  return account;
+  return (await metaDb(conn).selectFrom('meta.accounts').select(COLUMNS).where('account_id', '=', id).executeTakeFirst()) as Account | undefined;
 }
 
 /** Revokes an account: its key stops working at once; the row stays for the audit trail. */
 export async function revokeAccount(conn: DuckDBConnection, id: string): Promise<void> {
-  await conn.run(`update meta.accounts set revoked_at = current_timestamp where account_id = $1 and revoked_at is null`, [id]);
+  await metaDb(conn).updateTable('meta.accounts').set({ revoked_at: new Date() }).where('account_id', '=', id).where('revoked_at', 'is', null).execute();
 }

@@ -9,6 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { log } from '../../lib/log.ts';
+import { metaDb } from '../../lib/meta-store/index.ts';
 import type { Warehouse } from '../../lib/warehouse.ts';
 
 export type AuditEntry = {
@@ -24,11 +25,13 @@ export type AuditEntry = {
   rows: number | null;
   ms: number;
   errorCode: string | null;
+  /** What an admin action did, as JSON text (e.g. the unit and kind of an account it created). */
+  detail?: string | null;
 };
 
 type Queued = { entry: AuditEntry; done: (err?: Error) => void };
 
-/** Entries written by one insert at most (twelve parameters each). */
+/** Entries written by one insert at most (thirteen parameters each). */
 const MAX_BATCH = 500;
 
 /** Batches audit writes on a connection of its own; see the module comment. */
@@ -69,15 +72,26 @@ export class AuditLog {
   }
 
   private async write(entries: AuditEntry[]): Promise<void> {
-    const conn = await this.conn;
-    const params: unknown[] = [];
-    const rows = entries.map((e) => {
-      const base = params.length;
-      params.push(e.at.toISOString(), e.accountId, e.accountKind, e.unitKey, e.method, e.path, e.query, e.format, e.status, e.rows, e.ms, e.errorCode);
-      const p = (i: number) => `$${base + i}`;
-      return `(${p(1)}::timestamptz, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::integer, ${p(10)}::bigint, ${p(11)}::double, ${p(12)})`;
-    });
-    await conn.run(`insert into meta.audit_log values ${rows.join(',\n')}`, params as never);
+    await metaDb(await this.conn)
+      .insertInto('meta.audit_log')
+      .values(
+        entries.map((e) => ({
+          accessed_at: e.at,
+          account_id: e.accountId,
+          account_kind: e.accountKind,
+          unit_key: e.unitKey,
+          method: e.method,
+          path: e.path,
+          query: e.query,
+          format: e.format,
+          status: e.status,
+          rows_returned: e.rows,
+          ms: e.ms,
+          error_code: e.errorCode,
+          detail: e.detail ?? null,
+        })),
+      )
+      .execute();
   }
 
   /** Resolves once every entry queued so far is written. */

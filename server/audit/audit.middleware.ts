@@ -34,6 +34,7 @@ export function auditMiddleware(audit: AuditLog): RequestHandler {
         rows: typeof res.locals.rows === 'number' ? res.locals.rows : null,
         ms: Math.round((performance.now() - started) * 10) / 10,
         errorCode: (res.locals.errorCode as string | undefined) ?? null,
+        detail: res.locals.auditDetail === undefined ? null : JSON.stringify(res.locals.auditDetail),
       };
     };
 

@@ -24,14 +24,14 @@ describe('JobRunner', () => {
   const runRow = async (runId: string) => {
     const conn = await warehouse.connect();
     try {
-      return (await queryRows<{ status: string; step: string; attempts: number; etl_run_id: string | null; error: string | null }>(
-        conn, `select status, step, attempts, etl_run_id, error from meta.job_runs where run_id = $1`, [runId]))[0];
+      return (await queryRows<{ status: string; step: string; attempts: number; error: string | null }>(
+        conn, `select status, step, attempts, error from meta.job_runs where run_id = $1`, [runId]))[0];
     } finally {
       conn.closeSync();
     }
   };
 
-  it('runs the steps in order under one run id, retrying transient failures with doubling waits', async () => {
+  it('runs the steps in order under one run id (a retried attempt under <id>.n), retrying transient failures with doubling waits', async () => {
     const seen: string[] = [];
     const waits: number[] = [];
     let etlTries = 0;
@@ -39,7 +39,6 @@ describe('JobRunner', () => {
       { name: 'etl', run: async ({ runId }) => {
         seen.push(`etl ${runId}`);
         if (++etlTries < 3) throw new SourceUnavailableError('source down');
-        return { stepRunId: 'etl-run-1' };
       } },
       { name: 'transform', run: async ({ runId }) => void seen.push(`transform ${runId}`) },
       { name: 'quality', run: async ({ runId }) => void seen.push(`quality ${runId}`) },
@@ -47,10 +46,11 @@ describe('JobRunner', () => {
     const runner = new JobRunner({ warehouse, steps, attempts: 3, backoffMs: 100, sleep: async (ms) => void waits.push(ms) });
     await runner.init();
     const { runId, done } = runner.start('manual', 'tester');
-    expect(await done).toEqual({ runId, status: 'success', error: null });
-    expect(seen).toEqual([`etl ${runId}`, `etl ${runId}`, `etl ${runId}`, `transform ${runId}`, `quality ${runId}`]);
+    expect(await done).toEqual({ runId, status: 'succeeded', error: null });
+    expect(runId).toMatch(/^run-\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+    expect(seen).toEqual([`etl ${runId}`, `etl ${runId}.2`, `etl ${runId}.3`, `transform ${runId}`, `quality ${runId}`]);
     expect(waits).toEqual([100, 200]);
-    expect(await runRow(runId)).toMatchObject({ status: 'success', step: 'quality', attempts: 5, etl_run_id: 'etl-run-1', error: null });
+    expect(await runRow(runId)).toMatchObject({ status: 'succeeded', step: 'quality', attempts: 5, error: null });
   });
 
   it('stops at a terminal failure without retrying and records it', async () => {
@@ -82,7 +82,7 @@ describe('JobRunner', () => {
     release();
     await first.done;
     const second = runner.start('schedule');
-    expect((await second.done).status).toBe('success');
+    expect((await second.done).status).toBe('succeeded');
   });
 
   it('marks runs left running by a dead process as interrupted at start', async () => {

@@ -42,7 +42,7 @@ describe('startSchedule', () => {
     // about five ticks, runs of 2.5 s: one or two runs, the other ticks skipped
     expect(runs.length).toBeGreaterThanOrEqual(1);
     expect(runs.length).toBeLessThanOrEqual(3);
-    expect(runs.every((r) => r.trigger === 'schedule' && r.status === 'success')).toBe(true);
+    expect(runs.every((r) => r.trigger === 'schedule' && r.status === 'succeeded')).toBe(true);
     expect(maxActive).toBe(1);
   });
 });

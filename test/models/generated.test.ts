@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import { openWarehouse, queryRows } from '../../lib/warehouse.ts';
-import { runEtl } from '../../pipelines/etl/run-etl.ts';
-import { generate, type Preset } from '../../pipelines/generate/generate.ts';
+import { runEtl } from '../../pipelines/ingest/run-etl.ts';
+import { generate, type Preset } from '../../sample/generate/generate.ts';
 import { runTransform, type TransformSummary } from '../../pipelines/transform/run-transform.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
 

@@ -12,8 +12,8 @@ const h = transformedFixture();
 describe('the transform on the hand-built fixture', () => {
   it('builds every model and passes every sidecar test', () => {
     expect(h.summary.errors).toEqual([]);
-    expect(h.summary.status).toBe('success');
-    expect(h.summary.models.every((m) => m.status === 'success')).toBe(true);
+    expect(h.summary.status).toBe('succeeded');
+    expect(h.summary.models.every((m) => m.status === 'succeeded')).toBe(true);
     expect(h.summary.testsPassed).toBeGreaterThan(300);
   });
 
@@ -22,7 +22,7 @@ describe('the transform on the hand-built fixture', () => {
       'select status, models_built, tests_failed from meta.transform_runs where run_id = ?',
       [h.summary.runId],
     );
-    expect(run).toMatchObject({ status: 'success', models_built: h.summary.models.length, tests_failed: 0 });
+    expect(run).toMatchObject({ status: 'succeeded', models_built: h.summary.models.length, tests_failed: 0 });
     const [{ n }] = await h.fx.rows<{ n: number }>('select count(*) as n from meta.test_results where run_id = ?', [h.summary.runId]);
     expect(Number(n)).toBe(h.summary.tests.length);
   });

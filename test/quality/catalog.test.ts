@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { DEFECT_KINDS } from '../../pipelines/generate/defect-kinds.ts';
-import { codeListTable } from '../../pipelines/source/apply-schema.ts';
-import { loadReference } from '../../pipelines/source/reference.ts';
+import { DEFECT_KINDS } from '../../sample/generate/defect-kinds.ts';
+import { codeListTable } from '../../lib/reference.ts';
+import { loadReference } from '../../lib/reference.ts';
 import { buildCatalog, countByDimension } from '../../pipelines/quality/catalog.ts';
-import { KIND_RULES, SIDE_EFFECTS } from '../../pipelines/quality/proof.ts';
+import { KIND_RULES, SIDE_EFFECTS } from '../support/quality-proof.ts';
 import { DIMENSIONS, DIMENSION_WEIGHTS } from '../../pipelines/quality/rule.ts';
 import { ruleSql } from '../../pipelines/quality/rule-sql.ts';
 import { unevaluableConditions } from '../../pipelines/quality/rules-conditional.ts';

@@ -4,13 +4,13 @@
  * run every rule in full and compare. Every injected defect must be found by a rule meant for its
  * kind (recall 100 % per kind), and every flagged record must carry an injected defect
  * (precision 100 % per rule). The generator injects no legacy rendering that reads as another
- * valid name (pipelines/generate/encodings.ts, readsAsVietnamese), so legacy encodings too are
+ * valid name (sample/generate/encodings.ts, readsAsVietnamese), so legacy encodings too are
  * found without exception.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DEFECT_KINDS } from '../../pipelines/generate/defect-kinds.ts';
-import { measure, type Defect, type ProofReport } from '../../pipelines/quality/proof.ts';
+import { DEFECT_KINDS } from '../../sample/generate/defect-kinds.ts';
+import { measure, type Defect, type ProofReport } from '../support/quality-proof.ts';
 import { runQuality } from '../../pipelines/quality/run-quality.ts';
 import { buildCatalog } from '../../pipelines/quality/catalog.ts';
 import { readWarehouseColumns } from '../../pipelines/quality/warehouse-columns.ts';

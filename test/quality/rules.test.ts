@@ -74,7 +74,7 @@ describe('quality rules on the hand-built warehouse', () => {
     for (const r of rules) {
       const alone = await fx.rows<Result>(`select period, unit_code, count(*) as checked, count_if(failed) as failed
         from (${ruleSql(r)}) group by all having count(*) > 0 order by all`);
-      const fused = await fx.rows<Result>(`select period, unit_code, checked, failed from quality_history.rule_results
+      const fused = await fx.rows<Result>(`select period, unit_code, checked, failed from meta.quality_rule_results
         where rule_id = ? order by all`, [r.id]);
       expect(fused.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]), r.id)
         .toEqual(alone.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]));
@@ -121,12 +121,12 @@ describe('quality rules on the hand-built warehouse', () => {
   it('keeps each period\'s results in the history, replacing only the periods evaluated again', async () => {
     await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'run-2' });
     const byRun = await fx.rows<{ period: string; run_id: string; rows: number }>(`
-      select period, run_id, count(*) as rows from quality_history.rule_results group by all order by all`);
+      select period, run_id, count(*) as rows from meta.quality_rule_results group by all order by all`);
     expect(byRun.map((r) => [r.period, r.run_id])).toEqual([['2024-CN', 'run-1'], ['2024-DN', 'run-1'], ['2025-CN', 'run-1'], ['2025-DN', 'run-2']]);
     const dupes = await fx.rows<{ n: number }>(`select count(*) as n from (
-      select period, unit_code, rule_id from quality_history.rule_results group by all having count(*) > 1)`);
+      select period, unit_code, rule_id from meta.quality_rule_results group by all having count(*) > 1)`);
     expect(Number(dupes[0].n)).toBe(0);
-    const runs = await fx.rows<{ run_id: string; status: string }>('select run_id, status from quality_history.runs order by started_at');
+    const runs = await fx.rows<{ run_id: string; status: string }>('select run_id, status from meta.quality_runs order by started_at');
     expect(runs).toEqual([{ run_id: 'run-1', status: 'succeeded' }, { run_id: 'run-2', status: 'succeeded' }]);
   });
 

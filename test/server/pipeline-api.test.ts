@@ -8,13 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
-import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
-import { generate } from '../../pipelines/generate/generate.ts';
+import { openWarehouse, queryRows, type Warehouse } from '../../lib/warehouse.ts';
+import { generate } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/job-runner.ts';
 import { pipelineSteps } from '../../pipelines/jobs/pipeline-steps.ts';
 import { createAccount } from '../../server/accounts/accounts.store.ts';
 import { readRows } from '../../server/db/read-rows.ts';
-import { ensureMetaSchema } from '../../server/meta/meta-schema.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
 
@@ -51,7 +50,6 @@ describe('API over the real pipeline (tiny preset)', () => {
     await runner.init();
     server = await startServer({ warehouse, port: 0, triggerRun: async (by) => ({ runId: runner.start('api', by).runId, status: 'started' }) });
     const conn = await warehouse.connect();
-    await ensureMetaSchema(conn);
     admin = (await createAccount(conn, { unit: 'VN', kind: 'admin', name: 'Cục CNTT' })).key;
     conn.closeSync();
   });
@@ -70,10 +68,17 @@ describe('API over the real pipeline (tiny preset)', () => {
     expect(started.status).toBe(202);
     expect((await call('/api/admin/runs', admin, { method: 'POST' })).status).toBe(409);
     const result = await runner.running!.done;
-    expect(result).toEqual({ runId: started.body.runId, status: 'success', error: null });
+    expect(result).toEqual({ runId: started.body.runId, status: 'succeeded', error: null });
     const runs = await call('/api/admin/runs', admin);
-    expect(runs.body.rows[0]).toMatchObject({ run_id: started.body.runId, status: 'success', step: 'quality', trigger: 'api' });
-    expect(runs.body.rows[0].etl_run_id).toBeTruthy();
+    expect(runs.body.rows[0]).toMatchObject({ run_id: started.body.runId, status: 'succeeded', step: 'quality', trigger: 'api' });
+    // one run id follows the run through every step's own records
+    const conn = await warehouse.connect();
+    const [ids] = await queryRows<{ etl: number; transform: number; quality: number }>(conn, `select
+      (select count(*) from meta.etl_runs where run_id = $1 and status = 'succeeded')::int as etl,
+      (select count(*) from meta.transform_runs where run_id = $1 and status = 'succeeded')::int as transform,
+      (select count(*) from meta.quality_runs where run_id = $1 and status = 'succeeded')::int as quality`, [started.body.runId]);
+    conn.closeSync();
+    expect(ids).toEqual({ etl: 1, transform: 1, quality: 1 });
     expect((await call('/api/health')).body.ready).toBe(true);
   });
 

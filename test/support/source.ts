@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbedded, type Source } from '../../lib/source.ts';
-import { applySourceSchema } from '../../pipelines/source/apply-schema.ts';
+import { applySourceSchema } from '../../sample/source/apply-schema.ts';
 
 export type TestSource = Source & { dir: string; query: (sql: string, params?: unknown[]) => Promise<pg.QueryResult> };
 

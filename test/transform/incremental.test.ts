@@ -31,7 +31,7 @@ async function learnersIn(unit: string, period: string): Promise<number> {
 
 describe('a transform limited to one province', () => {
   it('rebuilds that province and the nation, and ends where a full rebuild ends', async () => {
-    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('success');
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('succeeded');
     // Lai Châu (12) changes: a new learner at MN01 and a teacher at PT01 upgrades to a degree
     await insertRaw(fx.conn, 'hoc_sinh', [
       { id: 9001, ma_hoc_sinh: 'HS-P5', ma_truong_hoc: 'MN01', nam_hoc: 2025, khoi_hoc: 17, gioi_tinh: 2, ma_dan_toc: '01', ngay_sinh: '2021-01-01T00:00:00.0', loai_nhap_hoc: 0, trang_thai: 1 },
@@ -47,7 +47,7 @@ describe('a transform limited to one province', () => {
     expect(await learnersIn('P:15@2025', '2025-DN')).toBe(12); // untouched
     const afterPartial = await snapshot();
 
-    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('success');
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('succeeded');
     expect(afterPartial).toEqual(await snapshot());
   });
 
@@ -65,7 +65,7 @@ describe('a transform limited to one province', () => {
 
 describe('the tests of a transform limited to one province', () => {
   it("read the staging rows of that province's schools only, and still catch a broken row there", async () => {
-    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('success');
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).status).toBe('succeeded');
     // a learner row without its pseudonym at TH01 (province 15): stg_csdl__hoc_sinh's not_null test
     const row = { id: 9101, ma_hoc_sinh: null, ma_truong_hoc: 'TH01', nam_hoc: 2025, khoi_hoc: 1, gioi_tinh: 1, ma_dan_toc: '01', ngay_sinh: '2019-03-01T00:00:00.0', loai_nhap_hoc: 0, trang_thai: 1 };
     await insertRaw(fx.conn, 'hoc_sinh', [row]);
@@ -128,7 +128,7 @@ describe('a model built in batches of provinces', () => {
     const batches = { values: 'select current_province_code from core.int_school_years', max_weight: 1 };
     const batched = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select, modelsDir: modelsWith('models-batched', batches) });
     expect(batched.errors).toEqual([]);
-    expect(batched.models.find((m) => m.model === 'core.fct_learners')).toMatchObject({ status: 'success', mode: 'full', rows: expected.length });
+    expect(batched.models.find((m) => m.model === 'core.fct_learners')).toMatchObject({ status: 'succeeded', mode: 'full', rows: expected.length });
     expect(await learners()).toEqual(expected);
     const [{ building }] = await fx.rows<{ building: number }>(`select count(*) as building from duckdb_tables() where table_name like '%__building'`);
     expect(Number(building)).toBe(0);
@@ -137,7 +137,7 @@ describe('a model built in batches of provinces', () => {
   it('packs consecutive provinces up to the weight and names a failing batch build without losing the old table', async () => {
     const { partitionBatches } = await import('../../pipelines/transform/materialize-model.ts');
     const { discoverModels } = await import('../../pipelines/transform/discover-models.ts');
-    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['staging', 'core'] })).status).toBe('success');
+    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['staging', 'core'] })).status).toBe('succeeded');
     const [model] = discoverModels(modelsWith('models-pack', { values: 'select current_province_code from core.int_school_years', max_weight: 3 }), ['core']).filter((m) => m.id === 'core.fct_learners');
     const weights = await fx.rows<{ v: string; n: number }>(`select current_province_code as v, count(*) as n from core.int_school_years group by 1 order by 1`);
     const batches = await partitionBatches(fx.conn, model);

@@ -195,7 +195,7 @@ describe('runTransform', () => {
     const summary = await run();
     expect(summary.status).toBe('failed');
     const byModel = Object.fromEntries(summary.models.map((m) => [m.model, m.status]));
-    expect(byModel).toEqual({ 'staging.good': 'success', 'core.broken': 'error', 'indicators.downstream': 'skipped', 'indicators.independent': 'success' });
+    expect(byModel).toEqual({ 'staging.good': 'succeeded', 'core.broken': 'failed', 'indicators.downstream': 'skipped', 'indicators.independent': 'succeeded' });
     expect(summary.errors[0]).toMatch(/^model core\.broken failed \(.*broken\.sql\): .*no_such_column/);
     const [run1] = await rows<{ status: string; models_failed: number; models_skipped: number }>('select status, models_failed, models_skipped from meta.transform_runs');
     expect(run1).toEqual({ status: 'failed', models_failed: 1, models_skipped: 1 });
@@ -235,7 +235,7 @@ describe('runTransform', () => {
     expect(first.models.map((m) => m.model)).toEqual(['core.b']);
     expect(first.errors[0]).toMatch(/^model core\.b failed .*staging\.a/);
     await run({ select: ['staging'] });
-    expect((await run({ select: ['core.b'] })).status).toBe('success');
+    expect((await run({ select: ['core.b'] })).status).toBe('succeeded');
     await expect(run({ select: ['nothing'] })).rejects.toThrow(/--select nothing: no model or layer of that name/);
   });
 });

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../../lib/config.ts';
 import { openWarehouse, type Warehouse } from '../../../lib/warehouse.ts';
-import { generate, type Preset } from '../../../pipelines/generate/generate.ts';
-import { DEADLINES, DEFAULT_DEADLINE } from '../../../pipelines/generate/presets.ts';
-import { runEtl } from '../../../pipelines/etl/run-etl.ts';
+import { generate, type Preset } from '../../../sample/generate/generate.ts';
+import { DEADLINES, DEFAULT_DEADLINE } from '../../../sample/generate/presets.ts';
+import { runEtl } from '../../../pipelines/ingest/run-etl.ts';
 import { runTransform } from '../../../pipelines/transform/run-transform.ts';
 import { startTestSource, type TestSource } from '../../support/source.ts';
 
@@ -40,7 +40,7 @@ export async function buildGeneratedWarehouse(preset: Preset, seed = 42, dir?: s
     await runEtl({ config, sourceUrl: source.url, full: true });
     const warehouse = await openWarehouse(config.warehousePath);
     const summary = await runTransform({ warehouse: await warehouse.connect(), deadlines: GENERATOR_DEADLINES, select: ['staging', 'core'] });
-    if (summary.status !== 'success') throw new Error(`transform failed:\n${summary.errors.slice(0, 5).join('\n')}`);
+    if (summary.status !== 'succeeded') throw new Error(`transform failed:\n${summary.errors.slice(0, 5).join('\n')}`);
     return {
       source,
       warehouse,

@@ -12,7 +12,7 @@
  * code reused after the 2025 reorganisation is.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { ensureHistory } from '../../../pipelines/quality/history.ts';
+import { migrate } from '../../../lib/meta-store/index.ts';
 import { recordCatalog } from '../../../pipelines/quality/catalog-table.ts';
 import type { Rule } from '../../../pipelines/quality/rule.ts';
 
@@ -58,7 +58,7 @@ function units(period: string, p2Key: string, schools: string[]): string[] {
 
 /** Builds the fixture: inputs (quality.dq_periods, quality.dq_units) and the history. */
 export async function buildScoreFixture(conn: DuckDBConnection): Promise<void> {
-  await ensureHistory(conn);
+  await migrate(conn);
   await conn.run(`
     create schema if not exists quality;
     create or replace table quality.dq_periods as
@@ -71,11 +71,11 @@ export async function buildScoreFixture(conn: DuckDBConnection): Promise<void> {
       parent_code varchar, parent_level varchar, province_code varchar);
     insert into quality.dq_units values
       ${[...units('2024-CN', '02@2000', ['S1', 'S2', 'S3', 'S4']), ...units('2025-DN', '02@2025', ['S1', 'S2', 'S3', 'S4', 'S5'])].join(',\n')};
-    insert into quality_history.runs (run_id, started_at, periods, rules, sample_size, status)
+    insert into meta.quality_runs (run_id, started_at, periods, rules, sample_size, status)
     values ('fixture', timestamp '2025-10-01 08:00', ['2024-CN', '2025-DN'], 4, 20, 'succeeded');
-    insert into quality_history.rule_results values
+    insert into meta.quality_rule_results values
       ${FIXTURE_RESULTS.map(([p, s, r, c, f]) => `('${p}', '${s}', '${r}', ${c}, ${f}, 'fixture')`).join(',\n')};
-    insert into quality_history.failures values
+    insert into meta.quality_failures values
       ('2025-DN', 'S3', 'A', 'hoc_sinh:31', 31, 'ps31', 'ma_dan_toc', 'fixture');`);
   await recordCatalog(conn, 'fixture', FIXTURE_RULES);
 }

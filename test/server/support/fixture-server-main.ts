@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openWarehouse } from '../../../lib/warehouse.ts';
 import { createAccount } from '../../../server/accounts/accounts.store.ts';
-import { ensureMetaSchema } from '../../../server/meta/meta-schema.ts';
 import { startServer } from '../../../server/start-server.ts';
 import { buildFixtureWarehouse } from './fixture-warehouse.ts';
 
@@ -16,7 +15,6 @@ const fresh = !existsSync(path);
 const warehouse = await openWarehouse(path, { memoryLimit: '512MB' });
 const conn = await warehouse.connect();
 if (fresh) await buildFixtureWarehouse(conn);
-await ensureMetaSchema(conn);
 const { key } = await createAccount(conn, { unit: 'N:VN', kind: 'admin', name: 'Cục CNTT' });
 conn.closeSync();
 const server = await startServer({ warehouse, port: 0 });

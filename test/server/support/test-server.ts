@@ -14,7 +14,6 @@ import { AuditLog } from '../../../server/audit/audit-log.ts';
 import { ConnectionPool } from '../../../server/db/connection-pool.ts';
 import { startAbortNoise } from './abort-noise.ts';
 import { listen, type Listening } from '../../../server/http-server.ts';
-import { ensureMetaSchema } from '../../../server/meta/meta-schema.ts';
 
 export type Keys = Record<'nationAdmin' | 'province48' | 'province01' | 'communeAdmin' | 'school1' | 'revoked', string>;
 
@@ -35,7 +34,6 @@ export async function startTestServer(fill: (conn: DuckDBConnection) => Promise<
   const warehouse = await openWarehouse(join(dir, 'warehouse.duckdb'), { memoryLimit: '512MB' });
   const conn = await warehouse.connect();
   await fill(conn);
-  await ensureMetaSchema(conn);
   const make = async (unit: string, kind: 'admin' | 'exploit', name: string) => (await createAccount(conn, { unit, kind, name })).key;
   const keys: Keys = {
     nationAdmin: await make('N:VN', 'admin', 'Cục CNTT'),

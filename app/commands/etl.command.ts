@@ -1,0 +1,40 @@
+/**
+ * `csdl etl [--full]`: loads the source into the warehouse (incremental once a full load exists),
+ * prints a per-table summary and the run id; long runs print progress lines on stderr.
+ */
+import type { Command } from 'commander';
+import { openSource } from '../../lib/source.ts';
+import { formatSummary, progressPrinter } from '../../pipelines/ingest/index.ts';
+import { runEtl } from '../../pipelines/ingest/index.ts';
+import { action } from '../run-action.ts';
+
+export function register(program: Command): void {
+  program
+    .command('etl')
+    .description('Nạp dữ liệu từ CSDL vào kho — load the source into the warehouse (one snapshot, atomic publish)')
+    .option('--full', 'reload every table in full instead of only what changed')
+    .action(
+      action(async (config, opts: { full?: boolean }) => {
+        const source = await openSource(config);
+        let runId: string | undefined;
+        const progress = progressPrinter((line) => process.stderr.write(`csdl etl: ${line}\n`));
+        try {
+          const summary = await runEtl({
+            config,
+            sourceUrl: source.url,
+            full: opts.full === true,
+            onProgress: (e) => {
+              runId = e.runId;
+              progress(e);
+            },
+          });
+          process.stdout.write(formatSummary(summary));
+        } catch (err) {
+          if (runId) process.stderr.write(`csdl etl: run ${runId} failed; \`csdl status\` lists it.\n`);
+          throw err;
+        } finally {
+          await source.close();
+        }
+      }),
+    );
+}

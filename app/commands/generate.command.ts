@@ -1,0 +1,83 @@
+/**
+ * `csdl generate`: fills the source database (CSDL_DATABASE_URL, or the embedded PostgreSQL when
+ * none is set) with a synthetic sample CSDL and prints what it wrote.
+ */
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { openSource, redactUrl } from '../../lib/source.ts';
+import { log } from '../../lib/log.ts';
+import { generate, type GenerationSummary } from '../../sample/generate/generate.ts';
+import { PRESET_SPECS, PRESETS, type Preset } from '../../sample/generate/presets.ts';
+import { action } from '../run-action.ts';
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
+  return n;
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 50) throw new InvalidArgumentError('expected a number from 0 to 50');
+  return n;
+}
+
+function preset(value: string): Preset {
+  if (!(PRESETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${PRESETS.join(', ')}`);
+  return value as Preset;
+}
+
+/** The summary as two small tables (rows per table, defects per kind). */
+export function formatSummary(s: GenerationSummary): string {
+  const pad = (rows: Array<[string, string]>) => {
+    const w = Math.max(...rows.map(([k]) => k.length));
+    return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(12)}`).join('\n');
+  };
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const lines = [
+    `${s.status === 'skipped' ? 'Already generated' : 'Generated'}: preset ${s.preset}, seed ${s.seed}${s.status === 'generated' ? `, in ${s.seconds.toFixed(1)} s` : ''}`,
+    'Rows per table (both school years, 2024 and 2025):',
+    pad(Object.entries(s.counts).map(([k, v]) => [`csdl.${k}`, fmt(v)])),
+    'Injected defects by kind (ground truth in synthetic.defects):',
+    pad([...Object.entries(s.defects).map(([k, v]): [string, string] => [k, fmt(v)]), ['total', fmt(Object.values(s.defects).reduce((a, b) => a + b, 0))]]),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** Adds `csdl generate` to the program. */
+export function register(program: Command): void {
+  program
+    .command('generate')
+    .description('Fill the source database with a synthetic sample CSDL (deterministic per seed, with known defects)')
+    .option('-p, --preset <preset>', `size: ${PRESETS.map((p) => `${p} (${PRESET_SPECS[p].description})`).join('; ')}`, preset, 'demo')
+    .option('-s, --seed <n>', 'random seed; the same seed gives byte-identical data', integer, 42)
+    .option('-d, --defect-rate <x>', 'multiplier of every defect rate (0 keeps only the minimum number of each kind)', rate, 1)
+    .option('-f, --force', 'regenerate even if this preset and seed are already in the database', false)
+    .addHelpText(
+      'after',
+      '\nTarget: CSDL_DATABASE_URL, or the embedded PostgreSQL under CSDL_EMBEDDED_DIR when it is unset.\n' +
+        'Refuses to write into a database whose csdl schema holds data the generator did not write.\n' +
+        'Writes two school years: 2024 (63 old provinces, districts) and 2025 (34 new provinces);\n' +
+        'injected defects are listed in synthetic.defects, the run in synthetic.generation.\n\n' +
+        'Examples:\n  csdl generate                         # demo preset, seed 42\n  csdl generate --preset tiny --seed 7\n  csdl generate --preset national --force\n',
+    )
+    .action(
+      action(async (config, opts: { preset: Preset; seed: number; defectRate: number; force: boolean }) => {
+        const source = await openSource(config);
+        try {
+          log.info('generating the sample CSDL', { target: redactUrl(source.url), preset: opts.preset, seed: opts.seed });
+          const summary = await generate({
+            url: source.url,
+            preset: opts.preset,
+            seed: opts.seed,
+            defectRate: opts.defectRate,
+            force: opts.force,
+            onProgress: (msg) => log.info(msg),
+          });
+          process.stdout.write(formatSummary(summary));
+        } finally {
+          await source.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,99 @@
+/**
+ * `csdl run`: the main job on one machine. On the embedded default it fills a sample CSDL
+ * (skipped when the same preset and seed are already there), then runs ETL -> transform ->
+ * quality once under one run id, creates a demo account for the nation, and serves the API and
+ * dashboards until stopped. With CSDL_DATABASE_URL set it reads that source and generates nothing.
+ */
+import type { Command } from 'commander';
+import type { Config } from '../../lib/config.ts';
+import { ConfigError, CsdlError } from '../../lib/errors.ts';
+import { openSource } from '../../lib/source.ts';
+import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
+import { createAccount, listAccounts, revokeAccount } from '../../server/accounts/accounts.store.ts';
+import { loadServerConfig } from '../../pipelines/jobs/index.ts';
+import { generate, type Preset } from '../../sample/generate/generate.ts';
+import { JobRunner } from '../../pipelines/jobs/index.ts';
+import { pipelineSteps } from '../../pipelines/jobs/index.ts';
+import { formatRunReport } from '../run-report.ts';
+import { action } from '../run-action.ts';
+import { portOption, serveUntilStopped } from '../serve-loop.ts';
+
+const DEMO_ACCOUNT = 'Tài khoản demo (csdl run)';
+
+type RunOptions = { preset: Preset; seed: string; serve: boolean; schedule?: string; host: string; port?: string };
+
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('Chạy toàn bộ — sample CSDL (embedded), ETL, indicators, quality, then serve the dashboards')
+    .option('--preset <preset>', 'sample size on the embedded source: tiny, demo, province, national', 'demo')
+    .option('--seed <seed>', 'seed of the sample CSDL', '42')
+    .option('--no-serve', 'stop after the pipeline instead of serving the API and dashboards')
+    .option('--schedule <cron>', 'cron expression of later pipeline runs while serving, or "off"')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (env PORT, default 8080)')
+    .action(action(async (config, opts: RunOptions) => mainJob(config, opts)));
+}
+
+async function mainJob(config: Config, opts: RunOptions): Promise<void> {
+  const serverConfig = loadServerConfig(process.env, { CSDL_SCHEDULE: opts.schedule });
+  const port = portOption(opts.port, config.port);
+  if (typeof port === 'string') throw new ConfigError([port]);
+  if (config.embedded) await generateSample(config, opts);
+  else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
+
+  const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
+  let handedOver = false;
+  try {
+    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: serverConfig.attempts, backoffMs: serverConfig.backoffMs });
+    await runner.init();
+    const { runId, done } = runner.start('manual', null);
+    process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality)\n`);
+    const result = await done;
+    if (result.status !== 'succeeded') throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { details: { runId } });
+    process.stdout.write(await formatRunReport(warehouse, runId));
+    if (!opts.serve) return;
+    const key = config.embedded ? await demoAccount(warehouse) : undefined;
+    handedOver = true;
+    await serveUntilStopped({
+      config,
+      serverConfig,
+      warehouse,
+      runner,
+      host: opts.host,
+      port,
+      banner: (url) =>
+        (key ? `\nKhóa API demo (cấp quốc gia, quản trị): ${key}\n` : '') +
+        `Bảng điều khiển: ${url}/dashboards/${key ? `?key=${key}` : ''}\nDừng: Ctrl+C\n`,
+    });
+  } finally {
+    if (!handedOver) warehouse.close();
+  }
+}
+
+async function generateSample(config: Config, opts: RunOptions): Promise<void> {
+  const seed = Number(opts.seed);
+  const source = await openSource(config);
+  try {
+    const summary = await generate({ url: source.url, preset: opts.preset, seed, onProgress: (m) => process.stderr.write(`csdl run: ${m}\n`) });
+    const learners = summary.counts['hoc_sinh'] ?? summary.counts['csdl.hoc_sinh'] ?? 0;
+    process.stdout.write(
+      `csdl run: sample CSDL ${summary.status === 'skipped' ? 'already present' : 'generated'} ` +
+        `(preset ${summary.preset}, seed ${summary.seed}, ${learners.toLocaleString('vi-VN')} learner rows)\n`,
+    );
+  } finally {
+    await source.close();
+  }
+}
+
+/** A fresh nation-level admin key for the demo; earlier demo keys are revoked. */
+async function demoAccount(warehouse: Warehouse): Promise<string> {
+  const conn = await warehouse.connect();
+  try {
+    for (const a of await listAccounts(conn)) if (a.name === DEMO_ACCOUNT && !a.revoked_at) await revokeAccount(conn, a.account_id);
+    const { key } = await createAccount(conn, { unit: 'VN', kind: 'admin', name: DEMO_ACCOUNT, createdBy: 'csdl run' });
+    return key;
+  } finally {
+    conn.closeSync();
+  }
+}

