@@ -9,16 +9,7 @@ import * as transform from './commands/transform.command.ts';
 import * as quality from './commands/quality.command.ts';
 import * as run from './commands/run.command.ts';
 
-const modules: Array<{ register(program: Command): void }> = [
-  etl,
-  generate,
-  status,
-  serve,
-  accounts,
-  transform,
-  quality,
-  run,
-];
+const modules: Array<{ register(program: Command): void }> = [etl, generate, status, serve, accounts, transform, quality, run];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

@@ -6,8 +6,7 @@ import { queryRows, type Warehouse } from '../lib/warehouse.ts';
 
 const HEADLINE = ['SCH', 'CLS', 'LRN', 'TCH', 'LPC', 'PTR', 'QT'];
 
-const fmt = (n: number | null, digits = 0) =>
-  n === null ? '–' : n.toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number | null, digits = 0) => (n === null ? '–' : n.toLocaleString('vi-VN', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 
 /** Formats the report of run `runId` (figures as 1.234.567, periods as 'Đầu năm 2025-2026'). */
 export async function formatRunReport(warehouse: Warehouse, runId: string): Promise<string> {
@@ -33,7 +32,9 @@ export async function formatRunReport(warehouse: Warehouse, runId: string): Prom
       const v = (code: string) => values.find((r) => r.period === p && r.indicator === code)?.value ?? null;
       const s = scores.find((r) => r.period === p)?.score ?? null;
       const ratio = new Set(['LPC', 'PTR', 'QT']);
-      lines.push([periodLabel(p).padEnd(22), ...HEADLINE.map((c) => fmt(v(c), ratio.has(c) ? 1 : 0).padStart(10)), fmt(s === null ? null : s, 1).padStart(10)].join(''));
+      lines.push(
+        [periodLabel(p).padEnd(22), ...HEADLINE.map((c) => fmt(v(c), ratio.has(c) ? 1 : 0).padStart(10)), fmt(s === null ? null : s, 1).padStart(10)].join(''),
+      );
     }
     return lines.join('\n') + '\n';
   } finally {

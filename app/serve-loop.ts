@@ -36,9 +36,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
   });
   const schedule = serverConfig.schedule ? startSchedule(runner, serverConfig.schedule, serverConfig.timezone) : null;
-  process.stdout.write(
-    `csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${serverConfig.schedule ?? 'off'} ${serverConfig.timezone})\n`,
-  );
+  process.stdout.write(`csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${serverConfig.schedule ?? 'off'} ${serverConfig.timezone})\n`);
   if (opts.banner) process.stdout.write(opts.banner(server.url));
   await new Promise<void>((resolve) => {
     let stopping = false;

@@ -57,7 +57,26 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const main = s.tables.filter((t) => !t.table.startsWith('dm_'));
-  console.log(JSON.stringify({ kind: s.kind, seconds: +seconds.toFixed(1), peakRssMiB: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 2 ** 20), tables: main.map((t) => ({ table: t.table, detection: t.changeDetection, read: t.rowsRead, keys: t.keysRead, ins: t.inserted, upd: t.updated, del: t.deleted })) }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        kind: s.kind,
+        seconds: +seconds.toFixed(1),
+        peakRssMiB: Math.round(Math.max(peak, process.resourceUsage().maxRSS * 1024) / 2 ** 20),
+        tables: main.map((t) => ({
+          table: t.table,
+          detection: t.changeDetection,
+          read: t.rowsRead,
+          keys: t.keysRead,
+          ins: t.inserted,
+          upd: t.updated,
+          del: t.deleted,
+        })),
+      },
+      null,
+      1,
+    ),
+  );
 } finally {
   await source.close();
 }

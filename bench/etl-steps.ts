@@ -23,7 +23,10 @@ export function pgCpuSeconds(pgDir: string): number {
   const pidFile = join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile) || !existsSync('/proc')) return NaN;
   const postmaster = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-  const fields = (pid: number | string) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = (pid: number | string) =>
+    readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
   const pm = fields(postmaster);
   let ticks = Number(pm[11]) + Number(pm[12]) + Number(pm[13]) + Number(pm[14]); // utime stime cutime cstime
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
@@ -127,11 +130,13 @@ export async function ingestFloor(url: string, work: string): Promise<{ rows: nu
     { type: (_c: OutputColumn) => 'VARCHAR', path: join(work, 'ingest-text.duckdb'), spent: { wall: 0, cpu: 0 } },
     { type: csvType, path: join(work, 'ingest-typed.duckdb'), spent: { wall: 0, cpu: 0 } },
   ];
-  const open = await Promise.all(targets.map(async (t) => {
-    rmSync(t.path, { force: true });
-    const wh = await openWarehouse(t.path);
-    return { ...t, wh, conn: await wh.connect() };
-  }));
+  const open = await Promise.all(
+    targets.map(async (t) => {
+      rmSync(t.path, { force: true });
+      const wh = await openWarehouse(t.path);
+      return { ...t, wh, conn: await wh.connect() };
+    }),
+  );
   const timed = async (o: (typeof open)[number], sql: string) => {
     const [cpu0, t0] = [selfCpuSeconds(), performance.now()];
     await o.conn.run(sql);
@@ -150,7 +155,10 @@ export async function ingestFloor(url: string, work: string): Promise<{ rows: nu
         rows += await copyToFile(client, selectSql(c, r ? rangeWhere(r) : undefined), file);
         csvBytes += statSync(file).size;
         for (const o of open) {
-          const read = readCsvSql([file], csvColumns(c).map((col) => ({ name: col.name, type: o.type(col) })));
+          const read = readCsvSql(
+            [file],
+            csvColumns(c).map((col) => ({ name: col.name, type: o.type(col) })),
+          );
           await timed(o, k === 0 ? `create table "${c.name}" as select * from ${read}` : `insert into "${c.name}" select * from ${read}`);
         }
         rmSync(file);
@@ -195,4 +203,3 @@ export async function touchRows(client: pg.ClientBase, table: string, where: str
     throw err;
   }
 }
-

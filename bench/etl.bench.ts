@@ -46,7 +46,12 @@ import { floor, ingestFloor, measured, naive, touchRows } from './etl-steps.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const work = process.env.BENCH_DIR ?? mkdtempSync(join(tmpdir(), 'csdl-bench-etl-'));
-const skip = new Set((process.env.BENCH_SKIP ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const skip = new Set(
+  (process.env.BENCH_SKIP ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 const pgDir = process.env.BENCH_PG_DIR ?? join(work, 'pg');
 const workers = Number(process.env.CSDL_ETL_PARALLELISM ?? 2);
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
@@ -57,7 +62,11 @@ type ChildRun = { summary: EtlRunSummary; phases: Record<string, number>; maxRss
 /** Runs bench/etl-child.ts (one runEtl) in a child process with `env`; resolves with its report. */
 function etlInChild(env: NodeJS.ProcessEnv, full: boolean): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/etl-child.ts', ...(full ? ['--full'] : [])], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/etl-child.ts', ...(full ? ['--full'] : [])], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
@@ -141,11 +150,15 @@ async function main(): Promise<void> {
       lowerBound: bound === null ? null : { seconds: bound, overFloor: bound / fl.wall, ingestWallOverFloor: least!.wall / fl.wall },
       seconds: { floor: fl.wall, floorOurSelect: flOurs?.wall ?? null, naive: nv?.wall ?? null, full: fullSeconds, incremental: incrSeconds },
       cpuSeconds: Object.fromEntries(
-        Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).flatMap(([k, m]) => (m ? [[k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]] : [])),
+        Object.entries({ floor: fl, floorOurSelect: flOurs, naive: nv, full, incremental: incr }).flatMap(([k, m]) =>
+          m ? [[k, { postgres: m.pgCpu, etlProcess: m.etlCpu }]] : [],
+        ),
       ),
       loadAverage: loadavg(),
       incrementalChanged: changed,
-      incrementalRead: Object.fromEntries(incr.value.summary.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }])),
+      incrementalRead: Object.fromEntries(
+        incr.value.summary.tables.filter((t) => t.mode === 'incremental').map((t) => [t.table, { keys: t.keysRead, rows: t.rowsRead, updated: t.updated }]),
+      ),
       ratios: {
         fullOverFloor: fullSeconds / fl.wall,
         fullOverFloorOurSelect: flOurs ? fullSeconds / flOurs.wall : null,
@@ -166,11 +179,15 @@ async function main(): Promise<void> {
       const p = r.phases;
       const end = r.summary.seconds;
       const at = ['publish', 'checkpoint', 'merge'].filter((k) => p[k] !== undefined);
-      return at.map((k, i) => `${k} ${f((at[i + 1] ? p[at[i + 1]] : end) - p[k])} s`).join(', ') + (p.publish !== undefined ? ` (staging ${f(p.publish)} s)` : '');
+      return (
+        at.map((k, i) => `${k} ${f((at[i + 1] ? p[at[i + 1]] : end) - p[k])} s`).join(', ') + (p.publish !== undefined ? ` (staging ${f(p.publish)} s)` : '')
+      );
     };
     process.stdout.write(
       [
-        `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts).map(([k, v]) => `${k} ${v}`).join(', ')}), ${workers} workers, load average ${result.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
+        `preset ${preset}: ${rows.toLocaleString('en-US')} rows (${Object.entries(gen.counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}), ${workers} workers, load average ${result.loadAverage.map((l) => l.toFixed(1)).join(' ')}`,
         `(a) floor        ${f(fl.wall)} s (${fl.value.rows.toLocaleString('en-US')} rows)   ${cpu(fl)}`,
         flOurs ? `(f) our select   ${f(flOurs.wall)} s   ${cpu(flOurs)}` : '(f) our select   skipped (BENCH_SKIP)',
         nv ? `(b) naive        ${f(nv.wall)} s (${(nv.value.csvBytes / 2 ** 20).toFixed(0)} MiB of CSV)   ${cpu(nv)}` : '(b) naive        skipped (BENCH_SKIP)',

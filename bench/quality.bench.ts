@@ -114,7 +114,10 @@ try {
     scans.push(seconds(t0));
   }
   const scan = median(scans);
-  const [{ period, nam_hoc }] = await queryRows<{ period: string; nam_hoc: number }>(conn, `select max(period) as period, max(nam_hoc) as nam_hoc from core.dim_periods where ky = 'DN'`);
+  const [{ period, nam_hoc }] = await queryRows<{ period: string; nam_hoc: number }>(
+    conn,
+    `select max(period) as period, max(nam_hoc) as nam_hoc from core.dim_periods where ky = 'DN'`,
+  );
   // the least work of two rule families on the period's learner records (bench/least-work.ts)
   const floorSql = await learnerRuleFloorSql(conn, Number(nam_hoc));
   const everyColumn = await medianSeconds(conn, floorSql.everyColumn);
@@ -132,7 +135,9 @@ try {
   const [{ learners }] = await queryRows<{ learners: number }>(conn, `select count(*) as learners from core.fct_learners where period = '${period}'`);
 
   // the timing first: the proof below runs every rule over every period and can take far longer
-  say(`timed run: ${summary.rules} rules, ${summary.recordsChecked} records checked, ${learners} learners; scan ${scan.toFixed(3)} s; quality ${total.toFixed(2)} s (${(total / scan).toFixed(1)}x), rule evaluation ${evaluation.toFixed(2)} s (${(evaluation / scan).toFixed(1)}x)`);
+  say(
+    `timed run: ${summary.rules} rules, ${summary.recordsChecked} records checked, ${learners} learners; scan ${scan.toFixed(3)} s; quality ${total.toFixed(2)} s (${(total / scan).toFixed(1)}x), rule evaluation ${evaluation.toFixed(2)} s (${(evaluation / scan).toFixed(1)}x)`,
+  );
   say('measuring recall and precision against the manifest (every rule, every period, a period at a time)');
   await conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
   const p0 = performance.now();
@@ -155,7 +160,10 @@ try {
       overScan: +((everyColumn + duplicates) / scan).toFixed(1),
     },
     evaluationRatio: +(evaluation / scan).toFixed(1),
-    slowestSteps: [...summary.steps].sort((a, b) => b.ms - a.ms).slice(0, 8).map((s) => ({ step: s.name, rules: s.rules, seconds: +(s.ms / 1000).toFixed(2) })),
+    slowestSteps: [...summary.steps]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 8)
+      .map((s) => ({ step: s.name, rules: s.rules, seconds: +(s.ms / 1000).toFixed(2) })),
     recall: proof.recall.map((r) => ({ kind: r.kind, defects: r.defects, found: r.found, recall: +r.recall.toFixed(4) })),
     precision: proof.precision.map((p) => ({ rule: p.rule_id, flagged: p.flagged, precision: p.precision === null ? null : +p.precision.toFixed(4) })),
     // the first keys of what the proof got wrong, to look up in the source
@@ -163,9 +171,15 @@ try {
     unexplained: Object.fromEntries(proof.precision.filter((p) => p.unexplained.length).map((p) => [p.rule_id, p.unexplained])),
     proofSeconds: +proofSeconds.toFixed(1),
   };
-  console.log(`quality benchmark (${preset}, ${period}): ${result.rules} rules, ${result.recordsChecked.toLocaleString('en-US')} records checked, ${result.learners.toLocaleString('en-US')} learners`);
-  console.log(`  learner-fact scan ${result.scanSeconds} s; quality run ${result.qualitySeconds} s (${result.ratio}x), rule evaluation ${result.evaluationSeconds} s (${result.evaluationRatio}x); target < 15x`);
-  console.log(`  least work (learner columns read once ${result.leastWork.everyLearnerColumnSeconds} s + one group-by of learner pseudonyms ${result.leastWork.learnerDuplicatesSeconds} s) = ${result.leastWork.overScan}x the scan: a lower bound of the ratio`);
+  console.log(
+    `quality benchmark (${preset}, ${period}): ${result.rules} rules, ${result.recordsChecked.toLocaleString('en-US')} records checked, ${result.learners.toLocaleString('en-US')} learners`,
+  );
+  console.log(
+    `  learner-fact scan ${result.scanSeconds} s; quality run ${result.qualitySeconds} s (${result.ratio}x), rule evaluation ${result.evaluationSeconds} s (${result.evaluationRatio}x); target < 15x`,
+  );
+  console.log(
+    `  least work (learner columns read once ${result.leastWork.everyLearnerColumnSeconds} s + one group-by of learner pseudonyms ${result.leastWork.learnerDuplicatesSeconds} s) = ${result.leastWork.overScan}x the scan: a lower bound of the ratio`,
+  );
   console.table(result.slowestSteps);
   console.table(result.recall);
   console.table(result.precision.filter((p) => p.precision !== 1));

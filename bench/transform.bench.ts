@@ -70,7 +70,10 @@ function modelSeconds(s: TransformSummary) {
   return {
     modelSeconds: +s.models.reduce((a, m) => a + m.seconds, 0).toFixed(3),
     testSeconds: +s.tests.reduce((a, t) => a + t.seconds, 0).toFixed(3),
-    slowest: [...s.models].sort((a, b) => b.seconds - a.seconds).slice(0, 8).map((m) => ({ model: m.model, rows: m.rows, seconds: +m.seconds.toFixed(3) })),
+    slowest: [...s.models]
+      .sort((a, b) => b.seconds - a.seconds)
+      .slice(0, 8)
+      .map((m) => ({ model: m.model, rows: m.rows, seconds: +m.seconds.toFixed(3) })),
   };
 }
 
@@ -133,9 +136,29 @@ try {
     rows: Object.fromEntries(counts.map((c) => [c.k, Number(c.n)])),
     scan: { seconds: +scan.toFixed(4), cpuSeconds: +scanCpuSeconds.toFixed(4), runs: scans.map((s) => +s.toFixed(4)) },
     leastWork: { censusStatusSeconds: +census.toFixed(3), overScan: +(census / scan).toFixed(1) },
-    full: { seconds: +fullSeconds.toFixed(3), cpuSeconds: +fullCpu.toFixed(3), status: full.status, models: full.models.length, tests: full.tests.length, ...modelSeconds(full) },
-    province: { code: province.code, learnerShare: +(Number(province.learners) / total).toFixed(4), seconds: +provinceSeconds.toFixed(3), cpuSeconds: +provinceCpu.toFixed(3), status: partial.status, ...modelSeconds(partial) },
-    largestProvince: { code: largest.code, learnerShare: +(Number(largest.learners) / total).toFixed(4), seconds: +largestSeconds.toFixed(3), status: partialLargest.status, ...modelSeconds(partialLargest) },
+    full: {
+      seconds: +fullSeconds.toFixed(3),
+      cpuSeconds: +fullCpu.toFixed(3),
+      status: full.status,
+      models: full.models.length,
+      tests: full.tests.length,
+      ...modelSeconds(full),
+    },
+    province: {
+      code: province.code,
+      learnerShare: +(Number(province.learners) / total).toFixed(4),
+      seconds: +provinceSeconds.toFixed(3),
+      cpuSeconds: +provinceCpu.toFixed(3),
+      status: partial.status,
+      ...modelSeconds(partial),
+    },
+    largestProvince: {
+      code: largest.code,
+      learnerShare: +(Number(largest.learners) / total).toFixed(4),
+      seconds: +largestSeconds.toFixed(3),
+      status: partialLargest.status,
+      ...modelSeconds(partialLargest),
+    },
     ratios: {
       fullOverScan: +(fullSeconds / scan).toFixed(1),
       provinceOverFull: +(provinceSeconds / fullSeconds).toFixed(3),

@@ -15,12 +15,21 @@ import { ConfigError } from './errors.ts';
 export const DEMO_PSEUDONYM_SECRET = 'demo-only-secret-not-for-real-data';
 
 const deadline = z.object({
-  dn: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').describe('start-of-year deadline, e.g. 10-15'),
-  cn: z.string().regex(/^\d{2}-\d{2}$/, 'must be MM-DD').describe('end-of-year deadline, e.g. 06-15'),
+  dn: z
+    .string()
+    .regex(/^\d{2}-\d{2}$/, 'must be MM-DD')
+    .describe('start-of-year deadline, e.g. 10-15'),
+  cn: z
+    .string()
+    .regex(/^\d{2}-\d{2}$/, 'must be MM-DD')
+    .describe('end-of-year deadline, e.g. 06-15'),
 });
 
 const fields = z.object({
-  CSDL_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  CSDL_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   WAREHOUSE_PATH: z.string().min(1).default('data/warehouse.duckdb'),
   CSDL_EMBEDDED_DIR: z.string().min(1).default('data/pg'),
   CSDL_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
@@ -28,16 +37,20 @@ const fields = z.object({
   CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   CSDL_ETL_CHANGE_DETECTION: z.enum(['xmin', 'keys']).default('xmin'),
   CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
-  CSDL_DUCKDB_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'").default('4GB'),
-  CSDL_ETL_MEMORY_LIMIT: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '448MB'").default('448MB'),
+  CSDL_DUCKDB_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'")
+    .default('4GB'),
+  CSDL_ETL_MEMORY_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '448MB'")
+    .default('448MB'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   CSDL_API_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
   CSDL_API_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   CSDL_API_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(512),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-  deadlines: z
-    .record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline)
-    .default({}),
+  deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline).default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
 });
 

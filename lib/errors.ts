@@ -35,8 +35,7 @@ export class LockHeldError extends CsdlError {
   constructor(path: string, cause?: unknown) {
     super(
       'WAREHOUSE_LOCKED',
-      `The warehouse ${path} is held by another process (is \`csdl serve\` running?). ` +
-        'Run the command through the server, or stop it first.',
+      `The warehouse ${path} is held by another process (is \`csdl serve\` running?). ` + 'Run the command through the server, or stop it first.',
       { transient: true, cause, details: { path } },
     );
   }

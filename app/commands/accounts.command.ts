@@ -15,7 +15,12 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 type Via = { server?: string };
 
 /** Runs `local` on the warehouse file, or `remote` through the server when the file is held. */
-async function withWarehouse<T>(config: Config, via: Via, local: (conn: DuckDBConnection) => Promise<T>, remote: (base: string, key: string) => Promise<T>): Promise<T> {
+async function withWarehouse<T>(
+  config: Config,
+  via: Via,
+  local: (conn: DuckDBConnection) => Promise<T>,
+  remote: (base: string, key: string) => Promise<T>,
+): Promise<T> {
   let warehouse;
   try {
     warehouse = await openWarehouse(config.warehousePath, { memoryLimit: '256MB' });
@@ -23,10 +28,12 @@ async function withWarehouse<T>(config: Config, via: Via, local: (conn: DuckDBCo
     if (!(err instanceof LockHeldError)) throw err;
     const key = process.env.CSDL_API_KEY;
     if (!key) {
-      throw new CsdlError('WAREHOUSE_LOCKED',
+      throw new CsdlError(
+        'WAREHOUSE_LOCKED',
         `cannot open ${config.warehousePath}: \`csdl serve\` (or another process) holds it. ` +
-        'Set CSDL_API_KEY to an admin key to go through the server\'s admin API (--server, default http://127.0.0.1:PORT), or stop the server first.',
-        { transient: true });
+          "Set CSDL_API_KEY to an admin key to go through the server's admin API (--server, default http://127.0.0.1:PORT), or stop the server first.",
+        { transient: true },
+      );
     }
     return remote(via.server ?? `http://127.0.0.1:${config.port}`, key);
   }
@@ -50,7 +57,9 @@ async function api<T>(base: string, key: string, path: string, init: RequestInit
 }
 
 function formatAccounts(rows: Account[]): string {
-  const lines = rows.map((a) => [a.account_id, a.kind.padEnd(7), a.unit_key.padEnd(16), a.key_prefix + '…', a.revoked_at ? 'revoked' : 'active ', a.name].join('  '));
+  const lines = rows.map((a) =>
+    [a.account_id, a.kind.padEnd(7), a.unit_key.padEnd(16), a.key_prefix + '…', a.revoked_at ? 'revoked' : 'active ', a.name].join('  '),
+  );
   return ['account_id        kind     unit              key              status   name', ...lines].join('\n') + '\n';
 }
 
@@ -68,7 +77,8 @@ export function register(program: Command): void {
         if (opts.kind !== 'admin' && opts.kind !== 'exploit') throw new CsdlError('BAD_ARGUMENT', `--kind must be admin or exploit, not "${opts.kind}"`);
         const input = { unit: opts.unit, kind: opts.kind as AccountKind, name: opts.name };
         const created = await withWarehouse(
-          config, opts,
+          config,
+          opts,
           async (conn) => {
             try {
               return await createAccount(conn, input);
@@ -90,7 +100,12 @@ export function register(program: Command): void {
     .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
     .action(
       action(async (config, opts: Via) => {
-        const rows = await withWarehouse(config, opts, listAccounts, async (base, key) => (await api<{ rows: Account[] }>(base, key, '/api/admin/accounts')).rows);
+        const rows = await withWarehouse(
+          config,
+          opts,
+          listAccounts,
+          async (base, key) => (await api<{ rows: Account[] }>(base, key, '/api/admin/accounts')).rows,
+        );
         process.stdout.write(formatAccounts(rows));
       }),
     );

@@ -68,7 +68,10 @@ export function periodName(p) {
 /** vi-VN number and date locales for vega (d3-format / d3-time-format). */
 export const VI_FORMAT_LOCALE = { decimal: ',', thousands: '.', grouping: [3], currency: ['', ' ₫'] };
 export const VI_TIME_LOCALE = {
-  dateTime: '%A, %d/%m/%Y %X', date: '%d/%m/%Y', time: '%H:%M:%S', periods: ['SA', 'CH'],
+  dateTime: '%A, %d/%m/%Y %X',
+  date: '%d/%m/%Y',
+  time: '%H:%M:%S',
+  periods: ['SA', 'CH'],
   days: ['Chủ nhật', 'Thứ hai', 'Thứ ba', 'Thứ tư', 'Thứ năm', 'Thứ sáu', 'Thứ bảy'],
   shortDays: ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'],
   months: ['tháng 1', 'tháng 2', 'tháng 3', 'tháng 4', 'tháng 5', 'tháng 6', 'tháng 7', 'tháng 8', 'tháng 9', 'tháng 10', 'tháng 11', 'tháng 12'],
@@ -108,7 +111,7 @@ export function status(text, kind = 'info') {
 export function fillPeriods(select, periods, selected) {
   const sorted = [...periods].reverse();
   select.innerHTML = sorted.map((p) => `<option value="${esc(p.period)}">${esc(periodName(p))}</option>`).join('');
-  select.value = selected && sorted.some((p) => p.period === selected) ? selected : sorted[0]?.period ?? '';
+  select.value = selected && sorted.some((p) => p.period === selected) ? selected : (sorted[0]?.period ?? '');
 }
 
 /** Reads a query parameter of the page's address. */

@@ -1,6 +1,20 @@
 // National overview: a choropleth of the 34 provinces coloured by the chosen indicator for the
 // chosen period, and the table of provinces. Reads only the public (suppressed) endpoints.
-import { api, captureKeyFromUrl, embed, esc, fillPeriods, formatNumber, getKey, loadSpec, pageParam, setPageParams, showWho, status, wireLogin } from './common.js';
+import {
+  api,
+  captureKeyFromUrl,
+  embed,
+  esc,
+  fillPeriods,
+  formatNumber,
+  getKey,
+  loadSpec,
+  pageParam,
+  setPageParams,
+  showWho,
+  status,
+  wireLogin,
+} from './common.js';
 
 captureKeyFromUrl();
 const pages = await (await fetch('/dashboards/pages.json')).json();
@@ -26,7 +40,10 @@ async function draw() {
     const nation = rows.find((r) => r.unit_level === 'nation');
     const spec = await loadSpec('national-map.vl.json');
     spec.datasets = { values: provinces.map((r) => ({ unit_code: r.unit_code, unit_name: r.unit_name, value: r.value })) };
-    spec.params = [{ name: 'indicatorLabel', value: indicator.label }, { name: 'valueFormat', value: indicator.format }];
+    spec.params = [
+      { name: 'indicatorLabel', value: indicator.label },
+      { name: 'valueFormat', value: indicator.format },
+    ];
     spec.encoding.color.legend.title = indicator.label;
     const result = await embed('#map', spec);
     window.csdlMapView = result.view;

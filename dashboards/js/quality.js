@@ -1,8 +1,30 @@
 // Data-quality ranking for the user's unit (or ?unit= below it): the children ranked by overall
 // score, per-dimension scores, change against the previous period and deadline status.
-import { api, captureKeyFromUrl, embed, esc, fillPeriods, formatDate, formatNumber, getKey, loadSpec, pageParam, periodName, setPageParams, showWho, status, wireLogin } from './common.js';
+import {
+  api,
+  captureKeyFromUrl,
+  embed,
+  esc,
+  fillPeriods,
+  formatDate,
+  formatNumber,
+  getKey,
+  loadSpec,
+  pageParam,
+  periodName,
+  setPageParams,
+  showWho,
+  status,
+  wireLogin,
+} from './common.js';
 
-const DIMENSIONS = [['completeness', 'Đầy đủ'], ['validity', 'Hợp lệ'], ['uniqueness', 'Duy nhất'], ['consistency', 'Nhất quán'], ['timeliness', 'Kịp thời']];
+const DIMENSIONS = [
+  ['completeness', 'Đầy đủ'],
+  ['validity', 'Hợp lệ'],
+  ['uniqueness', 'Duy nhất'],
+  ['consistency', 'Nhất quán'],
+  ['timeliness', 'Kịp thời'],
+];
 const DEADLINE = { met: 'Đúng hạn', open: 'Còn hạn', late: 'Trễ hạn', unknown: 'Chưa rõ' };
 const LEVEL = { nation: 'toàn quốc', province: 'tỉnh', district: 'huyện', commune: 'xã', school: 'trường' };
 
@@ -38,24 +60,34 @@ async function draw() {
       `${periodName(data.period)} · điểm của ${LEVEL[u.unit_level] ?? 'đơn vị'}: ${formatNumber(u.score, 1)} · ${data.rows.filter((r) => r.score !== null).length} đơn vị trực thuộc được xếp hạng theo điểm tổng hợp.`;
     const up = document.getElementById('up');
     up.hidden = !pageParam('unit') || pageParam('unit') === me.unit.unit_key;
-    up.onclick = () => { setPageParams({ unit: null }); draw(); };
+    up.onclick = () => {
+      setPageParams({ unit: null });
+      draw();
+    };
     const scored = data.rows.filter((r) => r.score !== null);
     const unscored = data.rows.length - scored.length;
     document.querySelector('#ranking tfoot').innerHTML = unscored
-      ? `<tr><td colspan="11" class="note">${formatNumber(unscored)} đơn vị trực thuộc chưa có dữ liệu trong kỳ này.</td></tr>` : '';
-    document.querySelector('#ranking tbody').innerHTML = scored.map((r) => `<tr>
+      ? `<tr><td colspan="11" class="note">${formatNumber(unscored)} đơn vị trực thuộc chưa có dữ liệu trong kỳ này.</td></tr>`
+      : '';
+    document.querySelector('#ranking tbody').innerHTML = scored
+      .map(
+        (r) => `<tr>
       <td class="num">${r.rank_in_parent ?? '–'}${r.parent_ranked_units ? `/${r.parent_ranked_units}` : ''}</td>
       <td>${link(r)}</td><td class="num"><strong>${esc(formatNumber(r.score, 1))}</strong></td><td class="num">${change(r)}</td>
       ${DIMENSIONS.map(([d]) => `<td class="num">${esc(formatNumber(r[d], 1))}</td>`).join('')}
       <td>${esc(formatDate(r.deadline))}</td><td><span class="badge ${r.deadline_status}">${DEADLINE[r.deadline_status]}</span></td>
-    </tr>`).join('');
+    </tr>`,
+      )
+      .join('');
     const ranking = scored.map((r) => ({ ...r, deadline_label: DEADLINE[r.deadline_status] }));
     const overall = await loadSpec('quality-ranking.vl.json');
     overall.datasets = { ranking };
     overall.data = { name: 'ranking' };
     await embed('#overall-chart', overall);
     const dims = await loadSpec('quality-dimensions.vl.json');
-    dims.datasets = { dimensions: scored.flatMap((r) => DIMENSIONS.map(([d, label]) => ({ unit_name: r.unit_name, dimension_label: label, score: r[d], overall: r.score }))) };
+    dims.datasets = {
+      dimensions: scored.flatMap((r) => DIMENSIONS.map(([d, label]) => ({ unit_name: r.unit_name, dimension_label: label, score: r[d], overall: r.score }))),
+    };
     dims.data = { name: 'dimensions' };
     await embed('#dimension-chart', dims);
     status(data.rows.length ? '' : 'Chưa có điểm chất lượng cho kỳ này.');

@@ -50,7 +50,6 @@ class DuckDBDatabaseConnection implements DatabaseConnection {
     return { rows: rows as R[], numAffectedRows: names.length === 0 || /^\s*(insert|update|delete)/i.test(query.sql) ? BigInt(changed) : undefined };
   }
 
-  // eslint-disable-next-line require-yield
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming is not supported on the durable tables; page with limit/offset');
   }

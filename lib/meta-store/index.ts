@@ -13,9 +13,8 @@ import { Kysely } from 'kysely';
 import { DuckDBDialect } from './duckdb-dialect.ts';
 import type { MetaDatabase } from './schema.ts';
 
-export { migrate, appliedMigrations, MigrationError } from './migrate.ts';
-export { newRunId, attemptRunId, partRunId, isRunId, RUN_STATUSES, type RunStatusWord } from './run-id.ts';
-export { DuckDBDialect } from './duckdb-dialect.ts';
+export { migrate } from './migrate.ts';
+export { newRunId, attemptRunId, partRunId, isRunId } from './run-id.ts';
 export type * from './schema.ts';
 
 /** Typed queries over the durable tables, on `conn` (which stays the caller's to close). */

@@ -21,7 +21,9 @@ export class MigrationError extends CsdlError {
 
 function checksum(file: string): string {
   // line endings do not change a migration
-  return createHash('sha256').update(readFileSync(new URL(file, migrationsDir), 'utf8').replace(/\r\n/g, '\n')).digest('hex');
+  return createHash('sha256')
+    .update(readFileSync(new URL(file, migrationsDir), 'utf8').replace(/\r\n/g, '\n'))
+    .digest('hex');
 }
 
 /** The versions applied, newest last. */
@@ -43,7 +45,10 @@ export async function migrate(conn: DuckDBConnection): Promise<number[]> {
   const known = new Set(MIGRATIONS.map((m) => m.migration.version));
   const newer = [...applied.keys()].filter((v) => !known.has(v));
   if (newer.length) {
-    throw new MigrationError('WAREHOUSE_NEWER', `the warehouse has durable-table migrations ${newer.join(', ')} that this version of the code does not know; run the newer code, or restore a copy made before it`);
+    throw new MigrationError(
+      'WAREHOUSE_NEWER',
+      `the warehouse has durable-table migrations ${newer.join(', ')} that this version of the code does not know; run the newer code, or restore a copy made before it`,
+    );
   }
   const done: number[] = [];
   for (const { migration, file } of MIGRATIONS) {
@@ -51,7 +56,10 @@ export async function migrate(conn: DuckDBConnection): Promise<number[]> {
     const was = applied.get(migration.version);
     if (was) {
       if (was.checksum !== sum) {
-        throw new MigrationError('MIGRATION_EDITED', `migration ${migration.version} (${file}) changed after it was applied to this warehouse; released migrations are never edited: put the change in a new migration`);
+        throw new MigrationError(
+          'MIGRATION_EDITED',
+          `migration ${migration.version} (${file}) changed after it was applied to this warehouse; released migrations are never edited: put the change in a new migration`,
+        );
       }
       continue;
     }

@@ -11,7 +11,10 @@ const RUN_ID = /^run-\d{8}T\d{6}Z-[0-9a-f]{6}(\.[a-z0-9-]+)*$/;
 
 /** A fresh run id (UTC time of the start, six random hex digits). */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 

@@ -16,7 +16,11 @@ const n = (v: number) => v.toLocaleString('en-US');
 /** Left-aligns text columns and right-aligns numeric ones. */
 export function formatTable(header: string[], rows: string[][], numeric: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -30,7 +34,13 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
 }
 
-const iso = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+const iso = (ms: number | null) =>
+  ms === null
+    ? '-'
+    : new Date(ms)
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 
 function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
   const main = tables.filter((t) => listed.has(t.table));
@@ -68,7 +78,17 @@ export function formatSummary(s: EtlRunSummary): string {
     t.seconds.toFixed(1),
   ]);
   const head = `Run ${s.runId} (${s.kind}) succeeded in ${formatDuration(s.seconds * 1000)}; snapshot ${s.snapshotId}`;
-  const table = formatTable(['table', 'mode', 'read', 'inserted', 'updated', 'deleted', 'rows', 'watermark', 'seconds'], rows, [false, false, true, true, true, true, true, false, true]);
+  const table = formatTable(['table', 'mode', 'read', 'inserted', 'updated', 'deleted', 'rows', 'watermark', 'seconds'], rows, [
+    false,
+    false,
+    true,
+    true,
+    true,
+    true,
+    true,
+    false,
+    true,
+  ]);
   return `${head}\n\n${table}\n`;
 }
 
@@ -85,15 +105,45 @@ export function formatStatus(runs: RunStatus[], fresh: TableFreshness[], now = D
     `+${n(r.inserted)} ~${n(r.updated)} -${n(r.deleted)}`,
     r.error ? r.error.split('\n')[0].slice(0, 100) : '',
   ]);
-  const runsTable = formatTable(['run', 'kind', 'status', 'started', 'duration', 'read', 'changes', 'error'], runRows, [false, false, false, false, true, true, false, false]);
+  const runsTable = formatTable(['run', 'kind', 'status', 'started', 'duration', 'read', 'changes', 'error'], runRows, [
+    false,
+    false,
+    false,
+    false,
+    true,
+    true,
+    false,
+    false,
+  ]);
   const lists = fresh.filter((f) => !listed.has(f.table));
   const main = fresh.filter((f) => listed.has(f.table)).sort(byListing);
-  const freshRows = main.map((f) => [f.table, f.runId, iso(f.finishedAt), formatDuration(now - f.finishedAt), f.watermark === null ? '-' : iso(f.watermark), n(f.rowCount)]);
+  const freshRows = main.map((f) => [
+    f.table,
+    f.runId,
+    iso(f.finishedAt),
+    formatDuration(now - f.finishedAt),
+    f.watermark === null ? '-' : iso(f.watermark),
+    n(f.rowCount),
+  ]);
   if (lists.length > 0) {
     const oldest = Math.min(...lists.map((f) => f.finishedAt));
-    freshRows.push([`code lists (${lists.length} dm_* tables)`, '', iso(oldest), formatDuration(now - oldest), '-', n(lists.reduce((a, f) => a + f.rowCount, 0))]);
+    freshRows.push([
+      `code lists (${lists.length} dm_* tables)`,
+      '',
+      iso(oldest),
+      formatDuration(now - oldest),
+      '-',
+      n(lists.reduce((a, f) => a + f.rowCount, 0)),
+    ]);
   }
-  const freshTable = formatTable(['table', 'last successful run', 'loaded', 'age', 'source watermark', 'rows'], freshRows, [false, false, false, true, false, true]);
+  const freshTable = formatTable(['table', 'last successful run', 'loaded', 'age', 'source watermark', 'rows'], freshRows, [
+    false,
+    false,
+    false,
+    true,
+    false,
+    true,
+  ]);
   return `Last runs\n\n${runsTable}\n\nFreshness of the warehouse (raw tables)\n\n${freshTable}\n`;
 }
 
@@ -114,7 +164,10 @@ export function progressPrinter(write: (line: string) => void, everyMs = 5000): 
     if (e.phase === 'merge' && now - started > everyMs) write(`[${formatDuration(now - started)}] published; merging the changed rows into their tables`);
     if (e.phase !== 'rows' || now - last < everyMs) return;
     last = now;
-    const parts = [...reading].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([t, r]) => `${t} ${n(r)}`);
+    const parts = [...reading]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([t, r]) => `${t} ${n(r)}`);
     write(`[${formatDuration(now - started)}] reading: ${parts.join(', ')} rows`);
   };
 }

@@ -3,9 +3,9 @@
  * schema, in one consistent snapshot, pseudonymised at once, published atomically and reconciled
  * (README.md beside this file). What later stages and the entry points may use of it.
  */
-export { runEtl, EtlAlreadyRunningError, type EtlRunOptions, type EtlRunSummary, type EtlProgress } from './run-etl.ts';
+export { runEtl } from './run-etl.ts';
 export { formatSummary, formatStatus, progressPrinter } from './etl-report.ts';
-export { hasRunRecords, lastRuns, tableFreshness, type RunStatus, type TableFreshness } from './etl-status.ts';
-export { SOURCE_TABLES, type PersonalKind } from './contract/tables.ts';
+export { hasRunRecords, lastRuns, tableFreshness } from './etl-status.ts';
+export { SOURCE_TABLES } from './contract/tables.ts';
 export { contractOf } from './contract/contract.ts';
 export { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from './contract/flags.ts';

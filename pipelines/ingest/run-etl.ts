@@ -55,7 +55,13 @@ export type EtlHooks = {
 };
 
 /** Progress of a run: its start, rows as they arrive per table, each table staged, the publish, the checkpoint after it (runs that opened the warehouse), the merge of incremental changes (load/merge.ts). */
-export type EtlProgress = { runId: string; phase: 'start' | 'rows' | 'staged' | 'publish' | 'checkpoint' | 'merge'; kind?: 'full' | 'incremental'; table?: string; rows?: number };
+export type EtlProgress = {
+  runId: string;
+  phase: 'start' | 'rows' | 'staged' | 'publish' | 'checkpoint' | 'merge';
+  kind?: 'full' | 'incremental';
+  table?: string;
+  rows?: number;
+};
 
 export type EtlRunSummary = {
   runId: string;
@@ -118,7 +124,11 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
     const owned = !opts.warehouse;
     const warehouse =
       opts.warehouse ??
-      (await openWarehouse(config.warehousePath, { memoryLimit: config.etlMemoryLimit, threads: ETL_THREADS, settings: { ...ETL_ALLOCATOR_SETTINGS, ...ETL_NO_AUTO_CHECKPOINT } }));
+      (await openWarehouse(config.warehousePath, {
+        memoryLimit: config.etlMemoryLimit,
+        threads: ETL_THREADS,
+        settings: { ...ETL_ALLOCATOR_SETTINGS, ...ETL_NO_AUTO_CHECKPOINT },
+      }));
     try {
       return await runWith(warehouse, runId, opts, owned);
     } finally {
@@ -153,7 +163,9 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
     try {
       published = await extractAndPublish(conn, runId, kind, startedAt, opts);
     } catch (err) {
-      await records.failRun(conn, runId, (err as Error)?.message ?? String(err)).catch((e) => log.error('could not record the failed run', { run: runId, error: e }));
+      await records
+        .failRun(conn, runId, (err as Error)?.message ?? String(err))
+        .catch((e) => log.error('could not record the failed run', { run: runId, error: e }));
       log.error('etl run failed', { run: runId, error: (err as Error)?.message });
       throw err;
     } finally {
@@ -190,9 +202,16 @@ async function mergeAfterPublish(conn: Conn, runId: string, runLimit: string | n
   opts.onProgress?.({ runId, phase: 'merge' });
   if (runLimit) await conn.run(`set memory_limit = '${ETL_CHECKPOINT_MEMORY_LIMIT}'`).catch(() => {});
   try {
-    await mergePending(conn, { runId, sliceRows, afterSlice: (_t, slice) => (slice === 1 && opts.hooks?.pause ? opts.hooks.pause('during-merge', runId) : Promise.resolve()) });
+    await mergePending(conn, {
+      runId,
+      sliceRows,
+      afterSlice: (_t, slice) => (slice === 1 && opts.hooks?.pause ? opts.hooks.pause('during-merge', runId) : Promise.resolve()),
+    });
   } catch (err) {
-    log.warn('could not merge the published change into its table; raw.* is correct, and the next run merges it', { run: runId, error: (err as Error)?.message });
+    log.warn('could not merge the published change into its table; raw.* is correct, and the next run merges it', {
+      run: runId,
+      error: (err as Error)?.message,
+    });
   } finally {
     if (runLimit) await conn.run(`set memory_limit = '${runLimit}'`).catch(() => {});
   }
@@ -214,12 +233,18 @@ async function checkpointLean(conn: Conn, runId: string, runLimit: string, path:
     // Seen on national incremental runs: DuckDB cannot lower its limit while committed, not yet
     // checkpointed changes hold its table blocks ("could not free up enough memory").
     lowered = false;
-    log.warn('could not checkpoint at the lower memory limit; checkpointing at the run\'s own', { run: runId, limit: ETL_CHECKPOINT_MEMORY_LIMIT, error: (err as Error)?.message?.split('\n')[0] });
+    log.warn("could not checkpoint at the lower memory limit; checkpointing at the run's own", {
+      run: runId,
+      limit: ETL_CHECKPOINT_MEMORY_LIMIT,
+      error: (err as Error)?.message?.split('\n')[0],
+    });
   } finally {
     await conn.run(`set memory_limit = '${runLimit}'`).catch(() => {});
   }
   if (!lowered) {
-    await conn.run('checkpoint').catch((e) => log.warn('the checkpoint failed; the committed run stays in the WAL until the next one', { run: runId, error: (e as Error)?.message }));
+    await conn
+      .run('checkpoint')
+      .catch((e) => log.warn('the checkpoint failed; the committed run stays in the WAL until the next one', { run: runId, error: (e as Error)?.message }));
   }
   log.info('etl checkpoint done', { run: runId, walMiB: (walBytes / 2 ** 20).toFixed(1), seconds: ((performance.now() - t0) / 1000).toFixed(1) });
 }

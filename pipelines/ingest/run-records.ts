@@ -96,7 +96,11 @@ export async function lastHorizon(conn: DuckDBConnection): Promise<{ runId: stri
 
 /** Marks a run failed with its (value-free) error message. */
 export async function failRun(conn: DuckDBConnection, runId: string, error: string): Promise<void> {
-  await metaDb(conn).updateTable('meta.etl_runs').set({ status: 'failed', finished_at: new Date(), error: error.slice(0, 4000) }).where('run_id', '=', runId).execute();
+  await metaDb(conn)
+    .updateTable('meta.etl_runs')
+    .set({ status: 'failed', finished_at: new Date(), error: error.slice(0, 4000) })
+    .where('run_id', '=', runId)
+    .execute();
 }
 
 /** Inside the publish transaction: the per-table records and the run's success. */

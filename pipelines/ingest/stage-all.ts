@@ -66,7 +66,16 @@ export async function stageAll(conn: DuckDBConnection, input: StageAllInput): Pr
     try {
       const t = await stageOne(ctx, c, plan);
       onProgress?.({ runId, phase: 'staged', table: c.name, rows: t.rowsRead });
-      log.debug('table staged', { run: runId, table: c.name, mode: t.mode, read: t.rowsRead, keys: t.keysRead, ins: t.inserted, upd: t.updated, del: t.deleted });
+      log.debug('table staged', {
+        run: runId,
+        table: c.name,
+        mode: t.mode,
+        read: t.rowsRead,
+        keys: t.keysRead,
+        ins: t.inserted,
+        upd: t.updated,
+        del: t.deleted,
+      });
       return t;
     } catch (err) {
       if (!failure) {

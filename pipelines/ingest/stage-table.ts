@@ -72,7 +72,14 @@ export type StagedTable = {
 const BATCH_FILES = 2;
 
 /** Copies `table` range by range and loads the files in batches with the `load` statement. */
-async function copyAndLoad(ctx: StageContext, table: string, ranges: IdRange[] | null, sql: (where?: string) => string, prefix: string, load: (files: string[]) => string): Promise<number> {
+async function copyAndLoad(
+  ctx: StageContext,
+  table: string,
+  ranges: IdRange[] | null,
+  sql: (where?: string) => string,
+  prefix: string,
+  load: (files: string[]) => string,
+): Promise<number> {
   const parts = ranges ?? [null];
   const tasks: CopyTask[] = parts.map((r, i) => ({ sql: sql(r ? rangeWhere(r) : undefined), file: join(ctx.dir, `${table}.${prefix}${i}.csv`) }));
   return extractAndLoad({
@@ -108,7 +115,14 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
   const rowsRead =
     ranges && ranges.length === 0
       ? 0
-      : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, w), 'f', (files) => insertFromCsvSql(target, contract, files, stamp));
+      : await copyAndLoad(
+          ctx,
+          name,
+          ranges,
+          (w) => selectSql(contract, w),
+          'f',
+          (files) => insertFromCsvSql(target, contract, files, stamp),
+        );
   let inserted = rowsRead;
   let deleted = 0;
   let unchanged = false;
@@ -123,9 +137,23 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
   }
   const updated =
     rawExists && contract.keyed
-      ? await count(ctx, `select count(*)::varchar as n from ${target} n join ${storeTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`)
+      ? await count(
+          ctx,
+          `select count(*)::varchar as n from ${target} n join ${storeTable(name)} r on r.id = n.id where r.updated_at is distinct from n.updated_at`,
+        )
       : 0;
-  return { contract, mode: 'full', unchanged, rowsRead, keysRead: 0, inserted, updated, deleted, changeDetection: null, seconds: (performance.now() - started) / 1000 };
+  return {
+    contract,
+    mode: 'full',
+    unchanged,
+    rowsRead,
+    keysRead: 0,
+    inserted,
+    updated,
+    deleted,
+    changeDetection: null,
+    seconds: (performance.now() - started) / 1000,
+  };
 }
 
 /** A table without ids whose content md5 equals the one of its last load: nothing to read. */
@@ -160,19 +188,39 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
   const since = changedSinceWhere(horizon);
   const stamp = { runId: ctx.runId, loadedAt: ctx.loadedAt };
   const rowsRead =
-    ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, (w) => selectSql(contract, `${w} and ${since}`), 'x', (files) => insertFromCsvSql(target, contract, files, stamp));
+    ranges.length === 0
+      ? 0
+      : await copyAndLoad(
+          ctx,
+          name,
+          ranges,
+          (w) => selectSql(contract, `${w} and ${since}`),
+          'x',
+          (files) => insertFromCsvSql(target, contract, files, stamp),
+        );
   log.debug('horizon: rows read', { run: ctx.runId, table: name, rows: rowsRead });
   const { changed, existed } = await ctx.duck.run((c) => keepChanged(c, name));
   // hard deletes: the warehouse's rows plus the new ones, less the snapshot's rows
   const figures = await ctx.figures(name);
   log.debug('horizon: changes kept, source figures in', { run: ctx.runId, table: name, changed });
-  const [held] = await ctx.duck.run((c) => queryRows<{ n: string; lo: string | null; hi: string | null }>(c, `select count(*)::varchar as n, min(id)::varchar as lo, max(id)::varchar as hi from ${storeTable(name)}`));
+  const [held] = await ctx.duck.run((c) =>
+    queryRows<{ n: string; lo: string | null; hi: string | null }>(
+      c,
+      `select count(*)::varchar as n, min(id)::varchar as lo, max(id)::varchar as hi from ${storeTable(name)}`,
+    ),
+  );
   const lost = BigInt(held.n) + BigInt(changed - existed) - BigInt(figures.rows);
   let blocks: string[] = [];
   // block size from the span of both sides: warehouse ids outside the source's span fall in blocks
   // the snapshot lacks, which count as having lost ids
   const bounds = [held.lo, held.hi, ranges[0]?.from, ranges.at(-1)?.to].filter((v): v is string => typeof v === 'string').map(BigInt);
-  const shift = bounds.length === 0 ? 12 : blockShift(bounds.reduce((a, b) => (a < b ? a : b)), bounds.reduce((a, b) => (a > b ? a : b)));
+  const shift =
+    bounds.length === 0
+      ? 12
+      : blockShift(
+          bounds.reduce((a, b) => (a < b ? a : b)),
+          bounds.reduce((a, b) => (a > b ? a : b)),
+        );
   if (lost !== 0n) {
     const counts = await ctx.pool.use(async (c) => (await c.query<{ b: string; n: string }>(blockCountsSql(name, shift))).rows);
     blocks = await ctx.duck.run((c) => blocksWithDeletes(c, name, shift, counts));
@@ -180,13 +228,24 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
   let keysRead = 0;
   if (blocks.length > 0) {
     await ctx.duck.run((c) => createKeysTable(c, name));
-    keysRead = await copyAndLoad(ctx, name, null, () => blockKeysSql(name, shift, blocks), 'd', (files) => insertKeysSql(name, files));
+    keysRead = await copyAndLoad(
+      ctx,
+      name,
+      null,
+      () => blockKeysSql(name, shift, blocks),
+      'd',
+      (files) => insertKeysSql(name, files),
+    );
   }
   const deleted = await ctx.duck.run((c) => deletedInBlocks(c, name, shift, blocks));
   const predicted = await ctx.duck.run((c) => predictedFigures(c, name));
   const mismatch = compareFigures(ctx.runId, name, figures, predicted);
   if (mismatch) {
-    log.warn('changes found by transaction horizon disagree with the snapshot; reading every key of the table instead', { run: ctx.runId, table: name, detail: mismatch.message });
+    log.warn('changes found by transaction horizon disagree with the snapshot; reading every key of the table instead', {
+      run: ctx.runId,
+      table: name,
+      detail: mismatch.message,
+    });
     return null;
   }
   return {
@@ -219,7 +278,14 @@ async function stageByKeys(ctx: StageContext, contract: TableContract): Promise<
     const fetch = splitIds(BigInt(diff.minId), BigInt(diff.maxId), rangeCount(diff.changed, ctx.workers));
     const where = changedRowsWhere(diff);
     const stamp = { runId: ctx.runId, loadedAt: ctx.loadedAt };
-    rowsRead = await copyAndLoad(ctx, name, fetch, (w) => selectSql(contract, `${w} and ${where}`), 'c', (files) => insertFromCsvSql(target, contract, files, stamp, true));
+    rowsRead = await copyAndLoad(
+      ctx,
+      name,
+      fetch,
+      (w) => selectSql(contract, `${w} and ${where}`),
+      'c',
+      (files) => insertFromCsvSql(target, contract, files, stamp, true),
+    );
   }
   const staged = await count(ctx, `select count(*)::varchar as n from ${target}`);
   if (staged !== diff.changed) {

@@ -2,7 +2,7 @@
  * The jobs stage: pipeline runs (ingest -> transform -> quality) one at a time under one run id,
  * on request or on a node-cron schedule. What the entry points may use of it.
  */
-export { JobRunner, JobRunningError, type JobStep, type JobResult, type JobRunnerOptions } from './job-runner.ts';
-export { pipelineSteps, etlStep, transformStep, qualityStep, StepFailedError } from './pipeline-steps.ts';
+export { JobRunner } from './job-runner.ts';
+export { pipelineSteps } from './pipeline-steps.ts';
 export { startSchedule } from './scheduler.ts';
 export { loadServerConfig, type ServerConfig } from './jobs-config.ts';

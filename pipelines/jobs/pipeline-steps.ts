@@ -14,7 +14,14 @@ import type { JobStep } from './job-runner.ts';
 /** A step that ran but reported failure (failed models or tests, failed rules). */
 export class StepFailedError extends CsdlError {
   constructor(step: string, runId: string, errors: string[]) {
-    super('STEP_FAILED', `${step} of run ${runId} failed:\n${errors.slice(0, 10).map((e) => `  - ${e}`).join('\n')}`, { details: { step, runId } });
+    super(
+      'STEP_FAILED',
+      `${step} of run ${runId} failed:\n${errors
+        .slice(0, 10)
+        .map((e) => `  - ${e}`)
+        .join('\n')}`,
+      { details: { step, runId } },
+    );
   }
 }
 

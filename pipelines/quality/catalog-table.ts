@@ -8,8 +8,7 @@ import { literal } from '../../lib/warehouse.ts';
 import { DIMENSION_WEIGHTS, type Rule } from './rule.ts';
 import { ruleSql } from './rule-sql.ts';
 
-const sqlValue = (v: string | number | undefined): string =>
-  v === undefined ? 'null' : typeof v === 'number' ? String(v) : literal(v);
+const sqlValue = (v: string | number | undefined): string => (v === undefined ? 'null' : typeof v === 'number' ? String(v) : literal(v));
 
 /** Inserts the run's catalogue and weights into the quality history (meta.quality_*) . */
 export async function recordCatalog(conn: DuckDBConnection, runId: string, rules: readonly Rule[]): Promise<void> {

@@ -56,7 +56,9 @@ export function flagsSql(population: string, rules: readonly RecordRule[]): stri
 /** From `dq_flags`: counts per rule into the results, the smallest failing ids into the sample. */
 async function unpackFlags(conn: DuckDBConnection, ruleIds: readonly string[], sampleSize: number): Promise<void> {
   const bits = ruleIds.map((id, n) => ({ id, k: Math.floor(n / BITS), mask: `${2n ** BigInt(n % BITS)}::bigint` }));
-  const counts = bits.map((b) => `{'rule_id': ${literal(b.id)}, 'checked': count_if(a_${b.k} & ${b.mask} <> 0), 'failed': count_if(f_${b.k} & ${b.mask} <> 0)}`);
+  const counts = bits.map(
+    (b) => `{'rule_id': ${literal(b.id)}, 'checked': count_if(a_${b.k} & ${b.mask} <> 0), 'failed': count_if(f_${b.k} & ${b.mask} <> 0)}`,
+  );
   const failing = [...new Set(bits.map((b) => `f_${b.k} <> 0`))].join(' or ');
   const hits = bits.map((b) => `case when f_${b.k} & ${b.mask} <> 0 then ${literal(b.id)} end`);
   await conn.run(`
@@ -123,7 +125,11 @@ export async function evaluateRules(conn: DuckDBConnection, rules: readonly Rule
   for (const [population, group] of byPopulation) {
     const started = performance.now();
     await conn.run(`create or replace temp table dq_flags as ${flagsSql(population, group)}`);
-    await unpackFlags(conn, group.map((r) => r.id), opts.sampleSize);
+    await unpackFlags(
+      conn,
+      group.map((r) => r.id),
+      opts.sampleSize,
+    );
     await conn.run(detailSql(population, group));
     steps.push({ name: population, rules: group.length, ms: performance.now() - started });
   }

@@ -58,7 +58,9 @@ const head = (pop: Population) => `
       '${pop.table}:' || r.id as record_key,
       r.id as record_id,
       ${pop.pseudonym ? `r.${pop.pseudonym}` : 'null::varchar'} as pseudonym,
-      r.*${Object.entries(pop.derived ?? {}).map(([name, sql]) => `,\n      ${sql} as ${name}`).join('')}`;
+      r.*${Object.entries(pop.derived ?? {})
+        .map(([name, sql]) => `,\n      ${sql} as ${name}`)
+        .join('')}`;
 
 /** The SELECT of a population; throws on an unknown name (a catalogue bug, caught by tests). */
 export function populationSql(name: string): string {

@@ -27,7 +27,9 @@ export function formatQualitySummary(s: QualitySummary): string {
     out.push('', `== ${period} ==`, 'Điểm toàn quốc / national scores (0-100):');
     for (const d of s.national.filter((x) => x.period === period)) {
       const change = d.score_change === null ? '' : ` (${d.score_change >= 0 ? '+' : ''}${fmt(d.score_change, 2)})`;
-      out.push(`  ${pad(DIMENSION_VI[d.dimension] ?? d.dimension, 30)} ${lpad(fmt(d.score, 2), 6)}${pad(change, 10)} failed ${lpad(int(d.failed), 9)} of ${int(d.checked)}`);
+      out.push(
+        `  ${pad(DIMENSION_VI[d.dimension] ?? d.dimension, 30)} ${lpad(fmt(d.score, 2), 6)}${pad(change, 10)} failed ${lpad(int(d.failed), 9)} of ${int(d.checked)}`,
+      );
     }
     for (const level of ['province', 'school']) {
       const worst = s.worstUnits.filter((u) => u.period === period && u.unit_level === level);

@@ -7,9 +7,6 @@
 import type { Rule } from './rule.ts';
 import { populationSql } from './populations.ts';
 
-/** Columns every rule's standalone SQL returns. */
-export const RULE_COLUMNS = ['period', 'unit_code', 'record_key', 'record_id', 'pseudonym', 'failed', 'detail'] as const;
-
 /** Boolean SQL: the record is checked (null counts as not checked). */
 export function appliesExpr(rule: Rule): string {
   return rule.kind === 'population' && rule.applies ? `coalesce((${rule.applies}), false)` : 'true';

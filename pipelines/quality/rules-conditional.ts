@@ -25,12 +25,40 @@ const CONDITIONS: Condition[] = [
   { table: 'lop_hoc', wording: /lớp ghép/i, sql: 'lop_ghep = 1', reads: ['lop_ghep'], vi: 'lớp ghép', en: 'multi-grade class' },
   { table: 'hoc_sinh', wording: /khuyết tật/i, sql: 'khuyet_tat = 1', reads: ['khuyet_tat'], vi: 'học sinh khuyết tật', en: 'learner with a disability' },
   { table: 'hoc_sinh', wording: /thay đổi trạng thái/i, sql: 'trang_thai <> 1', reads: ['trang_thai'], vi: 'trạng thái đã thay đổi', en: 'status changed' },
-  { table: 'hoc_sinh', wording: /bỏ học/i, sql: `trang_thai in (${LEARNER_DROPPED_OUT})`, reads: ['trang_thai'], vi: 'học sinh bỏ học', en: 'learner dropped out' },
+  {
+    table: 'hoc_sinh',
+    wording: /bỏ học/i,
+    sql: `trang_thai in (${LEARNER_DROPPED_OUT})`,
+    reads: ['trang_thai'],
+    vi: 'học sinh bỏ học',
+    en: 'learner dropped out',
+  },
   { table: 'hoc_sinh', wording: /học bán trú/i, sql: 'ban_tru = 1', reads: ['ban_tru'], vi: 'học sinh bán trú', en: 'semi-boarding learner' },
-  { table: 'hoc_sinh', wording: /đã chuyển đi/i, sql: `trang_thai in (${LEARNER_TRANSFERRED_OUT})`, reads: ['trang_thai'], vi: 'học sinh đã chuyển đi', en: 'learner transferred out' },
-  { table: 'hoc_sinh', wording: /đã chuyển đến/i, sql: `trang_thai in (${LEARNER_TRANSFERRED_IN})`, reads: ['trang_thai'], vi: 'học sinh chuyển đến', en: 'learner transferred in' },
+  {
+    table: 'hoc_sinh',
+    wording: /đã chuyển đi/i,
+    sql: `trang_thai in (${LEARNER_TRANSFERRED_OUT})`,
+    reads: ['trang_thai'],
+    vi: 'học sinh đã chuyển đi',
+    en: 'learner transferred out',
+  },
+  {
+    table: 'hoc_sinh',
+    wording: /đã chuyển đến/i,
+    sql: `trang_thai in (${LEARNER_TRANSFERRED_IN})`,
+    reads: ['trang_thai'],
+    vi: 'học sinh chuyển đến',
+    en: 'learner transferred in',
+  },
   { table: 'can_bo', wording: /là CBQL/i, sql: `loai_can_bo = '01'`, reads: ['loai_can_bo'], vi: 'cán bộ quản lý', en: 'manager' },
-  { table: 'can_bo', wording: /loại cán bộ 1&2/i, sql: `loai_can_bo in ('01', '02')`, reads: ['loai_can_bo'], vi: 'cán bộ quản lý hoặc nhân viên', en: 'manager or staff' },
+  {
+    table: 'can_bo',
+    wording: /loại cán bộ 1&2/i,
+    sql: `loai_can_bo in ('01', '02')`,
+    reads: ['loai_can_bo'],
+    vi: 'cán bộ quản lý hoặc nhân viên',
+    en: 'manager or staff',
+  },
 ];
 
 /** A conditionally required field that yields no rule, and why. */
@@ -79,7 +107,8 @@ export function unevaluableConditions(columns: WarehouseColumns): Unevaluable[] 
       const base = { table: o.table, column: f.column, condition: f.condition ?? '' };
       if (!presenceCheck(columns, o.table, f)) out.push({ ...base, reason: 'the field is not in the warehouse' });
       else if (!cond) out.push({ ...base, reason: 'the condition names no warehouse column' });
-      else if (!cond.reads.every((c) => has(columns, o.table, c))) out.push({ ...base, reason: `the condition reads ${cond.reads.join(', ')}, not in the warehouse` });
+      else if (!cond.reads.every((c) => has(columns, o.table, c)))
+        out.push({ ...base, reason: `the condition reads ${cond.reads.join(', ')}, not in the warehouse` });
     }
   }
   return out;

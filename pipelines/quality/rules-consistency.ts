@@ -31,7 +31,11 @@ function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
   const khoi = table === 'hoc_sinh' ? 'try_cast(k.ma as integer) = r.khoi_hoc' : 'k.ma = r.khoi_hoc';
   const who = table === 'hoc_sinh' ? { vi: 'học sinh', en: 'learner', p: 'HS' } : { vi: 'lớp học', en: 'class', p: 'LH' };
   return rule({
-    id: `${who.p}-GRADE-LEVEL`, family: 'grade_level', level: 'record', table, field: 'khoi_hoc',
+    id: `${who.p}-GRADE-LEVEL`,
+    family: 'grade_level',
+    level: 'record',
+    table,
+    field: 'khoi_hoc',
     vi: `Khối học của ${who.vi} không thuộc cấp học của trường`,
     en: `Grade (khối) of the ${who.en} outside the levels the school serves`,
     // the levels a school serves and the level of each grade are read once per school and per
@@ -67,7 +71,11 @@ function gradeLevel(table: 'hoc_sinh' | 'lop_hoc'): QueryRule {
 export function consistencyRules(): QueryRule[] {
   const totals = TOTALS.map((t) =>
     rule({
-      id: `TH-TOTAL-${t.table}`, family: 'total', level: 'record', table: 'truong_hoc', field: t.field,
+      id: `TH-TOTAL-${t.table}`,
+      family: 'total',
+      level: 'record',
+      table: 'truong_hoc',
+      field: t.field,
       vi: `Tổng số ${t.vi} khai báo của trường khác số bản ghi ${t.vi}`,
       en: `Declared total of ${t.en} differs from the ${t.en} records`,
       sql: `
@@ -87,7 +95,11 @@ export function consistencyRules(): QueryRule[] {
   return [
     ...totals,
     rule({
-      id: 'LH-SISO', family: 'class_size', level: 'record', table: 'lop_hoc', field: 'si_so',
+      id: 'LH-SISO',
+      family: 'class_size',
+      level: 'record',
+      table: 'lop_hoc',
+      field: 'si_so',
       vi: 'Sĩ số lớp khai báo khác số học sinh được xếp vào lớp (đầu năm)',
       en: 'Declared class size differs from the learners assigned to the class (start of year)',
       sql: `
@@ -107,7 +119,11 @@ export function consistencyRules(): QueryRule[] {
     gradeLevel('hoc_sinh'),
     gradeLevel('lop_hoc'),
     rule({
-      id: 'HS-STATUS-HIST', family: 'status_date', level: 'record', table: 'hoc_sinh', field: 'trang_thai',
+      id: 'HS-STATUS-HIST',
+      family: 'status_date',
+      level: 'record',
+      table: 'hoc_sinh',
+      field: 'trang_thai',
       vi: 'Trạng thái hoặc ngày trạng thái của học sinh mâu thuẫn với lịch sử thay đổi trạng thái',
       en: "Learner's status or status date contradicts the last entry of the status history",
       // the last live change of each record (latest date, then highest row id) is grouped once, by

@@ -11,8 +11,7 @@ import { SPEC_OBJECTS, specFields, type SpecField } from './field-spec.ts';
 import { has, missingExpr, type WarehouseColumns } from './warehouse-columns.ts';
 
 /** SQL: a district code list exists on the period's census day. */
-export const DISTRICTS_EXIST =
-  `exists (select 1 from raw.dm_huyen as u where pop.census_day between u.hieu_luc_tu and coalesce(u.hieu_luc_den, date '9999-12-31'))`;
+export const DISTRICTS_EXIST = `exists (select 1 from raw.dm_huyen as u where pop.census_day between u.hieu_luc_tu and coalesce(u.hieu_luc_den, date '9999-12-31'))`;
 
 /** Level scopes written at the start of a field's meaning, and the records they cover. */
 const SCOPES: Array<{ table: string; marker: RegExp; applies: string }> = [

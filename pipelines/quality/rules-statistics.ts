@@ -28,8 +28,14 @@ const stats = (groupBy: string) => `
 export function statisticsRules(): QueryRule[] {
   return [
     {
-      kind: 'query', id: 'TH-JUMP', dimension: 'consistency', family: 'jump', level: 'unit', table: 'truong_hoc',
-      field: 'tong_so_hoc_sinh', weight: 1,
+      kind: 'query',
+      id: 'TH-JUMP',
+      dimension: 'consistency',
+      family: 'jump',
+      level: 'unit',
+      table: 'truong_hoc',
+      field: 'tong_so_hoc_sinh',
+      weight: 1,
       thresholds: { max_change: JUMP.maxChange, previous_periods: JUMP.previousPeriods, min_base: JUMP.minBase },
       vi: 'Số học sinh thay đổi bất thường (hơn 33 %) so với trung bình các kỳ trước',
       en: 'Learners changed by more than 33 % against the mean of the previous periods',
@@ -60,8 +66,14 @@ export function statisticsRules(): QueryRule[] {
         where c.n > 0 and c.previous_periods > 0 and c.previous_mean >= ${JUMP.minBase}`,
     },
     {
-      kind: 'query', id: 'LH-OUTLIER-SIZE', dimension: 'consistency', family: 'outlier', level: 'record', table: 'lop_hoc',
-      field: 'si_so', weight: 1,
+      kind: 'query',
+      id: 'LH-OUTLIER-SIZE',
+      dimension: 'consistency',
+      family: 'outlier',
+      level: 'record',
+      table: 'lop_hoc',
+      field: 'si_so',
+      weight: 1,
       thresholds: { z_limit: OUTLIER.zLimit, mad_floor_share_of_median: OUTLIER.madFloor, min_peers: OUTLIER.minPeers },
       vi: 'Sĩ số lớp bất thường so với các lớp cùng khối, cùng khu vực (điểm z hiệu chỉnh > 3,5)',
       en: 'Class size an outlier among classes of the same grade and zone (modified z-score > 3.5)',

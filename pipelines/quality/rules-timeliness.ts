@@ -83,7 +83,10 @@ const local = (ts: string) => `cast(timezone('Asia/Ho_Chi_Minh', ${ts}) as date)
 export function timelinessRules(): QueryRule[] {
   return [
     rule({
-      id: 'TH-MISSING', dimension: 'timeliness', family: 'reporting', weight: 2,
+      id: 'TH-MISSING',
+      dimension: 'timeliness',
+      family: 'reporting',
+      weight: 2,
       vi: 'Trường không báo cáo số liệu trong kỳ (không có học sinh, lớp, cán bộ)',
       en: 'School reported nothing for the period (no learners, classes or staff)',
       sql: `${SCHOOLS}
@@ -93,7 +96,9 @@ export function timelinessRules(): QueryRule[] {
         from reported`,
     }),
     rule({
-      id: 'TH-PARTIAL', dimension: 'completeness', family: 'reporting',
+      id: 'TH-PARTIAL',
+      dimension: 'completeness',
+      family: 'reporting',
       vi: 'Trường báo cáo thiếu một phần: thiếu học sinh, lớp học hoặc cán bộ',
       en: 'School reported only part of its data: learners, classes or staff missing',
       sql: `${SCHOOLS}
@@ -105,7 +110,9 @@ export function timelinessRules(): QueryRule[] {
         where learners + classes + staff > 0`,
     }),
     rule({
-      id: 'TH-LATE', dimension: 'timeliness', family: 'reporting',
+      id: 'TH-LATE',
+      dimension: 'timeliness',
+      family: 'reporting',
       vi: 'Số liệu của trường hoàn thành sau hạn báo cáo của tỉnh',
       en: "School's data for the period completed after the province's deadline",
       sql: `${SCHOOLS}, ${ENTRIES},
@@ -130,7 +137,9 @@ export function timelinessRules(): QueryRule[] {
         where r.learners + r.classes + r.staff > 0 and c.completed_on is not null`,
     }),
     rule({
-      id: 'TH-CURRENCY', dimension: 'timeliness', family: 'currency',
+      id: 'TH-CURRENCY',
+      dimension: 'timeliness',
+      family: 'currency',
       thresholds: { max_age_days: CURRENCY_MAX_AGE_DAYS },
       vi: `Số liệu của trường không được cập nhật trong ${CURRENCY_MAX_AGE_DAYS} ngày trước ngày chốt số liệu`,
       en: `School's records not updated within ${CURRENCY_MAX_AGE_DAYS} days before the census day`,

@@ -85,9 +85,20 @@ export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
         .map(([c, pattern]) => ({ column: c, bad: `nullif(trim(${c}), '') is not null and not regexp_matches(trim(${c}), '${re2(pattern)}')` })),
     ];
     if (nfc.length) rules.push(rule(t.name, 'NFC', nfc, 'Văn bản không ở dạng Unicode dựng sẵn (NFC), bị tách dấu', 'Text not in Unicode NFC (decomposed)'));
-    if (legacy.length) rules.push(rule(t.name, 'LEGACY', legacy, 'Văn bản gõ bằng bảng mã cũ (TCVN3, VNI, VIQR), lỗi phông chữ', 'Text typed in a legacy encoding (TCVN3, VNI, VIQR)'));
+    if (legacy.length)
+      rules.push(
+        rule(t.name, 'LEGACY', legacy, 'Văn bản gõ bằng bảng mã cũ (TCVN3, VNI, VIQR), lỗi phông chữ', 'Text typed in a legacy encoding (TCVN3, VNI, VIQR)'),
+      );
     if (contact.length) {
-      rules.push(rule(t.name, 'WELLFORMED', contact, 'Số định danh, ngày, số điện thoại hoặc thư điện tử sai quy cách', 'Identifier, date, phone number or e-mail address malformed'));
+      rules.push(
+        rule(
+          t.name,
+          'WELLFORMED',
+          contact,
+          'Số định danh, ngày, số điện thoại hoặc thư điện tử sai quy cách',
+          'Identifier, date, phone number or e-mail address malformed',
+        ),
+      );
     }
   }
   return rules;

@@ -48,7 +48,9 @@ type Copies = {
  * returned when it fails (the pseudonym of a passing record is not read at all).
  */
 function laterCopies({ records, match, exact = {}, sameIf, identity }: Copies): string {
-  const extra = Object.entries(exact).map(([name, sql]) => `, ${sql} as ${name}`).join('');
+  const extra = Object.entries(exact)
+    .map(([name, sql]) => `, ${sql} as ${name}`)
+    .join('');
   const key = [match, ...Object.keys(exact)].join(', ');
   const read = [...new Set(['pseudonym', match])].map((c) => `i.${c}`).join(', ');
   const candidates = identity
@@ -103,13 +105,18 @@ const learnerIdentity = `select id as record_id, ma_hoc_sinh as pseudonym, ma_co
 export function uniquenessRules(): QueryRule[] {
   return [
     rule({
-      id: 'HS-DUP-ACTIVE', table: 'hoc_sinh', field: 'ma_hoc_sinh', weight: 2,
+      id: 'HS-DUP-ACTIVE',
+      table: 'hoc_sinh',
+      field: 'ma_hoc_sinh',
+      weight: 2,
       vi: 'Cùng một học sinh (cùng mã học sinh) đang học ở hai trường trong cùng kỳ',
       en: 'The same learner (learner code) enrolled in two schools on the census day',
       sql: laterCopies({ records: enrolledLearners('ma_hoc_sinh'), match: 'pseudonym', identity: learnerIdentity }),
     }),
     rule({
-      id: 'HS-DUP-CCCD', table: 'hoc_sinh', field: 'ma_cong_dan',
+      id: 'HS-DUP-CCCD',
+      table: 'hoc_sinh',
+      field: 'ma_cong_dan',
       vi: 'Hai mã học sinh khác nhau có cùng số định danh cá nhân và ngày sinh, cùng đang học trong kỳ',
       en: 'Two learner codes with the same citizen ID and birth date enrolled on the census day',
       sql: laterCopies({
@@ -121,7 +128,10 @@ export function uniquenessRules(): QueryRule[] {
       }),
     }),
     rule({
-      id: 'CB-DUP', table: 'can_bo', field: 'ma_cong_dan', weight: 2,
+      id: 'CB-DUP',
+      table: 'can_bo',
+      field: 'ma_cong_dan',
+      weight: 2,
       vi: 'Cùng một cán bộ (cùng số định danh và ngày sinh) được khai báo hai lần trong năm học',
       en: 'The same staff member (citizen ID and birth date) recorded twice in the school year',
       sql: laterCopies({

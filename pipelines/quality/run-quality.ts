@@ -60,7 +60,10 @@ async function resolvePeriods(conn: DuckDBConnection, asked?: string[]): Promise
   const known = (await queryRows<{ period: string }>(conn, 'select period from quality.dq_periods order by period_order')).map((r) => r.period);
   if (!asked?.length) return known;
   const unknown = asked.filter((p) => !known.includes(p));
-  if (unknown.length) throw new QualityError(`unknown period ${unknown.join(', ')}; the warehouse has ${known.join(', ') || 'no periods (run csdl etl and csdl transform first)'}`);
+  if (unknown.length)
+    throw new QualityError(
+      `unknown period ${unknown.join(', ')}; the warehouse has ${known.join(', ') || 'no periods (run csdl etl and csdl transform first)'}`,
+    );
   return known.filter((p) => asked.includes(p));
 }
 

@@ -39,8 +39,3 @@ export function valueKind(column: string): string {
       else 'text'
     end`;
 }
-
-/** SQL: whole years between a birth date and a day (age on that day). */
-export function ageOn(birth: string, on: string): string {
-  return `date_sub('year', ${birth}, ${on})`;
-}

@@ -28,23 +28,36 @@ export type QualitySummary = {
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** Reads the summary tables of `periods` (limit: rows per period and level). */
-export async function readSummary(conn: DuckDBConnection, periods: readonly string[], limit = 5): Promise<Pick<QualitySummary, 'national' | 'worstUnits' | 'topRules'>> {
+export async function readSummary(
+  conn: DuckDBConnection,
+  periods: readonly string[],
+  limit = 5,
+): Promise<Pick<QualitySummary, 'national' | 'worstUnits' | 'topRules'>> {
   const inList = periods.map(literal).join(', ');
-  const national = await queryRows<DimensionScore>(conn, `
+  const national = await queryRows<DimensionScore>(
+    conn,
+    `
     select period, dimension, score, checked, failed, score_change from quality.dq_unit_scores
     where unit_level = 'nation' and period in (${inList})
-    order by period, case dimension when 'overall' then 'zz' else dimension end`);
-  const worstUnits = await queryRows<UnitScore>(conn, `
+    order by period, case dimension when 'overall' then 'zz' else dimension end`,
+  );
+  const worstUnits = await queryRows<UnitScore>(
+    conn,
+    `
     select period, unit_code, unit_level, unit_name, score, rank, ranked_units from quality.dq_unit_scores
     where dimension = 'overall' and unit_level in ('province', 'school') and period in (${inList})
     qualify row_number() over (partition by period, unit_level order by score, unit_code) <= ${limit}
-    order by period, unit_level, score, unit_code`);
-  const topRules = await queryRows<RuleFailures>(conn, `
+    order by period, unit_level, score, unit_code`,
+  );
+  const topRules = await queryRows<RuleFailures>(
+    conn,
+    `
     select r.period, r.rule_id, r.dimension, k.description_vi, r.checked, r.failed
     from quality.dq_rule_results as r join quality.dq_rule_catalog as k using (rule_id)
     where r.unit_level = 'nation' and r.failed > 0 and r.period in (${inList})
     qualify row_number() over (partition by r.period order by r.failed desc, r.rule_id) <= ${limit * 2}
-    order by r.period, r.failed desc, r.rule_id`);
+    order by r.period, r.failed desc, r.rule_id`,
+  );
   return {
     national: national.map((r) => ({ ...r, score: Number(r.score), checked: Number(r.checked), failed: Number(r.failed), score_change: num(r.score_change) })),
     worstUnits: worstUnits.map((r) => ({ ...r, score: Number(r.score), rank: Number(r.rank), ranked_units: Number(r.ranked_units) })),

@@ -30,7 +30,15 @@ export async function readWarehouseColumns(conn: DuckDBConnection): Promise<Ware
 export function contractColumns(codeLists: readonly string[] = []): WarehouseColumns {
   const out = new Map<string, Map<string, string>>();
   for (const t of SOURCE_TABLES) out.set(t.name, new Map(contractOf(t).output.map((c) => [c.name, c.duckType.toUpperCase()])));
-  for (const list of codeLists) out.set(list, new Map([['ma', 'VARCHAR'], ['ten', 'VARCHAR'], ['thuoc_tinh', 'JSON']]));
+  for (const list of codeLists)
+    out.set(
+      list,
+      new Map([
+        ['ma', 'VARCHAR'],
+        ['ten', 'VARCHAR'],
+        ['thuoc_tinh', 'JSON'],
+      ]),
+    );
   return out;
 }
 

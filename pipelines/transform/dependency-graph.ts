@@ -13,7 +13,10 @@ const layerOrder = ['staging', 'core', 'indicators', 'quality'];
 export function tableReferences(conn: DuckDBConnection, sql: string): string[] {
   const refs = new Set<string>();
   for (const raw of conn.getTableNames(sql, true)) {
-    const name = raw.replace(/\s+as\s+.*$/i, '').replace(/"/g, '').toLowerCase();
+    const name = raw
+      .replace(/\s+as\s+.*$/i, '')
+      .replace(/"/g, '')
+      .toLowerCase();
     const parts = name.split('.');
     if (parts.length >= 2) refs.add(parts.slice(-2).join('.'));
   }
@@ -68,7 +71,13 @@ export function topologicalSort(models: Model[]): Model[] {
       if (left === 0) ready.push(m);
     }
   }
-  if (out.length < models.length) throw new DependencyCycleError(findCycle(models.filter((m) => !out.includes(m)), byId));
+  if (out.length < models.length)
+    throw new DependencyCycleError(
+      findCycle(
+        models.filter((m) => !out.includes(m)),
+        byId,
+      ),
+    );
   return out;
 }
 

@@ -2,8 +2,8 @@
  * The transform stage: the SQL models of `models/` built in dependency order, with their sidecar
  * tests (models/README.md). What later stages and the entry points may use of it.
  */
-export { runTransform, type TransformOptions, type TransformSummary } from './run-transform.ts';
+export { runTransform } from './run-transform.ts';
 export { formatTransformSummary } from './transform-report.ts';
-export { writeDeadlines, type DeadlineConfig } from './transform-inputs.ts';
-export { discoverModels, defaultModelsDir } from './discover-models.ts';
+export { type DeadlineConfig } from './transform-inputs.ts';
+export { discoverModels } from './discover-models.ts';
 export { columnsMatchSidecar, relationColumns } from './model-tests.ts';

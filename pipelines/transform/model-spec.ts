@@ -52,47 +52,47 @@ export const columnSpecSchema = z.strictObject({
 });
 
 /** The whole sidecar. */
-export const modelSpecSchema = z.strictObject({
-  description: z.string().min(1),
-  grain: z.string().min(1),
-  materialized: z.enum(['table', 'view']).default('table'),
-  /**
-   * Column holding the current (34-province) code of the unit a row belongs to. A run limited to
-   * some provinces deletes and rebuilds only their rows of this model.
-   */
-  partition_by: z.string().optional(),
-  /**
-   * Build a full run in batches of partitions instead of in one statement, for a model whose
-   * working set outgrows memory at national scale (its hash tables spill). `values` is a query
-   * whose first column gives a partition value per unit of weight (for example one row per
-   * school-year); consecutive values are packed into batches of at most `max_weight` (a value
-   * heavier than that is a batch of its own). The model must read the batch from
-   * `getvariable('transform_provinces')`, with a null partition value as '' (see fct_learners).
-   */
-  batches: z
-    .strictObject({
-      values: z.string().min(1),
-      max_weight: z.number().int().positive(),
-    })
-    .optional(),
-  /**
-   * For a model without partitions whose rows each belong to a school (the staging views): the
-   * column holding the school's code. A run limited to some provinces tests only the rows of
-   * those provinces' schools (core.int_school_years), so that its tests cost in proportion to
-   * them; a full run tests every row.
-   */
-  school_column: z.string().optional(),
-  /** Columns that identify a row; failing tests report these for up to 10 offending rows. */
-  key: z.array(z.string()).min(1),
-  columns: z.array(columnSpecSchema).min(1),
-  tests: z.array(modelTestSchema).default([]),
-}).refine((s) => !s.batches || (s.partition_by && s.materialized === 'table'), {
-  message: 'batches needs partition_by and materialized "table"',
-  path: ['batches'],
-});
+export const modelSpecSchema = z
+  .strictObject({
+    description: z.string().min(1),
+    grain: z.string().min(1),
+    materialized: z.enum(['table', 'view']).default('table'),
+    /**
+     * Column holding the current (34-province) code of the unit a row belongs to. A run limited to
+     * some provinces deletes and rebuilds only their rows of this model.
+     */
+    partition_by: z.string().optional(),
+    /**
+     * Build a full run in batches of partitions instead of in one statement, for a model whose
+     * working set outgrows memory at national scale (its hash tables spill). `values` is a query
+     * whose first column gives a partition value per unit of weight (for example one row per
+     * school-year); consecutive values are packed into batches of at most `max_weight` (a value
+     * heavier than that is a batch of its own). The model must read the batch from
+     * `getvariable('transform_provinces')`, with a null partition value as '' (see fct_learners).
+     */
+    batches: z
+      .strictObject({
+        values: z.string().min(1),
+        max_weight: z.number().int().positive(),
+      })
+      .optional(),
+    /**
+     * For a model without partitions whose rows each belong to a school (the staging views): the
+     * column holding the school's code. A run limited to some provinces tests only the rows of
+     * those provinces' schools (core.int_school_years), so that its tests cost in proportion to
+     * them; a full run tests every row.
+     */
+    school_column: z.string().optional(),
+    /** Columns that identify a row; failing tests report these for up to 10 offending rows. */
+    key: z.array(z.string()).min(1),
+    columns: z.array(columnSpecSchema).min(1),
+    tests: z.array(modelTestSchema).default([]),
+  })
+  .refine((s) => !s.batches || (s.partition_by && s.materialized === 'table'), {
+    message: 'batches needs partition_by and materialized "table"',
+    path: ['batches'],
+  });
 
-/** A test declared under a column. */
-export type ColumnTest = z.infer<typeof columnTestSchema>;
 /** A test declared for the whole model. */
 export type ModelTest = z.infer<typeof modelTestSchema>;
 /** A validated sidecar. */

@@ -60,10 +60,19 @@ export function compileTests(model: Model, relation: string): CompiledTest[] {
         uniqueColumns: t.unique,
       });
     } else if ('not_null' in t) {
-      for (const c of t.not_null) out.push({ name: `not_null(${c})`, sql: `select ${cols(key)} from ${relation} where ${ident(c)} is null`, proofSql: offendingCount(relation, `${ident(c)} is null`) });
+      for (const c of t.not_null)
+        out.push({
+          name: `not_null(${c})`,
+          sql: `select ${cols(key)} from ${relation} where ${ident(c)} is null`,
+          proofSql: offendingCount(relation, `${ident(c)} is null`),
+        });
     } else if ('accepted_values' in t) {
       const offending = `${ident(t.column)} is not null and ${ident(t.column)} not in (${t.accepted_values.map(value).join(', ')})`;
-      out.push({ name: `accepted_values(${t.column})`, sql: `select ${cols(key)}, ${ident(t.column)} from ${relation} where ${offending}`, proofSql: offendingCount(relation, offending) });
+      out.push({
+        name: `accepted_values(${t.column})`,
+        sql: `select ${cols(key)}, ${ident(t.column)} from ${relation} where ${offending}`,
+        proofSql: offendingCount(relation, offending),
+      });
     } else if ('relationships' in t) {
       const r = t.relationships;
       const fields = r.fields ?? r.columns;
@@ -78,7 +87,11 @@ export function compileTests(model: Model, relation: string): CompiledTest[] {
       });
     } else {
       const offending = `(${t.expression_is_true}) is not true${t.where ? ` and (${t.where})` : ''}`;
-      out.push({ name: `expression_is_true(${t.expression_is_true})`, sql: `select ${cols(key)} from ${relation} where ${offending}`, proofSql: offendingCount(relation, offending) });
+      out.push({
+        name: `expression_is_true(${t.expression_is_true})`,
+        sql: `select ${cols(key)} from ${relation} where ${offending}`,
+        proofSql: offendingCount(relation, offending),
+      });
     }
   }
   return out;
@@ -109,7 +122,9 @@ export function columnsMatchSidecar(model: Model, actual: string[]): string | un
   return [
     undocumented.length ? `columns not described in the sidecar: ${undocumented.join(', ')}` : '',
     missing.length ? `described columns the model does not produce: ${missing.join(', ')}` : '',
-  ].filter(Boolean).join('; ');
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 /**
@@ -177,7 +192,10 @@ async function uniqueByBits(conn: DuckDBConnection, relation: string, columns: s
   const others = columns.filter((_, i) => i !== at).map(ident);
   // row(..., 0): a struct even for one other column
   const groups = others.length ? `approx_count_distinct(row(${others.join(', ')}, 0))` : '1';
-  const [range] = await queryRows<{ lo: string | null; hi: string | null; groups: string }>(conn, `select min(${key})::varchar as lo, max(${key})::varchar as hi, ${groups} as groups from ${relation}`);
+  const [range] = await queryRows<{ lo: string | null; hi: string | null; groups: string }>(
+    conn,
+    `select min(${key})::varchar as lo, max(${key})::varchar as hi, ${groups} as groups from ${relation}`,
+  );
   if (range.lo === null || range.hi === null) return others.length === 0; // every key null: no copies unless grouped
   const width = Number(BigInt(range.hi) - BigInt(range.lo) + 1n);
   // HyperLogLog may undercount the groups by a few per cent: leave twice the room
@@ -195,7 +213,13 @@ async function uniqueByBits(conn: DuckDBConnection, relation: string, columns: s
 }
 
 function describe(model: Model, test: string, failures: number, sample: Record<string, unknown>[]): string {
-  const keys = sample.map((r) => Object.entries(r).map(([k, v]) => `${k}=${v}`).join(' ')).join('; ');
+  const keys = sample
+    .map((r) =>
+      Object.entries(r)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
+    )
+    .join('; ');
   return `model ${model.id}, test ${test}: ${failures} offending row(s); first keys: ${keys}`;
 }
 

@@ -21,7 +21,13 @@ export type ModelRunRecord = {
 export async function recordRunStart(conn: DuckDBConnection, runId: string, selection: string[], provinces?: string[]): Promise<void> {
   await metaDb(conn)
     .insertInto('meta.transform_runs')
-    .values({ run_id: runId, started_at: new Date(), status: 'running', selection: selection.join(','), provinces: provinces?.length ? provinces.join(',') : null })
+    .values({
+      run_id: runId,
+      started_at: new Date(),
+      status: 'running',
+      selection: selection.join(','),
+      provinces: provinces?.length ? provinces.join(',') : null,
+    })
     .execute();
 }
 

@@ -64,7 +64,11 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     const allIds = listModelIds(modelsDir);
     const selected = selectModelIds(allIds, opts.select);
     const layers = [...new Set([...selected].map((id) => id.split('.')[0]))];
-    const models = orderModels(conn, discoverModels(modelsDir, layers).filter((m) => selected.has(m.id)), allIds);
+    const models = orderModels(
+      conn,
+      discoverModels(modelsDir, layers).filter((m) => selected.has(m.id)),
+      allIds,
+    );
 
     await writeDeadlines(conn, opts.deadlines ?? loadConfig());
     await ensurePopulation(conn);
@@ -126,7 +130,10 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
 async function withoutFsst(conn: DuckDBConnection): Promise<() => Promise<void>> {
   const [row] = await queryRows<{ methods: string | null }>(conn, `select current_setting('disabled_compression_methods') as methods`);
   const before = row?.methods ?? '';
-  const methods = before.split(',').map((m) => m.trim()).filter(Boolean);
+  const methods = before
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   if (methods.some((m) => m.toLowerCase() === 'fsst')) return async () => {};
   await conn.run(`set disabled_compression_methods = ${literal([...methods, 'fsst'].join(','))}`);
   return async () => {
@@ -138,7 +145,14 @@ async function buildModel(conn: DuckDBConnection, model: Model, broken: Set<stri
   const base = { model: model.id, materialized: model.spec.materialized };
   const blocker = model.dependsOn.find((d) => broken.has(d));
   if (blocker) {
-    return { ...base, mode: null, status: 'skipped', rows: null, seconds: 0, error: `model ${model.id} skipped: it reads ${blocker}, which failed or was skipped` };
+    return {
+      ...base,
+      mode: null,
+      status: 'skipped',
+      rows: null,
+      seconds: 0,
+      error: `model ${model.id} skipped: it reads ${blocker}, which failed or was skipped`,
+    };
   }
   const t0 = performance.now();
   try {

@@ -19,7 +19,8 @@ export type DeadlineConfig = Pick<Config, 'deadlines' | 'defaultDeadline'>;
 /** Writes the configured deadlines: one row per province code and period kind, '*' = default. */
 export async function writeDeadlines(conn: DuckDBConnection, config: DeadlineConfig): Promise<void> {
   const rows: string[] = [];
-  const add = (code: string, d: { dn: string; cn: string }) => rows.push(`(${literal(code)}, 'DN', ${literal(d.dn)})`, `(${literal(code)}, 'CN', ${literal(d.cn)})`);
+  const add = (code: string, d: { dn: string; cn: string }) =>
+    rows.push(`(${literal(code)}, 'DN', ${literal(d.dn)})`, `(${literal(code)}, 'CN', ${literal(d.cn)})`);
   add('*', config.defaultDeadline);
   for (const [code, d] of Object.entries(config.deadlines)) add(code, d);
   await conn.run(`create schema if not exists input;
@@ -62,10 +63,11 @@ export async function loadPopulation(conn: DuckDBConnection, csvPath: string): P
 /** Loads the indicator catalogue file into input.indicator_catalog (validated first). */
 export async function writeIndicatorCatalog(conn: DuckDBConnection, path?: string): Promise<void> {
   const catalog = loadIndicatorCatalog(path);
-  const values = catalog.map((c) =>
-    `(${[c.code, c.name_vi, c.name_en, c.definition, c.formula, c.unit, c.value_kind, c.periods, c.needs]
-      .map(literal)
-      .join(', ')}, ${c.tt03_code === null ? 'null' : literal(c.tt03_code)}, ${list(c.source_fields)}, ${list(c.breakdowns)}, ${list(c.unit_levels)})`,
+  const values = catalog.map(
+    (c) =>
+      `(${[c.code, c.name_vi, c.name_en, c.definition, c.formula, c.unit, c.value_kind, c.periods, c.needs]
+        .map(literal)
+        .join(', ')}, ${c.tt03_code === null ? 'null' : literal(c.tt03_code)}, ${list(c.source_fields)}, ${list(c.breakdowns)}, ${list(c.unit_levels)})`,
   );
   await conn.run(`create schema if not exists input;
     create or replace table input.indicator_catalog (

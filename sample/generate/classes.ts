@@ -74,9 +74,20 @@ export function buildClasses(rng: Rng, plan: SchoolPlan, year: number, list: Enr
       const group = `${prefix}G${++merged}`;
       const site = rng.pick(sites);
       const take = rng.int(5, 9);
-      for (const [grade, pool] of [[g, a], [g + 1, b]] as const) {
+      for (const [grade, pool] of [
+        [g, a],
+        [g + 1, b],
+      ] as const) {
         const members = pool.splice(0, take);
-        classes.push({ code: `${prefix}${codePart(grade)}G${merged}`, name: `${g}+${g + 1} ghép ${merged}`, grade, ageGroups: [], site, mergedGroup: group, members });
+        classes.push({
+          code: `${prefix}${codePart(grade)}G${merged}`,
+          name: `${g}+${g + 1} ghép ${merged}`,
+          grade,
+          ageGroups: [],
+          site,
+          mergedGroup: group,
+          members,
+        });
       }
     }
   }
@@ -87,9 +98,18 @@ export function buildClasses(rng: Rng, plan: SchoolPlan, year: number, list: Enr
     const made: SchoolClass[] = [];
     for (let i = 0; i < count; i++) {
       const letter = letters[i % letters.length] + (i >= letters.length ? String(Math.floor(i / letters.length)) : '');
-      const name = grade > 100 ? `${bin.grades.length > 1 ? 'Lớp ghép' : preschoolNames[grade]} ${i + 1}` : grade >= 10 ? `${grade}A${i + 1}` : `${grade}${letter}`;
+      const name =
+        grade > 100 ? `${bin.grades.length > 1 ? 'Lớp ghép' : preschoolNames[grade]} ${i + 1}` : grade >= 10 ? `${grade}A${i + 1}` : `${grade}${letter}`;
       const site = sites.length && grade <= 5 && (grade > 100 || plan.zone !== '02') && rng.chance(0.35) ? rng.pick(sites) : null;
-      made.push({ code: `${prefix}${codePart(grade)}${String(i + 1).padStart(2, '0')}`, name, grade, ageGroups: bin.grades, site, mergedGroup: null, members: [] });
+      made.push({
+        code: `${prefix}${codePart(grade)}${String(i + 1).padStart(2, '0')}`,
+        name,
+        grade,
+        ageGroups: bin.grades,
+        site,
+        mergedGroup: null,
+        members: [],
+      });
     }
     bin.members.forEach((e, i) => made[i % count].members.push(e));
     classes.push(...made);

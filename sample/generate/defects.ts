@@ -10,7 +10,16 @@ import type { Row } from './columns.ts';
 import type { SchoolYear } from './school-year.ts';
 
 /** A manifest entry before it becomes a synthetic.defects row. */
-export type DefectRecord = { kind: DefectKind; table: string; id: number | null; school: string; year: number; ky: string | null; field: string | null; detail: string };
+export type DefectRecord = {
+  kind: DefectKind;
+  table: string;
+  id: number | null;
+  school: string;
+  year: number;
+  ky: string | null;
+  field: string | null;
+  detail: string;
+};
 
 /** Injects defects at `rate x multiplier`, and at least `minimum` of each kind over the run. */
 export class DefectInjector {

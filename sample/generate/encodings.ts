@@ -23,18 +23,25 @@ const tcvn3Rows = [
   'y\u00fa\u00fb\u00fc\u00fd\u00fe',
 ];
 const tcvn3 = new Map<string, string>([
-  ['đ', '\u00ae'], ['Đ', '\u00a7'], ['Ă', '\u00a1'], ['Â', '\u00a2'], ['Ê', '\u00a3'], ['Ô', '\u00a4'], ['Ơ', '\u00a5'], ['Ư', '\u00a6'],
+  ['đ', '\u00ae'],
+  ['Đ', '\u00a7'],
+  ['Ă', '\u00a1'],
+  ['Â', '\u00a2'],
+  ['Ê', '\u00a3'],
+  ['Ô', '\u00a4'],
+  ['Ơ', '\u00a5'],
+  ['Ư', '\u00a6'],
 ]);
 vowels.forEach((v, i) => tones.forEach((t, j) => tcvn3.set((v + t).normalize('NFC'), tcvn3Rows[i][j])));
 
 // VNI: base letter, then a modifier character for the vowel shape and one for the tone
-const vniShape: Record<string, string> = { 'ă': 'a\u00ea', 'â': 'a\u00e2', 'ê': 'e\u00e2', 'ô': 'o\u00e2', 'ơ': '\u00f4', 'ư': '\u00f6' };
+const vniShape: Record<string, string> = { ă: 'a\u00ea', â: 'a\u00e2', ê: 'e\u00e2', ô: 'o\u00e2', ơ: '\u00f4', ư: '\u00f6' };
 const vniTone = ['', '\u00f8', '\u00fb', '\u00f5', '\u00f9', '\u00ef'];
 const vniToneBreve = ['', '\u00e8', '\u00fa', '\u00fc', '\u00e9', '\u00eb'];
 const vniToneHat = ['', '\u00e0', '\u00e5', '\u00e3', '\u00e1', '\u00e4'];
 const vniI = ['i', '\u00ec', '\u00e6', '\u00f3', '\u00ed', '\u00f2'];
 
-const viqrShape: Record<string, string> = { 'ă': 'a(', 'â': 'a^', 'ê': 'e^', 'ô': 'o^', 'ơ': 'o+', 'ư': 'u+', 'đ': 'dd' };
+const viqrShape: Record<string, string> = { ă: 'a(', â: 'a^', ê: 'e^', ô: 'o^', ơ: 'o+', ư: 'u+', đ: 'dd' };
 const viqrTone = ['', '`', '?', '~', "'", '.'];
 
 /** Splits a letter into its base (with shape, e.g. 'ê') and its tone index (0..5). */
@@ -53,7 +60,7 @@ function split(ch: string): { shaped: string; tone: number } {
 function encodeChar(ch: string, encoding: LegacyEncoding): string {
   if (encoding === 'tcvn3') {
     const lower = ch.toLowerCase();
-    return tcvn3.get(ch) ?? (lower !== ch && split(ch).tone > 0 ? tcvn3.get(lower) ?? ch : ch);
+    return tcvn3.get(ch) ?? (lower !== ch && split(ch).tone > 0 ? (tcvn3.get(lower) ?? ch) : ch);
   }
   const upper = ch !== ch.toLowerCase();
   const { shaped, tone } = split(ch.toLowerCase());

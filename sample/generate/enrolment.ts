@@ -33,8 +33,21 @@ export type Enrolment = {
   classCn?: string;
 };
 
-const reasons = new Weighted([['01', 25], ['02', 30], ['03', 10], ['04', 2], ['06', 18], ['08', 8], ['09', 5], ['10', 2]] as const);
-const destinations = new Weighted([['01', 60], ['02', 38], ['03', 2]] as const);
+const reasons = new Weighted([
+  ['01', 25],
+  ['02', 30],
+  ['03', 10],
+  ['04', 2],
+  ['06', 18],
+  ['08', 8],
+  ['09', 5],
+  ['10', 2],
+] as const);
+const destinations = new Weighted([
+  ['01', 60],
+  ['02', 38],
+  ['03', 2],
+] as const);
 
 function yearsBehind(rng: Rng, plan: SchoolPlan, grade: number): number {
   if (grade > 100) return 0;
@@ -56,7 +69,13 @@ function enrol(learner: Learner, grade: number, entry: number, events: StatusEve
 function entrant(rng: Rng, ctx: Context, plan: SchoolPlan, grade: number, year: number, entry: number, behind: number): Enrolment {
   const start = calendar(year).start;
   const learner = newLearner(rng, ctx, plan, ctx.learnerCode(plan.commune.province.code), grade, year, behind);
-  const events: StatusEvent[] = entry === 1 ? [{ status: 10, day: rng.int(day(year, 7, 15), day(year, 8, 31)), reason: null }, { status: 1, day: start, reason: null }] : [{ status: 1, day: start, reason: null }];
+  const events: StatusEvent[] =
+    entry === 1
+      ? [
+          { status: 10, day: rng.int(day(year, 7, 15), day(year, 8, 31)), reason: null },
+          { status: 1, day: start, reason: null },
+        ]
+      : [{ status: 1, day: start, reason: null }];
   return enrol(learner, grade, entry, events);
 }
 
@@ -118,7 +137,9 @@ function receiveTransfers(rng: Rng, ctx: Context, plan: SchoolPlan, year: number
     while (take > 0 && queue.length > 0 && queue[0].from !== plan.code) {
       const t = queue.shift()!;
       const termEnd = t.term === 1 ? calendar(year).term2 - 1 : calendar(year).end;
-      list.push(enrol(t.learner, plan.grades[i], 1, [{ status: t.term === 1 ? 2 : 6, day: Math.min(t.day + rng.int(1, 10), Math.max(t.day, termEnd)), reason: null }]));
+      list.push(
+        enrol(t.learner, plan.grades[i], 1, [{ status: t.term === 1 ? 2 : 6, day: Math.min(t.day + rng.int(1, 10), Math.max(t.day, termEnd)), reason: null }]),
+      );
       take--;
     }
   }

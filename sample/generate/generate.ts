@@ -53,7 +53,8 @@ export type GenerateOptions = {
 function validate(opts: GenerateOptions): void {
   const problems: string[] = [];
   if (!PRESETS.includes(opts.preset)) problems.push(`preset must be one of ${PRESETS.join(', ')} (got ${JSON.stringify(opts.preset)})`);
-  if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 2 ** 32 - 1) problems.push(`seed must be an integer from 0 to 4294967295 (got ${opts.seed})`);
+  if (!Number.isInteger(opts.seed) || opts.seed < 0 || opts.seed > 2 ** 32 - 1)
+    problems.push(`seed must be an integer from 0 to 4294967295 (got ${opts.seed})`);
   const rate = opts.defectRate ?? 1;
   if (!Number.isFinite(rate) || rate < 0 || rate > 50) problems.push(`defect rate must be a number from 0 to 50 (got ${rate})`);
   if (problems.length) throw new CsdlError('USAGE', `csdl generate: ${problems.join('; ')}`);
@@ -81,7 +82,11 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     const plans = planSchools(preset, seed);
     assignUnitDefects(plans, seed, defectRate, spec.minDefects);
     progress(`planned ${plans.length} schools for preset ${preset} (seed ${seed}); writing with COPY`);
-    await client.query(`insert into synthetic.generation (seed, preset, params) values ($1, $2, $3)`, [seed, preset, JSON.stringify({ defectRate, minDefects: spec.minDefects, schools: plans.length, years: [2024, 2025] })]);
+    await client.query(`insert into synthetic.generation (seed, preset, params) values ($1, $2, $3)`, [
+      seed,
+      preset,
+      JSON.stringify({ defectRate, minDefects: spec.minDefects, schools: plans.length, years: [2024, 2025] }),
+    ]);
     const restore = await dropIndexes(client);
     for (const table of DATA_TABLES) writers[table] = await CopyWriter.open(opts.url, `csdl.${table}`, COLUMNS[table]);
     writers.defects = await CopyWriter.open(opts.url, 'synthetic.defects', COLUMNS.defects);
@@ -99,7 +104,8 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
         for (const table of DATA_TABLES) await writers[table]!.writeAll(sy.rows[table]);
         await writers.defects.writeAll(sy.defects);
       }
-      if ((plan.index + 1) % every === 0) progress(`${plan.index + 1}/${plans.length} schools, ${writers.hoc_sinh!.count} learner rows, ${Math.round((performance.now() - started) / 1000)} s`);
+      if ((plan.index + 1) % every === 0)
+        progress(`${plan.index + 1}/${plans.length} schools, ${writers.hoc_sinh!.count} learner rows, ${Math.round((performance.now() - started) / 1000)} s`);
     }
     const counts: Record<string, number> = {};
     for (const table of DATA_TABLES) counts[table] = await writers[table]!.end();
@@ -110,14 +116,19 @@ export async function generate(opts: GenerateOptions): Promise<GenerationSummary
     await restoreIndexes(client, restore);
     progress('analyzing');
     await client.query('analyze');
-    await client.query(`update synthetic.generation set counts = $1, finished_at = now() where finished_at is null`, [JSON.stringify({ tables: counts, defects })]);
+    await client.query(`update synthetic.generation set counts = $1, finished_at = now() where finished_at is null`, [
+      JSON.stringify({ tables: counts, defects }),
+    ]);
     const seconds = (performance.now() - started) / 1000;
     progress(`done in ${seconds.toFixed(1)} s`);
     return { preset, seed, counts, defects, seconds, status: 'generated' };
   } catch (err) {
     await Promise.all(Object.values(writers).map((w) => w?.abort().catch(() => {})));
     if (err instanceof Error && /Connection terminated|ECONNRESET|EPIPE|terminating connection/.test(err.message)) {
-      throw new SourceUnavailableError(`The source closed the connection while the sample CSDL was being written (server stopped or the run interrupted): ${err.message}. Run \`csdl generate --force\` again to start over.`, err);
+      throw new SourceUnavailableError(
+        `The source closed the connection while the sample CSDL was being written (server stopped or the run interrupted): ${err.message}. Run \`csdl generate --force\` again to start over.`,
+        err,
+      );
     }
     throw err;
   } finally {

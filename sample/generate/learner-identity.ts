@@ -31,10 +31,30 @@ export type Learner = {
   birthProvince: string;
 };
 
-const disabilities = new Weighted([['01', 25], ['02', 15], ['03', 12], ['04', 18], ['05', 22], ['06', 8]] as const);
-const kinhReligion = new Weighted([['99', 86], ['01', 6], ['02', 7], ['05', 1]] as const);
-const kinhReligionKhmer = new Weighted([['01', 90], ['99', 10]] as const);
-const minorityReligion = new Weighted([['99', 84], ['08', 12], ['01', 3], ['02', 1]] as const);
+const disabilities = new Weighted([
+  ['01', 25],
+  ['02', 15],
+  ['03', 12],
+  ['04', 18],
+  ['05', 22],
+  ['06', 8],
+] as const);
+const kinhReligion = new Weighted([
+  ['99', 86],
+  ['01', 6],
+  ['02', 7],
+  ['05', 1],
+] as const);
+const kinhReligionKhmer = new Weighted([
+  ['01', 90],
+  ['99', 10],
+] as const);
+const minorityReligion = new Weighted([
+  ['99', 84],
+  ['08', 12],
+  ['01', 3],
+  ['02', 1],
+] as const);
 
 /** Probability that a learner of this school belongs to an ethnic minority. */
 export function minorityShare(plan: SchoolPlan): number {

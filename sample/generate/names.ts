@@ -61,7 +61,38 @@ export function personName(rng: Rng, sex: number, ethnic: string, family = famil
   return rng.chance(0.12) ? `${family} ${middle} ${rng.pick(sex === 1 ? maleMiddle : femaleMiddle)} ${given}` : `${family} ${middle} ${given}`;
 }
 
-const mobilePrefixes = ['032', '033', '034', '035', '036', '037', '038', '039', '056', '058', '070', '076', '077', '078', '079', '081', '082', '083', '084', '085', '086', '088', '089', '090', '091', '093', '094', '096', '097', '098'];
+const mobilePrefixes = [
+  '032',
+  '033',
+  '034',
+  '035',
+  '036',
+  '037',
+  '038',
+  '039',
+  '056',
+  '058',
+  '070',
+  '076',
+  '077',
+  '078',
+  '079',
+  '081',
+  '082',
+  '083',
+  '084',
+  '085',
+  '086',
+  '088',
+  '089',
+  '090',
+  '091',
+  '093',
+  '094',
+  '096',
+  '097',
+  '098',
+];
 
 /** A mobile number as the CSDL expects it: '0' and 9 digits. */
 export function mobilePhone(rng: Rng): string {

@@ -12,10 +12,30 @@ export type Site = { code: string; name: string; address: string; distance: numb
 export type Room = { code: string; kind: string; solidity: string; area: string; site: string | null };
 
 const solidity: Record<string, Weighted<string>> = {
-  '01': new Weighted([['01', 70], ['02', 22], ['03', 6], ['04', 2]]),
-  '02': new Weighted([['01', 95], ['02', 4], ['03', 0.5], ['04', 0.5]]),
-  '03': new Weighted([['01', 87], ['02', 10], ['03', 2], ['04', 1]]),
-  '04': new Weighted([['01', 62], ['02', 27], ['03', 8], ['04', 3]]),
+  '01': new Weighted([
+    ['01', 70],
+    ['02', 22],
+    ['03', 6],
+    ['04', 2],
+  ]),
+  '02': new Weighted([
+    ['01', 95],
+    ['02', 4],
+    ['03', 0.5],
+    ['04', 0.5],
+  ]),
+  '03': new Weighted([
+    ['01', 87],
+    ['02', 10],
+    ['03', 2],
+    ['04', 1],
+  ]),
+  '04': new Weighted([
+    ['01', 62],
+    ['02', 27],
+    ['03', 8],
+    ['04', 3],
+  ]),
 };
 
 /** Satellite sites: many in mountainous and border zones, some on the plains, rare in towns. */
@@ -45,7 +65,13 @@ export function roomsFor(rng: Rng, plan: SchoolPlan, classes: number, sites: Sit
   const rooms: Room[] = [];
   const add = (kind: string, lo: number, hi: number) => {
     const site = sites.length && kind === '01' && rng.chance(0.3) ? rng.pick(sites).code : null;
-    rooms.push({ code: `${plan.code}.P${String(rooms.length + 1).padStart(3, '0')}`, kind, solidity: solidity[plan.zone].draw(rng), area: areaText(rng, lo, hi), site });
+    rooms.push({
+      code: `${plan.code}.P${String(rooms.length + 1).padStart(3, '0')}`,
+      kind,
+      solidity: solidity[plan.zone].draw(rng),
+      area: areaText(rng, lo, hi),
+      site,
+    });
   };
   const classrooms = Math.max(1, Math.round(classes * (0.85 + 0.17 * rng.next())));
   for (let i = 0; i < classrooms; i++) add('01', 40, 62);

@@ -29,14 +29,35 @@ export function cnStamp(rng: Rng, t: Timing): number {
 
 const sessions: Record<string, Weighted<string>> = {
   mn: new Weighted([['06', 1]]),
-  th: new Weighted([['06', 88], ['05', 7], ['01', 5]]),
-  thcs: new Weighted([['01', 40], ['02', 25], ['03', 15], ['06', 20]]),
-  thpt: new Weighted([['01', 50], ['02', 35], ['06', 15]]),
+  th: new Weighted([
+    ['06', 88],
+    ['05', 7],
+    ['01', 5],
+  ]),
+  thcs: new Weighted([
+    ['01', 40],
+    ['02', 25],
+    ['03', 15],
+    ['06', 20],
+  ]),
+  thpt: new Weighted([
+    ['01', 50],
+    ['02', 35],
+    ['06', 15],
+  ]),
   gdtx: new Weighted([['01', 1]]),
 };
 
 /** lop_hoc rows; `homeroom` gives each class's homeroom teacher codes at start and end. */
-export function classRows(rng: Rng, ctx: Context, plan: SchoolPlan, year: number, classes: SchoolClass[], homeroom: (i: number) => [string | null, string | null], t: Timing): Row[] {
+export function classRows(
+  rng: Rng,
+  ctx: Context,
+  plan: SchoolPlan,
+  year: number,
+  classes: SchoolClass[],
+  homeroom: (i: number) => [string | null, string | null],
+  t: Timing,
+): Row[] {
   const schoolSessions = new Map<string, string>();
   return classes.map((c, i) => {
     const level = levelOf(c.grade);
@@ -78,7 +99,15 @@ export function classRows(rng: Rng, ctx: Context, plan: SchoolPlan, year: number
 }
 
 /** hoc_sinh row and its hoc_sinh_trang_thai rows for one enrolment. */
-export function learnerRows(rng: Rng, ctx: Context, plan: SchoolPlan, year: number, e: Enrolment, boardingClass: boolean, t: Timing): { learner: Row; statuses: Row[] } {
+export function learnerRows(
+  rng: Rng,
+  ctx: Context,
+  plan: SchoolPlan,
+  year: number,
+  e: Enrolment,
+  boardingClass: boolean,
+  t: Timing,
+): { learner: Row; statuses: Row[] } {
   const L = e.learner;
   const first = e.events[0];
   const startEntry = first.status === 1 || first.status === 10;

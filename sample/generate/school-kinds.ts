@@ -15,8 +15,13 @@ import { cohorts, GROUP_GRADES, type SchoolPlan } from './school-plan.ts';
 export type Placement = Omit<SchoolPlan, 'index' | 'code' | 'newProvince' | 'newCommune'>;
 type Rates = { mn: number; th: number; thcs: number; thpt: number };
 
-const brands = 'Hoa Sen|Sao Mai|Họa Mi|Vàng Anh|Hoa Hồng|Ánh Dương|Bình Minh|Tuổi Thơ|Thiên Thần|Mặt Trời|Hướng Dương|Búp Sen Xanh|Hoa Mai|Sơn Ca|Tuổi Hồng|Ngôi Sao'.normalize('NFC').split('|');
-const founders = 'Nguyễn Bỉnh Khiêm|Lê Quý Đôn|Chu Văn An|Đinh Tiên Hoàng|Nguyễn Khuyến|Trần Quốc Tuấn|Lương Thế Vinh|Hermann Gmeiner|Việt Mỹ|Quang Trung'.normalize('NFC').split('|');
+const brands =
+  'Hoa Sen|Sao Mai|Họa Mi|Vàng Anh|Hoa Hồng|Ánh Dương|Bình Minh|Tuổi Thơ|Thiên Thần|Mặt Trời|Hướng Dương|Búp Sen Xanh|Hoa Mai|Sơn Ca|Tuổi Hồng|Ngôi Sao'
+    .normalize('NFC')
+    .split('|');
+const founders = 'Nguyễn Bỉnh Khiêm|Lê Quý Đôn|Chu Văn An|Đinh Tiên Hoàng|Nguyễn Khuyến|Trần Quốc Tuấn|Lương Thế Vinh|Hermann Gmeiner|Việt Mỹ|Quang Trung'
+  .normalize('NFC')
+  .split('|');
 
 function hardship(rng: Rng, zone: string): string | null {
   if (zone === '04') return rng.chance(0.55) ? '01' : null;
@@ -24,7 +29,16 @@ function hardship(rng: Rng, zone: string): string | null {
   return null;
 }
 
-function school(rng: Rng, info: CommuneInfo, profile: ProvinceProfile, group: string, ownership: string, schoolType: string, name: string, learners: number): Placement {
+function school(
+  rng: Rng,
+  info: CommuneInfo,
+  profile: ProvinceProfile,
+  group: string,
+  ownership: string,
+  schoolType: string,
+  name: string,
+  learners: number,
+): Placement {
   const grades = GROUP_GRADES[group];
   return {
     name,
@@ -68,7 +82,18 @@ export function communeSchools(rng: Rng, info: CommuneInfo, profile: ProvincePro
   for (const n of split(rng, mnPrivate, nPrivate)) {
     const independent = n < 90 || rng.chance(0.3);
     const brand = rng.pick(brands);
-    out.push(school(rng, info, profile, independent ? '19' : '01', rng.chance(0.85) ? '09' : '03', '13', independent ? `Nhóm trẻ độc lập ${brand} ${place}` : `Trường Mầm non tư thục ${brand} ${place}`, n));
+    out.push(
+      school(
+        rng,
+        info,
+        profile,
+        independent ? '19' : '01',
+        rng.chance(0.85) ? '09' : '03',
+        '13',
+        independent ? `Nhóm trẻ độc lập ${brand} ${place}` : `Trường Mầm non tư thục ${brand} ${place}`,
+        n,
+      ),
+    );
   }
   const th = info.population * rate.th;
   const thcs = info.population * rate.thcs;
@@ -79,9 +104,13 @@ export function communeSchools(rng: Rng, info: CommuneInfo, profile: ProvincePro
   }
   const share = privateShares(info);
   const nTh = Math.max(1, Math.round((th * (1 - share.th)) / (urban ? 900 : 560)));
-  split(rng, th * (1 - share.th), nTh).forEach((n, i) => out.push(school(rng, info, profile, '06', '01', '07', numbered(`Trường Tiểu học ${place}`, i, nTh), n)));
+  split(rng, th * (1 - share.th), nTh).forEach((n, i) =>
+    out.push(school(rng, info, profile, '06', '01', '07', numbered(`Trường Tiểu học ${place}`, i, nTh), n)),
+  );
   const nThcs = Math.max(1, Math.round((thcs * (1 - share.thcs)) / (urban ? 850 : 520)));
-  split(rng, thcs * (1 - share.thcs), nThcs).forEach((n, i) => out.push(school(rng, info, profile, '07', '01', '07', numbered(`Trường THCS ${place}`, i, nThcs), n)));
+  split(rng, thcs * (1 - share.thcs), nThcs).forEach((n, i) =>
+    out.push(school(rng, info, profile, '07', '01', '07', numbered(`Trường THCS ${place}`, i, nThcs), n)),
+  );
   return out;
 }
 
@@ -94,7 +123,10 @@ export function districtSchools(rng: Rng, centre: CommuneInfo, communes: Commune
   const urban = d.kind === 'Quận' || d.kind === 'Thành phố';
   const out: Placement[] = [];
   const towns = [centre, ...communes.filter((c) => c !== centre && c.zone === '02')];
-  for (const [group, perCapita, word] of [['06', rate.th, 'Tiểu học'], ['07', rate.thcs, 'THCS']] as const) {
+  for (const [group, perCapita, word] of [
+    ['06', rate.th, 'Tiểu học'],
+    ['07', rate.thcs, 'THCS'],
+  ] as const) {
     const learners = communes.reduce((s, c) => s + c.population * perCapita * privateShares(c)[group === '06' ? 'th' : 'thcs'], 0);
     const count = Math.round(learners / 550);
     for (const n of split(rng, learners, count)) {

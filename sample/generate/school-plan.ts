@@ -39,7 +39,11 @@ export type SchoolPlan = {
 };
 
 // nhà trẻ (age groups 01-03) is 11.8 % of public and 24 % of non-public preschool learners (DOMAIN.md)
-const preschoolShares = { public: [0.002, 0.018, 0.098, 0.285, 0.292, 0.305], private: [0.005, 0.045, 0.14, 0.27, 0.27, 0.27], group: [0.02, 0.12, 0.2, 0.25, 0.22, 0.19] };
+const preschoolShares = {
+  public: [0.002, 0.018, 0.098, 0.285, 0.292, 0.305],
+  private: [0.005, 0.045, 0.14, 0.27, 0.27, 0.27],
+  group: [0.02, 0.12, 0.2, 0.25, 0.22, 0.19],
+};
 
 /** Splits a school's learners over its grades, with a little noise per grade. */
 export function cohorts(rng: Rng, grades: number[], learners: number, group: string, ownership: string): number[] {

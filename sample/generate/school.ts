@@ -62,7 +62,17 @@ function duplicates(rng: Rng, ctx: Context, defects: DefectInjector, plan: Schoo
     const donor = ctx.learnerDonors.get(`${year}:${grade}`);
     if (!donor || donor.school === plan.code || codes.has(donor.learner.code)) continue;
     codes.add(donor.learner.code);
-    list.push({ learner: donor.learner, grade, entry: 4, events: [{ status: 1, day: start, reason: null }], destination: null, left: false, repeats: false, copy: true, copyOf: donor.school });
+    list.push({
+      learner: donor.learner,
+      grade,
+      entry: 4,
+      events: [{ status: 1, day: start, reason: null }],
+      destination: null,
+      left: false,
+      repeats: false,
+      copy: true,
+      copyOf: donor.school,
+    });
   }
 }
 
@@ -82,7 +92,14 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
     const clean: Enrolment[] = previous ? nextYear(rng, ctx, plan, previous, year) : firstYear(rng, ctx, plan, year);
     let list = ud?.kind === 'period_jump' ? jump(rng, ctx, plan, year, clean, ud.factor) : [...clean];
     if (ud?.kind !== 'missing_unit') duplicates(rng, ctx, defects, plan, year, list);
-    const classes = buildClasses(rng, plan, year, list, sites.map((s) => s.code), ud?.kind === 'outlier_value' ? ud.factor : 1);
+    const classes = buildClasses(
+      rng,
+      plan,
+      year,
+      list,
+      sites.map((s) => s.code),
+      ud?.kind === 'outlier_value' ? ud.factor : 1,
+    );
     staff = staffFor(rng, ctx, plan, year, normalClasses(plan, clean), staff, minority);
     rooms = rooms ? roomsNextYear(rng, plan, rooms, classes.length) : roomsFor(rng, plan, classes.length, sites);
     const t = timingFor(rng, plan, year, ud?.kind === 'late_unit');
@@ -100,7 +117,15 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
       const { learner, statuses } = learnerRows(rng, ctx, plan, year, e, boarding.get(e.classDn!) ?? false, t);
       sy.rows.hoc_sinh.push(learner);
       sy.rows.hoc_sinh_trang_thai.push(...statuses);
-      if (e.copy) defects.note(sy, { kind: 'duplicate_active_learner', table: 'hoc_sinh', id: learner.id as number, ky: 'DN', field: 'ma_hoc_sinh', detail: `copy of a learner active in school ${e.copyOf}` });
+      if (e.copy)
+        defects.note(sy, {
+          kind: 'duplicate_active_learner',
+          table: 'hoc_sinh',
+          id: learner.id as number,
+          ky: 'DN',
+          field: 'ma_hoc_sinh',
+          detail: `copy of a learner active in school ${e.copyOf}`,
+        });
       else sy.learnerRows.push(learner);
     }
     for (let k = rng.poisson(list.length * 0.001); k > 0 && classes.length; k--) softDeleted(rng, ctx, sy, list, t);
@@ -116,13 +141,20 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
     const principal = staff.find((m) => m.role === '01');
     const twoSessions = sy.rows.lop_hoc.filter((r) => r.so_buoi_tren_tuan === '06').length * 2 > sy.rows.lop_hoc.length ? 1 : 0;
     const missing = ud?.kind === 'missing_unit';
-    const truong = schoolRow(ctx.nextId('truong_hoc'), plan, year, profile, {
-      learners: missing ? null : list.length,
-      classes: missing ? null : classes.length,
-      staff: missing ? null : staff.length,
-      sites: sites.length,
-      twoSessions,
-    }, principal ? { name: principal.name, phone: principal.phone, email: principal.email } : null);
+    const truong = schoolRow(
+      ctx.nextId('truong_hoc'),
+      plan,
+      year,
+      profile,
+      {
+        learners: missing ? null : list.length,
+        classes: missing ? null : classes.length,
+        staff: missing ? null : staff.length,
+        sites: sites.length,
+        twoSessions,
+      },
+      principal ? { name: principal.name, phone: principal.phone, email: principal.email } : null,
+    );
     const opened = missing ? officeTime(rng, calendar(year).start - 20) : officeTime(rng, t.dnFrom);
     truong.created_at = timestamp(opened);
     truong.updated_at = timestamp(missing ? opened : Math.max(opened, cnStamp(rng, t)));
@@ -130,7 +162,14 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
     if (missing) {
       for (const table of ['diem_truong', 'lop_hoc', 'hoc_sinh', 'hoc_sinh_trang_thai', 'can_bo', 'phong_hoc'] as const) sy.rows[table] = [];
       sy.learnerRows = [];
-      defects.note(sy, { kind: 'missing_unit', table: 'truong_hoc', id: truong.id as number, ky: 'DN', field: null, detail: 'school record present, no learners, classes, staff or rooms reported' });
+      defects.note(sy, {
+        kind: 'missing_unit',
+        table: 'truong_hoc',
+        id: truong.id as number,
+        ky: 'DN',
+        field: null,
+        detail: 'school record present, no learners, classes, staff or rooms reported',
+      });
     } else {
       sy.staffDonor = ctx.staffDonors.get(year);
       defects.inject(rng, sy);
@@ -144,9 +183,26 @@ export function generateSchool(ctx: Context, defects: DefectInjector, plan: Scho
 }
 
 function unitNotes(defects: DefectInjector, sy: SchoolYear, kind: string | undefined, id: number, before: number, after: number, from: number): void {
-  if (kind === 'late_unit') defects.note(sy, { kind, table: 'truong_hoc', id: null, ky: 'DN', field: 'created_at', detail: `all start-of-year records created from ${timestamp(from * 86400).slice(0, 10)}, after the deadline` });
-  if (kind === 'period_jump') defects.note(sy, { kind, table: 'truong_hoc', id, ky: 'DN', field: 'tong_so_hoc_sinh', detail: `learners ${after} instead of about ${before} (${after < before ? 'halved' : 'fake duplicates'})` });
-  if (kind === 'outlier_value') defects.note(sy, { kind, table: 'truong_hoc', id, ky: 'DN', field: 'tong_so_lop_hoc', detail: `learners per class about 3.5 times the usual size` });
+  if (kind === 'late_unit')
+    defects.note(sy, {
+      kind,
+      table: 'truong_hoc',
+      id: null,
+      ky: 'DN',
+      field: 'created_at',
+      detail: `all start-of-year records created from ${timestamp(from * 86400).slice(0, 10)}, after the deadline`,
+    });
+  if (kind === 'period_jump')
+    defects.note(sy, {
+      kind,
+      table: 'truong_hoc',
+      id,
+      ky: 'DN',
+      field: 'tong_so_hoc_sinh',
+      detail: `learners ${after} instead of about ${before} (${after < before ? 'halved' : 'fake duplicates'})`,
+    });
+  if (kind === 'outlier_value')
+    defects.note(sy, { kind, table: 'truong_hoc', id, ky: 'DN', field: 'tong_so_lop_hoc', detail: `learners per class about 3.5 times the usual size` });
 }
 
 /** Remembers untouched, active records of this school that later schools' duplicates may copy. */
@@ -168,7 +224,12 @@ function registerDonors(ctx: Context, sy: SchoolYear, list: Enrolment[], staff: 
 /** A learner row entered by mistake and soft-deleted a few days later. */
 function softDeleted(rng: Rng, ctx: Context, sy: SchoolYear, list: Enrolment[], t: import('./rows.ts').Timing): void {
   const model = rng.pick(list);
-  const e: Enrolment = { ...model, learner: { ...model.learner, code: ctx.learnerCode(sy.plan.commune.province.code) }, events: [{ status: 1, day: calendar(sy.year).start, reason: null }], copy: false };
+  const e: Enrolment = {
+    ...model,
+    learner: { ...model.learner, code: ctx.learnerCode(sy.plan.commune.province.code) },
+    events: [{ status: 1, day: calendar(sy.year).start, reason: null }],
+    copy: false,
+  };
   const { learner } = learnerRows(rng, ctx, sy.plan, sy.year, e, false, t);
   const created = dnStamp(rng, t);
   const deleted = created + rng.int(1, 10) * 86400;

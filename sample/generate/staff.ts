@@ -30,7 +30,15 @@ function needs(rng: Rng, plan: SchoolPlan, classes: Map<Level, number>) {
 }
 
 /** Staff for `year`: new for the first year, carried over (with leavers and hires) for the next. */
-export function staffFor(rng: Rng, ctx: Context, plan: SchoolPlan, year: number, classes: Map<Level, number>, previous: StaffMember[] | null, minority: number): StaffMember[] {
+export function staffFor(
+  rng: Rng,
+  ctx: Context,
+  plan: SchoolPlan,
+  year: number,
+  classes: Map<Level, number>,
+  previous: StaffMember[] | null,
+  minority: number,
+): StaffMember[] {
   const need = needs(rng, plan, classes);
   const main = levelsOf(plan)[levelsOf(plan).length - 1];
   const fresh = (group: '01' | '02' | '03', role: string | null, level: Level) => {
@@ -48,11 +56,27 @@ export function staffFor(rng: Rng, ctx: Context, plan: SchoolPlan, year: number,
     out.push(...have);
     for (let i = have.length; i < count; i++) out.push(make());
   };
-  take((m) => m.role === '01', 1, () => fresh('01', '01', main));
-  take((m) => m.role === '02', need.vices, () => fresh('01', '02', main));
-  take((m) => m.group === '02', need.support, () => fresh('02', null, main));
+  take(
+    (m) => m.role === '01',
+    1,
+    () => fresh('01', '01', main),
+  );
+  take(
+    (m) => m.role === '02',
+    need.vices,
+    () => fresh('01', '02', main),
+  );
+  take(
+    (m) => m.group === '02',
+    need.support,
+    () => fresh('02', null, main),
+  );
   for (const [level, count] of need.teachers) {
-    take((m) => m.group === '03' && m.level === level, count, () => fresh('03', null, level));
+    take(
+      (m) => m.group === '03' && m.level === level,
+      count,
+      () => fresh('03', null, level),
+    );
   }
   const teachers = out.filter((m) => m.group === '03');
   teachers.forEach((m, i) => {
@@ -62,7 +86,15 @@ export function staffFor(rng: Rng, ctx: Context, plan: SchoolPlan, year: number,
 }
 
 const heSo = (ngach: string, bac: number) => {
-  const [base, step] = ['01', '04', '08', '11'].includes(ngach) ? [4.0, 0.34] : ['07', '10'].includes(ngach) ? [4.4, 0.34] : ['03', '06'].includes(ngach) ? [2.1, 0.2] : ['19', '22', '33', '36'].includes(ngach) ? [1.86, 0.2] : [2.34, 0.33];
+  const [base, step] = ['01', '04', '08', '11'].includes(ngach)
+    ? [4.0, 0.34]
+    : ['07', '10'].includes(ngach)
+      ? [4.4, 0.34]
+      : ['03', '06'].includes(ngach)
+        ? [2.1, 0.2]
+        : ['19', '22', '33', '36'].includes(ngach)
+          ? [1.86, 0.2]
+          : [2.34, 0.33];
   return Math.min(8, base + step * (bac - 1)).toFixed(2);
 };
 

@@ -33,7 +33,19 @@ export class UnknownUnitError extends Error {
   }
 }
 
-const COLUMNS = ['account_id', 'name', 'kind', 'unit_key', 'unit_code', 'unit_level', 'unit_name', 'key_prefix', 'created_at', 'created_by', 'revoked_at'] as const;
+const COLUMNS = [
+  'account_id',
+  'name',
+  'kind',
+  'unit_key',
+  'unit_code',
+  'unit_level',
+  'unit_name',
+  'key_prefix',
+  'created_at',
+  'created_by',
+  'revoked_at',
+] as const;
 
 /** The nation, which exists before any load so the first (national) admin can be created. */
 const NATION = { unit_key: 'N:VN', unit_code: 'VN', unit_level: 'nation', unit_name: 'Việt Nam' } as const;
@@ -81,9 +93,12 @@ export async function createAccount(
 
 /** The active account a key belongs to, if any. */
 export async function findAccountByKey(conn: DuckDBConnection, key: string): Promise<Account | undefined> {
-  return (await metaDb(conn).selectFrom('meta.accounts').select(COLUMNS).where('key_hash', '=', hashApiKey(key)).where('revoked_at', 'is', null).executeTakeFirst()) as
-    | Account
-    | undefined;
+  return (await metaDb(conn)
+    .selectFrom('meta.accounts')
+    .select(COLUMNS)
+    .where('key_hash', '=', hashApiKey(key))
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()) as Account | undefined;
 }
 
 /** Every account, revoked ones included, oldest first. */

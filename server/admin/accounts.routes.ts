@@ -62,7 +62,7 @@ export function accountsRouter(): Router {
     if (!unit && admin.unit_level !== 'nation') throw notFound(`unit ${input.unit}`);
     if (unit && !(await canSee(conn, admin, unit))) throw forbidden(`${unit.unit_key} is outside the subtree of ${admin.unit_key}`);
     if (input.kind === 'admin' && (unit?.unit_key ?? input.unit) === admin.unit_key && admin.unit_level !== 'nation') {
-      throw forbidden('an admin issues admin accounts for the units below it; its own unit\'s admin accounts come from above');
+      throw forbidden("an admin issues admin accounts for the units below it; its own unit's admin accounts come from above");
     }
     const created = await createAccount(conn, { ...input, unit: unit?.unit_key ?? input.unit, createdBy: admin.account_id });
     countRows(res, 1);

@@ -30,12 +30,14 @@ export function runsRouter(ctx: AppContext): Router {
 
   router.get('/runs', requireNationAdmin, async (_req, res) => {
     const conn = connOf(res);
-    const rows = !(await tableExists(conn, 'meta.job_runs')) ? [] : await readRows(
-      conn,
-      `select run_id, trigger, requested_by, cast(started_at as varchar) as started_at, cast(finished_at as varchar) as finished_at,
+    const rows = !(await tableExists(conn, 'meta.job_runs'))
+      ? []
+      : await readRows(
+          conn,
+          `select run_id, trigger, requested_by, cast(started_at as varchar) as started_at, cast(finished_at as varchar) as finished_at,
               status, step, attempts, error
        from meta.job_runs order by started_at desc limit 50`,
-    );
+        );
     countRows(res, rows.length);
     res.json({ rows });
   });

@@ -108,7 +108,9 @@ export class AuditLog {
 
 /** A query parameter whose name looks like a credential (key, token, secret, password...). */
 export function isCredentialName(name: string): boolean {
-  return /(^|[^a-z])(key|token|secret|password|passwd|pwd|auth|authorization|signature|sig|credential)s?([^a-z]|$)|apikey|accesstoken|api_?key|access_?token/i.test(name);
+  return /(^|[^a-z])(key|token|secret|password|passwd|pwd|auth|authorization|signature|sig|credential)s?([^a-z]|$)|apikey|accesstoken|api_?key|access_?token/i.test(
+    name,
+  );
 }
 
 /** The query string of a URL with every credential-like parameter redacted, or null when empty. */

@@ -63,7 +63,14 @@ export function auditMiddleware(audit: AuditLog): RequestHandler {
           res.setHeader('Content-Type', 'application/json; charset=utf-8');
           res.removeHeader('Content-Disposition');
           res.removeHeader('Content-Length');
-          end(JSON.stringify({ error: { code: 'AUDIT_UNAVAILABLE', message: 'Không ghi được nhật ký truy cập / the audit log cannot be written; nothing was delivered, retry shortly' } }));
+          end(
+            JSON.stringify({
+              error: {
+                code: 'AUDIT_UNAVAILABLE',
+                message: 'Không ghi được nhật ký truy cập / the audit log cannot be written; nothing was delivered, retry shortly',
+              },
+            }),
+          );
         } else {
           res.destroy();
         }

@@ -35,7 +35,7 @@ export const requireAdmin: RequestHandler = (_req, res, next) => {
 export const requireNationAdmin: RequestHandler = (_req, res, next) => {
   const a = res.locals.account;
   if (a?.kind !== 'admin' || a.unit_level !== 'nation') {
-    throw forbidden('chỉ tài khoản quản trị cấp Bộ / only the nation\'s admin accounts may start a pipeline run');
+    throw forbidden("chỉ tài khoản quản trị cấp Bộ / only the nation's admin accounts may start a pipeline run");
   }
   next();
 };

@@ -23,8 +23,14 @@ export type PoolOptions = {
 
 /** Every connection is busy and the wait is over (or the queue is full); worth retrying. */
 export class PoolSaturatedError extends CsdlError {
-  constructor(readonly retryAfterSeconds: number, reason: string) {
-    super('SERVER_BUSY', `Máy chủ đang bận / the server is busy (${reason}); retry after ${retryAfterSeconds} s`, { transient: true, details: { retryAfterSeconds } });
+  constructor(
+    readonly retryAfterSeconds: number,
+    reason: string,
+  ) {
+    super('SERVER_BUSY', `Máy chủ đang bận / the server is busy (${reason}); retry after ${retryAfterSeconds} s`, {
+      transient: true,
+      details: { retryAfterSeconds },
+    });
   }
 }
 
@@ -36,7 +42,20 @@ export class LeaseEndedError extends CsdlError {
 }
 
 /** Methods of DuckDBConnection that run SQL and resolve when it has finished. */
-const QUERY_METHODS = new Set(['run', 'runAndRead', 'runAndReadAll', 'runAndReadUntil', 'extractStatements', 'prepare', 'start', 'startStream', 'stream', 'streamAndRead', 'streamAndReadAll', 'streamAndReadUntil']);
+const QUERY_METHODS = new Set([
+  'run',
+  'runAndRead',
+  'runAndReadAll',
+  'runAndReadUntil',
+  'extractStatements',
+  'prepare',
+  'start',
+  'startStream',
+  'stream',
+  'streamAndRead',
+  'streamAndReadAll',
+  'streamAndReadUntil',
+]);
 /** Methods a lease never passes through: its connection belongs to the pool. */
 const FORBIDDEN = new Set(['close', 'closeSync', 'disconnect', 'disconnectSync']);
 
@@ -51,7 +70,10 @@ export class Lease {
   private holds = 0;
   readonly conn: DuckDBConnection;
 
-  constructor(private readonly raw: DuckDBConnection, private readonly giveBack: (raw: DuckDBConnection) => void) {
+  constructor(
+    private readonly raw: DuckDBConnection,
+    private readonly giveBack: (raw: DuckDBConnection) => void,
+  ) {
     this.conn = new Proxy(raw, {
       get: (target, prop, receiver) => {
         const value = Reflect.get(target, prop, receiver);
@@ -128,7 +150,10 @@ export class ConnectionPool {
   private closing = false;
   private drained: (() => void) | null = null;
 
-  constructor(private readonly warehouse: Warehouse, readonly options: PoolOptions) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    readonly options: PoolOptions,
+  ) {}
 
   /** Connections leased right now and requests waiting for one (for health and benchmarks). */
   stats(): { size: number; open: number; idle: number; leased: number; waiting: number } {

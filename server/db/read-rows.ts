@@ -9,9 +9,7 @@ import { DuckDBTypeId, LIST, VARCHAR, listValue, type DuckDBConnection, type Duc
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;
 
-const NUMERIC = new Set<DuckDBTypeId>([
-  DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.DECIMAL,
-]);
+const NUMERIC = new Set<DuckDBTypeId>([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT, DuckDBTypeId.HUGEINT, DuckDBTypeId.UHUGEINT, DuckDBTypeId.DECIMAL]);
 
 /** Column names of a result and which of them need a string-to-number conversion. */
 function numericColumns(result: DuckDBResult): string[] {
@@ -41,33 +39,12 @@ export async function readRows<T = Row>(conn: DuckDBConnection, sql: string, par
   return convert(await result.getRowObjectsJson(), numeric) as T[];
 }
 
-/** Runs a parameterised query and yields its rows chunk by chunk (no whole result in memory). */
-export async function* streamRows(conn: DuckDBConnection, sql: string, params: unknown[] = []): AsyncGenerator<{ columns: string[]; rows: Row[] }> {
-  const { values, types } = bindable(params);
-  const result = await conn.stream(sql, values, types);
-  const numeric = numericColumns(result);
-  const columns = result.columnNames();
-  for await (const rows of result.yieldRowObjectJson()) yield { columns, rows: convert(rows, numeric) };
-}
-
 /** True when a table or view exists (schema-qualified name, e.g. 'quality.dq_failures'). */
 export async function tableExists(conn: DuckDBConnection, qualified: string): Promise<boolean> {
   const [schema, name] = qualified.split('.');
-  const rows = await readRows<{ n: number }>(
-    conn,
-    `select count(*) as n from information_schema.tables where table_schema = $1 and table_name = $2`,
-    [schema, name],
-  );
+  const rows = await readRows<{ n: number }>(conn, `select count(*) as n from information_schema.tables where table_schema = $1 and table_name = $2`, [
+    schema,
+    name,
+  ]);
   return rows[0].n > 0;
-}
-
-/** Column names of a table, to adapt to optional columns (e.g. indicator_values.unit_key). */
-export async function tableColumns(conn: DuckDBConnection, qualified: string): Promise<Set<string>> {
-  const [schema, name] = qualified.split('.');
-  const rows = await readRows<{ column_name: string }>(
-    conn,
-    `select column_name from information_schema.columns where table_schema = $1 and table_name = $2`,
-    [schema, name],
-  );
-  return new Set(rows.map((r) => r.column_name));
 }

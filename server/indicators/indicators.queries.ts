@@ -56,9 +56,7 @@ export type ValueFilter = {
 export async function indicatorValues(conn: DuckDBConnection, f: ValueFilter): Promise<ValueRow[]> {
   if (f.unitKeys.length === 0) return [];
   // every branch reads $4, so the bound parameters always match the statement's
-  const breakdown = f.breakdown === 'all' ? '$4 = \'all\''
-    : f.breakdown.includes('=') || f.breakdown === 'total' ? 'v.breakdown = $4'
-    : 'v.dimension = $4';
+  const breakdown = f.breakdown === 'all' ? "$4 = 'all'" : f.breakdown.includes('=') || f.breakdown === 'total' ? 'v.breakdown = $4' : 'v.dimension = $4';
   return readRows<ValueRow>(
     conn,
     `select v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,

@@ -27,7 +27,10 @@ async function catalogOrFail(conn: DuckDBConnection): Promise<CatalogEntry[]> {
 export function indicatorParam(req: Request, catalog: CatalogEntry[]): string[] {
   const raw = stringParam(req, 'indicator', /^[A-Za-z0-9_,-]+$/, 'must be indicator codes separated by commas, e.g. LRN,PTR');
   if (raw === undefined) return [];
-  const codes = raw.split(',').filter(Boolean).map((c) => c.toUpperCase());
+  const codes = raw
+    .split(',')
+    .filter(Boolean)
+    .map((c) => c.toUpperCase());
   const unknown = codes.filter((c) => !catalog.some((e) => e.code === c));
   if (unknown.length) throw badParam('indicator', `unknown code(s) ${unknown.join(', ')} (GET /api/indicators/catalog lists them)`);
   return codes;

@@ -50,9 +50,10 @@ async function sendParquet(res: Response, conn: DuckDBConnection, table: Table):
     const json = join(dir, 'rows.ndjson');
     const out = join(dir, 'table.parquet');
     await writeFile(json, table.rows.map((r) => JSON.stringify(Object.fromEntries(table.columns.map((c) => [c, r[c] ?? null])))).join('\n'));
-    const select = table.rows.length > 0
-      ? `select ${table.columns.map(ident).join(', ')} from read_json_auto(${literal(json)}, format = 'newline_delimited')`
-      : `select ${table.columns.map((c) => `cast(null as varchar) as ${ident(c)}`).join(', ')} where false`;
+    const select =
+      table.rows.length > 0
+        ? `select ${table.columns.map(ident).join(', ')} from read_json_auto(${literal(json)}, format = 'newline_delimited')`
+        : `select ${table.columns.map((c) => `cast(null as varchar) as ${ident(c)}`).join(', ')} where false`;
     await conn.run(`copy (${select}) to ${literal(out)} (format parquet, compression zstd)`);
     res.type('application/vnd.apache.parquet');
     await new Promise<void>((resolve, reject) => {

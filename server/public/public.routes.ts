@@ -46,7 +46,11 @@ export function publicRouter(): Router {
     const period = await periodParam(conn, req);
     const rows = await provinceValues(conn, period.period, indicators);
     const counts = new Set(catalog.filter((c) => c.value_kind === 'count').map((c) => c.code));
-    const out = suppressIndicatorRows(rows.filter((r) => r.unit_level === 'province'), rows.filter((r) => r.unit_level === 'nation'), counts);
+    const out = suppressIndicatorRows(
+      rows.filter((r) => r.unit_level === 'province'),
+      rows.filter((r) => r.unit_level === 'nation'),
+      counts,
+    );
     await sendTable(res, conn, format, {
       columns: COLUMNS,
       rows: [...out.parents, ...out.children],

@@ -32,8 +32,23 @@ export type RankingRow = {
 
 /** The columns of a ranking table, in order (CSV and JSON alike). */
 export const RANKING_COLUMNS: readonly string[] = [
-  'unit_key', 'unit_code', 'unit_level', 'unit_name', 'score', 'rank_in_parent', 'parent_ranked_units', 'rank', 'ranked_units',
-  'checked', 'failed', 'previous_score', 'score_change', 'rank_change', ...DIMENSIONS, 'deadline', 'deadline_status',
+  'unit_key',
+  'unit_code',
+  'unit_level',
+  'unit_name',
+  'score',
+  'rank_in_parent',
+  'parent_ranked_units',
+  'rank',
+  'ranked_units',
+  'checked',
+  'failed',
+  'previous_score',
+  'score_change',
+  'rank_change',
+  ...DIMENSIONS,
+  'deadline',
+  'deadline_status',
 ];
 
 /** Deadline status from the timeliness dimension and today's date (ISO 'YYYY-MM-DD'). */
@@ -52,15 +67,30 @@ export function rankUnits(units: Unit[], scores: ScoreRow[], deadlines: Map<stri
     const o = dim('overall');
     const deadline = (u.province_key && deadlines.get(u.province_key)) || null;
     return {
-      unit_key: u.unit_key, unit_code: u.unit_code, unit_level: u.unit_level, unit_name: u.unit_name,
-      score: o?.score ?? null, rank_in_parent: o?.rank_in_parent ?? null, parent_ranked_units: o?.parent_ranked_units ?? null,
-      rank: o?.rank ?? null, ranked_units: o?.ranked_units ?? null, checked: o?.checked ?? null, failed: o?.failed ?? null,
-      previous_score: o?.previous_score ?? null, score_change: o?.score_change ?? null, rank_change: o?.rank_change ?? null,
-      completeness: dim('completeness')?.score ?? null, validity: dim('validity')?.score ?? null,
-      uniqueness: dim('uniqueness')?.score ?? null, consistency: dim('consistency')?.score ?? null,
+      unit_key: u.unit_key,
+      unit_code: u.unit_code,
+      unit_level: u.unit_level,
+      unit_name: u.unit_name,
+      score: o?.score ?? null,
+      rank_in_parent: o?.rank_in_parent ?? null,
+      parent_ranked_units: o?.parent_ranked_units ?? null,
+      rank: o?.rank ?? null,
+      ranked_units: o?.ranked_units ?? null,
+      checked: o?.checked ?? null,
+      failed: o?.failed ?? null,
+      previous_score: o?.previous_score ?? null,
+      score_change: o?.score_change ?? null,
+      rank_change: o?.rank_change ?? null,
+      completeness: dim('completeness')?.score ?? null,
+      validity: dim('validity')?.score ?? null,
+      uniqueness: dim('uniqueness')?.score ?? null,
+      consistency: dim('consistency')?.score ?? null,
       timeliness: dim('timeliness')?.score ?? null,
-      deadline, deadline_status: deadlineStatus(deadline, dim('timeliness'), today),
+      deadline,
+      deadline_status: deadlineStatus(deadline, dim('timeliness'), today),
     };
   });
-  return rows.sort((a, b) => (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0) || (b.score ?? 0) - (a.score ?? 0) || a.unit_code.localeCompare(b.unit_code));
+  return rows.sort(
+    (a, b) => (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0) || (b.score ?? 0) - (a.score ?? 0) || a.unit_code.localeCompare(b.unit_code),
+  );
 }

@@ -31,9 +31,6 @@ export type Period = {
   previous_period: string | null;
 };
 
-/** Levels from the top; a code that matches several levels resolves to the highest. */
-export const LEVELS = ['nation', 'province', 'district', 'commune', 'school'] as const;
-
 const UNIT_COLUMNS = `unit_key, unit_code, unit_level, unit_name, parent_key, province_key, province_code,
   current_province_code, cast(valid_from as varchar) as valid_from, cast(valid_to as varchar) as valid_to, nam_hoc`;
 const LEVEL_ORDER = `list_position(['nation', 'province', 'district', 'commune', 'school'], unit_level)`;

@@ -21,7 +21,10 @@ export function unitsRouter(): Router {
     const conn = connOf(res);
     const unit = (await tableExists(conn, 'core.dim_units')) ? await findUnit(conn, account.unit_key) : undefined;
     countRows(res, 1);
-    res.json({ account, unit: unit ?? { unit_key: account.unit_key, unit_code: account.unit_code, unit_level: account.unit_level, unit_name: account.unit_name } });
+    res.json({
+      account,
+      unit: unit ?? { unit_key: account.unit_key, unit_code: account.unit_code, unit_level: account.unit_level, unit_name: account.unit_name },
+    });
   });
 
   router.get('/periods', async (req, res) => {

@@ -23,7 +23,10 @@ describe('csdl run (the main job)', () => {
     const r = spawnSync(process.execPath, [bin, 'run', '--preset', 'tiny', '--seed', '7', '--no-serve'], { env, encoding: 'utf8', timeout: 300_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/sample CSDL generated \(preset tiny, seed 7, [\d.]+ learner rows\)/);
-    const periods = r.stdout.split('\n').filter((l) => /^(Đầu|Cuối) năm \d{4}-\d{4}/.test(l)).map((l) => l.slice(0, 22).trim());
+    const periods = r.stdout
+      .split('\n')
+      .filter((l) => /^(Đầu|Cuối) năm \d{4}-\d{4}/.test(l))
+      .map((l) => l.slice(0, 22).trim());
     expect(periods).toEqual(['Đầu năm 2024-2025', 'Cuối năm 2024-2025', 'Đầu năm 2025-2026', 'Cuối năm 2025-2026']);
     // every period row has a learner count in vi-VN form and a data-quality score
     for (const line of r.stdout.split('\n').filter((l) => /^(Đầu|Cuối) năm/.test(l))) {

@@ -49,7 +49,7 @@ describe('dashboards in Chromium', () => {
     await page.screenshot({ path: '/tmp/csdl-dashboard-national.png', fullPage: true });
   });
 
-  it('ranks the commune\'s schools for its admin, keeping the key for the session only', async () => {
+  it("ranks the commune's schools for its admin, keeping the key for the session only", async () => {
     const page = await b.open(`${s.url}/dashboards/quality.html?key=${s.keys.communeAdmin}`);
     await page.waitForSelector('#dimension-chart svg');
     expect(page.url()).not.toContain('key=');

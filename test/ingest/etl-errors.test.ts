@@ -52,7 +52,10 @@ describe('runEtl errors and safety', () => {
     const config = testConfig(src.url);
     const holder = spawn(
       process.execPath,
-      ['-e', `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(config.warehousePath)}).then(() => { console.log('ready'); setInterval(() => {}, 1000); })`],
+      [
+        '-e',
+        `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(config.warehousePath)}).then(() => { console.log('ready'); setInterval(() => {}, 1000); })`,
+      ],
       { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {

@@ -120,7 +120,9 @@ async function expectedRows(client: pg.Client, contract: TableContract): Promise
   // every column as PostgreSQL computes it, the flags DuckDB derives included
   const { rows } = await client.query({ text: selectSql(contract, undefined, true), types: asText, rowMode: 'array' });
   const cols = contract.output;
-  return rows.map((r: unknown[]) => JSON.stringify(r.map((v, i) => (cols[i].role === 'pseudonym' && v !== null ? pseudonym(String(v)) : norm(v, cols[i].sourceType))))).sort();
+  return rows
+    .map((r: unknown[]) => JSON.stringify(r.map((v, i) => (cols[i].role === 'pseudonym' && v !== null ? pseudonym(String(v)) : norm(v, cols[i].sourceType)))))
+    .sort();
 }
 
 /** Asserts that every raw table equals the source table, row for row and value for value. */
@@ -135,7 +137,10 @@ export async function expectWarehouseEqualsSource(sourceUrl: string, warehousePa
     for (const contract of await checkSourceSchema(client)) {
       const cols = contract.output.map((c) => `"${c.name}"::varchar`).join(', ');
       const reader = await conn.runAndReadAll(`select ${cols} from raw."${contract.name}"`);
-      const actual = reader.getRows().map((r) => JSON.stringify(r.map((v, i) => norm(v, contract.output[i].sourceType)))).sort();
+      const actual = reader
+        .getRows()
+        .map((r) => JSON.stringify(r.map((v, i) => norm(v, contract.output[i].sourceType))))
+        .sort();
       const expected = await expectedRows(client, contract);
       expect(actual.length, `raw.${contract.name} row count`).toBe(expected.length);
       const diff = actual.filter((row, i) => row !== expected[i]);

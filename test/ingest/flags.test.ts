@@ -38,7 +38,8 @@ describe('legacy-encoding pattern', () => {
   it.each(legacy)('flags %s as legacy-encoded', (v) => expect(re.test(v)).toBe(true));
   it.each(modern.slice(0, 7))('does not flag %s', (v) => expect(re.test(v)).toBe(false));
   it.each(['Nguyeãn Vaên An', 'Tröông Thò Hoàng', "Lê Thi. Thu'y", 'Pha.m Va(n Nam'])('flags the VNI / VIQR name %s with the name pattern', (v) =>
-    expect(new RegExp(LEGACY_NAME_PATTERN, 'u').test(v)).toBe(true));
+    expect(new RegExp(LEGACY_NAME_PATTERN, 'u').test(v)).toBe(true),
+  );
   it('finds every generated name typed in TCVN3, VNI or VIQR that does not read as another valid name, and flags no NFC name', () => {
     const rng = Rng.derive(7, 1);
     const re = new RegExp(LEGACY_NAME_PATTERN, 'u');
@@ -61,7 +62,10 @@ describe('legacy-encoding pattern', () => {
     const pre = new RegExp(LEGACY_PREFILTER_PATTERN, 'u');
     const full = [new RegExp(LEGACY_NAME_PATTERN, 'u'), new RegExp(LEGACY_TEXT_PATTERN, 'u')];
     // every character a signature names, plus Vietnamese letters, spaces and ASCII punctuation
-    const alphabet = [...Array.from({ length: 0x180 - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)), ...'ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ\t'];
+    const alphabet = [
+      ...Array.from({ length: 0x180 - 0x20 }, (_, i) => String.fromCodePoint(0x20 + i)),
+      ...'ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ\t',
+    ];
     const rng = Rng.derive(11, 3);
     let legacyValues = 0;
     const missed: string[] = [];
@@ -161,17 +165,50 @@ describe('flag expressions in PostgreSQL', () => {
   });
 
   it('agrees with the documented patterns for every kind, on well-formed and malformed values', async () => {
-    const samples = ['0912345678', '091234567', '09123456789', '+84912345678', '079123456789', '123456789', '1234567890', '123456789012',
-      'a.b@x.edu.vn', 'a@b', 'an+1@truong.vn', '2012-01-09T00:00:00.0', '2012-1-9', '09/01/2012', 'Nguyễn Thị Hồng', "H'Hen Niê", 'An  Bình',
-      '０９１２３４５６７８', 'Hµ Néi', '', ' ', 'Tröôøng'];
+    const samples = [
+      '0912345678',
+      '091234567',
+      '09123456789',
+      '+84912345678',
+      '079123456789',
+      '123456789',
+      '1234567890',
+      '123456789012',
+      'a.b@x.edu.vn',
+      'a@b',
+      'an+1@truong.vn',
+      '2012-01-09T00:00:00.0',
+      '2012-1-9',
+      '09/01/2012',
+      'Nguyễn Thị Hồng',
+      "H'Hen Niê",
+      'An  Bình',
+      '０９１２３４５６７８',
+      'Hµ Néi',
+      '',
+      ' ',
+      'Tröôøng',
+    ];
     for (const kind of Object.keys(WELL_FORMED_PATTERNS) as Array<keyof typeof WELL_FORMED_PATTERNS>) {
       const re = new RegExp(WELL_FORMED_PATTERNS[kind], 'u');
       const legacyRe = new RegExp(legacyPattern(kind), 'u');
       const got = await flags(kind, samples);
-      expect(got.map((f) => f[3]), `${kind} well-formed`).toEqual(samples.map((v) => re.test(v)));
-      expect(got.map((f) => f[2]), `${kind} legacy`).toEqual(samples.map((v) => legacyRe.test(v)));
-      expect(got.map((f) => f[1]), `${kind} NFC`).toEqual(samples.map((v) => v === v.normalize('NFC')));
-      expect(got.map((f) => f[0]), `${kind} present`).toEqual(samples.map((v) => v.trim() !== ''));
+      expect(
+        got.map((f) => f[3]),
+        `${kind} well-formed`,
+      ).toEqual(samples.map((v) => re.test(v)));
+      expect(
+        got.map((f) => f[2]),
+        `${kind} legacy`,
+      ).toEqual(samples.map((v) => legacyRe.test(v)));
+      expect(
+        got.map((f) => f[1]),
+        `${kind} NFC`,
+      ).toEqual(samples.map((v) => v === v.normalize('NFC')));
+      expect(
+        got.map((f) => f[0]),
+        `${kind} present`,
+      ).toEqual(samples.map((v) => v.trim() !== ''));
     }
   });
 
@@ -193,10 +230,11 @@ describe('flag expressions in PostgreSQL', () => {
         if (derived.size === 0) continue;
         const sqlBool = (b: boolean | null) => (b === null ? 'null::boolean' : String(b));
         const rows = pgFlags.map((f, i) => `(${i}, ${sqlBool(f[0])}, ${sqlBool(f[1])})`).join(', ');
-        const reader = await duck.runAndReadAll(
-          `select ${derived.get('__well_formed')} as wf from (values ${rows}) as t(i, c__present, c__nfc) order by i`,
-        );
-        expect(reader.getRowObjectsJson().map((r) => r.wf), kind).toEqual(pgFlags.map((f) => f[3]));
+        const reader = await duck.runAndReadAll(`select ${derived.get('__well_formed')} as wf from (values ${rows}) as t(i, c__present, c__nfc) order by i`);
+        expect(
+          reader.getRowObjectsJson().map((r) => r.wf),
+          kind,
+        ).toEqual(pgFlags.map((f) => f[3]));
       }
     } finally {
       duck.closeSync();

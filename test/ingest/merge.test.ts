@@ -25,7 +25,9 @@ describe('an incremental change published beside its table and merged in slices'
     wh = await openWarehouse(join(dir, 'w.duckdb'));
     conn = await wh.connect();
     await conn.run(`create schema raw; create schema raw_store; create schema stage`);
-    await conn.run(`create table raw_store.t as select range as id, 'v0' as v, timestamptz '2025-01-01 00:00:00+00' + to_seconds(range) as updated_at from range(${N})`);
+    await conn.run(
+      `create table raw_store.t as select range as id, 'v0' as v, timestamptz '2025-01-01 00:00:00+00' + to_seconds(range) as updated_at from range(${N})`,
+    );
     await conn.run(`create view raw.t as select * from raw_store.t`);
     // 1 in 7 rows changed, 1 in 11 deleted, 50 new ids
     await conn.run(`create table stage.t as
@@ -95,7 +97,10 @@ describe('an incremental change published beside its table and merged in slices'
     expect(await publishPending(conn, 't', 'select id from stage.gone where false', 'select * from stage.t where false')).toBe(false);
     await conn.run('commit');
     expect(await pendingTables(conn)).toEqual([]);
-    const side = await queryRows<{ n: string }>(conn, `select count(*)::varchar as n from duckdb_tables() where schema_name = 'raw_store' and table_name like 't\_\_%' escape '\\'`);
+    const side = await queryRows<{ n: string }>(
+      conn,
+      `select count(*)::varchar as n from duckdb_tables() where schema_name = 'raw_store' and table_name like 't\_\_%' escape '\\'`,
+    );
     expect(side[0].n).toBe('0');
     expect(await rowsOf(conn, 'select * from raw.t')).toEqual(expected);
     // a change of deletes only is still published

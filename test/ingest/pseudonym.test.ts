@@ -9,16 +9,19 @@ const expected = (secret: string, v: string) => createHmac('sha256', secret).upd
 describe('pseudonym macro', () => {
   const values = ['HS0001', '079123456789', 'Nguyễn Thị Hồng Nhung', '', 'ma có dấu cách và "ngoặc"'];
 
-  it.each(['a-secret-of-16-chars', 'k'.repeat(64), 'một khoá rất dài '.repeat(8)])('equals HMAC-SHA256 from node:crypto, first 32 hex chars (secret %#)', async (secret) => {
-    const instance = await DuckDBInstance.create(':memory:');
-    const conn = await instance.connect();
-    await installPseudonymMacro(conn, secret);
-    const list = values.map((v, i) => `(${literal(v)}, ${i})`).join(', ');
-    const rows = await queryRows<{ p: string }>(conn, `select csdl_pseudonym(v) as p from (values ${list}) as t(v, i) order by i`);
-    expect(rows.map((r) => r.p)).toEqual(values.map((v) => expected(secret, v)));
-    conn.closeSync();
-    instance.closeSync();
-  });
+  it.each(['a-secret-of-16-chars', 'k'.repeat(64), 'một khoá rất dài '.repeat(8)])(
+    'equals HMAC-SHA256 from node:crypto, first 32 hex chars (secret %#)',
+    async (secret) => {
+      const instance = await DuckDBInstance.create(':memory:');
+      const conn = await instance.connect();
+      await installPseudonymMacro(conn, secret);
+      const list = values.map((v, i) => `(${literal(v)}, ${i})`).join(', ');
+      const rows = await queryRows<{ p: string }>(conn, `select csdl_pseudonym(v) as p from (values ${list}) as t(v, i) order by i`);
+      expect(rows.map((r) => r.p)).toEqual(values.map((v) => expected(secret, v)));
+      conn.closeSync();
+      instance.closeSync();
+    },
+  );
 
   it('keeps NULL as NULL and does not store the macro in the database file', async () => {
     const instance = await DuckDBInstance.create(':memory:');

@@ -50,7 +50,16 @@ describe.each(['xmin', 'keys'] as const)('runEtl (%s change detection): full and
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(s.kind).toBe('incremental');
     // by horizon, no key is read when nothing was deleted; by keys, every key
-    expect(table(s, 'hoc_sinh')).toMatchObject({ mode: 'incremental', changeDetection: detection, keysRead: detection === 'xmin' ? 0 : 63, rowsRead: 8, updated: 5, inserted: 3, deleted: 0, rowCount: 63 });
+    expect(table(s, 'hoc_sinh')).toMatchObject({
+      mode: 'incremental',
+      changeDetection: detection,
+      keysRead: detection === 'xmin' ? 0 : 63,
+      rowsRead: 8,
+      updated: 5,
+      inserted: 3,
+      deleted: 0,
+      rowCount: 63,
+    });
     expect(table(s, 'can_bo')).toMatchObject({ mode: 'incremental', rowsRead: 3, inserted: 3, updated: 0 });
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
   });
@@ -59,7 +68,9 @@ describe.each(['xmin', 'keys'] as const)('runEtl (%s change detection): full and
     const before = await runEtl({ config, sourceUrl: src.url });
     const watermark = table(before, 'lop_hoc').watermark!;
     // Written after the run with exactly the watermark it recorded: `updated_at > watermark` would miss it.
-    await db.query(`insert into csdl.lop_hoc (id, ma_lop_hoc, ma_truong_hoc, nam_hoc, created_at, updated_at) values (2001, 'L2001', 'T1', 2024, $1, $1)`, [watermark]);
+    await db.query(`insert into csdl.lop_hoc (id, ma_lop_hoc, ma_truong_hoc, nam_hoc, created_at, updated_at) values (2001, 'L2001', 'T1', 2024, $1, $1)`, [
+      watermark,
+    ]);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'lop_hoc')).toMatchObject({ inserted: 1, watermark });
     await expectWarehouseEqualsSource(src.url, config.warehousePath);
@@ -79,7 +90,9 @@ describe.each(['xmin', 'keys'] as const)('runEtl (%s change detection): full and
     } finally {
       await late.end();
     }
-    const [{ older }] = (await db.query(`select (select updated_at from csdl.hoc_sinh where id = 20) < (select updated_at from csdl.hoc_sinh where id = 21) as older`)).rows;
+    const [{ older }] = (
+      await db.query(`select (select updated_at from csdl.hoc_sinh where id = 20) < (select updated_at from csdl.hoc_sinh where id = 21) as older`)
+    ).rows;
     expect(older).toBe(true);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'hoc_sinh')).toMatchObject({ updated: 1, inserted: 1 });
@@ -103,7 +116,10 @@ describe.each(['xmin', 'keys'] as const)('runEtl (%s change detection): full and
     await db.query(`update csdl.hoc_sinh set ma_hoc_sinh = 'HS-NEW-8' where id = 8`);
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'hoc_sinh')).toMatchObject({ inserted: 1, updated: 1, deleted: 1 });
-    const rows = await warehouseQuery<{ id: string; ma_hoc_sinh: string }>(config, `select id, ma_hoc_sinh from raw.hoc_sinh where id in (7, 8, 5000) order by id`);
+    const rows = await warehouseQuery<{ id: string; ma_hoc_sinh: string }>(
+      config,
+      `select id, ma_hoc_sinh from raw.hoc_sinh where id in (7, 8, 5000) order by id`,
+    );
     expect(rows).toEqual([
       { id: '8', ma_hoc_sinh: pseudonym('HS-NEW-8') },
       { id: '5000', ma_hoc_sinh: pseudonym('HS7') },
@@ -163,14 +179,23 @@ describe.each(['xmin', 'keys'] as const)('runEtl (%s change detection): full and
   });
 
   it('records every run and table run, and leaves no staging behind', async () => {
-    const runs = await warehouseQuery<{ status: string; n: string }>(config, `select status, count(*)::varchar as n from meta.etl_runs group by status order by status`);
+    const runs = await warehouseQuery<{ status: string; n: string }>(
+      config,
+      `select status, count(*)::varchar as n from meta.etl_runs group by status order by status`,
+    );
     expect(runs).toEqual([
       { status: 'failed', n: '1' },
       { status: 'succeeded', n: '12' },
     ]);
-    const leftovers = await warehouseQuery(config, `select schema_name, table_name from duckdb_tables() where schema_name in ('stage', 'raw') or ends_with(table_name, '__next')`);
+    const leftovers = await warehouseQuery(
+      config,
+      `select schema_name, table_name from duckdb_tables() where schema_name in ('stage', 'raw') or ends_with(table_name, '__next')`,
+    );
     expect(leftovers).toEqual([]);
-    const tableRuns = await warehouseQuery<{ n: string }>(config, `select count(distinct run_id)::varchar as n from meta.etl_table_runs where table_name = 'hoc_sinh'`);
+    const tableRuns = await warehouseQuery<{ n: string }>(
+      config,
+      `select count(distinct run_id)::varchar as n from meta.etl_table_runs where table_name = 'hoc_sinh'`,
+    );
     expect(tableRuns).toEqual([{ n: '12' }]);
   });
 });
@@ -182,11 +207,19 @@ describe('runEtl: change detection by transaction horizon', () => {
   const setLastHorizon = async (xmin: string, xmax: string) => {
     const wh = await openWarehouse(config.warehousePath);
     const conn = await wh.connect();
-    await conn.run(`update meta.etl_runs set source_xmin = $1, source_xmax = $2 where run_id = (select run_id from meta.etl_runs where status = 'succeeded' order by started_at desc limit 1)`, [xmin, xmax]);
+    await conn.run(
+      `update meta.etl_runs set source_xmin = $1, source_xmax = $2 where run_id = (select run_id from meta.etl_runs where status = 'succeeded' order by started_at desc limit 1)`,
+      [xmin, xmax],
+    );
     conn.closeSync();
     wh.close();
   };
-  const sourceHorizon = async () => (await db.query<{ xmin: string; xmax: string }>('select txid_snapshot_xmin(s)::text as xmin, txid_snapshot_xmax(s)::text as xmax from txid_current_snapshot() s')).rows[0];
+  const sourceHorizon = async () =>
+    (
+      await db.query<{ xmin: string; xmax: string }>(
+        'select txid_snapshot_xmin(s)::text as xmin, txid_snapshot_xmax(s)::text as xmax from txid_current_snapshot() s',
+      )
+    ).rows[0];
   beforeAll(async () => {
     src = await startTestSource();
     db = await sourceClient(src.url);
@@ -214,7 +247,10 @@ describe('runEtl: change detection by transaction horizon', () => {
   });
 
   it('records the snapshot horizon of every run and reads by it on the next', async () => {
-    const [run] = await warehouseQuery<{ xmin: string; xmax: string }>(config, `select source_xmin as xmin, source_xmax as xmax from meta.etl_runs order by started_at desc limit 1`);
+    const [run] = await warehouseQuery<{ xmin: string; xmax: string }>(
+      config,
+      `select source_xmin as xmin, source_xmax as xmax from meta.etl_runs order by started_at desc limit 1`,
+    );
     expect(BigInt(run.xmin)).toBeGreaterThan(0n);
     expect(BigInt(run.xmax)).toBeGreaterThanOrEqual(BigInt(run.xmin));
     await db.query(`update csdl.hoc_sinh set trang_thai = 2 where id = 3`);
@@ -279,7 +315,10 @@ describe('runEtl: a table loaded in many batches', () => {
     expect(table(s, 'phong_hoc')).toMatchObject({ mode: 'full', rowsRead: rows, rowCount: rows });
     // committed batch by batch, each batch of about 200.000 rows ended in a part-full row group
     // (here 6 row groups, 3 part full), which DuckDB's checkpoints later merge at great cost
-    const groups = await warehouseQuery<{ n: number }>(config, `select max(count)::integer as n from pragma_storage_info('raw_store.phong_hoc') where column_id = 0 group by row_group_id`);
+    const groups = await warehouseQuery<{ n: number }>(
+      config,
+      `select max(count)::integer as n from pragma_storage_info('raw_store.phong_hoc') where column_id = 0 group by row_group_id`,
+    );
     expect(groups.length).toBe(Math.ceil(rows / 122_880));
     expect(groups.filter((g) => g.n < 122_880).length).toBe(1);
     await expectWarehouseEqualsSource(src.url, config.warehousePath);

@@ -15,7 +15,11 @@ describe('splitIds', () => {
     for (let i = 1; i < ranges.length; i++) expect(BigInt(ranges[i].from)).toBe(BigInt(ranges[i - 1].to) + 1n);
   });
   it('never cuts more ranges than there are ids, and handles ids beyond 2^53', () => {
-    expect(splitIds(1n, 3n, 10)).toEqual([{ from: '1', to: '1' }, { from: '2', to: '2' }, { from: '3', to: '3' }]);
+    expect(splitIds(1n, 3n, 10)).toEqual([
+      { from: '1', to: '1' },
+      { from: '2', to: '2' },
+      { from: '3', to: '3' },
+    ]);
     expect(splitIds(9007199254740993n, 9007199254740995n, 1)).toEqual([{ from: '9007199254740993', to: '9007199254740995' }]);
     expect(splitIds(10n, 9n, 3)).toEqual([]);
   });
@@ -67,7 +71,10 @@ describe('extraction contract', () => {
     expect(isCompatible('timestamptz', col('timestamp without time zone'))).toBe(false);
   });
   it('explains an empty source instead of listing every table', () => {
-    const err = driftError(Array.from({ length: 11 }, (_, i) => ({ table: `t${i}`, expected: 'table', found: 'missing' })), 11);
+    const err = driftError(
+      Array.from({ length: 11 }, (_, i) => ({ table: `t${i}`, expected: 'table', found: 'missing' })),
+      11,
+    );
     expect(err).toBeInstanceOf(SchemaDriftError);
     expect(err.message).toContain('csdl generate');
   });
@@ -75,7 +82,8 @@ describe('extraction contract', () => {
 
 describe('redactCsvError', () => {
   it('drops the original line and every quoted value, keeping the column and type', () => {
-    const raw = 'Conversion Error: CSV Error on Line: 3\nOriginal Line: 7,HS-SECRET\nError when converting column "id". Could not convert string "HS-SECRET" to \'BIGINT\'\n\nPossible solutions: ...';
+    const raw =
+      'Conversion Error: CSV Error on Line: 3\nOriginal Line: 7,HS-SECRET\nError when converting column "id". Could not convert string "HS-SECRET" to \'BIGINT\'\n\nPossible solutions: ...';
     const out = redactCsvError(raw);
     expect(out).not.toContain('HS-SECRET');
     expect(out).toContain('column "id"');

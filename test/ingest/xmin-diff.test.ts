@@ -29,7 +29,12 @@ describe('transaction horizon arithmetic', () => {
     expect(usableHorizon(null, { xmin: '10', xmax: '12' }, [12n])).toBeNull();
     expect(usableHorizon({ xmin: 20n, xmax: 25n }, { xmin: '10', xmax: '12' }, [12n])).toBeNull();
     expect(usableHorizon({ xmin: 5n, xmax: 8n }, { xmin: String(3n * EPOCH), xmax: String(3n * EPOCH + 2n) }, [2n])).toBeNull();
-    expect(usableHorizon({ xmin: 5n, xmax: 8n }, { xmin: '10', xmax: '12' }, [13n, 12n])).toEqual({ previousXmin: 5n, snapshotXmin: 10n, snapshotXmax: 12n, ageLimit: 8n });
+    expect(usableHorizon({ xmin: 5n, xmax: 8n }, { xmin: '10', xmax: '12' }, [13n, 12n])).toEqual({
+      previousXmin: 5n,
+      snapshotXmin: 10n,
+      snapshotXmax: 12n,
+      ageLimit: 8n,
+    });
   });
 
   it('cuts id spans into at most about 4.096 blocks of at least 4.096 ids', () => {

@@ -24,8 +24,13 @@ describe('JobRunner', () => {
   const runRow = async (runId: string) => {
     const conn = await warehouse.connect();
     try {
-      return (await queryRows<{ status: string; step: string; attempts: number; error: string | null }>(
-        conn, `select status, step, attempts, error from meta.job_runs where run_id = $1`, [runId]))[0];
+      return (
+        await queryRows<{ status: string; step: string; attempts: number; error: string | null }>(
+          conn,
+          `select status, step, attempts, error from meta.job_runs where run_id = $1`,
+          [runId],
+        )
+      )[0];
     } finally {
       conn.closeSync();
     }
@@ -36,10 +41,13 @@ describe('JobRunner', () => {
     const waits: number[] = [];
     let etlTries = 0;
     const steps: JobStep[] = [
-      { name: 'etl', run: async ({ runId }) => {
-        seen.push(`etl ${runId}`);
-        if (++etlTries < 3) throw new SourceUnavailableError('source down');
-      } },
+      {
+        name: 'etl',
+        run: async ({ runId }) => {
+          seen.push(`etl ${runId}`);
+          if (++etlTries < 3) throw new SourceUnavailableError('source down');
+        },
+      },
       { name: 'transform', run: async ({ runId }) => void seen.push(`transform ${runId}`) },
       { name: 'quality', run: async ({ runId }) => void seen.push(`quality ${runId}`) },
     ];
@@ -55,11 +63,21 @@ describe('JobRunner', () => {
 
   it('stops at a terminal failure without retrying and records it', async () => {
     let tries = 0;
-    const runner = new JobRunner({ warehouse, steps: [
-      { name: 'etl', run: async () => void tries++ },
-      { name: 'transform', run: async () => { tries++; throw new CsdlError('SCHEMA_DRIFT', 'column gone'); } },
-      { name: 'quality', run: async () => void tries++ },
-    ], backoffMs: 0 });
+    const runner = new JobRunner({
+      warehouse,
+      steps: [
+        { name: 'etl', run: async () => void tries++ },
+        {
+          name: 'transform',
+          run: async () => {
+            tries++;
+            throw new CsdlError('SCHEMA_DRIFT', 'column gone');
+          },
+        },
+        { name: 'quality', run: async () => void tries++ },
+      ],
+      backoffMs: 0,
+    });
     const { runId, done } = runner.start('schedule');
     expect(await done).toMatchObject({ status: 'failed', error: 'transform: column gone' });
     expect(tries).toBe(2);
@@ -67,7 +85,19 @@ describe('JobRunner', () => {
   });
 
   it('gives up after the last attempt of a transient failure', async () => {
-    const runner = new JobRunner({ warehouse, steps: [{ name: 'etl', run: async () => { throw new SourceUnavailableError('still down'); } }], attempts: 2, backoffMs: 0 });
+    const runner = new JobRunner({
+      warehouse,
+      steps: [
+        {
+          name: 'etl',
+          run: async () => {
+            throw new SourceUnavailableError('still down');
+          },
+        },
+      ],
+      attempts: 2,
+      backoffMs: 0,
+    });
     const { runId, done } = runner.start('schedule');
     expect((await done).status).toBe('failed');
     expect(await runRow(runId)).toMatchObject({ attempts: 2, status: 'failed' });

@@ -25,12 +25,20 @@ describe('startSchedule', () => {
   it('starts runs on its ticks and skips ticks while a run is in progress', async () => {
     let active = 0;
     let maxActive = 0;
-    const runner = new JobRunner({ warehouse, steps: [{ name: 'etl', run: async () => {
-      active++;
-      maxActive = Math.max(maxActive, active);
-      await new Promise((r) => setTimeout(r, 2500));
-      active--;
-    } }] });
+    const runner = new JobRunner({
+      warehouse,
+      steps: [
+        {
+          name: 'etl',
+          run: async () => {
+            active++;
+            maxActive = Math.max(maxActive, active);
+            await new Promise((r) => setTimeout(r, 2500));
+            active--;
+          },
+        },
+      ],
+    });
     await runner.init();
     const schedule = startSchedule(runner, '* * * * * *');
     await new Promise((r) => setTimeout(r, 5200));

@@ -24,7 +24,9 @@ describe('the meta store', () => {
     expect(applied.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.migration.version));
     expect(await migrate(conn)).toEqual([]);
     const tables = await queryRows<{ t: string }>(conn, `select table_name as t from duckdb_tables() where schema_name = 'meta' order by 1`);
-    expect(tables.map((r) => r.t)).toEqual(expect.arrayContaining(['accounts', 'audit_log', 'job_runs', 'etl_runs', 'transform_runs', 'quality_runs', 'quality_failures']));
+    expect(tables.map((r) => r.t)).toEqual(
+      expect.arrayContaining(['accounts', 'audit_log', 'job_runs', 'etl_runs', 'transform_runs', 'quality_runs', 'quality_failures']),
+    );
     conn.closeSync();
     wh.close();
   });
@@ -68,14 +70,21 @@ describe('the meta store', () => {
     const conn = await wh.connect();
     const db = metaDb(conn);
     const runId = newRunId(new Date('2026-12-04T17:00:00Z'));
-    await db.insertInto('meta.job_runs').values({ run_id: runId, trigger: 'manual', requested_by: null, started_at: new Date('2026-12-04T17:00:00Z'), status: 'running' }).execute();
+    await db
+      .insertInto('meta.job_runs')
+      .values({ run_id: runId, trigger: 'manual', requested_by: null, started_at: new Date('2026-12-04T17:00:00Z'), status: 'running' })
+      .execute();
     await expect(
       db.transaction().execute(async (tx) => {
         await tx.updateTable('meta.job_runs').set({ status: 'failed' }).where('run_id', '=', runId).execute();
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    const row = await db.selectFrom('meta.job_runs').select(['run_id', 'status', 'attempts', 'started_at']).where('run_id', '=', runId).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('meta.job_runs')
+      .select(['run_id', 'status', 'attempts', 'started_at'])
+      .where('run_id', '=', runId)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ run_id: runId, status: 'running', attempts: 0 });
     expect(row.started_at).toMatch(/^2026-12-04 17:00:00/);
     const updated = await db.updateTable('meta.job_runs').set({ status: 'succeeded' }).where('run_id', '=', runId).executeTakeFirst();

@@ -30,19 +30,42 @@ describe('quality rule catalogue', () => {
         if (f.required === 'always' && (cols.has(f.column) || cols.has(`${f.column}__present`))) expected.push(`${o.prefix}-REQ-${f.column}`);
       }
     }
-    expect(rules.filter((r) => r.family === 'required').map((r) => r.id).sort()).toEqual([...new Set(expected)].sort());
+    expect(
+      rules
+        .filter((r) => r.family === 'required')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([...new Set(expected)].sort());
     // personal fields are checked through their flag, never their value
     expect(rules.find((r) => r.id === 'HS-REQ-ho_ten')).toMatchObject({ fails: 'not coalesce(ho_ten__present, false)' });
   });
 
   it('translates every conditional requirement whose columns exist, and lists the others with a reason', () => {
-    expect(rules.filter((r) => r.family === 'conditional').map((r) => r.id).sort()).toEqual([
-      'HS-CREQ-ma_hoc_ban_tru', 'HS-CREQ-ma_loai_khuyet_tat', 'HS-CREQ-ma_ly_do_thoi_hoc', 'HS-CREQ-ngay_trang_thai', 'HS-CREQ-noi_chuyen_di',
-      'LH-CREQ-ma_he_chuyen', 'LH-CREQ-ma_hoc_ban_tru', 'LH-CREQ-ma_lop_ghep',
+    expect(
+      rules
+        .filter((r) => r.family === 'conditional')
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual([
+      'HS-CREQ-ma_hoc_ban_tru',
+      'HS-CREQ-ma_loai_khuyet_tat',
+      'HS-CREQ-ma_ly_do_thoi_hoc',
+      'HS-CREQ-ngay_trang_thai',
+      'HS-CREQ-noi_chuyen_di',
+      'LH-CREQ-ma_he_chuyen',
+      'LH-CREQ-ma_hoc_ban_tru',
+      'LH-CREQ-ma_lop_ghep',
     ]);
     expect(rules.find((r) => r.id === 'HS-CREQ-ma_ly_do_thoi_hoc')).toMatchObject({ applies: 'trang_thai in (5,9,12)' });
-    const conditional = SPEC_OBJECTS.flatMap((o) => specFields(o.object).filter((f) => f.required === 'conditional').map((f) => `${o.table}.${f.column}`));
-    const covered = [...rules.filter((r) => r.family === 'conditional').map((r) => `${r.table}.${r.field}`), ...unevaluableConditions(columns).map((u) => `${u.table}.${u.column}`)];
+    const conditional = SPEC_OBJECTS.flatMap((o) =>
+      specFields(o.object)
+        .filter((f) => f.required === 'conditional')
+        .map((f) => `${o.table}.${f.column}`),
+    );
+    const covered = [
+      ...rules.filter((r) => r.family === 'conditional').map((r) => `${r.table}.${r.field}`),
+      ...unevaluableConditions(columns).map((u) => `${u.table}.${u.column}`),
+    ];
     expect(covered.sort()).toEqual(conditional.sort());
   });
 
@@ -51,7 +74,9 @@ describe('quality rule catalogue', () => {
     expect(code && code.kind === 'population' ? code.fails : '').toBe('pop.ma_dan_toc not in (select ma from raw.dm_dan_toc)');
     const numeric = rules.find((r) => r.id === 'HS-CODE-gioi_tinh');
     expect(numeric && numeric.kind === 'population' ? numeric.fails : '').toContain('try_cast(ma as bigint)');
-    expect(rules.find((r) => r.id === 'TH-CODE-ma_tinh')?.kind === 'population' && (rules.find((r) => r.id === 'TH-CODE-ma_tinh') as { fails: string }).fails).toContain('from dq_eval_periods as p');
+    expect(
+      rules.find((r) => r.id === 'TH-CODE-ma_tinh')?.kind === 'population' && (rules.find((r) => r.id === 'TH-CODE-ma_tinh') as { fails: string }).fails,
+    ).toContain('from dq_eval_periods as p');
   });
 
   it('covers every dimension and describes every rule in Vietnamese and English', () => {

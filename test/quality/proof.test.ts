@@ -57,9 +57,18 @@ describe('data-quality rules against the injected defects (tiny)', () => {
   it('finds every injected defect with a rule meant for its kind', () => expectFullRecall(p));
   it('flags no record that carries no injected defect', () => expectFullPrecision(p));
   it('publishes scores for every unit level and period', async () => {
-    const rows = await queryRows<{ unit_level: string; periods: number }>(p.conn, `
-      select unit_level, count(distinct period) as periods from quality.dq_unit_scores where dimension = 'overall' group by all order by 1`);
-    expect(rows.map((r) => [r.unit_level, Number(r.periods)])).toEqual([['commune', 2], ['district', 2], ['nation', 4], ['province', 4], ['school', 4]]);
+    const rows = await queryRows<{ unit_level: string; periods: number }>(
+      p.conn,
+      `
+      select unit_level, count(distinct period) as periods from quality.dq_unit_scores where dimension = 'overall' group by all order by 1`,
+    );
+    expect(rows.map((r) => [r.unit_level, Number(r.periods)])).toEqual([
+      ['commune', 2],
+      ['district', 2],
+      ['nation', 4],
+      ['province', 4],
+      ['school', 4],
+    ]);
   });
   it('reports the misses and the unexplained flags it is shown, by key', async () => {
     // without the duplicate rule its defects go unfound; without a record's manifest entry, and

@@ -19,8 +19,13 @@ describe('quality rules on the hand-built warehouse', () => {
   let fx: FixtureWarehouse;
   let first: QualitySummary;
   const results = async (rule: string) =>
-    (await fx.rows<Result>(`select period, unit_code, checked, failed from quality.dq_rule_results
-      where unit_level = 'school' and rule_id = ? order by period, unit_code`, [rule])).map((r) => [r.period, r.unit_code, Number(r.checked), Number(r.failed)]);
+    (
+      await fx.rows<Result>(
+        `select period, unit_code, checked, failed from quality.dq_rule_results
+      where unit_level = 'school' and rule_id = ? order by period, unit_code`,
+        [rule],
+      )
+    ).map((r) => [r.period, r.unit_code, Number(r.checked), Number(r.failed)]);
 
   beforeAll(async () => {
     fx = await openFixtureWarehouse();
@@ -34,7 +39,10 @@ describe('quality rules on the hand-built warehouse', () => {
     // TH01 2024: L1-L10 without the soft-deleted L7 = 9 learners, L4 typed '05/01/2014';
     // TH01 2025: L1, L2, L4, L6, L10, L11, L12 = 7 learners, L4 again. XX01 (dissolved) is not checked.
     expect((await results('HS-FMT-ngay_sinh')).filter((r) => r[1] === 'TH01' || r[1] === 'XX01')).toEqual([
-      ['2024-CN', 'TH01', 9, 1], ['2024-DN', 'TH01', 9, 1], ['2025-CN', 'TH01', 7, 1], ['2025-DN', 'TH01', 7, 1],
+      ['2024-CN', 'TH01', 9, 1],
+      ['2024-DN', 'TH01', 9, 1],
+      ['2025-CN', 'TH01', 7, 1],
+      ['2025-DN', 'TH01', 7, 1],
     ]);
     const details = await fx.rows<{ detail: string }>(`select distinct detail from quality.dq_failures where rule_id = 'HS-FMT-ngay_sinh'`);
     expect(details).toEqual([{ detail: 'ngay_sinh: dd/mm/yyyy' }]);
@@ -46,7 +54,10 @@ describe('quality rules on the hand-built warehouse', () => {
   it('reports a room area that is not a number', async () => {
     // TH01 2025 has four rooms, one of '5x6' m²
     expect((await results('PH-FMT-dien_tich')).filter((r) => r[1] === 'TH01')).toEqual([
-      ['2024-CN', 'TH01', 4, 0], ['2024-DN', 'TH01', 4, 0], ['2025-CN', 'TH01', 4, 1], ['2025-DN', 'TH01', 4, 1],
+      ['2024-CN', 'TH01', 4, 0],
+      ['2024-DN', 'TH01', 4, 0],
+      ['2025-CN', 'TH01', 4, 1],
+      ['2025-DN', 'TH01', 4, 1],
     ]);
     const [f] = await fx.rows(`select record_key, detail from quality.dq_failures where rule_id = 'PH-FMT-dien_tich' and period = '2025-DN'`);
     expect(f.detail).toBe('dien_tich: text with digits');
@@ -56,8 +67,12 @@ describe('quality rules on the hand-built warehouse', () => {
   it('checks status against history only where a history exists, and finds it consistent', async () => {
     // 2024 with history: TH01 L5, L6, L8, L9, L10; CS01 M5 (M1's only change is deleted). 2025: TH01 L12.
     expect(await results('HS-STATUS-HIST')).toEqual([
-      ['2024-CN', 'CS01', 1, 0], ['2024-CN', 'TH01', 5, 0], ['2024-DN', 'CS01', 1, 0], ['2024-DN', 'TH01', 5, 0],
-      ['2025-CN', 'TH01', 1, 0], ['2025-DN', 'TH01', 1, 0],
+      ['2024-CN', 'CS01', 1, 0],
+      ['2024-CN', 'TH01', 5, 0],
+      ['2024-DN', 'CS01', 1, 0],
+      ['2024-DN', 'TH01', 5, 0],
+      ['2025-CN', 'TH01', 1, 0],
+      ['2025-DN', 'TH01', 1, 0],
     ]);
   });
 
@@ -74,33 +89,56 @@ describe('quality rules on the hand-built warehouse', () => {
     for (const r of rules) {
       const alone = await fx.rows<Result>(`select period, unit_code, count(*) as checked, count_if(failed) as failed
         from (${ruleSql(r)}) group by all having count(*) > 0 order by all`);
-      const fused = await fx.rows<Result>(`select period, unit_code, checked, failed from meta.quality_rule_results
-        where rule_id = ? order by all`, [r.id]);
-      expect(fused.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]), r.id)
-        .toEqual(alone.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]));
+      const fused = await fx.rows<Result>(
+        `select period, unit_code, checked, failed from meta.quality_rule_results
+        where rule_id = ? order by all`,
+        [r.id],
+      );
+      expect(
+        fused.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]),
+        r.id,
+      ).toEqual(alone.map((x) => [x.period, x.unit_code, Number(x.checked), Number(x.failed)]));
     }
   });
 
-  it('checks an administrative code against the units valid on each period\'s census day', async () => {
+  it("checks an administrative code against the units valid on each period's census day", async () => {
     // a commune code of the units before 01/07/2025 only, one of the units after it only; each is
     // invalid on the other side's census days
     const rule = buildCatalog(await readWarehouseColumns(fx.conn)).find((r) => r.id === 'TH-CODE-ma_xa')!;
     await fx.conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
-    const failed = async () => (await fx.rows<{ period: string; failed: number }>(`select period, count_if(failed) as failed
-      from (${ruleSql(rule)}) where unit_code = 'TH01' group by all order by all`)).map((r) => [r.period, Number(r.failed)]);
+    const failed = async () =>
+      (
+        await fx.rows<{ period: string; failed: number }>(`select period, count_if(failed) as failed
+      from (${ruleSql(rule)}) where unit_code = 'TH01' group by all order by all`)
+      ).map((r) => [r.period, Number(r.failed)]);
     const [codes] = await fx.rows<{ before: string; after: string }>(`select
       min(ma) filter (where hieu_luc_den is not null and ma not in (select ma from raw.dm_xa where hieu_luc_den is null)) as before,
       min(ma) filter (where hieu_luc_den is null and ma not in (select ma from raw.dm_xa where hieu_luc_den is not null)) as after
       from raw.dm_xa`);
     expect(codes.before && codes.after).toBeTruthy();
-    expect(await failed()).toEqual([['2024-CN', 0], ['2024-DN', 0], ['2025-CN', 0], ['2025-DN', 0]]);
+    expect(await failed()).toEqual([
+      ['2024-CN', 0],
+      ['2024-DN', 0],
+      ['2025-CN', 0],
+      ['2025-DN', 0],
+    ]);
     await fx.conn.run('begin');
     try {
       await fx.conn.run(`update raw.truong_hoc set ma_xa = case nam_hoc when 2024 then ? else ? end where ma_truong_hoc = 'TH01'`, [codes.after, codes.before]);
-      expect(await failed()).toEqual([['2024-CN', 1], ['2024-DN', 1], ['2025-CN', 1], ['2025-DN', 1]]);
+      expect(await failed()).toEqual([
+        ['2024-CN', 1],
+        ['2024-DN', 1],
+        ['2025-CN', 1],
+        ['2025-DN', 1],
+      ]);
       await fx.conn.run(`update raw.truong_hoc set ma_xa = 'no-such-code' where ma_truong_hoc = 'TH01' and nam_hoc = 2024`);
       await fx.conn.run(`update raw.truong_hoc set ma_xa = '02680' where ma_truong_hoc = 'TH01' and nam_hoc = 2025`);
-      expect(await failed()).toEqual([['2024-CN', 1], ['2024-DN', 1], ['2025-CN', 0], ['2025-DN', 0]]);
+      expect(await failed()).toEqual([
+        ['2024-CN', 1],
+        ['2024-DN', 1],
+        ['2025-CN', 0],
+        ['2025-DN', 0],
+      ]);
     } finally {
       await fx.conn.run('rollback');
     }
@@ -118,16 +156,24 @@ describe('quality rules on the hand-built warehouse', () => {
     expect(kept).toEqual([{ record_key: 'hoc_sinh:10' }]);
   });
 
-  it('keeps each period\'s results in the history, replacing only the periods evaluated again', async () => {
+  it("keeps each period's results in the history, replacing only the periods evaluated again", async () => {
     await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'run-2' });
     const byRun = await fx.rows<{ period: string; run_id: string; rows: number }>(`
       select period, run_id, count(*) as rows from meta.quality_rule_results group by all order by all`);
-    expect(byRun.map((r) => [r.period, r.run_id])).toEqual([['2024-CN', 'run-1'], ['2024-DN', 'run-1'], ['2025-CN', 'run-1'], ['2025-DN', 'run-2']]);
+    expect(byRun.map((r) => [r.period, r.run_id])).toEqual([
+      ['2024-CN', 'run-1'],
+      ['2024-DN', 'run-1'],
+      ['2025-CN', 'run-1'],
+      ['2025-DN', 'run-2'],
+    ]);
     const dupes = await fx.rows<{ n: number }>(`select count(*) as n from (
       select period, unit_code, rule_id from meta.quality_rule_results group by all having count(*) > 1)`);
     expect(Number(dupes[0].n)).toBe(0);
     const runs = await fx.rows<{ run_id: string; status: string }>('select run_id, status from meta.quality_runs order by started_at');
-    expect(runs).toEqual([{ run_id: 'run-1', status: 'succeeded' }, { run_id: 'run-2', status: 'succeeded' }]);
+    expect(runs).toEqual([
+      { run_id: 'run-1', status: 'succeeded' },
+      { run_id: 'run-2', status: 'succeeded' },
+    ]);
   });
 
   it('refuses a run id already recorded, which would mix two catalogues under one id', async () => {
@@ -138,7 +184,7 @@ describe('quality rules on the hand-built warehouse', () => {
     expect(Number(catalogue[0].n)).toBe(0);
   });
 
-  it('rebuilds every period\'s scores from the history alone after the published tables are dropped', async () => {
+  it("rebuilds every period's scores from the history alone after the published tables are dropped", async () => {
     const before = await fx.rows('select period, unit_code, dimension, score, rank from quality.dq_unit_scores order by all');
     await fx.conn.run('drop schema quality cascade');
     await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, select: ['dq_periods', 'dq_units', ...OUTPUT_MODELS] });
@@ -166,7 +212,9 @@ describe('a quality run with other deadlines than the last transform', () => {
     fx = await openFixtureWarehouse();
     // every 2025 record entered on 10/10/2025: on time for the fixture's deadlines (15/10, 31/10)
     for (const t of ['truong_hoc', 'lop_hoc', 'can_bo', 'hoc_sinh']) {
-      await fx.conn.run(`update raw.${t} set created_at = timestamptz '2025-10-10 09:00:00+07', updated_at = timestamptz '2025-10-10 09:00:00+07' where nam_hoc = 2025`);
+      await fx.conn.run(
+        `update raw.${t} set created_at = timestamptz '2025-10-10 09:00:00+07', updated_at = timestamptz '2025-10-10 09:00:00+07' where nam_hoc = 2025`,
+      );
     }
     expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).errors).toEqual([]);
   }, 300_000);
@@ -174,16 +222,23 @@ describe('a quality run with other deadlines than the last transform', () => {
 
   it('judges timeliness by the deadlines it is given, not by those the transform bound', async () => {
     const late = async () =>
-      (await fx.rows<Result>(`select period, unit_code, checked, failed from quality.dq_rule_results
-        where unit_level = 'school' and rule_id = 'TH-LATE' and period = '2025-DN' order by unit_code`)).map((r) => [r.unit_code, Number(r.failed)]);
+      (
+        await fx.rows<Result>(`select period, unit_code, checked, failed from quality.dq_rule_results
+        where unit_level = 'school' and rule_id = 'TH-LATE' and period = '2025-DN' order by unit_code`)
+      ).map((r) => [r.unit_code, Number(r.failed)]);
     await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'deadlines-1' });
     const before = await late();
     expect(before.length).toBeGreaterThan(0);
-    expect(before.every(([, failed]) => failed === 0), JSON.stringify(before)).toBe(true);
+    expect(
+      before.every(([, failed]) => failed === 0),
+      JSON.stringify(before),
+    ).toBe(true);
     // a deadline before every entry of the period: every school that reported is late
     const early = { deadlines: {}, defaultDeadline: { dn: '09-01', cn: '06-30' } };
     await runQuality({ warehouse: fx.conn, deadlines: early, periods: ['2025-DN'], runId: 'deadlines-2' });
-    const [{ deadline }] = await fx.rows<{ deadline: string }>(`select distinct strftime(deadline, '%d/%m/%Y') as deadline from core.dim_period_deadlines where period = '2025-DN'`);
+    const [{ deadline }] = await fx.rows<{ deadline: string }>(
+      `select distinct strftime(deadline, '%d/%m/%Y') as deadline from core.dim_period_deadlines where period = '2025-DN'`,
+    );
     expect(deadline).toBe('01/09/2025');
     const after = await late();
     expect(after.map(([unit]) => unit)).toEqual(before.map(([unit]) => unit));

@@ -11,7 +11,23 @@ import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 import { buildScoreFixture } from './support/score-fixture.ts';
 
-type Score = { unit_code: string; dimension: string; score: number; checked: number; failed: number; rank: number; ranked_units: number; rank_in_parent: number; parent_ranked_units: number; rank_in_province: number | null; province_ranked_units: number | null; previous_score: number | null; score_change: number | null; previous_rank: number | null; rank_change: number | null };
+type Score = {
+  unit_code: string;
+  dimension: string;
+  score: number;
+  checked: number;
+  failed: number;
+  rank: number;
+  ranked_units: number;
+  rank_in_parent: number;
+  parent_ranked_units: number;
+  rank_in_province: number | null;
+  province_ranked_units: number | null;
+  previous_score: number | null;
+  score_change: number | null;
+  previous_rank: number | null;
+  rank_change: number | null;
+};
 
 describe('quality score models', () => {
   let instance: DuckDBInstance;
@@ -27,27 +43,56 @@ describe('quality score models', () => {
     instance = await DuckDBInstance.create(':memory:');
     conn = await instance.connect();
     await buildScoreFixture(conn);
-    const run = await runTransform({ warehouse: conn, select: [...OUTPUT_MODELS], deadlines: { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } } });
+    const run = await runTransform({
+      warehouse: conn,
+      select: [...OUTPUT_MODELS],
+      deadlines: { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' } },
+    });
     expect(run.errors).toEqual([]);
     scores = (await queryRows<Score>(conn, 'select * from quality.dq_unit_scores order by all')).map((r) => {
       const n = (v: unknown) => (v === null ? null : Number(v));
-      return { ...r, score: Number(r.score), checked: Number(r.checked), failed: Number(r.failed), rank: Number(r.rank), ranked_units: Number(r.ranked_units), rank_in_parent: Number(r.rank_in_parent), parent_ranked_units: Number(r.parent_ranked_units), rank_in_province: n(r.rank_in_province), province_ranked_units: n(r.province_ranked_units), previous_score: n(r.previous_score), score_change: n(r.score_change), previous_rank: n(r.previous_rank), rank_change: n(r.rank_change) };
+      return {
+        ...r,
+        score: Number(r.score),
+        checked: Number(r.checked),
+        failed: Number(r.failed),
+        rank: Number(r.rank),
+        ranked_units: Number(r.ranked_units),
+        rank_in_parent: Number(r.rank_in_parent),
+        parent_ranked_units: Number(r.parent_ranked_units),
+        rank_in_province: n(r.rank_in_province),
+        province_ranked_units: n(r.province_ranked_units),
+        previous_score: n(r.previous_score),
+        score_change: n(r.score_change),
+        previous_rank: n(r.previous_rank),
+        rank_change: n(r.rank_change),
+      };
     });
   });
   afterAll(() => instance?.closeSync());
 
   it('rolls rule results up by summing the schools each unit held in the period', async () => {
     const rows = await queryRows<{ unit_code: string; checked: string; failed: string }>(
-      conn, `select unit_code, checked, failed from quality.dq_rule_results where period = '2025-DN' and rule_id = 'A' order by unit_code`);
+      conn,
+      `select unit_code, checked, failed from quality.dq_rule_results where period = '2025-DN' and rule_id = 'A' order by unit_code`,
+    );
     // A: S1 10/0, S2 10/0, S3 20/10, S4 5/5 (S5 has no A records)
     // C11 = S1+S2 = 20/0; C12 = S3 = 20/10; C21 = S4 = 5/5; P1 = 40/10; P2 = 5/5; VN = 45/15
     expect(rows.map((r) => [r.unit_code, Number(r.checked), Number(r.failed)])).toEqual([
-      ['01', 40, 10], ['02', 5, 5], ['C11', 20, 0], ['C12', 20, 10], ['C21', 5, 5],
-      ['S1', 10, 0], ['S2', 10, 0], ['S3', 20, 10], ['S4', 5, 5], ['VN', 45, 15],
+      ['01', 40, 10],
+      ['02', 5, 5],
+      ['C11', 20, 0],
+      ['C12', 20, 10],
+      ['C21', 5, 5],
+      ['S1', 10, 0],
+      ['S2', 10, 0],
+      ['S3', 20, 10],
+      ['S4', 5, 5],
+      ['VN', 45, 15],
     ]);
   });
 
-  it('scores a dimension as the weighted mean of its rules\' pass rates', () => {
+  it("scores a dimension as the weighted mean of its rules' pass rates", () => {
     // S1 completeness: A 1 - 0/10 = 1 (w 1), B 1 - 5/10 = 0.5 (w 2): 100 (1 + 1) / 3 = 66.667
     expect(get('2025-DN', 'S1', 'completeness').score).toBeCloseTo(66.6667, 3);
     // S4 completeness: A 0 (w 1), B 1 (w 2): 100 (0 + 2) / 3 = 66.667, the same as S1
@@ -84,7 +129,12 @@ describe('quality score models', () => {
   it('ranks ties together and skips the ranks they take (rank semantics)', () => {
     // schools' completeness: S1 66.667, S2 66.667, S4 66.667, S3 50; S5 has none, so 4 ranked
     const c = ['S1', 'S2', 'S3', 'S4'].map((s) => [s, get('2025-DN', s, 'completeness').rank, get('2025-DN', s, 'completeness').ranked_units]);
-    expect(c).toEqual([['S1', 1, 4], ['S2', 1, 4], ['S3', 4, 4], ['S4', 1, 4]]);
+    expect(c).toEqual([
+      ['S1', 1, 4],
+      ['S2', 1, 4],
+      ['S3', 4, 4],
+      ['S4', 1, 4],
+    ]);
     // schools' overall: S1 = S2 = 77.564 > S3 57.692 > S4 48.718 > S5 0
     const o = ['S1', 'S2', 'S3', 'S4', 'S5'].map((s) => get('2025-DN', s, 'overall').rank);
     expect(o).toEqual([1, 1, 3, 4, 5]);
@@ -128,6 +178,11 @@ describe('quality score models', () => {
     const w = await queryRows<{ total: number }>(conn, 'select sum(weight) as total from quality.dq_dimension_weights');
     expect(Number(w[0].total)).toBeCloseTo(1, 9);
     const k = await queryRows(conn, 'select rule_id, weight from quality.dq_rule_catalog order by rule_id');
-    expect(k.map((r) => [r.rule_id, Number(r.weight)])).toEqual([['A', 1], ['B', 2], ['C', 1], ['D', 1]]);
+    expect(k.map((r) => [r.rule_id, Number(r.weight)])).toEqual([
+      ['A', 1],
+      ['B', 2],
+      ['C', 1],
+      ['D', 1],
+    ]);
   });
 });

@@ -48,7 +48,9 @@ describe('csdl generate defects', () => {
 
   it('points every record-level manifest row at an existing record of its school and year', async () => {
     const { rows } = await src.query(`select count(*)::int as n from synthetic.defects d where d.record_id is not null`);
-    const joined = await src.query(`select count(*)::int as n from (${records}) x where x.rec->>'ma_truong_hoc' = x.ma_truong_hoc and (x.rec->>'nam_hoc')::int = x.nam_hoc`);
+    const joined = await src.query(
+      `select count(*)::int as n from (${records}) x where x.rec->>'ma_truong_hoc' = x.ma_truong_hoc and (x.rec->>'nam_hoc')::int = x.nam_hoc`,
+    );
     expect(rows[0].n).toBeGreaterThan(100);
     expect(joined.rows[0].n).toBe(rows[0].n);
   });
@@ -109,14 +111,17 @@ describe('csdl generate defects', () => {
   });
 
   it('makes declared totals and class sizes disagree only where injected', async () => {
-    const totals = (await src.query(`select c.*, exists (select 1 from synthetic.defects d where d.record_id = c.id and d.table_name = 'truong_hoc' and d.kind = 'declared_total_mismatch') as defect,
-        exists (select 1 from synthetic.defects d where d.ma_truong_hoc = c.ma_truong_hoc and d.nam_hoc = c.nam_hoc and d.kind = 'missing_unit') as missing from (${counted}) c`)).rows;
+    const totals = (
+      await src.query(`select c.*, exists (select 1 from synthetic.defects d where d.record_id = c.id and d.table_name = 'truong_hoc' and d.kind = 'declared_total_mismatch') as defect,
+        exists (select 1 from synthetic.defects d where d.ma_truong_hoc = c.ma_truong_hoc and d.nam_hoc = c.nam_hoc and d.kind = 'missing_unit') as missing from (${counted}) c`)
+    ).rows;
     for (const t of totals) {
       const agrees = t.tong_so_hoc_sinh === t.learners && t.tong_so_lop_hoc === t.classes && t.tong_so_can_bo === t.staff;
       if (t.missing) expect(t.learners + t.classes + t.staff).toBe(0);
       else expect(agrees, `${t.ma_truong_hoc}/${t.nam_hoc}`).toBe(!t.defect);
     }
-    const sizes = await src.query(`select l.id, l.si_so, (select count(*) from csdl.hoc_sinh h where h.ma_lop_hoc_dn = l.ma_lop_hoc and h.nam_hoc = l.nam_hoc and h.deleted_at is null)::int as n,
+    const sizes =
+      await src.query(`select l.id, l.si_so, (select count(*) from csdl.hoc_sinh h where h.ma_lop_hoc_dn = l.ma_lop_hoc and h.nam_hoc = l.nam_hoc and h.deleted_at is null)::int as n,
         exists (select 1 from synthetic.defects d where d.record_id = l.id and d.table_name = 'lop_hoc' and d.kind = 'class_size_mismatch') as defect from csdl.lop_hoc l`);
     for (const c of sizes.rows) expect(c.si_so === c.n, `class ${c.id}`).toBe(!c.defect);
   });
@@ -136,7 +141,10 @@ describe('csdl generate defects', () => {
 
   it('contradicts status history and dates in status_date_conflict', async () => {
     for (const r of await rowsOf('status_date_conflict')) {
-      const { rows } = await src.query(`select trang_thai from csdl.hoc_sinh_trang_thai where ma_hoc_sinh = $1 and ma_truong_hoc = $2 and nam_hoc = $3 order by ngay_hieu_luc desc, id desc limit 1`, [r.rec.ma_hoc_sinh, r.ma_truong_hoc, r.nam_hoc]);
+      const { rows } = await src.query(
+        `select trang_thai from csdl.hoc_sinh_trang_thai where ma_hoc_sinh = $1 and ma_truong_hoc = $2 and nam_hoc = $3 order by ngay_hieu_luc desc, id desc limit 1`,
+        [r.rec.ma_hoc_sinh, r.ma_truong_hoc, r.nam_hoc],
+      );
       if (r.field === 'trang_thai') {
         expect(r.rec.trang_thai).toBe(1);
         expect([4, 5, 8, 9, 11, 12]).toContain(rows[0].trang_thai);
@@ -148,13 +156,21 @@ describe('csdl generate defects', () => {
   });
 
   it('marks late, missing, jumping and outlying units', async () => {
-    const late = (await src.query(`select d.ma_truong_hoc, d.nam_hoc, (select min(h.created_at) from csdl.hoc_sinh h where h.ma_truong_hoc = d.ma_truong_hoc and h.nam_hoc = d.nam_hoc) as first
-      from synthetic.defects d where d.kind = 'late_unit'`)).rows;
+    const late = (
+      await src.query(`select d.ma_truong_hoc, d.nam_hoc, (select min(h.created_at) from csdl.hoc_sinh h where h.ma_truong_hoc = d.ma_truong_hoc and h.nam_hoc = d.nam_hoc) as first
+      from synthetic.defects d where d.kind = 'late_unit'`)
+    ).rows;
     for (const r of late) expect(new Date(r.first).getTime()).toBeGreaterThan(Date.UTC(r.nam_hoc, 9, 31, 17));
-    const jumps = (await src.query(`select (select count(*) from csdl.hoc_sinh h where h.ma_truong_hoc = d.ma_truong_hoc and h.nam_hoc = 2025)::float /
-      (select count(*) from csdl.hoc_sinh h where h.ma_truong_hoc = d.ma_truong_hoc and h.nam_hoc = 2024) as ratio from synthetic.defects d where d.kind = 'period_jump'`)).rows;
+    const jumps = (
+      await src.query(`select (select count(*) from csdl.hoc_sinh h where h.ma_truong_hoc = d.ma_truong_hoc and h.nam_hoc = 2025)::float /
+      (select count(*) from csdl.hoc_sinh h where h.ma_truong_hoc = d.ma_truong_hoc and h.nam_hoc = 2024) as ratio from synthetic.defects d where d.kind = 'period_jump'`)
+    ).rows;
     for (const r of jumps) expect(r.ratio > 1.5 || r.ratio < 0.67, String(r.ratio)).toBe(true);
-    const outliers = (await src.query(`select c.learners::float / c.classes as per_class from (${counted}) c join synthetic.defects d on d.record_id = c.id and d.kind = 'outlier_value'`)).rows;
+    const outliers = (
+      await src.query(
+        `select c.learners::float / c.classes as per_class from (${counted}) c join synthetic.defects d on d.record_id = c.id and d.kind = 'outlier_value'`,
+      )
+    ).rows;
     for (const r of outliers) expect(r.per_class).toBeGreaterThan(60);
   });
 
@@ -162,9 +178,14 @@ describe('csdl generate defects', () => {
     let verified = 0;
     for (const r of await rowsOf('legacy_encoding')) {
       const value = String(r.rec[r.field]);
-      expect(value.normalize('NFC') === value && /^[\p{L} ]+$/u.test(value) && !/[\u00a1-\u00bf\u00d7\u00f7]/.test(value) && r.detail.includes('viqr')).toBe(false);
+      expect(value.normalize('NFC') === value && /^[\p{L} ]+$/u.test(value) && !/[\u00a1-\u00bf\u00d7\u00f7]/.test(value) && r.detail.includes('viqr')).toBe(
+        false,
+      );
       if (r.table_name !== 'hoc_sinh') continue;
-      const other = await src.query(`select ${r.field} as v from csdl.hoc_sinh where ma_hoc_sinh = $1 and nam_hoc <> $2 limit 1`, [r.rec.ma_hoc_sinh, r.nam_hoc]);
+      const other = await src.query(`select ${r.field} as v from csdl.hoc_sinh where ma_hoc_sinh = $1 and nam_hoc <> $2 limit 1`, [
+        r.rec.ma_hoc_sinh,
+        r.nam_hoc,
+      ]);
       if (!other.rows.length) continue;
       const encoding = /typed in (\w+)/.exec(r.detail)![1] as LegacyEncoding;
       expect(toLegacy(other.rows[0].v, encoding)).toBe(value);
@@ -180,7 +201,8 @@ describe('csdl generate defects', () => {
   });
 
   it('keeps the personal fields of records without defects well formed', async () => {
-    const { rows } = await src.query(`select count(*)::int as n from csdl.hoc_sinh h where not exists (select 1 from synthetic.defects d where d.table_name = 'hoc_sinh' and d.record_id = h.id)
+    const { rows } =
+      await src.query(`select count(*)::int as n from csdl.hoc_sinh h where not exists (select 1 from synthetic.defects d where d.table_name = 'hoc_sinh' and d.record_id = h.id)
       and (h.so_dien_thoai_me !~ '^0[0-9]{9}$' or h.ma_cong_dan !~ '^[0-9]{12}$' or normalize(h.ho_ten, NFC) <> h.ho_ten or h.ngay_sinh !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T00:00:00\\.0$'
         or h.gioi_tinh not in (1, 2) or h.ma_dan_toc not in (select ma from csdl.dm_dan_toc))`);
     expect(rows[0].n).toBe(0);

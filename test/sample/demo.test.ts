@@ -3,7 +3,8 @@ import { startDatabase, type TestDatabase } from './database.ts';
 import { generate, type GenerationSummary } from '../../sample/generate/generate.ts';
 
 /** Level of a khoi_hoc (text or integer). */
-const level = (col: string) => `case when ${col}::int in (16, 17) then 'mn' when ${col}::int <= 5 then 'th' when ${col}::int <= 9 then 'thcs' when ${col}::int <= 12 then 'thpt' else 'gdtx' end`;
+const level = (col: string) =>
+  `case when ${col}::int in (16, 17) then 'mn' when ${col}::int <= 5 then 'th' when ${col}::int <= 9 then 'thcs' when ${col}::int <= 12 then 'thpt' else 'gdtx' end`;
 /** School-years carrying a unit-level defect that distorts shapes on purpose. */
 const distorted = `select ma_truong_hoc, nam_hoc from synthetic.defects where kind in ('outlier_value', 'period_jump', 'missing_unit')`;
 
@@ -32,9 +33,13 @@ describe('csdl generate --preset demo (realism)', () => {
     const [sex] = await one(`select avg((gioi_tinh = 1)::int)::float as male from csdl.hoc_sinh where gioi_tinh in (1, 2)`);
     expect(sex.male).toBeGreaterThan(0.5);
     expect(sex.male).toBeLessThan(0.54);
-    const [laiChau] = await one(`select avg((ma_dan_toc <> '01')::int)::float as minority from csdl.hoc_sinh h join csdl.truong_hoc t using (ma_truong_hoc, nam_hoc) where t.ma_tinh = '12'`);
+    const [laiChau] = await one(
+      `select avg((ma_dan_toc <> '01')::int)::float as minority from csdl.hoc_sinh h join csdl.truong_hoc t using (ma_truong_hoc, nam_hoc) where t.ma_tinh = '12'`,
+    );
     expect(laiChau.minority).toBeGreaterThan(0.6);
-    const [daNang] = await one(`select avg((ma_dan_toc <> '01')::int)::float as minority from csdl.hoc_sinh h join csdl.truong_hoc t using (ma_truong_hoc, nam_hoc) where t.ma_tinh = '48' and t.nam_hoc = 2024`);
+    const [daNang] = await one(
+      `select avg((ma_dan_toc <> '01')::int)::float as minority from csdl.hoc_sinh h join csdl.truong_hoc t using (ma_truong_hoc, nam_hoc) where t.ma_tinh = '48' and t.nam_hoc = 2024`,
+    );
     expect(daNang.minority).toBeLessThan(0.1);
   });
 
@@ -68,7 +73,9 @@ describe('csdl generate --preset demo (realism)', () => {
 
   it('qualifies teachers per level within 3 points of the DOMAIN shares', async () => {
     const target: Record<string, number> = { '01': 89.3, '02': 89.9, '03': 93.8, '04': 99.9 };
-    const rows = await one(`select cap_hoc, 100 * avg((ma_chuan_dao_tao in ('01', '02'))::int)::float as pct from csdl.can_bo where loai_can_bo = '03' and ma_chuan_dao_tao is not null group by 1`);
+    const rows = await one(
+      `select cap_hoc, 100 * avg((ma_chuan_dao_tao in ('01', '02'))::int)::float as pct from csdl.can_bo where loai_can_bo = '03' and ma_chuan_dao_tao is not null group by 1`,
+    );
     for (const r of rows.filter((x) => x.cap_hoc in target)) expect(Math.abs(r.pct - target[r.cap_hoc]), `cấp ${r.cap_hoc}: ${r.pct}`).toBeLessThan(3);
   });
 
@@ -94,14 +101,17 @@ describe('csdl generate --preset demo (realism)', () => {
     const [communes] = await one(`select count(*)::int as bad from csdl.truong_hoc t where not exists (
       select 1 from csdl.dm_xa x where x.ma = t.ma_xa and x.ma_tinh = t.ma_tinh and ((t.nam_hoc = 2024 and x.hieu_luc_den = '2025-06-30') or (t.nam_hoc = 2025 and x.hieu_luc_den is null)))`);
     expect(communes.bad).toBe(0);
-    const [linked] = await one(`select avg((exists (select 1 from csdl.hoc_sinh p where p.ma_hoc_sinh = h.ma_hoc_sinh and p.nam_hoc = 2024))::int)::float as share
+    const [linked] =
+      await one(`select avg((exists (select 1 from csdl.hoc_sinh p where p.ma_hoc_sinh = h.ma_hoc_sinh and p.nam_hoc = 2024))::int)::float as share
       from csdl.hoc_sinh h where h.nam_hoc = 2025 and h.loai_nhap_hoc in (3, 4)
         and h.ma_truong_hoc not in (select ma_truong_hoc from synthetic.defects where kind in ('missing_unit', 'period_jump'))`);
     expect(linked.share).toBeGreaterThan(0.99);
   });
 
   it('has facilities mostly present and most classrooms solid', async () => {
-    const [f] = await one(`select avg(dien_luoi)::float as power, avg(nguon_nuoc_sach)::float as water, avg(khai_thac_internet_day_hoc)::float as internet from csdl.truong_hoc`);
+    const [f] = await one(
+      `select avg(dien_luoi)::float as power, avg(nguon_nuoc_sach)::float as water, avg(khai_thac_internet_day_hoc)::float as internet from csdl.truong_hoc`,
+    );
     expect(f.power).toBeGreaterThan(0.95);
     expect(f.water).toBeGreaterThan(0.8);
     expect(f.internet).toBeGreaterThan(0.6);

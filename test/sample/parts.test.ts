@@ -16,7 +16,10 @@ describe('generator parts', () => {
     const xs = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
-    const w = new Weighted([['a', 1], ['b', 3]] as const);
+    const w = new Weighted([
+      ['a', 1],
+      ['b', 3],
+    ] as const);
     const r = new Rng(1);
     const share = Array.from({ length: 10_000 }, () => w.draw(r)).filter((x) => x === 'b').length / 10_000;
     expect(share).toBeGreaterThan(0.72);

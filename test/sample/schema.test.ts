@@ -28,10 +28,7 @@ describe('source schema', () => {
   it('has a column for every field the Ministry spec marks as always required', async () => {
     const missing: string[] = [];
     for (const [object, { table, notStored = [] }] of Object.entries(objects)) {
-      const { rows } = await src.query(
-        `select column_name from information_schema.columns where table_schema = 'csdl' and table_name = $1`,
-        [table],
-      );
+      const { rows } = await src.query(`select column_name from information_schema.columns where table_schema = 'csdl' and table_name = $1`, [table]);
       const have = new Set(rows.map((r) => r.column_name as string));
       expect(have.size, `table csdl.${table} exists`).toBeGreaterThan(0);
       for (const f of spec[object]) {

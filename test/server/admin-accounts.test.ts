@@ -12,7 +12,11 @@ import { startTestServer, type TestServer } from './support/test-server.ts';
 describe('admin accounts API', () => {
   let s: TestServer;
   const post = async (key: string, body: unknown) => {
-    const res = await fetch(`${s.url}/api/admin/accounts`, { method: 'POST', headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(`${s.url}/api/admin/accounts`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   beforeAll(async () => {
@@ -33,7 +37,7 @@ describe('admin accounts API', () => {
     expect((await s.get('/api/indicators?unit=S:T2@2025', r.body.key)).status).toBe(200);
   });
 
-  it('refuses accounts outside the admin\'s subtree, its own admin account, and exploit keys', async () => {
+  it("refuses accounts outside the admin's subtree, its own admin account, and exploit keys", async () => {
     expect((await post(s.keys.communeAdmin, { unit: 'P:01@2025', kind: 'exploit', name: 'x' })).status).toBe(403);
     expect((await post(s.keys.communeAdmin, { unit: 'C:20194@2025', kind: 'admin', name: 'x' })).status).toBe(403);
     expect((await post(s.keys.province48, { unit: 'S:T1@2025', kind: 'exploit', name: 'x' })).status).toBe(403);
@@ -42,7 +46,7 @@ describe('admin accounts API', () => {
     expect(bad.body.error.message).toContain('"kind"');
   });
 
-  it('lists only the accounts in the admin\'s subtree, without secrets, and revokes them', async () => {
+  it("lists only the accounts in the admin's subtree, without secrets, and revokes them", async () => {
     const list = await s.get('/api/admin/accounts', s.keys.communeAdmin);
     const units = list.body.rows.map((a: { unit_key: string }) => a.unit_key);
     expect(units).toContain('S:T1@2025');
@@ -50,14 +54,17 @@ describe('admin accounts API', () => {
     expect(units).not.toContain('N:VN');
     expect(JSON.stringify(list.body)).not.toContain('key_hash');
     const school = list.body.rows.find((a: { unit_key: string }) => a.unit_key === 'S:T1@2025');
-    const res = await fetch(`${s.url}/api/admin/accounts/${school.account_id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${s.keys.communeAdmin}` } });
+    const res = await fetch(`${s.url}/api/admin/accounts/${school.account_id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${s.keys.communeAdmin}` },
+    });
     expect(res.status).toBe(200);
     expect((await s.get('/api/me', s.keys.school1)).status).toBe(401);
     const nation = await s.get('/api/admin/accounts', s.keys.nationAdmin);
     expect(nation.body.rows.length).toBeGreaterThan(list.body.rows.length);
   });
 
-  it('keeps pipeline runs to the nation\'s admin and says when no scheduler runs', async () => {
+  it("keeps pipeline runs to the nation's admin and says when no scheduler runs", async () => {
     const res = await fetch(`${s.url}/api/admin/runs`, { method: 'POST', headers: { Authorization: `Bearer ${s.keys.communeAdmin}` } });
     expect(res.status).toBe(403);
     const nation = await fetch(`${s.url}/api/admin/runs`, { method: 'POST', headers: { Authorization: `Bearer ${s.keys.nationAdmin}` } });

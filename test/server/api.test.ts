@@ -83,7 +83,11 @@ describe('HTTP API on the fixture warehouse', () => {
     const r = await s.get('/api/indicators?period=2025-DN&unit=C:20194@2025&indicator=LRN', s.keys.province48);
     expect(r.status).toBe(200);
     const rows = r.body.rows.map((x: { role: string; unit_code: string; value: number }) => [x.role, x.unit_code, x.value]);
-    expect(rows).toEqual([['unit', '20194', 305], ['child', 'T1', 5], ['child', 'T2', 300]]);
+    expect(rows).toEqual([
+      ['unit', '20194', 305],
+      ['child', 'T1', 5],
+      ['child', 'T2', 300],
+    ]);
   });
 
   it('serves every breakdown with breakdown=all', async () => {
@@ -109,7 +113,9 @@ describe('HTTP API on the fixture warehouse', () => {
   });
 
   it('exports Parquet written by DuckDB', async () => {
-    const res = await fetch(`${s.url}/api/quality/scores?period=2025-DN&unit=C:20194@2025&format=parquet`, { headers: { Authorization: `Bearer ${s.keys.communeAdmin}` } });
+    const res = await fetch(`${s.url}/api/quality/scores?period=2025-DN&unit=C:20194@2025&format=parquet`, {
+      headers: { Authorization: `Bearer ${s.keys.communeAdmin}` },
+    });
     expect(res.status).toBe(200);
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
@@ -120,15 +126,27 @@ describe('HTTP API on the fixture warehouse', () => {
     const r = await s.get('/api/quality/scores?period=2025-DN&unit=C:20194@2025', s.keys.communeAdmin);
     expect(r.status).toBe(200);
     const [first, second] = r.body.rows;
-    expect(first).toMatchObject({ unit_code: 'T2', score: 62.5, rank_in_parent: 1, parent_ranked_units: 2, score_change: 12.5, validity: 100, timeliness: 0, deadline: '2025-10-31' });
+    expect(first).toMatchObject({
+      unit_code: 'T2',
+      score: 62.5,
+      rank_in_parent: 1,
+      parent_ranked_units: 2,
+      score_change: 12.5,
+      validity: 100,
+      timeliness: 0,
+      deadline: '2025-10-31',
+    });
     expect(second).toMatchObject({ unit_code: 'T1', score: 55, rank_in_parent: 2, validity: 60, consistency: 0, deadline_status: 'met' });
     expect(['late', 'open']).toContain(first.deadline_status);
     expect(r.body.unit).toMatchObject({ unit_key: 'C:20194@2025', score: 61 });
   });
 
-  it('lists a school\'s failing rules and the record keys to fix', async () => {
+  it("lists a school's failing rules and the record keys to fix", async () => {
     const rules = await s.get('/api/quality/rules?period=2025-DN&unit=S:T1@2025', s.keys.school1);
-    expect(rules.body.rows.map((x: { rule_id: string; failed: number }) => [x.rule_id, x.failed])).toEqual([['HS_NGAY_SINH', 2], ['LOP_SI_SO', 1]]);
+    expect(rules.body.rows.map((x: { rule_id: string; failed: number }) => [x.rule_id, x.failed])).toEqual([
+      ['HS_NGAY_SINH', 2],
+      ['LOP_SI_SO', 1],
+    ]);
     const failures = await s.get('/api/quality/failures?period=2025-DN&rule=HS_NGAY_SINH', s.keys.school1);
     expect(failures.status).toBe(200);
     expect(failures.body.rows.map((x: { record_key: string }) => x.record_key)).toEqual(['hoc_sinh:101', 'hoc_sinh:102']);
@@ -173,7 +191,8 @@ describe('HTTP API on the fixture warehouse', () => {
     await s.get('/api/units/P:01@2025', s.keys.province48);
     await s.audit.flush();
     const rows = await readRows<{ path: string; query: string; status: number; rows_returned: number; account_id: string; unit_key: string; format: string }>(
-      s.conn, `select path, query, status, rows_returned, account_id, unit_key, format from meta.audit_log
+      s.conn,
+      `select path, query, status, rows_returned, account_id, unit_key, format from meta.audit_log
        where (path = '/api/indicators' and format = 'csv') or path = '/api/units/P:01@2025'`,
     );
     const csv = rows.find((r) => r.path === '/api/indicators')!;

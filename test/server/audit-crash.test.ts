@@ -49,7 +49,7 @@ describe('the audit log when the server is killed', () => {
     child.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
-    await new Promise((r) => child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r));
+    await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r)));
 
     const total = [...answered.values()].reduce((a, b) => a + b, 0);
     expect(total).toBeGreaterThan(100);

@@ -42,8 +42,11 @@ describe('API over the real pipeline (tiny preset)', () => {
     await generate({ url: src.url, preset: 'tiny', seed: 11 });
     dir = mkdtempSync(join(tmpdir(), 'csdl-pipeline-api-'));
     const config = loadConfig({
-      CSDL_DATABASE_URL: src.url, CSDL_PSEUDONYM_SECRET: 'pipeline-api-test-secret-0123456789',
-      WAREHOUSE_PATH: join(dir, 'warehouse.duckdb'), CSDL_TMP_DIR: join(dir, 'tmp'), LOG_LEVEL: 'warn',
+      CSDL_DATABASE_URL: src.url,
+      CSDL_PSEUDONYM_SECRET: 'pipeline-api-test-secret-0123456789',
+      WAREHOUSE_PATH: join(dir, 'warehouse.duckdb'),
+      CSDL_TMP_DIR: join(dir, 'tmp'),
+      LOG_LEVEL: 'warn',
     });
     warehouse = await openWarehouse(config.warehousePath, { memoryLimit: '1GB' });
     runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1 });
@@ -61,7 +64,7 @@ describe('API over the real pipeline (tiny preset)', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs ETL, transform and quality on request of the nation\'s admin, one run at a time', async () => {
+  it("runs ETL, transform and quality on request of the nation's admin, one run at a time", async () => {
     const province = await keyFor('VN');
     expect((await call('/api/admin/runs', province, { method: 'POST' })).status).toBe(403);
     const started = await call('/api/admin/runs', admin, { method: 'POST' });
@@ -73,10 +76,14 @@ describe('API over the real pipeline (tiny preset)', () => {
     expect(runs.body.rows[0]).toMatchObject({ run_id: started.body.runId, status: 'succeeded', step: 'quality', trigger: 'api' });
     // one run id follows the run through every step's own records
     const conn = await warehouse.connect();
-    const [ids] = await queryRows<{ etl: number; transform: number; quality: number }>(conn, `select
+    const [ids] = await queryRows<{ etl: number; transform: number; quality: number }>(
+      conn,
+      `select
       (select count(*) from meta.etl_runs where run_id = $1 and status = 'succeeded')::int as etl,
       (select count(*) from meta.transform_runs where run_id = $1 and status = 'succeeded')::int as transform,
-      (select count(*) from meta.quality_runs where run_id = $1 and status = 'succeeded')::int as quality`, [started.body.runId]);
+      (select count(*) from meta.quality_runs where run_id = $1 and status = 'succeeded')::int as quality`,
+      [started.body.runId],
+    );
     conn.closeSync();
     expect(ids).toEqual({ etl: 1, transform: 1, quality: 1 });
     expect((await call('/api/health')).body.ready).toBe(true);
@@ -96,7 +103,7 @@ describe('API over the real pipeline (tiny preset)', () => {
     expect((await call('/api/indicators?unit=P:01@2025', dn)).status).toBe(403);
   });
 
-  it('ranks the province\'s communes and lists a school\'s failures to its own key only', async () => {
+  it("ranks the province's communes and lists a school's failures to its own key only", async () => {
     const dn = await keyFor('P:48@2025');
     const scores = await call('/api/quality/scores?period=2025-DN', dn);
     expect(scores.status).toBe(200);
@@ -104,12 +111,17 @@ describe('API over the real pipeline (tiny preset)', () => {
     const ranked = scores.body.rows.filter((r: { score: number | null }) => r.score !== null);
     expect(ranked.map((r: { score: number }) => r.score)).toEqual([...ranked.map((r: { score: number }) => r.score)].sort((a, b) => b - a));
     const conn = await warehouse.connect();
-    const [school] = await readRows<{ unit_code: string; unit_key: string }>(conn,
+    const [school] = await readRows<{ unit_code: string; unit_key: string }>(
+      conn,
       `select f.unit_code, any_value(d.unit_key) as unit_key from quality.dq_failures f
        join core.dim_units d on d.unit_code = f.unit_code and d.unit_level = 'school' and d.nam_hoc = 2025
-       where f.period = '2025-DN' group by f.unit_code order by count(*) desc, f.unit_code limit 1`);
-    const [other] = await readRows<{ unit_key: string }>(conn,
-      `select unit_key from core.dim_units where unit_level = 'school' and nam_hoc = 2025 and unit_code <> $1 limit 1`, [school.unit_code]);
+       where f.period = '2025-DN' group by f.unit_code order by count(*) desc, f.unit_code limit 1`,
+    );
+    const [other] = await readRows<{ unit_key: string }>(
+      conn,
+      `select unit_key from core.dim_units where unit_level = 'school' and nam_hoc = 2025 and unit_code <> $1 limit 1`,
+      [school.unit_code],
+    );
     conn.closeSync();
     const key = await keyFor(school.unit_key);
     const failures = await call('/api/quality/failures?period=2025-DN', key);

@@ -23,7 +23,14 @@ describe('csdl serve and csdl accounts', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'csdl-serve-'));
     const port = await freePort();
-    env = { ...process.env, WAREHOUSE_PATH: join(dir, 'w.duckdb'), CSDL_TMP_DIR: join(dir, 'tmp'), PORT: String(port), LOG_LEVEL: 'warn', CSDL_SCHEDULE: 'off' };
+    env = {
+      ...process.env,
+      WAREHOUSE_PATH: join(dir, 'w.duckdb'),
+      CSDL_TMP_DIR: join(dir, 'tmp'),
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      CSDL_SCHEDULE: 'off',
+    };
     url = `http://127.0.0.1:${port}`;
   });
   afterAll(() => {

@@ -56,8 +56,14 @@ describe('suppressRatio', () => {
 });
 
 describe('suppressIndicatorRows', () => {
-  const row = (unit: string, indicator: string, numerator: number, denominator: number | null, value: number) =>
-    ({ unit_code: unit, indicator, breakdown: 'total', numerator, denominator, value });
+  const row = (unit: string, indicator: string, numerator: number, denominator: number | null, value: number) => ({
+    unit_code: unit,
+    indicator,
+    breakdown: 'total',
+    numerator,
+    denominator,
+    value,
+  });
 
   it('suppresses counts across sibling units with the parent as total, and the ratios built on them', () => {
     // learners (count): A 4, B 120, C 55, parent 179 -> A '<10', C (next smallest) 'x'
@@ -65,8 +71,12 @@ describe('suppressIndicatorRows', () => {
     //   numerators as above; denominators 1, 5, 2 all small -> '<10' (three hidden: no secondary)
     //   parent denominator 8 is small too -> '<10'; every ratio has a hidden part -> 'x'
     const children = [
-      row('A', 'HS', 4, null, 4), row('B', 'HS', 120, null, 120), row('C', 'HS', 55, null, 55),
-      row('A', 'HS_LOP', 4, 1, 4), row('B', 'HS_LOP', 120, 5, 24), row('C', 'HS_LOP', 55, 2, 27.5),
+      row('A', 'HS', 4, null, 4),
+      row('B', 'HS', 120, null, 120),
+      row('C', 'HS', 55, null, 55),
+      row('A', 'HS_LOP', 4, 1, 4),
+      row('B', 'HS_LOP', 120, 5, 24),
+      row('C', 'HS_LOP', 55, 2, 27.5),
     ];
     const parents = [row('P', 'HS', 179, null, 179), row('P', 'HS_LOP', 179, 8, 22.375)];
     const out = suppressIndicatorRows(children, parents, new Set(['HS']));
@@ -86,11 +96,7 @@ describe('suppressIndicatorRows', () => {
 
   it('keeps every figure when no cell is small', () => {
     // teachers qualified %: 45/50 = 90, 30/40 = 75, parent 75/90 = 83.33
-    const out = suppressIndicatorRows(
-      [row('A', 'QT', 45, 50, 90), row('B', 'QT', 30, 40, 75)],
-      [row('P', 'QT', 75, 90, 83.33)],
-      new Set(),
-    );
+    const out = suppressIndicatorRows([row('A', 'QT', 45, 50, 90), row('B', 'QT', 30, 40, 75)], [row('P', 'QT', 75, 90, 83.33)], new Set());
     expect(out.children.map((r) => r.value)).toEqual([90, 75]);
     expect(out.parents[0]).toMatchObject({ numerator: 75, denominator: 90, value: 83.33, suppressed: false });
   });
@@ -104,7 +110,14 @@ describe('suppressIndicatorRows across breakdowns', () => {
     // Siblings female (A 4, B 30 | 34): one hidden -> B female 30 'x'.
     // Siblings male (A 60 hidden, B 33 | 93): one hidden -> B male 33 'x'.
     // B's sex group (30 x, 33 x | 63): two hidden, done. Totals (64, 63 | 127) stay visible.
-    const children = [r('A', 'sex=female', 4), r('A', 'sex=male', 60), r('A', 'total', 64), r('B', 'sex=female', 30), r('B', 'sex=male', 33), r('B', 'total', 63)];
+    const children = [
+      r('A', 'sex=female', 4),
+      r('A', 'sex=male', 60),
+      r('A', 'total', 64),
+      r('B', 'sex=female', 30),
+      r('B', 'sex=male', 33),
+      r('B', 'total', 63),
+    ];
     const parents = [r('P', 'sex=female', 34), r('P', 'sex=male', 93), r('P', 'total', 127)];
     const out = suppressIndicatorRows(children, parents, new Set(['LRN']));
     expect(out.children.map((c) => c.numerator)).toEqual(['<10', 'x', 64, 'x', 'x', 63]);

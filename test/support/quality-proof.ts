@@ -16,15 +16,39 @@ import type { Rule } from '../../pipelines/quality/rule.ts';
 import { ruleSql } from '../../pipelines/quality/rule-sql.ts';
 
 /** One row of the manifest. */
-export type Defect = { kind: string; table_name: string; record_id: number | string | null; ma_truong_hoc: string; nam_hoc: number; ky: string | null; field: string | null };
+export type Defect = {
+  kind: string;
+  table_name: string;
+  record_id: number | string | null;
+  ma_truong_hoc: string;
+  nam_hoc: number;
+  ky: string | null;
+  field: string | null;
+};
 
 /** Defect kinds decided per school-year rather than per record. */
 export const UNIT_KINDS = ['late_unit', 'missing_unit', 'period_jump', 'outlier_value'];
 
 /** The rules meant to find each kind (a defect counts as found if one of them flags it). */
 export const KIND_RULES: Readonly<Record<string, string[]>> = {
-  missing_required: ['HS-REQ-ma_dan_toc', 'HS-REQ-gioi_tinh', 'HS-REQ-ngay_sinh', 'HS-REQ-ma_lop_hoc_cn', 'CB-REQ-trinh_do_chuyen_mon_nv_cao_nhat', 'CB-REQ-loai_hop_dong', 'CB-REQ-ngay_sinh', 'LH-REQ-khoi_hoc'],
-  missing_conditional: ['HS-CREQ-ma_ly_do_thoi_hoc', 'HS-CREQ-ma_loai_khuyet_tat', 'HS-CREQ-noi_chuyen_di', 'LH-CREQ-ma_lop_ghep', 'LH-CREQ-ma_he_chuyen', 'LH-CREQ-ma_hoc_ban_tru'],
+  missing_required: [
+    'HS-REQ-ma_dan_toc',
+    'HS-REQ-gioi_tinh',
+    'HS-REQ-ngay_sinh',
+    'HS-REQ-ma_lop_hoc_cn',
+    'CB-REQ-trinh_do_chuyen_mon_nv_cao_nhat',
+    'CB-REQ-loai_hop_dong',
+    'CB-REQ-ngay_sinh',
+    'LH-REQ-khoi_hoc',
+  ],
+  missing_conditional: [
+    'HS-CREQ-ma_ly_do_thoi_hoc',
+    'HS-CREQ-ma_loai_khuyet_tat',
+    'HS-CREQ-noi_chuyen_di',
+    'LH-CREQ-ma_lop_ghep',
+    'LH-CREQ-ma_he_chuyen',
+    'LH-CREQ-ma_hoc_ban_tru',
+  ],
   invalid_code: ['HS-CODE-ma_dan_toc', 'HS-CODE-gioi_tinh', 'HS-CODE-trang_thai', 'CB-CODE-loai_hop_dong', 'CB-CODE-trinh_do_chuyen_mon_nv_cao_nhat'],
   impossible_date: ['HS-DATE-ngay_sinh', 'CB-DATE-ngay_sinh', 'HS-DATE-ngay_trang_thai'],
   implausible_age: ['HS-AGE-khoi_hoc'],
@@ -82,7 +106,9 @@ async function flagAll(conn: DuckDBConnection, rules: readonly Rule[], onProgres
 }
 
 async function loadTruth(conn: DuckDBConnection, defects: readonly Defect[]): Promise<void> {
-  await conn.run(`create or replace temp table dq_truth (kind varchar, table_name varchar, record_id bigint, ma_truong_hoc varchar, nam_hoc integer, ky varchar, field varchar, record_key varchar, unit_level boolean)`);
+  await conn.run(
+    `create or replace temp table dq_truth (kind varchar, table_name varchar, record_id bigint, ma_truong_hoc varchar, nam_hoc integer, ky varchar, field varchar, record_key varchar, unit_level boolean)`,
+  );
   for (let i = 0; i < defects.length; i += 1000) {
     const rows = defects.slice(i, i + 1000).map((d) => {
       const unit = UNIT_KINDS.includes(d.kind);
@@ -114,7 +140,9 @@ export async function measure(
   await loadTruth(conn, defects);
   // Every match is an equi-join on distinct keys (an OR inside a correlated EXISTS would compare
   // every defect with every flagged record: fine on demo, hours on national).
-  const recall = await queryRows<KindRecall>(conn, `
+  const recall = await queryRows<KindRecall>(
+    conn,
+    `
     with finds as (
       select f.period, f.unit_code, f.record_key, k.kind
       from dq_flagged as f join dq_kind_rules as k on k.rule_id = f.rule_id and k.role = 'finds'
@@ -137,8 +165,11 @@ export async function measure(
     )
     select kind, count(*) as defects, count_if(found) as found, count_if(found) / count(*) as recall,
       list(coalesce(record_key, ma_truong_hoc || '@' || nam_hoc) order by record_key) filter (where not found)[1:10] as missed
-    from hits group by kind order by kind`);
-  const precision = await queryRows<RulePrecision>(conn, `
+    from hits group by kind order by kind`,
+  );
+  const precision = await queryRows<RulePrecision>(
+    conn,
+    `
     with flagged as (
       select rule_id, unit_code, record_key, other_school, min(period) as period from dq_flagged group by all
     ),
@@ -159,7 +190,8 @@ export async function measure(
     select rule_id, count(*) as flagged, count_if(explained) as explained,
       count_if(explained) / count(*) as precision,
       list(record_key order by record_key) filter (where not explained)[1:10] as unexplained
-    from judged group by rule_id order by rule_id`);
+    from judged group by rule_id order by rule_id`,
+  );
   const n = (v: unknown) => Number(v);
   return {
     recall: recall.map((r) => ({ ...r, defects: n(r.defects), found: n(r.found), recall: n(r.recall), missed: r.missed ?? [] })),

@@ -14,7 +14,14 @@ const deadlines = { deadlines: {}, defaultDeadline: { dn: '10-31', cn: '06-30' }
 let dir: string;
 let warehouse: Warehouse;
 
-type Spec = { key?: string[]; columns: string[]; tests?: unknown[]; partition_by?: string; materialized?: 'table' | 'view'; columnTests?: Record<string, unknown[]> };
+type Spec = {
+  key?: string[];
+  columns: string[];
+  tests?: unknown[];
+  partition_by?: string;
+  materialized?: 'table' | 'view';
+  columnTests?: Record<string, unknown[]>;
+};
 
 function model(id: string, sql: string, spec?: Spec): void {
   const [layer, name] = id.split('.');
@@ -35,7 +42,13 @@ function model(id: string, sql: string, spec?: Spec): void {
 }
 
 async function run(opts: { select?: string[]; provinces?: string[] } = {}) {
-  return runTransform({ warehouse, modelsDir: join(dir, 'models'), deadlines, select: opts.select ?? ['staging', 'core', 'indicators'], provinces: opts.provinces });
+  return runTransform({
+    warehouse,
+    modelsDir: join(dir, 'models'),
+    deadlines,
+    select: opts.select ?? ['staging', 'core', 'indicators'],
+    provinces: opts.provinces,
+  });
 }
 
 async function rows<T = Record<string, unknown>>(sql: string): Promise<T[]> {
@@ -64,7 +77,9 @@ describe('runTransform', () => {
   it('builds models in the order their references require, whatever the file names', async () => {
     model('indicators.a_totals', 'select sum(b.amount) as total from core.b_things as b join staging.z_things as z on z.id = b.id', { columns: ['total'] });
     model('core.b_things', 'select id, amount * 2 as amount from staging.z_things', { columns: ['id', 'amount'] });
-    model('staging.z_things', '-- reads core.nothing only in a comment\nselect id, amount, \'core.nothing\' as note from raw.things', { columns: ['id', 'amount', 'note'] });
+    model('staging.z_things', "-- reads core.nothing only in a comment\nselect id, amount, 'core.nothing' as note from raw.things", {
+      columns: ['id', 'amount', 'note'],
+    });
     const summary = await run();
     expect(summary.errors).toEqual([]);
     expect(summary.models.map((m) => m.model)).toEqual(['staging.z_things', 'core.b_things', 'indicators.a_totals']);
@@ -119,7 +134,12 @@ describe('runTransform', () => {
     } finally {
       conn.closeSync();
     }
-    model('core.pairs', `select k, g from main.keys`, { key: ['k', 'g'], columns: ['k', 'g'], tests: [{ unique: ['k', 'g'] }], columnTests: { k: ['unique'] } });
+    model('core.pairs', `select k, g from main.keys`, {
+      key: ['k', 'g'],
+      columns: ['k', 'g'],
+      tests: [{ unique: ['k', 'g'] }],
+      columnTests: { k: ['unique'] },
+    });
     const summary = await run();
     expect(summary.tests.find((t) => t.test === 'unique(k, g)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ k: null, g: 'a', copies: '2' }] });
     expect(summary.tests.find((t) => t.test === 'unique(k)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ k: 1, copies: '2' }] });
@@ -140,7 +160,12 @@ describe('runTransform', () => {
     } finally {
       conn.closeSync();
     }
-    model('core.codes', `select s, u from main.codes`, { key: ['s', 'u'], columns: ['s', 'u'], tests: [{ unique: ['s', 'u'] }], columnTests: { s: ['unique'] } });
+    model('core.codes', `select s, u from main.codes`, {
+      key: ['s', 'u'],
+      columns: ['s', 'u'],
+      tests: [{ unique: ['s', 'u'] }],
+      columnTests: { s: ['unique'] },
+    });
     const summary = await run();
     expect(summary.tests.find((t) => t.test === 'unique(s, u)')).toMatchObject({ status: 'fail', failures: 1, sample: [{ s: null, u: 'x', copies: '2' }] });
     expect(summary.tests.find((t) => t.test === 'unique(s)')).toMatchObject({ status: 'pass', failures: 0 });
@@ -195,9 +220,16 @@ describe('runTransform', () => {
     const summary = await run();
     expect(summary.status).toBe('failed');
     const byModel = Object.fromEntries(summary.models.map((m) => [m.model, m.status]));
-    expect(byModel).toEqual({ 'staging.good': 'succeeded', 'core.broken': 'failed', 'indicators.downstream': 'skipped', 'indicators.independent': 'succeeded' });
+    expect(byModel).toEqual({
+      'staging.good': 'succeeded',
+      'core.broken': 'failed',
+      'indicators.downstream': 'skipped',
+      'indicators.independent': 'succeeded',
+    });
     expect(summary.errors[0]).toMatch(/^model core\.broken failed \(.*broken\.sql\): .*no_such_column/);
-    const [run1] = await rows<{ status: string; models_failed: number; models_skipped: number }>('select status, models_failed, models_skipped from meta.transform_runs');
+    const [run1] = await rows<{ status: string; models_failed: number; models_skipped: number }>(
+      'select status, models_failed, models_skipped from meta.transform_runs',
+    );
     expect(run1).toEqual({ status: 'failed', models_failed: 1, models_skipped: 1 });
   });
 

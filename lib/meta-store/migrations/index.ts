@@ -5,6 +5,4 @@
 import type { Migration } from '../migration.ts';
 import { migration as m0001 } from './0001-baseline.ts';
 
-export const MIGRATIONS: ReadonlyArray<{ migration: Migration; file: string }> = [
-  { migration: m0001, file: '0001-baseline.ts' },
-];
+export const MIGRATIONS: ReadonlyArray<{ migration: Migration; file: string }> = [{ migration: m0001, file: '0001-baseline.ts' }];

@@ -47,7 +47,14 @@ export async function diffKeys(conn: DuckDBConnection, name: string): Promise<Ke
   await conn.run(`
     create table ${stageTable(name, '__deleted')} as
       select r.id from ${raw} r anti join ${keys} k on k.id = r.id;`);
-  const [c] = await queryRows<{ changed: string; existed: string; min_us: string | null; null_updated: boolean | null; min_id: string | null; max_id: string | null }>(
+  const [c] = await queryRows<{
+    changed: string;
+    existed: string;
+    min_us: string | null;
+    null_updated: boolean | null;
+    min_id: string | null;
+    max_id: string | null;
+  }>(
     conn,
     `select count(*)::varchar as changed,
             count(*) filter (where existed)::varchar as existed,

@@ -61,7 +61,11 @@ export function widen(xid32: bigint, near: bigint): bigint {
  * counter that went back (another cluster), or a previous horizon too far back for `age()`.
  * `sessionNextXids` are the workers' `stableNextXid` values.
  */
-export function usableHorizon(previous: { xmin: bigint; xmax: bigint } | null, snapshot: { xmin: string; xmax: string }, sessionNextXids: bigint[]): Horizon | null {
+export function usableHorizon(
+  previous: { xmin: bigint; xmax: bigint } | null,
+  snapshot: { xmin: string; xmax: string },
+  sessionNextXids: bigint[],
+): Horizon | null {
   if (!previous || sessionNextXids.length === 0) return null;
   const snapshotXmin = BigInt(snapshot.xmin);
   const snapshotXmax = BigInt(snapshot.xmax);

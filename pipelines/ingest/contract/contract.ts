@@ -40,7 +40,6 @@ export type TableContract = {
   output: OutputColumn[];
 };
 
-
 /** Builds the contract of a table described in tables.ts, or of a discovered code list. */
 export function contractOf(table: SourceTable, codeList = false): TableContract {
   // each output column with PostgreSQL's expression of it

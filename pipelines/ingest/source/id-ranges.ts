@@ -62,7 +62,11 @@ export function splitByBounds(bounds: bigint[], parts: number): IdRange[] {
 /** Parses PostgreSQL's text form of an int8 array histogram ('{1,5,9}'), null when absent. */
 function parseBounds(text: string | null): bigint[] {
   if (!text) return [];
-  return text.replace(/[{}]/g, '').split(',').filter(Boolean).map((v) => BigInt(v));
+  return text
+    .replace(/[{}]/g, '')
+    .split(',')
+    .filter(Boolean)
+    .map((v) => BigInt(v));
 }
 
 /**
@@ -72,7 +76,12 @@ function parseBounds(text: string | null): bigint[] {
  * pages), or counted when the table was never analysed. The ranges always cover [min, max].
  * `parts` may change the number of ranges a full read would use (`rangeCount`).
  */
-export async function tableRanges(client: pg.ClientBase, table: string, workers: number, parts: (full: number) => number = (n) => n): Promise<{ ranges: IdRange[]; estimate: number }> {
+export async function tableRanges(
+  client: pg.ClientBase,
+  table: string,
+  workers: number,
+  parts: (full: number) => number = (n) => n,
+): Promise<{ ranges: IdRange[]; estimate: number }> {
   const name = `csdl.${ident(table)}`;
   const { rows } = await client.query<{ min: string | null; max: string | null; estimate: number; bounds: string | null }>(
     `select min(id)::text as min, max(id)::text as max,

@@ -70,7 +70,10 @@ async function connect(url: string, runId: string, errors: Error[]): Promise<pg.
   try {
     await client.connect();
   } catch (err) {
-    throw new SourceUnavailableError(`The source database ${redactUrl(url)} is unreachable: ${(err as Error).message}. Check CSDL_DATABASE_URL and that the server accepts connections, then retry.`, err);
+    throw new SourceUnavailableError(
+      `The source database ${redactUrl(url)} is unreachable: ${(err as Error).message}. Check CSDL_DATABASE_URL and that the server accepts connections, then retry.`,
+      err,
+    );
   }
   for (const s of SESSION_SETTINGS) await client.query(s);
   return client;

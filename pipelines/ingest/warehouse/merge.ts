@@ -147,7 +147,9 @@ async function mergeTable(conn: DuckDBConnection, name: string, opts: MergeOptio
     if (before.rows !== after.rows || before.id_sum !== after.id_sum || before.updated_sum !== after.updated_sum) {
       throw new Error(
         `Merging the published change of raw.${name} into its table would change it (before rows=${before.rows} sum(id)=${before.id_sum}; after rows=${after.rows} sum(id)=${after.id_sum}); ` +
-          'rolled back, raw.' + name + ' keeps its content; run `csdl etl --full` if this recurs.',
+          'rolled back, raw.' +
+          name +
+          ' keeps its content; run `csdl etl --full` if this recurs.',
       );
     }
   });

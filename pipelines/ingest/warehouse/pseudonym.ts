@@ -31,10 +31,7 @@ export function hmacPads(secret: string): { ipad: string; opad: string } {
 /** The `create temp macro` statement for `secret` (keep it out of logs: it embeds the key pads). */
 export function pseudonymMacroSql(secret: string): string {
   const { ipad, opad } = hmacPads(secret);
-  return (
-    `create or replace temp macro ${PSEUDONYM_MACRO}(v) as ` +
-    `left(sha256(unhex('${opad}') || unhex(sha256(unhex('${ipad}') || encode(v)))), 32)`
-  );
+  return `create or replace temp macro ${PSEUDONYM_MACRO}(v) as ` + `left(sha256(unhex('${opad}') || unhex(sha256(unhex('${ipad}') || encode(v)))), 32)`;
 }
 
 /**

@@ -67,7 +67,10 @@ export async function publish(conn: DuckDBConnection, input: PublishInput): Prom
       await dropPending(conn, name);
     }
     const records: TableRunRecord[] = [];
-    const counted = await warehouseFigures(conn, input.staged.map((t) => t.contract));
+    const counted = await warehouseFigures(
+      conn,
+      input.staged.map((t) => t.contract),
+    );
     log.debug('publish: warehouse figures computed', { run: input.runId });
     for (const t of input.staged) {
       const source = figures.get(t.contract.name)!;

@@ -78,7 +78,10 @@ function warehouseFiguresSql(contract: TableContract): string {
 /** Computes the figures of every `raw.<t>` in one query, as the connection sees them (inside the publish transaction). */
 export async function warehouseFigures(conn: DuckDBConnection, contracts: TableContract[]): Promise<Map<string, Figures>> {
   if (contracts.length === 0) return new Map();
-  const rows = await queryRows<{ t: string; rows: string; id_sum: string; updated_sum: string }>(conn, contracts.map(warehouseFiguresSql).join('\nunion all\n'));
+  const rows = await queryRows<{ t: string; rows: string; id_sum: string; updated_sum: string }>(
+    conn,
+    contracts.map(warehouseFiguresSql).join('\nunion all\n'),
+  );
   return new Map(rows.map((r) => [r.t, { rows: r.rows, idSum: r.id_sum, updatedSum: r.updated_sum }]));
 }
 

@@ -81,7 +81,13 @@ export async function createRawShaped(conn: DuckDBConnection, target: string, co
  * derives the flags PostgreSQL does not compute twice (flags.ts derivedFlags), stamps `_run_id`
  * and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
  */
-export function insertFromCsvSql(target: string, contract: TableContract, files: string[], run: { runId: string; loadedAt: string }, onlyChanged = false): string {
+export function insertFromCsvSql(
+  target: string,
+  contract: TableContract,
+  files: string[],
+  run: { runId: string; loadedAt: string },
+  onlyChanged = false,
+): string {
   const items = contract.output.map((c) =>
     c.derived
       ? `${c.derived} as ${ident(c.name)}`
@@ -90,7 +96,10 @@ export function insertFromCsvSql(target: string, contract: TableContract, files:
         : `${convertExpr(c)} as ${ident(c.name)}`,
   );
   items.push(`${literal(run.runId)} as _run_id`, `${literal(run.loadedAt)}::timestamptz as _loaded_at`);
-  const csv = readCsvSql(files, csvColumns(contract).map((c) => ({ name: c.name, type: csvType(c) })));
+  const csv = readCsvSql(
+    files,
+    csvColumns(contract).map((c) => ({ name: c.name, type: csvType(c) })),
+  );
   const where = onlyChanged ? ` where id in (select id from ${stageTable(contract.name, '__changed')})` : '';
   return `insert into ${target} select ${items.join(', ')} from ${csv}${where}`;
 }

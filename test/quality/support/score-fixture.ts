@@ -17,8 +17,16 @@ import { recordCatalog } from '../../../pipelines/quality/catalog-table.ts';
 import type { Rule } from '../../../pipelines/quality/rule.ts';
 
 const rule = (id: string, dimension: Rule['dimension'], weight: number): Rule => ({
-  kind: 'query', id, dimension, weight, family: 'required', level: 'record', table: 'hoc_sinh',
-  vi: `Quy tắc ${id}`, en: `Rule ${id}`, sql: 'select 1',
+  kind: 'query',
+  id,
+  dimension,
+  weight,
+  family: 'required',
+  level: 'record',
+  table: 'hoc_sinh',
+  vi: `Quy tắc ${id}`,
+  en: `Rule ${id}`,
+  sql: 'select 1',
 });
 
 /** A (completeness, w 1), B (completeness, w 2), C (validity, w 1), D (timeliness, w 1). */
@@ -26,14 +34,33 @@ export const FIXTURE_RULES: Rule[] = [rule('A', 'completeness', 1), rule('B', 'c
 
 /** School-level results: [period, school, rule, checked, failed]. */
 export const FIXTURE_RESULTS: Array<[string, string, string, number, number]> = [
-  ['2024-CN', 'S1', 'A', 10, 0], ['2024-CN', 'S1', 'B', 10, 0], ['2024-CN', 'S1', 'C', 4, 0], ['2024-CN', 'S1', 'D', 1, 0],
+  ['2024-CN', 'S1', 'A', 10, 0],
+  ['2024-CN', 'S1', 'B', 10, 0],
+  ['2024-CN', 'S1', 'C', 4, 0],
+  ['2024-CN', 'S1', 'D', 1, 0],
   ['2024-CN', 'S2', 'D', 1, 1],
-  ['2024-CN', 'S3', 'A', 20, 0], ['2024-CN', 'S3', 'C', 10, 0], ['2024-CN', 'S3', 'D', 1, 0],
-  ['2024-CN', 'S4', 'A', 5, 0], ['2024-CN', 'S4', 'B', 5, 0], ['2024-CN', 'S4', 'C', 5, 0], ['2024-CN', 'S4', 'D', 1, 0],
-  ['2025-DN', 'S1', 'A', 10, 0], ['2025-DN', 'S1', 'B', 10, 5], ['2025-DN', 'S1', 'C', 4, 1], ['2025-DN', 'S1', 'D', 1, 0],
-  ['2025-DN', 'S2', 'A', 10, 0], ['2025-DN', 'S2', 'B', 10, 5], ['2025-DN', 'S2', 'C', 4, 1], ['2025-DN', 'S2', 'D', 1, 0],
-  ['2025-DN', 'S3', 'A', 20, 10], ['2025-DN', 'S3', 'C', 10, 0], ['2025-DN', 'S3', 'D', 1, 1],
-  ['2025-DN', 'S4', 'A', 5, 5], ['2025-DN', 'S4', 'B', 5, 0], ['2025-DN', 'S4', 'C', 5, 5], ['2025-DN', 'S4', 'D', 1, 0],
+  ['2024-CN', 'S3', 'A', 20, 0],
+  ['2024-CN', 'S3', 'C', 10, 0],
+  ['2024-CN', 'S3', 'D', 1, 0],
+  ['2024-CN', 'S4', 'A', 5, 0],
+  ['2024-CN', 'S4', 'B', 5, 0],
+  ['2024-CN', 'S4', 'C', 5, 0],
+  ['2024-CN', 'S4', 'D', 1, 0],
+  ['2025-DN', 'S1', 'A', 10, 0],
+  ['2025-DN', 'S1', 'B', 10, 5],
+  ['2025-DN', 'S1', 'C', 4, 1],
+  ['2025-DN', 'S1', 'D', 1, 0],
+  ['2025-DN', 'S2', 'A', 10, 0],
+  ['2025-DN', 'S2', 'B', 10, 5],
+  ['2025-DN', 'S2', 'C', 4, 1],
+  ['2025-DN', 'S2', 'D', 1, 0],
+  ['2025-DN', 'S3', 'A', 20, 10],
+  ['2025-DN', 'S3', 'C', 10, 0],
+  ['2025-DN', 'S3', 'D', 1, 1],
+  ['2025-DN', 'S4', 'A', 5, 5],
+  ['2025-DN', 'S4', 'B', 5, 0],
+  ['2025-DN', 'S4', 'C', 5, 5],
+  ['2025-DN', 'S4', 'D', 1, 0],
   ['2025-DN', 'S5', 'D', 1, 1],
 ];
 
@@ -52,8 +79,10 @@ function units(period: string, p2Key: string, schools: string[]): string[] {
     ['S5', 'S5', 'school', 'C21', 'commune', '02'],
   ].filter((u) => u[2] !== 'school' || schools.includes(u[0] as string));
   const q = (v: string | null) => (v === null ? 'null' : `'${v}'`);
-  return rows.map(([code, key, level, parent, parentLevel, province]) =>
-    `('${period}', ${q(key)}, ${q(code)}, ${q(level)}, 'Đơn vị ${code}', ${q(parent)}, ${q(parentLevel)}, ${q(province)})`);
+  return rows.map(
+    ([code, key, level, parent, parentLevel, province]) =>
+      `('${period}', ${q(key)}, ${q(code)}, ${q(level)}, 'Đơn vị ${code}', ${q(parent)}, ${q(parentLevel)}, ${q(province)})`,
+  );
 }
 
 /** Builds the fixture: inputs (quality.dq_periods, quality.dq_units) and the history. */

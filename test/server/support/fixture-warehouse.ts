@@ -36,7 +36,10 @@ export async function buildFixtureWarehouse(conn: DuckDBConnection): Promise<voi
       province_key varchar, province_code varchar, current_province_code varchar, valid_from date, valid_to date, nam_hoc integer);
     insert into core.dim_units values ('N:VN', 'VN', 'nation', 'Việt Nam', null, null, null, 'VN', date '2000-01-01', null, null);
   `);
-  const provinces = PROVINCES.map((p) => `('P:${p.code}@2025', ${q(p.code)}, 'province', ${q(p.name)}, 'N:VN', 'P:${p.code}@2025', ${q(p.code)}, ${q(p.code)}, date '2025-07-01', null, null)`);
+  const provinces = PROVINCES.map(
+    (p) =>
+      `('P:${p.code}@2025', ${q(p.code)}, 'province', ${q(p.name)}, 'N:VN', 'P:${p.code}@2025', ${q(p.code)}, ${q(p.code)}, date '2025-07-01', null, null)`,
+  );
   await conn.run(`insert into core.dim_units values ${provinces.join(',\n')},
     ('P:48@2000', '48', 'province', 'Đà Nẵng (cũ)', 'N:VN', 'P:48@2000', '48', '48', date '2000-01-01', date '2025-06-30', null),
     ('P:49@2000', '49', 'province', 'Quảng Nam', 'N:VN', 'P:49@2000', '49', '48', date '2000-01-01', date '2025-06-30', null),
@@ -87,7 +90,9 @@ async function fillValues(conn: DuckDBConnection): Promise<void> {
     const geos = level === 'province' || level === 'nation' ? ['as_reported', 'current_34'] : ['as_reported'];
     for (const g of geos) {
       const row = (ind: string, b: string, num: number, den: number | null, value: number) =>
-        rows.push(`('2025-DN', '${g}', ${q(key)}, ${q(code)}, '${level}', ${q(name)}, null, '${ind}', '${b}', '${b.split('=')[0]}', ${num}, ${den ?? 'null'}, ${value})`);
+        rows.push(
+          `('2025-DN', '${g}', ${q(key)}, ${q(code)}, '${level}', ${q(name)}, null, '${ind}', '${b}', '${b.split('=')[0]}', ${num}, ${den ?? 'null'}, ${value})`,
+        );
       row('LRN', 'total', n, null, n);
       const female = Math.floor(n / 2);
       row('LRN', 'sex=female', female, null, female);

@@ -29,7 +29,10 @@ export type TestServer = {
 };
 
 /** Builds the warehouse with `fill`, creates the accounts and starts the server. */
-export async function startTestServer(fill: (conn: DuckDBConnection) => Promise<void>, opts: { triggerRun?: RunTrigger; noise?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(
+  fill: (conn: DuckDBConnection) => Promise<void>,
+  opts: { triggerRun?: RunTrigger; noise?: boolean } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'csdl-server-test-'));
   const warehouse = await openWarehouse(join(dir, 'warehouse.duckdb'), { memoryLimit: '512MB' });
   const conn = await warehouse.connect();
