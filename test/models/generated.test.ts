@@ -3,7 +3,7 @@
  * embedded PostgreSQL, loaded by the ETL into a real DuckDB file and transformed; then learners,
  * classes, teachers and the qualified-teacher share per school and per province, for every census
  * day, are compared with a count written directly in PostgreSQL SQL on the source from the
- * definitions (DOMAIN.md and the catalogue), not from the models.
+ * definitions (the UIS definitions and data/indicators/catalog.json), not from the models.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -71,7 +71,7 @@ describe('csdl generate --preset demo (realism)', () => {
     }
   });
 
-  it('qualifies teachers per level within 3 points of the DOMAIN shares', async () => {
+  it("qualifies teachers per level within 3 points of the Ministry's shares (end of 2023-2024)", async () => {
     const target: Record<string, number> = { '01': 89.3, '02': 89.9, '03': 93.8, '04': 99.9 };
     const rows = await one(
       `select cap_hoc, 100 * avg((ma_chuan_dao_tao in ('01', '02'))::int)::float as pct from csdl.can_bo where loai_can_bo = '03' and ma_chuan_dao_tao is not null group by 1`,
