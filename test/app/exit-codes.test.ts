@@ -1,16 +1,30 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * The exit codes the README promises: 0 success, 1 failure, 2 bad configuration or usage, 75 a
+ * transient failure worth retrying; and what can be checked before work starts is checked then.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/source.ts';
 
 const bin = fileURLToPath(new URL('../../bin/csdl.js', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'csdl-test-exit-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function csdl(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 60_000 });
 }
+
+/** A warehouse path and an embedded source folder of their own, so that nothing is shared. */
+function isolated(name: string): { WAREHOUSE_PATH: string; CSDL_EMBEDDED_DIR: string; CSDL_TMP_DIR: string } {
+  return { WAREHOUSE_PATH: join(scratch, name, 'warehouse.duckdb'), CSDL_EMBEDDED_DIR: join(scratch, name, 'pg'), CSDL_TMP_DIR: join(scratch, name, 'tmp') };
+}
+
+const noStackTrace = /\n\s+at /;
 
 describe('csdl command line', () => {
   it('exits 2 and names every bad setting when the configuration is invalid', () => {
@@ -19,13 +33,100 @@ describe('csdl command line', () => {
     expect(r.stderr).toContain('CSDL_ETL_PARALLELISM');
     expect(r.stderr).toContain('PORT');
     expect(r.stderr).toContain('CSDL_DATABASE_URL');
-    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace for an expected error
+    expect(r.stderr).not.toMatch(noStackTrace); // no stack trace for an expected error
   });
 
-  it('exits non-zero on an unknown command and shows the commands', () => {
+  it('exits 2 on an unknown command and shows the commands', () => {
     const r = csdl(['bogus']);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toContain("unknown command 'bogus'");
+    expect(r.stderr).toContain('Commands:');
+  });
+
+  it('exits 2 on an unknown option, a bad option value or no command at all, and 0 for help', () => {
+    const env = isolated('usage');
+    const cases: Array<[string[], RegExp]> = [
+      [['etl', '--bogus'], /unknown option '--bogus'/],
+      [['generate', '--preset', 'huge'], /argument 'huge' is invalid\. expected one of tiny, demo, province, national/],
+      [['run', '--preset', 'huge', '--no-serve'], /argument 'huge' is invalid/],
+      [['run', '--seed', 'x', '--no-serve'], /argument 'x' is invalid/],
+      [['quality', '--sample', 'abc'], /argument 'abc' is invalid\. expected a whole number from 1 to 10000/],
+      [['status', '-n', '0'], /argument '0' is invalid/],
+      [[], /Usage: csdl/],
+    ];
+    for (const [args, message] of cases) {
+      const r = csdl(args, env);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      // refused before any work: no embedded PostgreSQL started, no warehouse created
+      expect(r.stderr, args.join(' ')).not.toContain('embedded PostgreSQL started');
+    }
+    expect(existsSync(env.WAREHOUSE_PATH)).toBe(false);
+    expect(csdl(['--help']).status).toBe(0);
+  });
+
+  it('checks the options that override settings with every other setting, naming the option', () => {
+    const r = csdl(['serve', '--schedule', 'every night', '--port', '99999'], {
+      ...isolated('overrides'),
+      CSDL_SCHEDULE_TZ: 'Mars/Olympus',
+      CSDL_JOB_ATTEMPTS: '0',
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--schedule (CSDL_SCHEDULE): must be a cron expression');
+    expect(r.stderr).toContain('--port (PORT)');
+    expect(r.stderr).toContain('CSDL_SCHEDULE_TZ: must be an IANA time zone');
+    expect(r.stderr).toContain('CSDL_JOB_ATTEMPTS');
+    expect(r.stderr).not.toMatch(noStackTrace);
+  });
+
+  it('exits 75 at once, before any work, when csdl run finds the source down', async () => {
+    const started = Date.now();
+    const r = csdl(['run', '--no-serve'], {
+      ...isolated('down'),
+      CSDL_DATABASE_URL: `postgres://csdl:secret@127.0.0.1:${await freePort()}/csdl`,
+      CSDL_PSEUDONYM_SECRET: 'a-secret-of-sixteen-chars',
+    });
+    expect(r.status, r.stderr).toBe(75);
+    expect(r.stderr).toContain('[SOURCE_UNAVAILABLE]');
+    expect(r.stderr).toContain('postgres://csdl:***@127.0.0.1');
+    expect(r.stderr).not.toMatch(noStackTrace);
+    expect(r.stdout).not.toContain('pipeline run');
+    // no retries with backoff: a scheduler retries the command
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('exits 2 before generating anything when the HTTP port is taken', async () => {
+    const port = await freePort();
+    const taken: Server = await new Promise((resolve) => {
+      const s = createServer();
+      s.listen(port, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      for (const args of [['run', '--preset', 'tiny', '--port', String(port)], ['serve']]) {
+        const env = { ...isolated(`port-${args[0]}`), PORT: String(port), CSDL_EMBEDDED_PORT: String(await freePort()) };
+        const r = csdl(args, env);
+        expect(r.status, args[0]).toBe(2);
+        expect(r.stderr, args[0]).toContain(`PORT (or --port): 127.0.0.1:${port} is in use by another process`);
+        expect(r.stderr, args[0]).not.toMatch(noStackTrace);
+        expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
+        expect(existsSync(env.WAREHOUSE_PATH), args[0]).toBe(false);
+      }
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
+  });
+
+  it('exits 2 before generating anything when the warehouse path cannot be written', async () => {
+    const file = join(scratch, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const env = { ...isolated('unwritable'), WAREHOUSE_PATH: join(file, 'warehouse.duckdb'), CSDL_EMBEDDED_PORT: String(await freePort()) };
+    for (const args of [['run', '--preset', 'tiny', '--no-serve'], ['etl'], ['transform'], ['serve', '--port', '0']]) {
+      const r = csdl(args, env);
+      expect(r.status, args[0]).toBe(2);
+      expect(r.stderr, args[0]).toContain(`WAREHOUSE_PATH: cannot write ${join(file, 'warehouse.duckdb')}`);
+      expect(r.stderr, args[0]).not.toMatch(noStackTrace);
+      expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
+    }
   });
 
   it('prints help for every command', () => {
