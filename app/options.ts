@@ -19,11 +19,16 @@ export function rateOption(value: string): number {
   return n;
 }
 
-/** A sample preset of the generator. */
-export function presetOption(value: string): Preset {
-  if (!(PRESETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${PRESETS.join(', ')}`);
-  return value as Preset;
+/** One of `values`, e.g. `--kind admin`. */
+export function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
+    return value as T;
+  };
 }
+
+/** A sample preset of the generator. */
+export const presetOption: (value: string) => Preset = oneOf(PRESETS);
 
 /** A whole number from 1 to `max`, e.g. `--sample 20`. */
 export function countOption(max: number): (value: string) => number {

@@ -52,6 +52,7 @@ describe('csdl command line', () => {
       [['run', '--seed', 'x', '--no-serve'], /argument 'x' is invalid/],
       [['quality', '--sample', 'abc'], /argument 'abc' is invalid\. expected a whole number from 1 to 10000/],
       [['status', '-n', '0'], /argument '0' is invalid/],
+      [['accounts', 'create', '--unit', 'VN', '--kind', 'boss', '--name', 'x'], /argument 'boss' is invalid\. expected one of admin, exploit/],
       [[], /Usage: csdl/],
     ];
     for (const [args, message] of cases) {
