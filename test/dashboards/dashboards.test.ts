@@ -4,6 +4,7 @@
  * pasted once (?key=) is kept for the session and leaves the address bar, no console errors.
  * Every test opens the pages it checks, so that each passes on its own (`vitest run -t`).
  * Screenshots go to /tmp/csdl-dashboard-*.png.
+ * @module-tag browser
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureWarehouse, PROVINCES, provinceLearners } from '../server/support/fixture-warehouse.ts';

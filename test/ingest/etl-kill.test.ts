@@ -1,3 +1,7 @@
+/**
+ * The ETL killed at each pause point: the warehouse stays as the last successful run left it.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';

@@ -1,3 +1,7 @@
+/**
+ * The demo preset's realism: volumes, class sizes, staff, statuses and units of their time.
+ * @module-tag demo
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type TestDatabase } from './database.ts';
 import { generate, type GenerationSummary } from '../../sample/generate/generate.ts';
