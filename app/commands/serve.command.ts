@@ -23,8 +23,12 @@ export function register(program: Command): void {
     .action(
       action(
         async (config, opts: ServeOptions) => {
-          await preflight({ warehouse: config.warehousePath, listen: { host: opts.host, port: config.port } });
+          // a warehouse another server holds is said first (exit 75), then a port another process holds (2)
           const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
+          await preflight({ listen: { host: opts.host, port: config.port } }).catch((err) => {
+            warehouse.close();
+            throw err;
+          });
           const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
           await runner.init();
           await serveUntilStopped({ config, warehouse, runner, host: opts.host });

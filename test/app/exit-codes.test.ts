@@ -128,14 +128,15 @@ describe('csdl command line', () => {
         { args: ['serve'], env: { ...isolated('port-serve'), PORT: String(port) } },
       ];
       const ran = await csdlAll(runs);
-      for (const [i, { args, env }] of runs.entries()) {
+      for (const [i, { args }] of runs.entries()) {
         const r = ran[i];
         expect(r.status, args[0]).toBe(2);
         expect(r.stderr, args[0]).toContain(`PORT (or --port): 127.0.0.1:${port} is in use by another process`);
         expect(r.stderr, args[0]).not.toMatch(noStackTrace);
         expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
-        expect(existsSync(env.WAREHOUSE_PATH), args[0]).toBe(false);
       }
+      // csdl run has not even created the warehouse (serve opens it first: a held file is said first)
+      expect(existsSync(runs[0].env.WAREHOUSE_PATH)).toBe(false);
     } finally {
       await new Promise((r) => taken.close(r));
     }
