@@ -8,7 +8,8 @@
  *   {{name}}               a parameter the rule passes (a column, a table, a threshold), else a
  *                          block of the same file;
  *   {{file/name}}          a block of another file of the folder;
- *   {{population:table}}   the population of `table` (populations.ts).
+ *   {{population:name}}    the population `name` (populations.ts), or the one a parameter `name`
+ *                          names (`{{population:table}}` with `{ table: 'lop_hoc' }`).
  * Parameters carry only names from the spec and the contract and numbers the catalogue states,
  * never values from the data.
  *
@@ -20,6 +21,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { populationSql } from './populations.ts';
+import type { QueryRule, RecordRule } from './rule.ts';
 
 /** The folder of the rule files. */
 export const RULES_DIR = fileURLToPath(new URL('../../models/quality/rules/', import.meta.url));
@@ -59,7 +61,10 @@ function render(file: string, name: string, params: RuleParams, seen: readonly s
   const at = `${file}/${name}`;
   if (seen.includes(at)) throw new Error(`models/quality/rules: ${[...seen, at].join(' -> ')} refers to itself`);
   return block(file, name).replace(/\{\{\s*([\w:/.-]+)\s*\}\}/g, (_, ref: string) => {
-    if (ref.startsWith('population:')) return populationSql(ref.slice('population:'.length));
+    if (ref.startsWith('population:')) {
+      const name = ref.slice('population:'.length);
+      return populationSql(name in params ? String(params[name]) : name);
+    }
     if (ref.includes('/')) {
       const [other, fragment] = ref.split('/');
       return render(other, fragment, params, [...seen, at]);
@@ -138,4 +143,17 @@ export function selectPart(file: string, name: string, alias: string, params: Ru
   const sql = selectList(file, name, params)[alias];
   if (sql === undefined) throw new Error(`models/quality/rules/${file}.sql: block ${name} selects no ${alias}`);
   return sql;
+}
+
+/**
+ * A query rule whose SQL is the block `block` (default: its id) of its family's file, filled with
+ * `params` and the rule's own thresholds.
+ */
+export function queryRule(rule: Omit<QueryRule, 'kind' | 'sql'>, block: string = rule.id, params: RuleParams = {}): QueryRule {
+  return { kind: 'query', ...rule, sql: querySql(rule.family, block, { ...params, ...rule.thresholds }) };
+}
+
+/** A record rule whose parts are the block `block` (default: its id) of its family's file, as queryRule. */
+export function recordRule(rule: Omit<RecordRule, 'kind' | keyof RecordParts>, block: string = rule.id, params: RuleParams = {}): RecordRule {
+  return { kind: 'population', ...rule, ...recordParts(rule.family, block, { ...params, ...rule.thresholds }) };
 }

@@ -9,17 +9,10 @@
  *                status history (status_date.sql).
  */
 import type { QueryRule } from './rule.ts';
-import { querySql, type RuleParams } from './rule-files.ts';
+import { queryRule, type RuleParams } from './rule-files.ts';
 
-type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'weight' | 'sql'> & { weight?: number };
-/** A rule whose SQL is the block of its family's file named by `block` (default: its id). */
-const rule = (d: Draft, block: string = d.id, params: RuleParams = {}): QueryRule => ({
-  kind: 'query',
-  dimension: 'consistency',
-  weight: 1,
-  ...d,
-  sql: querySql(d.family, block, params),
-});
+type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'weight' | 'sql'>;
+const rule = (d: Draft, block?: string, params?: RuleParams): QueryRule => queryRule({ dimension: 'consistency', weight: 1, ...d }, block, params);
 
 const TOTALS = [
   { field: 'tong_so_hoc_sinh', table: 'hoc_sinh', vi: 'học sinh', en: 'learners' },
@@ -27,17 +20,22 @@ const TOTALS = [
   { field: 'tong_so_can_bo', table: 'can_bo', vi: 'cán bộ', en: 'staff' },
 ];
 
+/** Learners carry khối as a number, joined to DM_KHOI's code as a number; classes as text. */
 const gradeLevel = (table: 'hoc_sinh' | 'lop_hoc'): QueryRule => {
-  const who = table === 'hoc_sinh' ? { vi: 'học sinh', en: 'learner', p: 'HS' } : { vi: 'lớp học', en: 'class', p: 'LH' };
-  return rule({
-    id: `${who.p}-GRADE-LEVEL`,
-    family: 'grade_level',
-    level: 'record',
-    table,
-    field: 'khoi_hoc',
-    vi: `Khối học của ${who.vi} không thuộc cấp học của trường`,
-    en: `Grade (khối) of the ${who.en} outside the levels the school serves`,
-  });
+  const who = table === 'hoc_sinh' ? { vi: 'học sinh', en: 'learner', p: 'HS', code: 'ma_number' } : { vi: 'lớp học', en: 'class', p: 'LH', code: 'ma' };
+  return rule(
+    {
+      id: `${who.p}-GRADE-LEVEL`,
+      family: 'grade_level',
+      level: 'record',
+      table,
+      field: 'khoi_hoc',
+      vi: `Khối học của ${who.vi} không thuộc cấp học của trường`,
+      en: `Grade (khối) of the ${who.en} outside the levels the school serves`,
+    },
+    'outside_school_levels',
+    { table, grade_code: who.code },
+  );
 };
 
 /** The consistency rules. */

@@ -6,17 +6,10 @@
  * Every rule reads the birth date its population parsed once (populations.sql).
  */
 import type { RecordRule } from './rule.ts';
-import { recordParts, type RuleParams } from './rule-files.ts';
+import { recordRule, type RuleParams } from './rule-files.ts';
 
-type Draft = Omit<RecordRule, 'kind' | 'level' | 'weight' | 'fails'> & { weight?: number };
-/** A rule whose SQL is the block of its family's file named by `block` (default: its id). */
-const record = (d: Draft, block: string = d.id, params: RuleParams = {}): RecordRule => ({
-  kind: 'population',
-  level: 'record',
-  weight: 1,
-  ...d,
-  ...recordParts(d.family, block, { ...params, ...d.thresholds }),
-});
+type Draft = Omit<RecordRule, 'kind' | 'level' | 'weight' | 'fails'>;
+const record = (d: Draft, block?: string, params?: RuleParams): RecordRule => recordRule({ level: 'record', weight: 1, ...d }, block, params);
 
 /** Ages accepted around the official age of grades 1-12 (khối + 5), published as the rule's thresholds. */
 const AGE_BAND = { below_official_age: 2, above_official_age: 7 } as const;

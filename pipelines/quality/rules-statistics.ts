@@ -7,7 +7,7 @@
  * The thresholds are stated here, published with each rule, and fill in its SQL.
  */
 import type { QueryRule } from './rule.ts';
-import { querySql } from './rule-files.ts';
+import { queryRule } from './rule-files.ts';
 
 const JUMP = { max_change: 0.33, previous_periods: 3, min_base: 30 } as const;
 const OUTLIER = { z_limit: 3.5, mad_floor_share_of_median: 0.2, min_peers: 5 } as const;
@@ -15,8 +15,7 @@ const OUTLIER = { z_limit: 3.5, mad_floor_share_of_median: 0.2, min_peers: 5 } a
 /** The history and peer rules. */
 export function statisticsRules(): QueryRule[] {
   return [
-    {
-      kind: 'query',
+    queryRule({
       id: 'TH-JUMP',
       dimension: 'consistency',
       family: 'jump',
@@ -27,10 +26,8 @@ export function statisticsRules(): QueryRule[] {
       thresholds: { ...JUMP },
       vi: 'Số học sinh thay đổi bất thường (hơn 33 %) so với trung bình các kỳ trước',
       en: 'Learners changed by more than 33 % against the mean of the previous periods',
-      sql: querySql('jump', 'TH-JUMP', JUMP),
-    },
-    {
-      kind: 'query',
+    }),
+    queryRule({
       id: 'LH-OUTLIER-SIZE',
       dimension: 'consistency',
       family: 'outlier',
@@ -41,7 +38,6 @@ export function statisticsRules(): QueryRule[] {
       thresholds: { ...OUTLIER },
       vi: 'Sĩ số lớp bất thường so với các lớp cùng khối, cùng khu vực (điểm z hiệu chỉnh > 3,5)',
       en: 'Class size an outlier among classes of the same grade and zone (modified z-score > 3.5)',
-      sql: querySql('outlier', 'LH-OUTLIER-SIZE', OUTLIER),
-    },
+    }),
   ];
 }

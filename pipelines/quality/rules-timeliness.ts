@@ -8,18 +8,10 @@
  * currency.sql.
  */
 import type { QueryRule } from './rule.ts';
-import { querySql } from './rule-files.ts';
+import { queryRule } from './rule-files.ts';
 
 type Draft = Omit<QueryRule, 'kind' | 'level' | 'table' | 'weight' | 'sql'> & { weight?: number };
-/** A rule whose SQL is the block of its family's file named by its id, filled with its thresholds. */
-const rule = (d: Draft): QueryRule => ({
-  kind: 'query',
-  level: 'unit',
-  table: 'truong_hoc',
-  weight: 1,
-  ...d,
-  sql: querySql(d.family, d.id, d.thresholds),
-});
+const rule = (d: Draft): QueryRule => queryRule({ level: 'unit', table: 'truong_hoc', weight: 1, ...d });
 
 /** Days before the census day after which a school's last update counts as stale. */
 const CURRENCY_MAX_AGE_DAYS = 120;

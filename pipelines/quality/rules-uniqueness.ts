@@ -4,21 +4,16 @@
  * fails, naming the school of the first.
  */
 import type { QueryRule } from './rule.ts';
-import { querySql, type RuleParams } from './rule-files.ts';
+import { queryRule, type RuleParams } from './rule-files.ts';
 
 type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'weight' | 'family' | 'level' | 'sql'> & { weight?: number };
-/** A rule whose SQL is the block of duplicate.sql named by its id. */
-const rule = (d: Draft, params: RuleParams): QueryRule => ({
-  kind: 'query',
-  dimension: 'uniqueness',
-  family: 'duplicate',
-  level: 'record',
-  weight: 1,
-  ...d,
-  sql: querySql('duplicate', d.id, params),
-});
+const rule = (d: Draft, params: RuleParams): QueryRule =>
+  queryRule({ dimension: 'uniqueness', family: 'duplicate', level: 'record', weight: 1, ...d }, d.id, params);
 
-/** The uniqueness rules; `key` is what makes two candidates the same person. */
+/**
+ * The uniqueness rules; `key` is what makes two candidates the same person, `pseudonym_of` the
+ * side that carries a failing record's pseudonym (duplicate.sql's later_copies).
+ */
 export function uniquenessRules(): QueryRule[] {
   return [
     rule(
@@ -30,7 +25,7 @@ export function uniquenessRules(): QueryRule[] {
         vi: 'Cùng một học sinh (cùng mã học sinh) đang học ở hai trường trong cùng kỳ',
         en: 'The same learner (learner code) enrolled in two schools on the census day',
       },
-      { identity_column: 'ma_hoc_sinh', key: 'pseudonym' },
+      { identity_column: 'ma_hoc_sinh', key: 'pseudonym', pseudonym_of: 'l' },
     ),
     rule(
       {
@@ -40,7 +35,7 @@ export function uniquenessRules(): QueryRule[] {
         vi: 'Hai mã học sinh khác nhau có cùng số định danh cá nhân và ngày sinh, cùng đang học trong kỳ',
         en: 'Two learner codes with the same citizen ID and birth date enrolled on the census day',
       },
-      { identity_column: 'ma_cong_dan', key: 'ma_cong_dan, birth_key' },
+      { identity_column: 'ma_cong_dan', key: 'ma_cong_dan, birth_key', pseudonym_of: 'l' },
     ),
     rule(
       {
@@ -51,7 +46,7 @@ export function uniquenessRules(): QueryRule[] {
         vi: 'Cùng một cán bộ (cùng số định danh và ngày sinh) được khai báo hai lần trong năm học',
         en: 'The same staff member (citizen ID and birth date) recorded twice in the school year',
       },
-      { key: 'ma_cong_dan, birth_key' },
+      { key: 'ma_cong_dan, birth_key', pseudonym_of: 'r' },
     ),
   ];
 }

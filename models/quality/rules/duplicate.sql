@@ -20,17 +20,7 @@ candidates as (
     semi join repeated as x using (period, identity_hash)
     join ({{learner_identity}}) as i on i.record_id = h.record_id
 ),
-{{firsts}},
-later as (
-    select c.period, c.record_id, c.pseudonym, {{same_person}} as detail
-    from candidates as c
-    join firsts as f using (period, {{key}})
-    where c.record_id <> f.first_id
-)
-select r.period, r.unit_code, r.record_key, r.record_id, l.pseudonym as pseudonym,
-    l.record_id is not null as failed, l.detail
-from records as r
-left join later as l using (period, record_id)
+{{later_copies}}
 
 -- Two learner codes with the same citizen ID and birth date enrolled on the census day.
 -- name: HS-DUP-CCCD
@@ -70,17 +60,7 @@ candidates as (
     from hashed as h
     semi join repeated as x using (period, identity_hash)
 ),
-{{firsts}},
-later as (
-    select c.period, c.record_id, c.pseudonym, {{same_person}} as detail
-    from candidates as c
-    join firsts as f using (period, {{key}})
-    where c.record_id <> f.first_id
-)
-select r.period, r.unit_code, r.record_key, r.record_id, r.pseudonym as pseudonym,
-    l.record_id is not null as failed, l.detail
-from records as r
-left join later as l using (period, record_id)
+{{later_copies}}
 
 -- Learner records enrolled on the census day (core.fct_learners), placed at their school, with
 -- the 64-bit hash of `{{identity_column}}` of raw.hoc_sinh (the learner code's or the citizen
@@ -113,6 +93,21 @@ firsts as (
     group by period, {{key}}
     having count(*) > 1
 )
+
+-- Every record checked, failing when it is a later copy of its group's first; the pseudonym
+-- comes from `{{pseudonym_of}}`: the records (r) when they carry it, else the later copies (l).
+-- name: later_copies
+{{firsts}},
+later as (
+    select c.period, c.record_id, c.pseudonym, {{same_person}} as detail
+    from candidates as c
+    join firsts as f using (period, {{key}})
+    where c.record_id <> f.first_id
+)
+select r.period, r.unit_code, r.record_key, r.record_id, {{pseudonym_of}}.pseudonym as pseudonym,
+    l.record_id is not null as failed, l.detail
+from records as r
+left join later as l using (period, record_id)
 
 -- name: same_person
 'same person as a record of school ' || f.first_school
