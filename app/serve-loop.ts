@@ -6,8 +6,9 @@
  */
 import type { Config } from '../lib/config.ts';
 import { log } from '../lib/log.ts';
+import { ConfigError } from '../lib/errors.ts';
 import type { Warehouse } from '../lib/warehouse.ts';
-import type { ServerConfig } from '../pipelines/jobs/index.ts';
+import { portProblem } from './preflight.ts';
 import { startServer } from '../server/start-server.ts';
 import type { JobRunner } from '../pipelines/jobs/index.ts';
 import { startSchedule } from '../pipelines/jobs/index.ts';
@@ -17,26 +18,30 @@ const RUN_GRACE_MS = 60_000;
 
 export type ServeOptions = {
   config: Config;
-  serverConfig: ServerConfig;
   warehouse: Warehouse;
   runner: JobRunner;
   host: string;
-  port: number;
   /** Printed after the address, e.g. the demo key and pages. */
   banner?: (url: string) => string;
 };
 
 export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
-  const { config, serverConfig, warehouse, runner } = opts;
+  const { config, warehouse, runner } = opts;
   const server = await startServer({
     warehouse,
-    port: opts.port,
+    port: config.port,
     host: opts.host,
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
+  }).catch((err: NodeJS.ErrnoException) => {
+    // the port was free when the command started (preflight) and was taken since
+    warehouse.close();
+    throw err?.syscall === 'listen' ? new ConfigError([portProblem(opts.host, config.port, err)]) : err;
   });
-  const schedule = serverConfig.schedule ? startSchedule(runner, serverConfig.schedule, serverConfig.timezone) : null;
-  process.stdout.write(`csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${serverConfig.schedule ?? 'off'} ${serverConfig.timezone})\n`);
+  const schedule = config.schedule.cron ? startSchedule(runner, config.schedule.cron, config.schedule.timezone) : null;
+  process.stdout.write(
+    `csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${config.schedule.cron ?? 'off'} ${config.schedule.timezone})\n`,
+  );
   if (opts.banner) process.stdout.write(opts.banner(server.url));
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -62,11 +67,4 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
   process.stdout.write('csdl serve: stopped\n');
-}
-
-/** Parses a --port option, falling back to the configured PORT. */
-export function portOption(value: string | undefined, fallback: number): number | string {
-  if (value === undefined) return fallback;
-  const port = Number(value);
-  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : `--port: "${value}" is not a port number (0-65535)`;
 }

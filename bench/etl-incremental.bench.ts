@@ -1,7 +1,7 @@
 /**
  * One incremental ETL run against an already loaded warehouse, with the process's peak RSS sampled
  * every 100 ms: for the national preset, where a whole `bench:etl` run (full load, update,
- * incremental, floor) takes about an hour. Prints rows read per table, seconds and peak RSS.
+ * incremental, floor) is too long to repeat. Prints rows read per table, seconds and peak RSS.
  *
  * Usage: BENCH_PG_DIR=<embedded source dir> BENCH_WAREHOUSE=<warehouse.duckdb> npx tsx bench/etl-incremental.bench.ts
  *   BENCH_UPDATE=1        first update 1 % of hoc_sinh, can_bo and lop_hoc, spread over the table

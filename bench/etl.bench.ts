@@ -9,7 +9,7 @@
  *                    (`touchRows`: updated_at + 1 ms, so the timeliness proof on the same source holds);
  *   (e) peak RSS     maxRSS of the processes that ran (c) and (d): each runs in a child of its own
  *                    (bench/etl-child.ts), so the figure is the ETL's alone; their wall time is
- *                    runEtl's own, their process CPU includes the child's start-up (about 1,5 s);
+ *                    runEtl's own, their process CPU includes the child's start-up;
  *   (f) our SELECT   (a) with the ETL's own select lists (personal flags computed by PostgreSQL):
  *                    the cost of a privacy-preserving extraction before any loading;
  *   (g) ingest       the warehouse side's least work (bench/etl-steps.ts `ingestFloor`): our select

@@ -1,13 +1,16 @@
 /**
  * Configuration, read once from the environment (and an optional JSON file named by
- * CSDL_CONFIG_FILE), validated with zod and frozen. Every problem is reported at once.
+ * CSDL_CONFIG_FILE), validated with zod and frozen. Every problem is reported at once, those of
+ * command-line options that override a setting (`--port`, `--schedule`) included.
  *
  * @example
  *   const config = loadConfig();           // throws ConfigError listing each bad setting
  *   config.warehousePath                   // 'data/warehouse.duckdb' unless WAREHOUSE_PATH is set
+ *   loadConfig(process.env, { CSDL_SCHEDULE: { value: '0 3 * * *', option: '--schedule' } }).schedule.cron; // '0 3 * * *'
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
@@ -24,6 +27,16 @@ const deadline = z.object({
     .regex(/^\d{2}-\d{2}$/, 'must be MM-DD')
     .describe('end-of-year deadline, e.g. 06-15'),
 });
+
+/** Whether the runtime knows `zone` as a time zone (node-cron schedules in it). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const fields = z.object({
   CSDL_DATABASE_URL: z
@@ -45,11 +58,18 @@ const fields = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '448MB'")
     .default('448MB'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: z.coerce.number('must be a port number (0-65535)').int('must be a port number (0-65535)').min(0).max(65535).default(8080),
   CSDL_API_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
   CSDL_API_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   CSDL_API_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(512),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  CSDL_SCHEDULE: z
+    .string()
+    .default('0 2 * * *')
+    .refine((s) => s === 'off' || cron.validate(s), 'must be a cron expression such as "0 2 * * *", or "off"'),
+  CSDL_SCHEDULE_TZ: z.string().default('Asia/Ho_Chi_Minh').refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
+  CSDL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  CSDL_JOB_BACKOFF_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline).default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
 });
@@ -87,6 +107,10 @@ export type Config = Readonly<{
   /** API: warehouse connections running queries at once, how long a request waits for one, and how many may wait. */
   api: Readonly<{ connections: number; queueTimeoutMs: number; maxQueue: number }>;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Pipeline runs of `csdl serve` and `csdl run`: the cron expression (null: off) and its time zone. */
+  schedule: Readonly<{ cron: string | null; timezone: string }>;
+  /** Tries per pipeline step on a transient failure, and the first wait between them (doubled each time). */
+  jobs: Readonly<{ attempts: number; backoffMs: number }>;
   /**
    * Reporting deadlines (MM-DD) per province of the period's own time ('31'; '15@2000' where a
    * code was reused by another province after 07/2025), falling back to `defaultDeadline`.
@@ -95,8 +119,17 @@ export type Config = Readonly<{
   defaultDeadline: Readonly<{ dn: string; cn: string }>;
 }>;
 
-/** Reads, validates and freezes the configuration; throws ConfigError naming every problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** A setting's name, as its environment variable. */
+export type SettingName = keyof typeof fields.shape;
+
+/** Command-line options that override settings: the value given (undefined: not given) and the option's name. */
+export type ConfigOverrides = Partial<Record<SettingName, { value: string | undefined; option: string }>>;
+
+/**
+ * Reads, validates and freezes the configuration; throws ConfigError naming every problem.
+ * `overrides` win over the environment and the file, and a problem with one names its option.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const problems: string[] = [];
   let fileValues: Record<string, unknown> = {};
   const file = env.CSDL_CONFIG_FILE;
@@ -111,13 +144,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   const raw: Record<string, unknown> = { ...fileValues };
-  for (const key of Object.keys(fields.shape)) {
-    const v = env[key];
+  for (const key of Object.keys(fields.shape) as SettingName[]) {
+    const v = overrides[key]?.value ?? env[key];
     if (v !== undefined && v !== '') raw[key] = v;
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.') || '(root)';
+      const option = overrides[name as SettingName];
+      problems.push(`${option?.value !== undefined ? `${option.option} (${name})` : name}: ${issue.message}`);
+    }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const c = parsed.data;
@@ -136,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     api: Object.freeze({ connections: c.CSDL_API_CONNECTIONS, queueTimeoutMs: c.CSDL_API_QUEUE_TIMEOUT_MS, maxQueue: c.CSDL_API_MAX_QUEUE }),
     logLevel: c.LOG_LEVEL,
+    schedule: Object.freeze({ cron: c.CSDL_SCHEDULE === 'off' ? null : c.CSDL_SCHEDULE, timezone: c.CSDL_SCHEDULE_TZ }),
+    jobs: Object.freeze({ attempts: c.CSDL_JOB_ATTEMPTS, backoffMs: c.CSDL_JOB_BACKOFF_SECONDS * 1000 }),
     deadlines: Object.freeze(c.deadlines),
     defaultDeadline: Object.freeze(c.defaultDeadline),
   });

@@ -23,6 +23,13 @@ export class ConfigError extends CsdlError {
   }
 }
 
+/** A command was asked for something it cannot do as asked (a bad option value); exits 2. */
+export class UsageError extends CsdlError {
+  constructor(message: string, details: Record<string, unknown> = {}) {
+    super('USAGE', message, { details });
+  }
+}
+
 /** The source database cannot be reached; retried by scheduled runs. */
 export class SourceUnavailableError extends CsdlError {
   constructor(message: string, cause?: unknown) {

@@ -2,10 +2,10 @@
  * The DuckDB warehouse file. One read-write owner at a time (DuckDB's rule): the long-running
  * server, or a one-off command when no server holds it. A held lock becomes LockHeldError.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { LockHeldError } from './errors.ts';
+import { ConfigError, LockHeldError } from './errors.ts';
 import { migrate } from './meta-store/index.ts';
 
 export type Warehouse = {
@@ -16,6 +16,28 @@ export type Warehouse = {
 };
 
 /**
+ * Why this process cannot create or write the warehouse file at `path` (and the WAL beside it),
+ * or null when it can. Tries for real (creates the folder, opens the file for writing, creates
+ * and removes a probe file beside it), so that a read-only mount or a path through a file is
+ * found as surely as a missing permission.
+ *
+ * @example
+ *   warehouseWriteProblem('/etc/passwd/w.duckdb'); // "WAREHOUSE_PATH: cannot write /etc/passwd/w.duckdb (ENOTDIR: ...)"
+ */
+export function warehouseWriteProblem(path: string): string | null {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    if (existsSync(path)) closeSync(openSync(path, 'r+'));
+    const probe = join(dirname(path), `.csdl-write-probe-${process.pid}`);
+    closeSync(openSync(probe, 'w'));
+    rmSync(probe);
+    return null;
+  } catch (err) {
+    return `WAREHOUSE_PATH: cannot write ${path} (${(err as Error).message})`;
+  }
+}
+
+/**
  * Opens (creating if needed) the warehouse file; read-only opens never create it. `settings` are
  * further DuckDB options. A read-write open brings the durable tables up to date (meta-store
  * migrations) before anything else reads them.
@@ -24,7 +46,10 @@ export async function openWarehouse(
   path: string,
   opts: { readOnly?: boolean; threads?: number; memoryLimit?: string; settings?: Readonly<Record<string, string>> } = {},
 ): Promise<Warehouse> {
-  if (!opts.readOnly) mkdirSync(dirname(path), { recursive: true });
+  if (!opts.readOnly) {
+    const problem = warehouseWriteProblem(path);
+    if (problem) throw new ConfigError([problem]);
+  }
   const options: Record<string, string> = { ...opts.settings };
   if (opts.readOnly) options.access_mode = 'READ_ONLY';
   if (opts.threads) options.threads = String(opts.threads);

@@ -2,7 +2,8 @@
  * Small-cell suppression for figures that leave a user's own subtree view (public pages,
  * exports). Pure functions, no I/O.
  *
- * Rules (DOMAIN.md, "Privacy and disclosure"):
+ * Rules (counts from 1 to 9 hidden, the most common threshold among education statistics
+ * publishers; secondary suppression so that no subtraction reveals a hidden cell):
  * - primary: a count from 1 to 9 is shown as '<10'; zero stays zero;
  * - secondary: in a group of parts that add up to a published total, when exactly one part is
  *   hidden, the next smallest non-zero visible part is hidden too (shown as 'x'), so that the

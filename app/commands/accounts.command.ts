@@ -9,6 +9,7 @@ import type { Config } from '../../lib/config.ts';
 import { CsdlError, LockHeldError } from '../../lib/errors.ts';
 import { openWarehouse } from '../../lib/warehouse.ts';
 import { createAccount, listAccounts, UnknownUnitError, type Account, type AccountKind } from '../../server/accounts/accounts.store.ts';
+import { oneOf } from '../options.ts';
 import { action } from '../run-action.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 
@@ -69,13 +70,12 @@ export function register(program: Command): void {
     .command('create')
     .description('create an account and print its key once')
     .requiredOption('--unit <unit>', 'unit code or key: VN, 48, P:48@2025, C:20194@2025, S:<ma_truong>@2025')
-    .requiredOption('--kind <kind>', 'admin (manages the accounts of its unit and below) or exploit (reads its subtree)')
+    .requiredOption('--kind <kind>', 'admin (manages the accounts of its unit and below) or exploit (reads its subtree)', oneOf(['admin', 'exploit'] as const))
     .requiredOption('--name <label>', 'a label: who or what uses the key')
     .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
     .action(
-      action(async (config, opts: { unit: string; kind: string; name: string; server?: string }) => {
-        if (opts.kind !== 'admin' && opts.kind !== 'exploit') throw new CsdlError('BAD_ARGUMENT', `--kind must be admin or exploit, not "${opts.kind}"`);
-        const input = { unit: opts.unit, kind: opts.kind as AccountKind, name: opts.name };
+      action(async (config, opts: { unit: string; kind: AccountKind; name: string; server?: string }) => {
+        const input = { unit: opts.unit, kind: opts.kind, name: opts.name };
         const created = await withWarehouse(
           config,
           opts,

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { openSource } from '../../lib/source.ts';
 import { formatSummary, progressPrinter } from '../../pipelines/ingest/index.ts';
 import { runEtl } from '../../pipelines/ingest/index.ts';
+import { preflight } from '../preflight.ts';
 import { action } from '../run-action.ts';
 
 export function register(program: Command): void {
@@ -15,6 +16,7 @@ export function register(program: Command): void {
     .option('--full', 'reload every table in full instead of only what changed')
     .action(
       action(async (config, opts: { full?: boolean }) => {
+        await preflight({ warehouse: config.warehousePath });
         const source = await openSource(config);
         let runId: string | undefined;
         const progress = progressPrinter((line) => process.stderr.write(`csdl etl: ${line}\n`));

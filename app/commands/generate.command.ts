@@ -3,29 +3,12 @@
  * none is set) with a synthetic sample CSDL and prints what it wrote.
  */
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
 import { openSource, redactUrl } from '../../lib/source.ts';
 import { log } from '../../lib/log.ts';
 import { generate, type GenerationSummary } from '../../sample/generate/generate.ts';
 import { PRESET_SPECS, PRESETS, type Preset } from '../../sample/generate/presets.ts';
+import { presetOption, rateOption, seedOption } from '../options.ts';
 import { action } from '../run-action.ts';
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
-  return n;
-}
-
-function rate(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 50) throw new InvalidArgumentError('expected a number from 0 to 50');
-  return n;
-}
-
-function preset(value: string): Preset {
-  if (!(PRESETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${PRESETS.join(', ')}`);
-  return value as Preset;
-}
 
 /** The summary as two small tables (rows per table, defects per kind). */
 export function formatSummary(s: GenerationSummary): string {
@@ -49,9 +32,9 @@ export function register(program: Command): void {
   program
     .command('generate')
     .description('Fill the source database with a synthetic sample CSDL (deterministic per seed, with known defects)')
-    .option('-p, --preset <preset>', `size: ${PRESETS.map((p) => `${p} (${PRESET_SPECS[p].description})`).join('; ')}`, preset, 'demo')
-    .option('-s, --seed <n>', 'random seed; the same seed gives byte-identical data', integer, 42)
-    .option('-d, --defect-rate <x>', 'multiplier of every defect rate (0 keeps only the minimum number of each kind)', rate, 1)
+    .option('-p, --preset <preset>', `size: ${PRESETS.map((p) => `${p} (${PRESET_SPECS[p].description})`).join('; ')}`, presetOption, 'demo')
+    .option('-s, --seed <n>', 'random seed; the same seed gives byte-identical data', seedOption, 42)
+    .option('-d, --defect-rate <x>', 'multiplier of every defect rate (0 keeps only the minimum number of each kind)', rateOption, 1)
     .option('-f, --force', 'regenerate even if this preset and seed are already in the database', false)
     .addHelpText(
       'after',

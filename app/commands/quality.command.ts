@@ -6,25 +6,24 @@
 import type { Command } from 'commander';
 import { openWarehouse } from '../../lib/warehouse.ts';
 import { formatQualitySummary } from '../../pipelines/quality/index.ts';
-import { QualityError, runQuality } from '../../pipelines/quality/index.ts';
+import { runQuality } from '../../pipelines/quality/index.ts';
 import { DEFAULT_SAMPLE_SIZE } from '../../pipelines/quality/index.ts';
+import { countOption } from '../options.ts';
 import { action } from '../run-action.ts';
 
-type Options = { period?: string[]; sample: string };
+type Options = { period?: string[]; sample: number };
 
 export function register(program: Command): void {
   program
     .command('quality')
     .description('Đánh giá chất lượng dữ liệu — evaluate the data-quality rules, score and rank every unit')
     .option('--period <periods...>', 'periods to evaluate, e.g. 2025-DN 2025-CN (default: every period)')
-    .option('--sample <n>', 'failing records kept per rule and school', String(DEFAULT_SAMPLE_SIZE))
+    .option('--sample <n>', 'failing records kept per rule and school (1-10000)', countOption(10_000), DEFAULT_SAMPLE_SIZE)
     .action(
       action(async (config, opts: Options) => {
-        const sampleSize = Number(opts.sample);
-        if (!Number.isInteger(sampleSize)) throw new QualityError(`--sample must be a whole number (got ${opts.sample})`);
         const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
         try {
-          const summary = await runQuality({ warehouse, periods: opts.period, sampleSize, deadlines: config });
+          const summary = await runQuality({ warehouse, periods: opts.period, sampleSize: opts.sample, deadlines: config });
           process.stdout.write(formatQualitySummary(summary));
         } finally {
           warehouse.close();

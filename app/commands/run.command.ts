@@ -6,62 +6,67 @@
  */
 import type { Command } from 'commander';
 import type { Config } from '../../lib/config.ts';
-import { ConfigError, CsdlError } from '../../lib/errors.ts';
-import { openSource } from '../../lib/source.ts';
+import { CsdlError } from '../../lib/errors.ts';
+import { checkReachable, openSource } from '../../lib/source.ts';
 import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
 import { createAccount, listAccounts, revokeAccount } from '../../server/accounts/accounts.store.ts';
-import { loadServerConfig } from '../../pipelines/jobs/index.ts';
 import { generate, type Preset } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/index.ts';
 import { pipelineSteps } from '../../pipelines/jobs/index.ts';
+import { presetOption, seedOption } from '../options.ts';
+import { preflight } from '../preflight.ts';
 import { formatRunReport } from '../run-report.ts';
 import { action } from '../run-action.ts';
-import { portOption, serveUntilStopped } from '../serve-loop.ts';
+import { serveUntilStopped } from '../serve-loop.ts';
 
 const DEMO_ACCOUNT = 'Tài khoản demo (csdl run)';
 
-type RunOptions = { preset: Preset; seed: string; serve: boolean; schedule?: string; host: string; port?: string };
+type RunOptions = { preset: Preset; seed: number; serve: boolean; schedule?: string; host: string; port?: string };
 
 export function register(program: Command): void {
   program
     .command('run')
     .description('Chạy toàn bộ — sample CSDL (embedded), ETL, indicators, quality, then serve the dashboards')
-    .option('--preset <preset>', 'sample size on the embedded source: tiny, demo, province, national', 'demo')
-    .option('--seed <seed>', 'seed of the sample CSDL', '42')
+    .option('--preset <preset>', 'sample size on the embedded source: tiny, demo, province, national', presetOption, 'demo')
+    .option('--seed <seed>', 'seed of the sample CSDL', seedOption, 42)
     .option('--no-serve', 'stop after the pipeline instead of serving the API and dashboards')
     .option('--schedule <cron>', 'cron expression of later pipeline runs while serving, or "off"')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (env PORT, default 8080)')
-    .action(action(async (config, opts: RunOptions) => mainJob(config, opts)));
+    .action(
+      action(
+        async (config, opts: RunOptions) => mainJob(config, opts),
+        (opts) => ({ PORT: { value: opts.port, option: '--port' }, CSDL_SCHEDULE: { value: opts.schedule, option: '--schedule' } }),
+      ),
+    );
 }
 
 async function mainJob(config: Config, opts: RunOptions): Promise<void> {
-  const serverConfig = loadServerConfig(process.env, { CSDL_SCHEDULE: opts.schedule });
-  const port = portOption(opts.port, config.port);
-  if (typeof port === 'string') throw new ConfigError([port]);
-  if (config.embedded) await generateSample(config, opts);
-  else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
-
+  // what can be checked before the work starts is checked now, not after the pipeline ran
+  await preflight({ warehouse: config.warehousePath, listen: opts.serve ? { host: opts.host, port: config.port } : undefined });
+  if (config.databaseUrl) await checkReachable(config.databaseUrl);
+  // a warehouse another process holds stops the run here, before a sample is generated
   const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
   let handedOver = false;
   try {
-    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: serverConfig.attempts, backoffMs: serverConfig.backoffMs });
+    if (config.embedded) await generateSample(config, opts);
+    else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
+    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
     await runner.init();
     const { runId, done } = runner.start('manual', null);
     process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality)\n`);
     const result = await done;
-    if (result.status !== 'succeeded') throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { details: { runId } });
+    if (result.status !== 'succeeded')
+      throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { transient: result.transient, details: { runId } });
     process.stdout.write(await formatRunReport(warehouse, runId));
     if (!opts.serve) return;
     const key = config.embedded ? await demoAccount(warehouse) : undefined;
     handedOver = true;
     await serveUntilStopped({
       config,
-      serverConfig,
       warehouse,
       runner,
       host: opts.host,
-      port,
       banner: (url) =>
         (key ? `\nKhóa API demo (cấp quốc gia, quản trị): ${key}\n` : '') + `Bảng điều khiển: ${url}/dashboards/${key ? `?key=${key}` : ''}\nDừng: Ctrl+C\n`,
     });
@@ -71,10 +76,9 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
 }
 
 async function generateSample(config: Config, opts: RunOptions): Promise<void> {
-  const seed = Number(opts.seed);
   const source = await openSource(config);
   try {
-    const summary = await generate({ url: source.url, preset: opts.preset, seed, onProgress: (m) => process.stderr.write(`csdl run: ${m}\n`) });
+    const summary = await generate({ url: source.url, preset: opts.preset, seed: opts.seed, onProgress: (m) => process.stderr.write(`csdl run: ${m}\n`) });
     const learners = summary.counts['hoc_sinh'] ?? summary.counts['csdl.hoc_sinh'] ?? 0;
     process.stdout.write(
       `csdl run: sample CSDL ${summary.status === 'skipped' ? 'already present' : 'generated'} ` +

@@ -4,13 +4,14 @@
  * SIGINT / SIGTERM stop it gracefully (serve-loop.ts).
  */
 import type { Command } from 'commander';
-import { ConfigError } from '../../lib/errors.ts';
 import { openWarehouse } from '../../lib/warehouse.ts';
-import { loadServerConfig } from '../../pipelines/jobs/index.ts';
 import { JobRunner } from '../../pipelines/jobs/index.ts';
 import { pipelineSteps } from '../../pipelines/jobs/index.ts';
-import { portOption, serveUntilStopped } from '../serve-loop.ts';
+import { preflight } from '../preflight.ts';
+import { serveUntilStopped } from '../serve-loop.ts';
 import { action } from '../run-action.ts';
+
+type ServeOptions = { schedule?: string; host: string; port?: string };
 
 export function register(program: Command): void {
   program
@@ -20,14 +21,19 @@ export function register(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (env PORT, default 8080)')
     .action(
-      action(async (config, opts: { schedule?: string; host: string; port?: string }) => {
-        const serverConfig = loadServerConfig(process.env, { CSDL_SCHEDULE: opts.schedule });
-        const port = portOption(opts.port, config.port);
-        if (typeof port === 'string') throw new ConfigError([port]);
-        const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
-        const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: serverConfig.attempts, backoffMs: serverConfig.backoffMs });
-        await runner.init();
-        await serveUntilStopped({ config, serverConfig, warehouse, runner, host: opts.host, port });
-      }),
+      action(
+        async (config, opts: ServeOptions) => {
+          // a warehouse another server holds is said first (exit 75), then a port another process holds (2)
+          const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
+          await preflight({ listen: { host: opts.host, port: config.port } }).catch((err) => {
+            warehouse.close();
+            throw err;
+          });
+          const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+          await runner.init();
+          await serveUntilStopped({ config, warehouse, runner, host: opts.host });
+        },
+        (opts) => ({ PORT: { value: opts.port, option: '--port' }, CSDL_SCHEDULE: { value: opts.schedule, option: '--schedule' } }),
+      ),
     );
 }

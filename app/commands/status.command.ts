@@ -7,15 +7,16 @@ import type { Command } from 'commander';
 import { openWarehouse } from '../../lib/warehouse.ts';
 import { formatStatus } from '../../pipelines/ingest/index.ts';
 import { hasRunRecords, lastRuns, tableFreshness } from '../../pipelines/ingest/index.ts';
+import { countOption } from '../options.ts';
 import { action } from '../run-action.ts';
 
 export function register(program: Command): void {
   program
     .command('status')
     .description('Trạng thái kho dữ liệu — last ETL runs and the freshness of each table')
-    .option('-n, --runs <count>', 'how many recent runs to list', '10')
+    .option('-n, --runs <count>', 'how many recent runs to list (1-1000)', countOption(1000), 10)
     .action(
-      action(async (config, opts: { runs: string }) => {
+      action(async (config, opts: { runs: number }) => {
         if (!existsSync(config.warehousePath)) {
           process.stdout.write(`No warehouse at ${config.warehousePath} yet: run \`csdl etl\` to create and load it.\n`);
           return;
@@ -28,7 +29,7 @@ export function register(program: Command): void {
               process.stdout.write(formatStatus([], []));
               return;
             }
-            const runs = await lastRuns(conn, Number(opts.runs) || 10);
+            const runs = await lastRuns(conn, opts.runs);
             process.stdout.write(formatStatus(runs, await tableFreshness(conn)));
           } finally {
             conn.closeSync();

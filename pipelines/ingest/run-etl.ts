@@ -54,7 +54,7 @@ export type EtlHooks = {
   mergeSliceRows?: number;
 };
 
-/** Progress of a run: its start, rows as they arrive per table, each table staged, the publish, the checkpoint after it (runs that opened the warehouse), the merge of incremental changes (load/merge.ts). */
+/** Progress of a run: its start, rows as they arrive per table, each table staged, the publish, the checkpoint after it (runs that opened the warehouse), the merge of incremental changes (warehouse/merge.ts). */
 export type EtlProgress = {
   runId: string;
   phase: 'start' | 'rows' | 'staged' | 'publish' | 'checkpoint' | 'merge';
@@ -75,30 +75,26 @@ export type EtlRunSummary = {
 
 /**
  * DuckDB settings for a run that opens the warehouse itself (its memory: CSDL_ETL_MEMORY_LIMIT).
- * Beyond its buffer pool, DuckDB's allocator keeps a few hundred MB per busy thread (measured on
- * province: peak RSS 720 MiB with 2 threads, 640 MiB with 1, DuckDB's own accounting under 440 MB
- * in both), so one thread keeps the process smaller; it costs the load nothing on a machine shared with the source, where
- * PostgreSQL's flag computation is the bottleneck. The default limit (448 MB, lib/config.ts) is
- * what a national incremental run needs since its publish no longer deletes inside the
- * transaction (load/merge.ts): before, that publish ran out of memory at 448 MB and peaked at
- * 1,4 GiB RSS at 640 MB; after, 756 MiB at 448 MB and 1.237 MiB at 640 MB (02/12/2026).
+ * Beyond its buffer pool, DuckDB's allocator keeps a few hundred MB per busy thread, so one
+ * thread keeps the process smaller; it costs the load nothing on a machine shared with the
+ * source, where PostgreSQL's flag computation is the bottleneck. The default limit
+ * (lib/config.ts) holds a national incremental run because its publish deletes the changed rows
+ * after the transaction, in checkpointed slices (warehouse/merge.ts). Peaks measured:
+ * bench/README.md.
  */
 export const ETL_THREADS = 1;
 /**
  * DuckDB hands freed memory back to the system only past these thresholds (128 MiB and 512 MiB by
- * default), so a long load kept hundreds of MB it no longer used: on `province` a full load's peak
- * RSS went from 640 to 530 MiB with 16 MB, at the same speed.
+ * default), so a long load keeps memory it no longer uses; lower thresholds lower a full load's
+ * peak at the same speed.
  */
 export const ETL_ALLOCATOR_SETTINGS = { allocator_flush_threshold: '16MB', allocator_bulk_deallocation_flush_threshold: '16MB' } as const;
 /**
  * A run that opens the warehouse itself turns DuckDB's automatic checkpoints off and checkpoints
  * once at its end, with DuckDB's memory lowered to this. Checkpointing freshly loaded tables is
- * the most memory-hungry thing a run does: on `national` (02/12/2026, sampled every 0,2 s) the
- * automatic checkpoint after the last loads took the process to 1.355 MiB, an explicit one at the
- * run's 640 MB limit to 1.257 MiB, and the same at 256 MB to 697 MiB in 38,9 s, while the loads
- * and the publish of a full load stayed under 900 MiB. When DuckDB cannot lower its limit (seen
- * after national incremental runs that deleted inside the publish, before load/merge.ts), the
- * checkpoint runs at the run's own limit.
+ * the most memory-hungry thing a run does, and its peak follows the limit it runs at, while the
+ * loads and the publish stay well below it. When DuckDB cannot lower its limit (committed, not
+ * yet checkpointed changes hold its table blocks), the checkpoint runs at the run's own limit.
  */
 export const ETL_CHECKPOINT_MEMORY_LIMIT = '256MB';
 /** No automatic checkpoint while a run loads (DuckDB's default threshold is a 16 MB WAL). */
@@ -150,7 +146,7 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
       await rm(join(config.tmpDir, id), { recursive: true, force: true });
     }
     await resetStage(conn);
-    // A run killed after its COMMIT may have left its change beside a table (load/merge.ts):
+    // A run killed after its COMMIT may have left its change beside a table (warehouse/merge.ts):
     // finish that before reading anything, so that every raw_store.<t> is again the whole table.
     for (const table of await mergePending(conn, { runId, sliceRows: opts.hooks?.mergeSliceRows })) {
       log.warn('finished merging the change an interrupted run had published', { run: runId, table });
@@ -190,7 +186,7 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
 type Conn = Awaited<ReturnType<Warehouse['connect']>>;
 
 /**
- * Folds the incremental changes the publish put beside their tables into them (load/merge.ts).
+ * Folds the incremental changes the publish put beside their tables into them (warehouse/merge.ts).
  * The run is committed and raw.* already shows its result, so a failure here is logged, not the
  * run's: the next run finishes the merge first. A run that opened the warehouse merges at
  * ETL_CHECKPOINT_MEMORY_LIMIT (`runLimit` is its own limit, restored after; null for the server's).
@@ -230,8 +226,8 @@ async function checkpointLean(conn: Conn, runId: string, runLimit: string, path:
     await conn.run(`set memory_limit = '${ETL_CHECKPOINT_MEMORY_LIMIT}'`);
     await conn.run('checkpoint');
   } catch (err) {
-    // Seen on national incremental runs: DuckDB cannot lower its limit while committed, not yet
-    // checkpointed changes hold its table blocks ("could not free up enough memory").
+    // DuckDB cannot lower its limit while committed, not yet checkpointed changes hold its table
+    // blocks ("could not free up enough memory").
     lowered = false;
     log.warn("could not checkpoint at the lower memory limit; checkpointing at the run's own", {
       run: runId,

@@ -44,7 +44,7 @@ export type StageContext = {
   pool: WorkerPool;
   duck: Serial<DuckDBConnection>;
   onRows: (table: string, rows: number) => void;
-  /** The last run's horizon when incremental tables may be read by it (load/xmin-diff.ts), else null. */
+  /** The last run's horizon when incremental tables may be read by it (changes/xmin-diff.ts), else null. */
   horizon: Horizon | null;
   /** The snapshot's reconciliation figures of a table (computed on the coordinator). */
   figures: (table: string) => Promise<SourceFigures>;

@@ -5,4 +5,3 @@
 export { JobRunner } from './job-runner.ts';
 export { pipelineSteps } from './pipeline-steps.ts';
 export { startSchedule } from './scheduler.ts';
-export { loadServerConfig, type ServerConfig } from './jobs-config.ts';

@@ -20,7 +20,8 @@ import { closeInterrupted, recordEnd, recordStart, recordStep } from './job-runs
  */
 export type JobStep = { name: string; run(ctx: { runId: string; warehouse: Warehouse }): Promise<void> };
 
-export type JobResult = { runId: string; status: 'succeeded' | 'failed'; error: string | null };
+/** How a run ended; a failed run says whether the step that stopped it failed in a way worth retrying later. */
+export type JobResult = { runId: string; status: 'succeeded'; error: null } | { runId: string; status: 'failed'; error: string; transient: boolean };
 
 /** Thrown when a run is asked for while one is in progress. */
 export class JobRunningError extends CsdlError {
@@ -94,7 +95,7 @@ export class JobRunner {
             if (!isTransient(err) || attempt >= this.attempts) {
               await recordEnd(conn, runId, 'failed', message);
               log.error('job run failed', { runId, step: step.name, attempt, error: (err as Error).message });
-              return { runId, status: 'failed', error: message };
+              return { runId, status: 'failed', error: message, transient: isTransient(err) };
             }
             const wait = this.backoffMs * 2 ** (attempt - 1);
             log.warn('job step failed, retrying', { runId, step: step.name, attempt, waitMs: wait, error: (err as Error).message });

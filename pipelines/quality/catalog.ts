@@ -1,7 +1,9 @@
 /**
- * The rule catalogue: every family of DOMAIN.md's "Data quality" section, built for the columns
- * the warehouse holds. Spec-derived families (required, conditionally required, code lists)
- * come from data/reference/field-spec.json; the others are declared in their own files.
+ * The rule catalogue: the checks the provinces ask of their data ("đúng, đủ, sạch, sống";
+ * "thống nhất, đầy đủ, chính xác, kịp thời") by DAMA dimension, built for the columns the
+ * warehouse holds. Spec-derived families (required, conditionally required, code lists) come
+ * from data/reference/field-spec.json; the others are declared in the rules-*.ts files. Every
+ * family's SQL is models/quality/rules/<family>.sql.
  *
  * @example
  *   const rules = buildCatalog(await readWarehouseColumns(conn));

@@ -13,34 +13,26 @@
  *   pseudonym                the learner's or staff member's keyed pseudonym, if any
  *   ...                      every column of the table, and the derived columns below
  */
-import { PUSHED_DATE_PATTERN } from './sql-fragments.ts';
+import { selectList } from './rule-files.ts';
 
 export type Population = {
   table: string;
   /** Column holding a keyed pseudonym worth showing beside the record key. */
   pseudonym?: string;
-  /** Columns computed once per record for the rules that share them (name -> SQL). */
-  derived?: Record<string, string>;
-};
-
-/**
- * A pushed birth date read once: the date when the text starts with a valid yyyy-mm-dd, and
- * whether it has that shape at all (the regular expression runs only where the cast failed).
- */
-const birthDate = {
-  ngay_sinh_date: `case when length(r.ngay_sinh) = 10 or substr(r.ngay_sinh, 11, 1) in ('T', ' ')
-    then try_cast(left(r.ngay_sinh, 10) as date) end`,
-  ngay_sinh_shaped: `case when ngay_sinh_date is not null then true when r.ngay_sinh is null then false
-    else regexp_full_match(trim(r.ngay_sinh), '${PUSHED_DATE_PATTERN}') end`,
+  /**
+   * The block of models/quality/rules/populations.sql whose select list holds the columns
+   * computed once per record for the rules that share them (the parsed birth date).
+   */
+  derived?: string;
 };
 
 export const POPULATIONS: Readonly<Record<string, Population>> = Object.freeze({
   truong_hoc: { table: 'truong_hoc' },
   diem_truong: { table: 'diem_truong' },
   lop_hoc: { table: 'lop_hoc' },
-  hoc_sinh: { table: 'hoc_sinh', pseudonym: 'ma_hoc_sinh', derived: birthDate },
+  hoc_sinh: { table: 'hoc_sinh', pseudonym: 'ma_hoc_sinh', derived: 'birth_date' },
   hoc_sinh_trang_thai: { table: 'hoc_sinh_trang_thai', pseudonym: 'ma_hoc_sinh' },
-  can_bo: { table: 'can_bo', pseudonym: 'ma_can_bo', derived: birthDate },
+  can_bo: { table: 'can_bo', pseudonym: 'ma_can_bo', derived: 'birth_date' },
   phong_hoc: { table: 'phong_hoc' },
 });
 
@@ -58,7 +50,7 @@ const head = (pop: Population) => `
       '${pop.table}:' || r.id as record_key,
       r.id as record_id,
       ${pop.pseudonym ? `r.${pop.pseudonym}` : 'null::varchar'} as pseudonym,
-      r.*${Object.entries(pop.derived ?? {})
+      r.*${Object.entries(pop.derived ? selectList('populations', pop.derived) : {})
         .map(([name, sql]) => `,\n      ${sql} as ${name}`)
         .join('')}`;
 

@@ -28,7 +28,7 @@ export const DIMENSION_WEIGHTS: Readonly<Record<Dimension, number>> = Object.fre
   timeliness: 0.15,
 });
 
-/** Rule families, as DOMAIN.md groups them; used for reports and for the defect-kind map. */
+/** Rule families, each with its SQL in models/quality/rules/<family>.sql; used for reports and for the defect-kind map. */
 export type Family =
   | 'required'
   | 'conditional'

@@ -1,43 +1,41 @@
 /**
  * Completeness: fields the spec requires under a condition ("Bắt buộc nếu là lớp ghép", "Bắt buộc
  * néu là HS bỏ học", ...). The fields and their conditions come from field-spec.json; this file
- * only translates each condition's wording into SQL over the warehouse's columns. A condition
+ * only matches each condition's wording to its SQL (models/quality/rules/conditional.sql). A condition
  * whose wording is not known here, or whose columns the warehouse lacks, yields no rule and is
  * listed by `unevaluableConditions` so that the gap is visible rather than silent.
  */
 import type { RecordRule } from './rule.ts';
 import { SPEC_OBJECTS, specFields } from './field-spec.ts';
 import { presenceCheck } from './rules-required.ts';
+import { selectPart } from './rule-files.ts';
 import { has, type WarehouseColumns } from './warehouse-columns.ts';
 
-/** The wording of a condition, the SQL it means, and the columns that SQL reads. */
-type Condition = { table: string; wording: RegExp; sql: string; reads: string[]; vi: string; en: string };
-
-// Learner status codes (DM_TRANG_THAI_HOC_SINH): 02/06/10 transferred in, 04/08/11 transferred
-// out, 05/09/12 dropped out; 01 is "studying", the only status that is not a change.
-export const LEARNER_TRANSFERRED_IN = [2, 6, 10];
-export const LEARNER_TRANSFERRED_OUT = [4, 8, 11];
-export const LEARNER_DROPPED_OUT = [5, 9, 12];
+/**
+ * The wording of a condition, its block in models/quality/rules/conditional.sql (the records the
+ * field is required of), and the columns that block reads.
+ */
+type Condition = { table: string; wording: RegExp; block: string; reads: string[]; vi: string; en: string };
 
 const CONDITIONS: Condition[] = [
-  { table: 'lop_hoc', wording: /lớp chuyên/i, sql: 'lop_chuyen = 1', reads: ['lop_chuyen'], vi: 'lớp chuyên', en: 'specialised class' },
-  { table: 'lop_hoc', wording: /lớp bán trú/i, sql: 'lop_ban_tru = 1', reads: ['lop_ban_tru'], vi: 'lớp bán trú', en: 'semi-boarding class' },
-  { table: 'lop_hoc', wording: /lớp ghép/i, sql: 'lop_ghep = 1', reads: ['lop_ghep'], vi: 'lớp ghép', en: 'multi-grade class' },
-  { table: 'hoc_sinh', wording: /khuyết tật/i, sql: 'khuyet_tat = 1', reads: ['khuyet_tat'], vi: 'học sinh khuyết tật', en: 'learner with a disability' },
-  { table: 'hoc_sinh', wording: /thay đổi trạng thái/i, sql: 'trang_thai <> 1', reads: ['trang_thai'], vi: 'trạng thái đã thay đổi', en: 'status changed' },
+  { table: 'lop_hoc', wording: /lớp chuyên/i, block: 'specialised_class', reads: ['lop_chuyen'], vi: 'lớp chuyên', en: 'specialised class' },
+  { table: 'lop_hoc', wording: /lớp bán trú/i, block: 'semi_boarding_class', reads: ['lop_ban_tru'], vi: 'lớp bán trú', en: 'semi-boarding class' },
+  { table: 'lop_hoc', wording: /lớp ghép/i, block: 'multi_grade_class', reads: ['lop_ghep'], vi: 'lớp ghép', en: 'multi-grade class' },
   {
     table: 'hoc_sinh',
-    wording: /bỏ học/i,
-    sql: `trang_thai in (${LEARNER_DROPPED_OUT})`,
-    reads: ['trang_thai'],
-    vi: 'học sinh bỏ học',
-    en: 'learner dropped out',
+    wording: /khuyết tật/i,
+    block: 'learner_with_disability',
+    reads: ['khuyet_tat'],
+    vi: 'học sinh khuyết tật',
+    en: 'learner with a disability',
   },
-  { table: 'hoc_sinh', wording: /học bán trú/i, sql: 'ban_tru = 1', reads: ['ban_tru'], vi: 'học sinh bán trú', en: 'semi-boarding learner' },
+  { table: 'hoc_sinh', wording: /thay đổi trạng thái/i, block: 'status_changed', reads: ['trang_thai'], vi: 'trạng thái đã thay đổi', en: 'status changed' },
+  { table: 'hoc_sinh', wording: /bỏ học/i, block: 'learner_dropped_out', reads: ['trang_thai'], vi: 'học sinh bỏ học', en: 'learner dropped out' },
+  { table: 'hoc_sinh', wording: /học bán trú/i, block: 'semi_boarding_learner', reads: ['ban_tru'], vi: 'học sinh bán trú', en: 'semi-boarding learner' },
   {
     table: 'hoc_sinh',
     wording: /đã chuyển đi/i,
-    sql: `trang_thai in (${LEARNER_TRANSFERRED_OUT})`,
+    block: 'learner_transferred_out',
     reads: ['trang_thai'],
     vi: 'học sinh đã chuyển đi',
     en: 'learner transferred out',
@@ -45,16 +43,16 @@ const CONDITIONS: Condition[] = [
   {
     table: 'hoc_sinh',
     wording: /đã chuyển đến/i,
-    sql: `trang_thai in (${LEARNER_TRANSFERRED_IN})`,
+    block: 'learner_transferred_in',
     reads: ['trang_thai'],
     vi: 'học sinh chuyển đến',
     en: 'learner transferred in',
   },
-  { table: 'can_bo', wording: /là CBQL/i, sql: `loai_can_bo = '01'`, reads: ['loai_can_bo'], vi: 'cán bộ quản lý', en: 'manager' },
+  { table: 'can_bo', wording: /là CBQL/i, block: 'manager', reads: ['loai_can_bo'], vi: 'cán bộ quản lý', en: 'manager' },
   {
     table: 'can_bo',
     wording: /loại cán bộ 1&2/i,
-    sql: `loai_can_bo in ('01', '02')`,
+    block: 'manager_or_staff',
     reads: ['loai_can_bo'],
     vi: 'cán bộ quản lý hoặc nhân viên',
     en: 'manager or staff',
@@ -89,7 +87,7 @@ export function conditionalRules(columns: WarehouseColumns): RecordRule[] {
         vi: `Thiếu ${f.field} (${f.meaning.replace(/:$/, '')}), bắt buộc khi là ${cond.vi}`,
         en: `${f.field} is empty although required for a ${cond.en}`,
         population: o.table,
-        applies: cond.sql,
+        applies: selectPart('conditional', cond.block, 'applies'),
         fails: check.fails,
       });
     }

@@ -3,12 +3,14 @@
  * text in Unicode NFC, not typed in a legacy encoding (TCVN3, VNI, VIQR), contacts in one
  * format. Personal fields are judged by the flags the ETL computed in the source
  * (`<col>__nfc`, `__legacy`, `__well_formed`); the warehouse's own text columns (school and
- * class names, addresses, school phones) are judged here with the same patterns.
- * One rule per table and check (NFC, LEGACY, WELLFORMED: citizen IDs, dates, phones, e-mails); the detail lists the fields at fault, never their values.
+ * class names, addresses, school phones) are judged with the same patterns. One rule per table
+ * and check (NFC, LEGACY, WELLFORMED: citizen IDs, dates, phones, e-mails); the detail lists the
+ * fields at fault, never their values. When a column is bad is models/quality/rules/uniformity.sql.
  */
 import { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from '../ingest/index.ts';
 import { SOURCE_TABLES } from '../ingest/index.ts';
 import type { RecordRule } from './rule.ts';
+import { selectPart, type RuleParams } from './rule-files.ts';
 import { TABLE_PREFIX, TABLE_VI } from './field-spec.ts';
 import { has, type WarehouseColumns } from './warehouse-columns.ts';
 
@@ -34,6 +36,12 @@ export function re2(pattern: string): string {
 }
 
 type Check = { column: string; bad: string };
+
+/** The check of one column by a block of uniformity.sql. */
+const check = (block: string, column: string, params: RuleParams = {}): Check => ({
+  column,
+  bad: selectPart('uniformity', block, 'bad', { column, ...params }),
+});
 
 /** SQL: the names of the failing columns, comma-separated; null when none fails. */
 function faultList(checks: Check[]): string {
@@ -64,25 +72,18 @@ export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
   for (const t of SOURCE_TABLES) {
     const flagged = (suffix: string) => Object.keys(t.personal).filter((c) => has(columns, t.name, c + suffix));
     const text = (TEXT_COLUMNS[t.name] ?? []).filter((c) => has(columns, t.name, c));
-    const nfc: Check[] = [
-      ...flagged('__nfc').map((c) => ({ column: c, bad: `not coalesce(${c}__nfc, true)` })),
-      ...text.map((c) => ({ column: c, bad: `coalesce(nfc_normalize(${c}) <> ${c}, false)` })),
-    ];
+    const nfc: Check[] = [...flagged('__nfc').map((c) => check('personal_not_nfc', c)), ...text.map((c) => check('text_not_nfc', c))];
     const legacy: Check[] = [
-      ...flagged('__legacy').map((c) => ({ column: c, bad: `coalesce(${c}__legacy, false)` })),
-      // official unit names the pattern would flag ("Laêê") are taken out first, as in the ETL's flags
-      ...text.map((c) => ({
-        column: c,
-        bad: `coalesce(regexp_matches(${c}, '${legacyRe2}') and regexp_matches(${withoutOfficialNames(c)}, '${legacyRe2}'), false)`,
-      })),
+      ...flagged('__legacy').map((c) => check('personal_legacy', c)),
+      ...text.map((c) => check('text_legacy', c, { pattern: legacyRe2, without_official_names: withoutOfficialNames(c) })),
     ];
     const contact: Check[] = [
       ...flagged('__well_formed')
         .filter((c) => FORMATTED_KINDS.has(t.personal[c]))
-        .map((c) => ({ column: c, bad: `not coalesce(${c}__well_formed, true)` })),
+        .map((c) => check('personal_malformed', c)),
       ...Object.entries(CONTACT_COLUMNS[t.name] ?? {})
         .filter(([c]) => has(columns, t.name, c))
-        .map(([c, pattern]) => ({ column: c, bad: `nullif(trim(${c}), '') is not null and not regexp_matches(trim(${c}), '${re2(pattern)}')` })),
+        .map(([c, pattern]) => check('contact_malformed', c, { pattern: re2(pattern) })),
     ];
     if (nfc.length) rules.push(rule(t.name, 'NFC', nfc, 'Văn bản không ở dạng Unicode dựng sẵn (NFC), bị tách dấu', 'Text not in Unicode NFC (decomposed)'));
     if (legacy.length)

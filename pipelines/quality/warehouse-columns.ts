@@ -51,8 +51,3 @@ export function has(columns: WarehouseColumns, table: string, column: string): b
 export function isText(columns: WarehouseColumns, table: string, column: string): boolean {
   return columns.get(table)?.get(column) === 'VARCHAR';
 }
-
-/** SQL: the value is missing (null, or blank text). */
-export function missingExpr(columns: WarehouseColumns, table: string, column: string): string {
-  return isText(columns, table, column) ? `nullif(trim(${column}), '') is null` : `${column} is null`;
-}

@@ -9,6 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { modelSpecSchema, type Model } from './model-spec.ts';
 import { ModelDefinitionError } from './transform-errors.ts';
 
+/**
+ * Folders of `models/` that hold SQL read by a stage rather than models: the quality rules
+ * (models/quality/rules/, loaded by pipelines/quality).
+ */
+const NOT_MODELS = new Set(['rules']);
+
 /** The repository's `models/` folder. */
 export const defaultModelsDir = fileURLToPath(new URL('../../models/', import.meta.url));
 
@@ -16,8 +22,9 @@ function sqlFiles(dir: string): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sqlFiles(path));
-    else if (entry.name.endsWith('.sql')) out.push(path);
+    if (entry.isDirectory()) {
+      if (!NOT_MODELS.has(entry.name)) out.push(...sqlFiles(path));
+    } else if (entry.name.endsWith('.sql')) out.push(path);
   }
   return out.sort();
 }

@@ -121,11 +121,9 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
 /**
  * Turns off FSST string compression while models are written, and returns how to restore the
  * setting. The models' text columns are codes (periods, provinces, breakdowns) that dictionary
- * compression stores as well; FSST's analysis of every segment only costs time. National learner
- * fact (92,9 M rows) built in its six batches into a scratch file, two runs each: 59,7 and 57,2 s
- * against 70,9 and 59,3 s; copied from a table: 25,5 s against 30,2 s. The national warehouse
- * file was 8,64 GB after a full transform with it, 8,53 GB before. The setting is the database's,
- * so it is put back as it was when the run ends.
+ * compression stores as well; FSST's analysis of every segment only costs write time, for a
+ * warehouse file of about the same size. The setting is the database's, so it is put back as it
+ * was when the run ends.
  */
 async function withoutFsst(conn: DuckDBConnection): Promise<() => Promise<void>> {
   const [row] = await queryRows<{ methods: string | null }>(conn, `select current_setting('disabled_compression_methods') as methods`);

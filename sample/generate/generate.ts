@@ -10,7 +10,7 @@
  */
 import pg from 'pg';
 import { redactUrl } from '../../lib/source.ts';
-import { CsdlError, SourceUnavailableError } from '../../lib/errors.ts';
+import { SourceUnavailableError, UsageError } from '../../lib/errors.ts';
 import { COLUMNS, DATA_TABLES, type DataTable } from './columns.ts';
 import { CopyWriter } from './copy-writer.ts';
 import { prepareDatabase } from './database.ts';
@@ -57,7 +57,7 @@ function validate(opts: GenerateOptions): void {
     problems.push(`seed must be an integer from 0 to 4294967295 (got ${opts.seed})`);
   const rate = opts.defectRate ?? 1;
   if (!Number.isFinite(rate) || rate < 0 || rate > 50) problems.push(`defect rate must be a number from 0 to 50 (got ${rate})`);
-  if (problems.length) throw new CsdlError('USAGE', `csdl generate: ${problems.join('; ')}`);
+  if (problems.length) throw new UsageError(`csdl generate: ${problems.join('; ')}`);
 }
 
 /** Generates a preset into the database at `url`; see the module comment. */

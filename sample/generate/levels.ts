@@ -1,5 +1,6 @@
 /**
- * Levels (cấp học) and their parameters: learners per person nationally (DOMAIN.md, 2024-2025),
+ * Levels (cấp học) and their parameters: learners per person nationally (the Ministry's snapshot of
+ * 04/09/2024, school year 2024-2025),
  * non-public shares, target class sizes by zone, teachers per class, repetition and dropout.
  *
  * Grades are numbered internally: 101..106 for the preschool age groups DM_NHOM_TUOI_MN 01..06

@@ -1,3 +1,7 @@
+/**
+ * `csdl run` end to end in a child process: sample, ETL, transform, quality, report; again, incrementally.
+ * @module-tag slow
+ */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';

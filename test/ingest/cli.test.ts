@@ -1,3 +1,7 @@
+/**
+ * `csdl etl` and `csdl status` in child processes: summaries, run ids, errors.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,7 @@
+/**
+ * The ETL's errors against a real PostgreSQL: unreachable, schema drift, a killed source; transient or terminal.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

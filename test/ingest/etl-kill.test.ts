@@ -1,3 +1,7 @@
+/**
+ * The ETL killed at each pause point: the warehouse stays as the last successful run left it.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
@@ -37,7 +41,7 @@ function walSize(config: Config): number {
   return existsSync(wal) ? statSync(wal).size : 0;
 }
 
-/** raw_store tables that hold a published change not yet merged (load/merge.ts). */
+/** raw_store tables that hold a published change not yet merged (pipelines/ingest/warehouse/merge.ts). */
 async function sideTables(config: Config): Promise<string[]> {
   const wh = await openWarehouse(config.warehousePath, { readOnly: true });
   const conn = await wh.connect();

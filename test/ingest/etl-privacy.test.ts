@@ -1,3 +1,7 @@
+/**
+ * No personal value of the source reaches the warehouse, the temporary files or the logs.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -124,7 +124,7 @@ describe('well-formed patterns', () => {
   });
 });
 
-describe('flag expressions in PostgreSQL', () => {
+describe('flag expressions in PostgreSQL', { tags: ['slow'] }, () => {
   let src: TestSource;
   let db: pg.Client;
   beforeAll(async () => {

@@ -1,3 +1,7 @@
+/**
+ * The ETL on a generated preset: the warehouse equals the source, personal data kept out.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lib/config.ts';

@@ -1,3 +1,7 @@
+/**
+ * The publish's reconciliation of the warehouse against the source snapshot.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listedContracts } from '../../pipelines/ingest/contract/contract.ts';

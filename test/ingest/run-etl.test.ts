@@ -1,3 +1,7 @@
+/**
+ * runEtl against a real PostgreSQL: full and incremental loads, change detection, publish, merge.
+ * @module-tag slow
+ */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../lib/config.ts';

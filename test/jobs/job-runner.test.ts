@@ -103,6 +103,12 @@ describe('JobRunner', () => {
     expect(await runRow(runId)).toMatchObject({ attempts: 2, status: 'failed' });
   });
 
+  it('says whether the failure that stopped a run is worth retrying later', async () => {
+    const failing = (err: Error) => new JobRunner({ warehouse, steps: [{ name: 'etl', run: async () => Promise.reject(err) }], attempts: 1 });
+    expect(await failing(new SourceUnavailableError('down')).start('manual').done).toMatchObject({ status: 'failed', transient: true });
+    expect(await failing(new CsdlError('SCHEMA_DRIFT', 'column gone')).start('manual').done).toMatchObject({ status: 'failed', transient: false });
+  });
+
   it('never runs two at once', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

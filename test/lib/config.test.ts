@@ -60,4 +60,27 @@ describe('loadConfig', () => {
     expect(problemsOf({ CSDL_CONFIG_FILE: bad })).toEqual([expect.stringMatching(/^deadlines\.31\.dn: must be MM-DD/)]);
     expect(problemsOf({ CSDL_CONFIG_FILE: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/does not exist/)]);
   });
+
+  it('holds the scheduler settings, validated with the others, and lets a command-line option override one', () => {
+    const c = loadConfig({});
+    expect(c.schedule).toEqual({ cron: '0 2 * * *', timezone: 'Asia/Ho_Chi_Minh' });
+    expect(c.jobs).toEqual({ attempts: 3, backoffMs: 30_000 });
+    expect(Object.isFrozen(c.schedule) && Object.isFrozen(c.jobs)).toBe(true);
+    const env = { CSDL_SCHEDULE: '30 1 * * *', CSDL_SCHEDULE_TZ: 'UTC', CSDL_JOB_ATTEMPTS: '5', CSDL_JOB_BACKOFF_SECONDS: '2' };
+    expect(loadConfig(env)).toMatchObject({ schedule: { cron: '30 1 * * *', timezone: 'UTC' }, jobs: { attempts: 5, backoffMs: 2000 } });
+    expect(loadConfig(env, { CSDL_SCHEDULE: { value: 'off', option: '--schedule' } }).schedule.cron).toBeNull();
+    expect(loadConfig(env, { CSDL_SCHEDULE: { value: undefined, option: '--schedule' } }).schedule.cron).toBe('30 1 * * *');
+    expect(loadConfig({}, { PORT: { value: '9090', option: '--port' } }).port).toBe(9090);
+    const problems = problemsOf({ CSDL_SCHEDULE_TZ: 'Nowhere/Else', CSDL_JOB_ATTEMPTS: '0', CSDL_JOB_BACKOFF_SECONDS: 'soon', LOG_LEVEL: 'loud' });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['CSDL_JOB_ATTEMPTS', 'CSDL_JOB_BACKOFF_SECONDS', 'CSDL_SCHEDULE_TZ', 'LOG_LEVEL']);
+    try {
+      loadConfig({ CSDL_SCHEDULE: 'hourly' }, { CSDL_SCHEDULE: { value: 'nightly', option: '--schedule' }, PORT: { value: 'x', option: '--port' } });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems).toEqual([
+        '--port (PORT): must be a port number (0-65535)',
+        '--schedule (CSDL_SCHEDULE): must be a cron expression such as "0 2 * * *", or "off"',
+      ]);
+    }
+  });
 });

@@ -2,6 +2,7 @@
  * The embedded PostgreSQL's start-up on a real server: as root it must let the `postgres` user
  * reach the data folder without taking anything away from the folder's parent (a shared parent
  * such as /tmp must stay sticky and world-writable).
+ * @module-tag slow
  */
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,7 +3,8 @@
  * embedded PostgreSQL, loaded by the ETL into a real DuckDB file and transformed; then learners,
  * classes, teachers and the qualified-teacher share per school and per province, for every census
  * day, are compared with a count written directly in PostgreSQL SQL on the source from the
- * definitions (DOMAIN.md and the catalogue), not from the models.
+ * definitions (the UIS definitions and data/indicators/catalog.json), not from the models.
+ * @module-tag slow
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -181,7 +182,7 @@ describe('indicators on generated data', () => {
     await proveExact('tiny', 11);
   });
 
-  it('agree exactly with counts made on the source for every school and province (demo)', { timeout: 900_000 }, async () => {
+  it('agree exactly with counts made on the source for every school and province (demo)', { timeout: 900_000, tags: ['demo'] }, async () => {
     await proveExact('demo', 3);
   });
 });

@@ -6,6 +6,7 @@
  * (precision 100 % per rule). The generator injects no legacy rendering that reads as another
  * valid name (sample/generate/encodings.ts, readsAsVietnamese), so legacy encodings too are
  * found without exception.
+ * @module-tag slow
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -90,7 +91,7 @@ describe('data-quality rules against the injected defects (tiny)', () => {
   });
 });
 
-describe('data-quality rules against the injected defects (demo)', () => {
+describe('data-quality rules against the injected defects (demo)', { tags: ['demo'] }, () => {
   let p: Proof;
   beforeAll(async () => {
     p = await prove('demo');

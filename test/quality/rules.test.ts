@@ -255,7 +255,7 @@ describe('a quality run on models built by an older version', () => {
   afterAll(() => fx?.close());
 
   it('names each stale or missing model and tells to transform, instead of failing in a rule', async () => {
-    // the learner fact as the code before 4ac498f built it, and a core table that was never built
+    // the learner fact as older code built it (without its last status change), and a core table that was never built
     await fx.conn.run('create or replace table core.fct_learners as select * exclude (last_change_status, last_change_date) from core.fct_learners');
     await fx.conn.run('drop table core.fct_rooms');
     const err = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'] }).catch((e: unknown) => e);

@@ -1,3 +1,7 @@
+/**
+ * The generator's injected defects on the tiny preset: every kind, as the manifest says.
+ * @module-tag slow
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type TestDatabase } from './database.ts';
 import { generate, type GenerationSummary } from '../../sample/generate/generate.ts';

@@ -1,3 +1,7 @@
+/**
+ * The demo preset's realism: volumes, class sizes, staff, statuses and units of their time.
+ * @module-tag demo
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type TestDatabase } from './database.ts';
 import { generate, type GenerationSummary } from '../../sample/generate/generate.ts';
@@ -71,7 +75,7 @@ describe('csdl generate --preset demo (realism)', () => {
     }
   });
 
-  it('qualifies teachers per level within 3 points of the DOMAIN shares', async () => {
+  it("qualifies teachers per level within 3 points of the Ministry's shares (end of 2023-2024)", async () => {
     const target: Record<string, number> = { '01': 89.3, '02': 89.9, '03': 93.8, '04': 99.9 };
     const rows = await one(
       `select cap_hoc, 100 * avg((ma_chuan_dao_tao in ('01', '02'))::int)::float as pct from csdl.can_bo where loai_can_bo = '03' and ma_chuan_dao_tao is not null group by 1`,

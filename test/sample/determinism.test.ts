@@ -1,3 +1,7 @@
+/**
+ * The generator is deterministic: the same preset and seed give the same rows.
+ * @module-tag slow
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDatabase, type TestDatabase } from './database.ts';
 import { generate } from '../../sample/generate/generate.ts';

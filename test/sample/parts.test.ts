@@ -61,7 +61,7 @@ describe('generator parts', () => {
     }
   });
 
-  it('plans the national preset near the DOMAIN volumes', () => {
+  it("plans the national preset near the Ministry's 2024-2025 volumes", () => {
     const plans = planSchools('national', 42);
     const learners = plans.reduce((s, p) => s + p.cohort.reduce((a, b) => a + b, 0), 0);
     expect(plans.length).toBeGreaterThan(42_000);

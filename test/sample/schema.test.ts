@@ -1,3 +1,7 @@
+/**
+ * The sample source schema follows the Ministry's field specification.
+ * @module-tag slow
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { startTestSource, type TestSource } from '../support/source.ts';

@@ -2,6 +2,7 @@
  * The server on a warehouse built by the real pipeline: a generated sample CSDL (tiny preset)
  * in an embedded PostgreSQL; the nation's admin starts a run through POST /api/admin/runs and
  * the job runner does ETL -> transform -> quality on the server's own DuckDB instance.
+ * @module-tag slow
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

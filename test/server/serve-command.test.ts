@@ -2,6 +2,7 @@
  * `csdl serve` and `csdl accounts` as real processes on one warehouse file: the server owns the
  * file, so `csdl accounts` says it cannot open it, or goes through the admin API with an admin
  * key; SIGTERM stops the server cleanly and frees the file.
+ * @module-tag slow
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -82,8 +82,8 @@ export type ProofReport = { recall: KindRecall[]; precision: RulePrecision[] };
 
 /**
  * Flags every record each rule fails, over the periods in temp table dq_eval_periods, one period
- * at a time: a rule's working set is then one period's (all periods at once spilled more than
- * 28 GB on `national`). Every rule sees the same history it sees in a quality run of that period.
+ * at a time: a rule's working set is then one period's (all periods at once spill more to disk
+ * than a national proof can hold). Every rule sees the same history it sees in a quality run of that period.
  */
 async function flagAll(conn: DuckDBConnection, rules: readonly Rule[], onProgress?: (message: string) => void): Promise<void> {
   await conn.run('create or replace temp table dq_flagged (rule_id varchar, period varchar, unit_code varchar, record_key varchar, other_school varchar)');

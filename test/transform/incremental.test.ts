@@ -1,6 +1,7 @@
 /**
  * The real models on the hand-built fixture: a run limited to one province must leave exactly
  * what a full rebuild leaves, and a deliberately broken model must be named with its test.
+ * @module-tag slow
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

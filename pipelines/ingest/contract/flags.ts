@@ -55,9 +55,9 @@ export const LEGACY_NAME_PATTERN = [LEGACY_TEXT_PATTERN, VIQR_NAME_TONE, UPPER_W
  * PostgreSQL to run on every value first: every signature above other than VNI_PAIRS needs one
  * character of this class (U+0080–U+00DF, the foreign Latin-1 letters, or VIQR's ^ ( + ~ ` . ? '),
  * and VNI_PAIRS is kept whole. Vietnamese in NFC mostly writes neither (its Latin-1 letters are
- * small à–ý after a capital or another small letter), so the full pattern runs on few values: on
- * the demo learners' names 3.548 of 303.436 (1,2 %), and the legacy flag of a name cost about a
- * quarter of what the full pattern alone did (03/12/2026; `bench:etl` has the whole extraction).
+ * small à–ý after a capital or another small letter), so the full pattern runs on few values
+ * (about 1 % of the demo learners' names) and the extraction SELECT, the ETL's bottleneck, stays
+ * cheap.
  */
 export const LEGACY_PREFILTER_PATTERN = [
   "[\\u0080-\\u00DF\\u00E4-\\u00E7\\u00EB\\u00EE-\\u00F1\\u00F6-\\u00F8\\u00FB\\u00FC\\u00FE\\u00FF^(+~`.?']",
@@ -147,7 +147,7 @@ function wellFormedSql(c: string, kind: PersonalKind, present: string, nfc: stri
  * The flags DuckDB derives from a column's other flags instead of reading them from PostgreSQL, as
  * suffix -> DuckDB expression over the CSV's columns. An address's or a text's __well_formed is
  * "present and NFC": PostgreSQL would run its NFC test a second time for it, the dearest test of a
- * long text (on demo learners' addresses about 1 µs a value, a quarter of the flags' cost). The
+ * long text and a large share of the flags' cost. The
  * expression gives what the PostgreSQL item of flagSelectItems gives, NULL for a NULL value
  * included (its __nfc is NULL exactly then); test/ingest/flags.test.ts compares the two.
  */

@@ -17,7 +17,7 @@ export type SourceSnapshot = {
    * The snapshot's transaction horizon as 64-bit transaction ids (decimal): every transaction
    * below `xmin` had finished when it was taken, and none at or above `xmax` had started. The next
    * incremental run reads only rows written by transactions at or above this run's `xmin`
-   * (load/xmin-diff.ts).
+   * (changes/xmin-diff.ts).
    */
   xmin: string;
   xmax: string;

@@ -3,10 +3,9 @@
  * the whole table in memory.
  *
  * Deleting rows spread over a large table costs DuckDB about 16 KB for every vector of 2.048 rows
- * it touches, kept until the next checkpoint: 460.000 rows spread over a 46 M row table (1 % of
- * `national`'s learners) took 380 MB of DuckDB's memory, the same rows side by side 1 MB
- * (a synthetic table of 4 columns, 02/12/2026). That is where a national incremental run peaked (1,4 GiB).
- * So the publish transaction does not delete from raw_store.<t>; it publishes the change beside it:
+ * it touches, kept until the next checkpoint, so 1 % of a national table's rows, spread, hold
+ * hundreds of MB where the same rows side by side hold one (bench/README.md). So the publish
+ * transaction does not delete from raw_store.<t>; it publishes the change beside it:
  *
  *   raw_store.<t>__gone   ids whose row in raw_store.<t> is no longer current (changed or deleted)
  *   raw_store.<t>__delta  the current rows of the changed ids

@@ -42,8 +42,7 @@ export async function hasNumericEpoch(client: pg.ClientBase): Promise<boolean> {
  * Computes the figures of `csdl.<t>` in the snapshot the client's transaction holds. For a table
  * with ids, two narrow aggregates, each of which PostgreSQL can answer from an index alone (the
  * primary key; an index on updated_at where the source has one) instead of reading every row of
- * the table: on `national`'s hoc_sinh (21 GB) 5,5 s + 12,6 s against 31 s for one pass over the
- * table. Sequential scans are discouraged for these two statements only; without such an index
+ * the table. Sequential scans are discouraged for these two statements only; without such an index
  * PostgreSQL still reads the table. Both run in the same snapshot, so their row counts agree.
  */
 export async function sourceFigures(client: pg.ClientBase, contract: TableContract, numericEpoch: boolean): Promise<SourceFigures> {
