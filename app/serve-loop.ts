@@ -9,6 +9,7 @@ import { log } from '../lib/log.ts';
 import type { Warehouse } from '../lib/warehouse.ts';
 import type { ServerConfig } from '../pipelines/jobs/index.ts';
 import { startServer } from '../server/start-server.ts';
+import { reportsService } from './reports-service.ts';
 import type { JobRunner } from '../pipelines/jobs/index.ts';
 import { startSchedule } from '../pipelines/jobs/index.ts';
 
@@ -34,6 +35,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     host: opts.host,
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
+    reports: reportsService(config),
   });
   const schedule = serverConfig.schedule ? startSchedule(runner, serverConfig.schedule, serverConfig.timezone) : null;
   process.stdout.write(`csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${serverConfig.schedule ?? 'off'} ${serverConfig.timezone})\n`);

@@ -71,7 +71,6 @@ const layoutSchema = z.strictObject({
 
 export type FormsLayout = z.infer<typeof layoutSchema>;
 export type FormRow = z.infer<typeof row>;
-export type FormColumn = z.infer<typeof column>;
 export type FormSpec = z.infer<typeof form>;
 
 const cache = new Map<string, FormsLayout>();

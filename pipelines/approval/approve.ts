@@ -89,7 +89,11 @@ async function provincesBlockingNation(conn: DuckDBConnection, period: ApprovalP
         );
       } else versions.push(s.version_id);
     } else if (!s?.not_reporting) {
-      blocking.push(`${p.unit_name} (${p.unit_code}): chưa duyệt / not approved`);
+      blocking.push(
+        p.schools === 0
+          ? `${p.unit_name} (${p.unit_code}): không có dữ liệu trong kỳ, cần đánh dấu không báo cáo / no data in the period: mark it not reporting`
+          : `${p.unit_name} (${p.unit_code}): chưa duyệt / not approved`,
+      );
     }
   }
   return { blocking, versions: versions.sort() };

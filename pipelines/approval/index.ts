@@ -3,11 +3,9 @@
  * quality gate, the difference between a version and the current figures, and where sign-off
  * stands in a period. What the export stage and the entry points may use of it (README.md).
  */
-export { approve, unapprove, setNotReporting, type ApprovalOutcome, type ApprovalRequest } from './approve.ts';
-export { approvalOverview, type ApprovalOverview, type OverviewRow } from './approval-overview.ts';
+export { approve, unapprove, setNotReporting } from './approve.ts';
+export { approvalOverview, type ApprovalOverview } from './approval-overview.ts';
 export { versionDiff, type VersionDiff } from './version-diff.ts';
-export { listActions, approvalStates, findVersion, type VersionRecord, type ApprovalActionRow } from './approval-log.ts';
+export { listActions, approvalStates, findVersion } from './approval-log.ts';
 export { storedHash } from './freeze.ts';
-export { ApprovalError } from './approval-errors.ts';
-export { findApprovalPeriod, findApprovalUnit, type Actor, type ApprovalUnit, type ApprovalPeriod } from './approval-target.ts';
-export { frozenPartSql, PARTS, type PartName } from './version-content.ts';
+export { findApprovalPeriod, findApprovalUnit, type Actor, type ApprovalUnit } from './approval-target.ts';

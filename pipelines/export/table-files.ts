@@ -15,9 +15,11 @@ import type { DatasetColumn } from './datasets.ts';
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
-/** The query with its columns renamed to their Vietnamese headers. */
+/** The query with its columns renamed to their Vietnamese headers, decimals written with a comma. */
 function withHeaders(sql: string, columns: DatasetColumn[], vi: boolean): string {
-  return `select ${columns.map((c) => `${ident(c.name)}${vi ? ` as ${ident(c.vi)}` : ''}`).join(', ')} from (${sql})`;
+  const column = (c: DatasetColumn) =>
+    !vi ? ident(c.name) : c.kind === 'double' ? `replace(cast(${ident(c.name)} as varchar), '.', ',') as ${ident(c.vi)}` : `${ident(c.name)} as ${ident(c.vi)}`;
+  return `select ${columns.map(column).join(', ')} from (${sql})`;
 }
 
 /** Rows a query returns. */
@@ -29,7 +31,7 @@ export async function countRowsOf(conn: DuckDBConnection, sql: string): Promise<
 /** CSV, UTF-8 with BOM, RFC 4180 quoting, CRLF line ends. */
 export async function writeCsv(conn: DuckDBConnection, sql: string, columns: DatasetColumn[], path: string, vi: boolean): Promise<void> {
   const raw = `${path}.nobom`;
-  const options = vi ? `delimiter ';', decimal_separator ','` : `delimiter ','`;
+  const options = vi ? `delimiter ';'` : `delimiter ','`;
   await conn.run(`copy (${withHeaders(sql, columns, vi)}) to ${literal(raw)} (format csv, header true, ${options}, new_line '\\r\\n')`);
   const out = createWriteStream(path);
   out.write(BOM);
