@@ -23,7 +23,10 @@ export async function writeSdmxCsv(
   const units = opts.units.length
     ? `(values ${opts.units.map((u) => `(${literal(u.code)}, ${literal(u.unit)})`).join(', ')}) as m (code, unit)`
     : `(select null::varchar as code, null::varchar as unit where false) as m`;
-  const value = opts.suppressed ? `case when r.value in ('<10', 'x') then null else r.value end` : `cast(r.value as varchar)`;
+  // whole numbers without a trailing .0 (counts are most observations)
+  const value = opts.suppressed
+    ? `case when r.value in ('<10', 'x') then null else r.value end`
+    : `case when r.value = trunc(r.value) and abs(r.value) < 1e15 then cast(cast(r.value as bigint) as varchar) else cast(r.value as varchar) end`;
   const status = opts.suppressed ? `case r.value when '<10' then 'C' when 'x' then 'S' else 'F' end` : `'F'`;
   await conn.run(`copy (
       select 'dataflow' as STRUCTURE, ${literal(SDMX_STRUCTURE_ID)} as STRUCTURE_ID, 'I' as ACTION,

@@ -10,7 +10,7 @@
  * The file is byte-identical for the same cells: the workbook's dates are the version's, and the
  * zip entries carry a fixed date.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
@@ -118,18 +118,46 @@ export async function writeFormWorkbook(opts: {
   wb.views = [{ x: 0, y: 0, width: 28800, height: 16000, firstSheet: 0, activeTab: 0, visibility: 'visible' }];
 
   const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-  await writeFile(opts.path, await withFixedDates(buffer));
+  await writeFile(opts.path, await repack(buffer, await readFile(join(formsDir, form.template))));
   return written;
 }
 
-/** Re-packs a zip with every entry dated ZIP_DATE, in the same order, compressed the same way. */
-async function withFixedDates(zip: Buffer): Promise<Buffer> {
-  const src = await JSZip.loadAsync(zip);
+/** Sheet name -> its part in the package (xl/workbook.xml and its relationships). */
+async function sheetParts(zip: JSZip): Promise<Map<string, string>> {
+  const workbook = await zip.file('xl/workbook.xml')!.async('string');
+  const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+  const targets = new Map([...rels.matchAll(/<Relationship\b[^>]*>/g)].map((m) => [/Id="([^"]+)"/.exec(m[0])![1], /Target="([^"]+)"/.exec(m[0])![1]]));
+  const parts = new Map<string, string>();
+  for (const m of workbook.matchAll(/<sheet\b[^>]*>/g)) {
+    const name = /name="([^"]+)"/.exec(m[0])![1].replace(/&amp;/g, '&');
+    const target = targets.get(/r:id="([^"]+)"/.exec(m[0])![1])!;
+    parts.set(name, target.startsWith('/') ? target.slice(1) : `xl/${target}`);
+  }
+  return parts;
+}
+
+/**
+ * Re-packs the written workbook: each sheet gets the template's column definitions back (exceljs
+ * drops a width of exactly 9, its own default, which the template sets on some columns and which
+ * is not the sheet's default), and every entry is dated ZIP_DATE.
+ */
+async function repack(written: Buffer, template: Buffer): Promise<Buffer> {
+  const src = await JSZip.loadAsync(written);
+  const tpl = await JSZip.loadAsync(template);
+  const tplParts = await sheetParts(tpl);
+  const cols = new Map<string, string>();
+  for (const [name, part] of await sheetParts(src)) {
+    const from = tplParts.get(name);
+    const block = from ? /<cols>[\s\S]*?<\/cols>/.exec(await tpl.file(from)!.async('string'))?.[0] : undefined;
+    if (block) cols.set(part, block);
+  }
   const out = new JSZip();
   for (const name of Object.keys(src.files)) {
     const entry = src.files[name];
     if (entry.dir) continue;
-    out.file(name, await entry.async('uint8array'), { date: ZIP_DATE, createFolders: false });
+    const block = cols.get(name);
+    const content = block ? (await entry.async('string')).replace(/<cols>[\s\S]*?<\/cols>/, block) : await entry.async('uint8array');
+    out.file(name, content, { date: ZIP_DATE, createFolders: false });
   }
   return out.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', compressionOptions: { level: 6 } });
 }
