@@ -23,7 +23,7 @@ import { asHttp } from './reports-errors.ts';
 const action = z.strictObject({
   period: z.string().regex(/^\d{4}-(DN|CN)$/, 'must look like 2025-DN'),
   unit: z.string().min(1).max(60),
-  comment: z.string().trim().max(2000).optional(),
+  comment: z.string().trim().max(2000).nullish(),
 });
 const mark = action.extend({ not_reporting: z.boolean() });
 
