@@ -155,7 +155,16 @@ async function main(): Promise<void> {
       const floor = median(floorTimes);
       const bytes = manifest!.files.reduce((s, f) => s + f.bytes, 0);
       const rows = Object.fromEntries(manifest!.files.filter((f) => f.format === 'csv').map((f) => [f.dataset, f.rows]));
-      result[label] = { unit, versionId, packageSeconds: packageTimes, floorSeconds: floorTimes, ratio: pkg / floor, bytes, files: manifest!.files.length, rows };
+      result[label] = {
+        unit,
+        versionId,
+        packageSeconds: packageTimes,
+        floorSeconds: floorTimes,
+        ratio: pkg / floor,
+        bytes,
+        files: manifest!.files.length,
+        rows,
+      };
       process.stdout.write(
         `${label} package (${unit}, ${period}): ${fmt(pkg)} s against DuckDB's COPY to Parquet + CSV of the same rows ${fmt(floor)} s = ${fmt(pkg / floor)}x; ` +
           `${manifest!.files.length} files, ${fmt(bytes / 1024 / 1024)} MiB; rows ${JSON.stringify(rows)}\n`,
