@@ -9,3 +9,4 @@ export { versionDiff, type VersionDiff } from './version-diff.ts';
 export { listActions, approvalStates, findVersion } from './approval-log.ts';
 export { storedHash } from './freeze.ts';
 export { findApprovalPeriod, findApprovalUnit, type Actor, type ApprovalUnit } from './approval-target.ts';
+export { frozenPartSql } from './version-content.ts';

@@ -1,6 +1,7 @@
 /**
  * The tables of an export package, read from a frozen version (never from the published tables,
- * which a later run changes): indicator values, form cells and quality scores, each with its
+ * which a later run changes; the export reads each part of the version once into a temporary
+ * table, `source` below): indicator values, form cells and quality scores, each with its
  * columns, their Vietnamese headers, their Arrow types and their order. A package for the
  * Ministry or the unit's own hierarchy holds the version's whole subtree with exact figures; one
  * for an outside recipient stops above the schools and has its counts suppressed (export-outside.ts).
@@ -17,8 +18,8 @@ export type Dataset = {
   columns: DatasetColumn[];
   /** The order rows are written in: a version's rows come out the same every time. */
   order: string[];
-  /** The frozen rows of a version, in these columns. */
-  sql(versionId: string, period: string, outside: boolean): string;
+  /** The rows of a version, in these columns, from `source`: its frozen rows in the frozen table's columns (version-content.ts). */
+  sql(source: string, period: string, outside: boolean): string;
 };
 
 const c = (name: string, vi: string, kind: ColumnKind = 'text'): DatasetColumn => ({ name, vi, kind });
@@ -48,17 +49,17 @@ export const DATASETS: Dataset[] = [
       c('value', 'Giá trị', 'double'),
     ],
     order: ['unit_level_rank', 'unit_key', 'indicator', 'breakdown'],
-    sql: (v, period, outside) => `select ${literal(period)} as period, unit_key, unit_code, unit_level, unit_name, parent_key,
+    sql: (source, period, outside) => `select ${literal(period)} as period, unit_key, unit_code, unit_level, unit_name, parent_key,
         indicator, breakdown, dimension, numerator, denominator, value
-      from meta.frozen_indicator_values where version_id = ${literal(v)}${aboveSchools(outside)}`,
+      from ${source} where true${aboveSchools(outside)}`,
   },
   {
     name: 'form_cells',
     columns: [...UNIT, c('form', 'Biểu'), c('sheet', 'Trang tính'), c('ma_so', 'Mã số', 'int'), c('col_no', 'Cột', 'int'), c('value', 'Giá trị', 'int')],
     order: ['unit_level_rank', 'unit_key', 'form', 'sheet', 'ma_so', 'col_no'],
-    sql: (v, period, outside) => `select ${literal(period)} as period, unit_key, unit_code, unit_level, unit_name, parent_key,
+    sql: (source, period, outside) => `select ${literal(period)} as period, unit_key, unit_code, unit_level, unit_name, parent_key,
         form, sheet, cast(ma_so as integer) as ma_so, cast(col_no as integer) as col_no, value
-      from meta.frozen_form_cells where version_id = ${literal(v)}${aboveSchools(outside)}`,
+      from ${source} where true${aboveSchools(outside)}`,
   },
   {
     name: 'quality_scores',
@@ -80,9 +81,9 @@ export const DATASETS: Dataset[] = [
       c('score_change', 'Thay đổi điểm', 'double'),
     ],
     order: ['unit_level_rank', 'unit_code', 'dimension'],
-    sql: (v, period, outside) => `select ${literal(period)} as period, unit_code, unit_level, unit_name, parent_code, dimension,
+    sql: (source, period, outside) => `select ${literal(period)} as period, unit_code, unit_level, unit_name, parent_code, dimension,
         score, checked, failed, rank, ranked_units, rank_in_parent, parent_ranked_units, previous_score, score_change
-      from meta.frozen_quality_scores where version_id = ${literal(v)}${aboveSchools(outside)}`,
+      from ${source} where true${aboveSchools(outside)}`,
   },
 ];
 

@@ -46,17 +46,17 @@ async function createTable(conn: DuckDBConnection, name: string, columns: Datase
 }
 
 /**
- * Builds the suppressed tables of `versionId` for `unitKey` (the unit and its children) and
+ * Builds the suppressed tables of a version (its rows in `sources`) for `unitKey` (the unit and its children) and
  * returns, per dataset, the SQL that reads them.
  */
 export async function outsideTables(
   conn: DuckDBConnection,
-  opts: { versionId: string; period: string; unitKey: string; layout: FormsLayout; countIndicators: ReadonlySet<string> },
+  opts: { sources: Record<Dataset['name'], string>; period: string; unitKey: string; layout: FormsLayout; countIndicators: ReadonlySet<string> },
 ): Promise<Record<Dataset['name'], string>> {
   const within = (rows: Row[]) => rows.filter((r) => r.unit_key === opts.unitKey || r.parent_key === opts.unitKey);
   const [indicatorsSpec, formsSpec, qualitySpec] = DATASETS;
 
-  const indicators = within(await queryRows<Row>(conn, indicatorsSpec.sql(opts.versionId, opts.period, true)));
+  const indicators = within(await queryRows<Row>(conn, indicatorsSpec.sql(opts.sources.indicator_values, opts.period, true)));
   const cells = indicators.map((r) => ({
     ...r,
     unit_key: String(r.unit_key),
@@ -77,7 +77,7 @@ export async function outsideTables(
     value: shownText(r.value),
   }));
 
-  const formRows = within(await queryRows<Row>(conn, formsSpec.sql(opts.versionId, opts.period, true)));
+  const formRows = within(await queryRows<Row>(conn, formsSpec.sql(opts.sources.form_cells, opts.period, true)));
   const shown = suppressFormCells(
     formRows.map((r) => ({
       unit_key: String(r.unit_key),
@@ -92,7 +92,7 @@ export async function outsideTables(
   );
   const formCells = formRows.map((r, i) => ({ ...r, value: shownText(shown[i]), suppressed: isHidden(shown[i]) }));
 
-  const quality = await queryRows<Row>(conn, qualitySpec.sql(opts.versionId, opts.period, true));
+  const quality = await queryRows<Row>(conn, qualitySpec.sql(opts.sources.quality_scores, opts.period, true));
   return {
     indicator_values: `select * from ${await createTable(conn, 'indicator_values', outsideColumns(indicatorsSpec), indicatorRows)}`,
     form_cells: `select * from ${await createTable(conn, 'form_cells', outsideColumns(formsSpec), formCells)}`,

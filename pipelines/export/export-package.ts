@@ -25,7 +25,16 @@ import { log } from '../../lib/log.ts';
 import { metaDb } from '../../lib/meta-store/index.ts';
 import type { Shown } from '../../lib/suppression.ts';
 import { queryRows } from '../../lib/warehouse.ts';
-import { approvalStates, findApprovalPeriod, findApprovalUnit, findVersion, listActions, storedHash, type ApprovalUnit } from '../approval/index.ts';
+import {
+  approvalStates,
+  findApprovalPeriod,
+  findApprovalUnit,
+  findVersion,
+  frozenPartSql,
+  listActions,
+  storedHash,
+  type ApprovalUnit,
+} from '../approval/index.ts';
 import { loadIndicatorCatalog } from '../transform/index.ts';
 import { DATASETS, orderedSql, type Dataset } from './datasets.ts';
 import { ExportError } from './export-errors.ts';
@@ -160,33 +169,53 @@ export async function exportPackage(conn: DuckDBConnection, req: ExportRequest):
     return { dir, manifest, reused: true, exportId };
   }
 
-  const check = await storedHash(conn, version);
-  if (check.hash !== version.content_hash) {
-    const message = `Phiên bản ${version.version_id} không khớp mã băm đã lưu / the stored version no longer matches its content hash (${check.hash} against ${version.content_hash}); it is not exported`;
-    await record('failed', { error: message });
-    throw new ExportError('VERSION_CORRUPT', message);
-  }
-
-  const tmp = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
-  await mkdir(tmp, { recursive: true });
   try {
-    const manifest = await writePackage(conn, { tmp, period, unit, version, recipient, formats, csvHeaders, packageId });
-    await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-    await mkdir(join(req.outDir, period.period), { recursive: true });
-    try {
-      await rename(tmp, dir);
-    } catch (err) {
-      // another export of the same package finished first: its bytes are the same
-      if (!existsSync(join(dir, 'manifest.json'))) throw err;
-      await rm(tmp, { recursive: true, force: true });
+    // each part of the version is read once, checked against its hash, and written from the copy
+    const staged = { indicator_values: 'export_frozen_indicators', form_cells: 'export_frozen_forms', quality_scores: 'export_frozen_quality' } as const;
+    const partOf = { indicators: staged.indicator_values, forms: staged.form_cells, quality: staged.quality_scores } as const;
+    for (const [part, table] of Object.entries(partOf)) {
+      await conn.run(`create or replace temp table ${table} as ${frozenPartSql(part as keyof typeof partOf, version.version_id)}`);
     }
-    await record('succeeded', { files: manifest.files });
-    log.info('export package written', { package: packageId, files: manifest.files.length });
-    return { dir, manifest, reused: false, exportId };
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
-    await record('failed', { error: (err as Error).message }).catch(() => {});
-    throw err;
+    const check = await storedHash(conn, version, (part) => `select * from ${partOf[part]}`);
+    if (check.hash !== version.content_hash) {
+      const message = `Phiên bản ${version.version_id} không khớp mã băm đã lưu / the stored version no longer matches its content hash (${check.hash} against ${version.content_hash}); it is not exported`;
+      await record('failed', { error: message });
+      throw new ExportError('VERSION_CORRUPT', message);
+    }
+
+    const tmp = `${dir}.tmp-${randomBytes(4).toString('hex')}`;
+    await mkdir(tmp, { recursive: true });
+    try {
+      const manifest = await writePackage(conn, { tmp, period, unit, version, recipient, formats, csvHeaders, packageId, staged });
+      await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+      await mkdir(join(req.outDir, period.period), { recursive: true });
+      try {
+        await rename(tmp, dir);
+      } catch (err) {
+        // another export of the same package finished first: its bytes are the same
+        if (!existsSync(join(dir, 'manifest.json'))) throw err;
+        await rm(tmp, { recursive: true, force: true });
+      }
+      await record('succeeded', { files: manifest.files });
+      log.info('export package written', { package: packageId, files: manifest.files.length });
+      return { dir, manifest, reused: false, exportId };
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      await record('failed', { error: (err as Error).message }).catch(() => {});
+      throw err;
+    }
+  } finally {
+    // the version's copies and an outside package's tables live in this connection's temporary schema
+    for (const t of [
+      'export_frozen_indicators',
+      'export_frozen_forms',
+      'export_frozen_quality',
+      'export_indicator_values',
+      'export_form_cells',
+      'export_quality_scores',
+      'export_rows',
+    ])
+      await conn.run(`drop table if exists temp.${t}`).catch(() => {});
   }
 }
 
@@ -201,6 +230,8 @@ async function writePackage(
     formats: ExportFormat[];
     csvHeaders: 'en' | 'vi';
     packageId: string;
+    /** The version's rows, read once into temporary tables. */
+    staged: Record<Dataset['name'], string>;
   },
 ): Promise<Manifest> {
   const layout = loadFormsLayout();
@@ -215,20 +246,22 @@ async function writePackage(
 
   const sources: Record<Dataset['name'], string> = outside
     ? await outsideTables(conn, {
-        versionId: o.version.version_id,
+        sources: o.staged,
         period: o.period.period,
         unitKey: o.unit.unit_key,
         layout,
         countIndicators: new Set(catalog.filter((c) => c.value_kind === 'count').map((c) => c.code)),
       })
     : {
-        indicator_values: DATASETS[0].sql(o.version.version_id, o.period.period, false),
-        form_cells: DATASETS[1].sql(o.version.version_id, o.period.period, false),
-        quality_scores: DATASETS[2].sql(o.version.version_id, o.period.period, false),
+        indicator_values: DATASETS[0].sql(o.staged.indicator_values, o.period.period, false),
+        form_cells: DATASETS[1].sql(o.staged.form_cells, o.period.period, false),
+        quality_scores: DATASETS[2].sql(o.staged.quality_scores, o.period.period, false),
       };
 
   for (const d of DATASETS) {
-    const sql = orderedSql(d, sources[d.name]);
+    // sorted once into a temporary table; each format then reads it in that order
+    await conn.run(`create or replace temp table export_rows as ${orderedSql(d, sources[d.name])}`);
+    const sql = 'select * from export_rows';
     const columns = outside ? outsideColumns(d) : d.columns;
     const rows = await countRowsOf(conn, sql);
     if (o.formats.includes('csv')) {
