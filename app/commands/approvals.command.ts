@@ -76,6 +76,28 @@ export function formatOverview(o: ApprovalOverview): string {
   return `Kỳ ${o.period} (${o.label}), ngày ${vnDate(o.today)}: ${o.provinces.length.toLocaleString('vi-VN')} tỉnh: ${counts}\n${line(head)}\n${rows.map(line).join('\n')}\n`;
 }
 
+const ACTION_VI: Record<string, string> = {
+  approve: 'duyệt',
+  unapprove: 'hủy duyệt',
+  mark_not_reporting: 'đánh dấu không báo cáo',
+  unmark_not_reporting: 'bỏ đánh dấu không báo cáo',
+  approve_refused: 'bị từ chối duyệt',
+};
+
+type HistoryRow = { acted_at: string; unit_code: string; action: string; account_name: string | null; version_id: string | null; comment: string | null };
+
+/** A unit's actions, newest first, one line each. */
+function formatHistory(rows: HistoryRow[]): string {
+  if (rows.length === 0) return 'Chưa có thao tác nào / no actions yet\n';
+  return (
+    rows
+      .map((r) =>
+        [vnDateTime(r.acted_at), r.unit_code, ACTION_VI[r.action] ?? r.action, r.account_name ?? '', r.version_id ?? '', r.comment ?? ''].join('  ').trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
+}
+
 function formatDiff(d: VersionDiff): string {
   const lines = [`${d.unit.unit_name} kỳ ${d.period}: phiên bản ${d.version.version_id} ${d.changed ? 'khác số liệu hiện tại' : 'trùng số liệu hiện tại'}`];
   for (const p of d.parts) {
@@ -155,21 +177,14 @@ export function register(program: Command): void {
               opts.period ?? (await queryRows<{ p: string }>(conn, `select period as p from core.dim_periods order by census_day desc limit 1`))[0]?.p;
             if (!period) throw new CsdlError('NOT_READY', 'the warehouse has no periods yet: run csdl etl and csdl transform');
             if (opts.diff) return formatDiff(await versionDiff(conn, { period, unit: opts.unit! }));
-            if (opts.history)
-              return (
-                JSON.stringify(
-                  await listActions(conn, { period }).then((rows) => rows.filter((r) => r.unit_code === opts.unit || r.unit_key === opts.unit)),
-                  null,
-                  2,
-                ) + '\n'
-              );
+            if (opts.history) return formatHistory((await listActions(conn, { period })).filter((r) => r.unit_code === opts.unit || r.unit_key === opts.unit));
             return formatOverview(await approvalOverview(conn, { period }));
           },
           async (base, key) => {
             const q = opts.period ? `?period=${encodeURIComponent(opts.period)}` : '';
             const unit = opts.unit ? `${q ? '&' : '?'}unit=${encodeURIComponent(opts.unit)}` : '';
             if (opts.diff) return formatDiff(await api<VersionDiff>(base, key, `/api/approvals/diff${q}${unit}`));
-            if (opts.history) return JSON.stringify((await api<{ rows: unknown[] }>(base, key, `/api/approvals/history${q}${unit}`)).rows, null, 2) + '\n';
+            if (opts.history) return formatHistory((await api<{ rows: HistoryRow[] }>(base, key, `/api/approvals/history${q}${unit}`)).rows);
             return formatOverview(await api<ApprovalOverview>(base, key, `/api/approvals${q}`));
           },
         );
