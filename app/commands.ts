@@ -8,8 +8,10 @@ import * as accounts from './commands/accounts.command.ts';
 import * as transform from './commands/transform.command.ts';
 import * as quality from './commands/quality.command.ts';
 import * as run from './commands/run.command.ts';
+import * as approvals from './commands/approvals.command.ts';
+import * as exportCommand from './commands/export.command.ts';
 
-const modules: Array<{ register(program: Command): void }> = [etl, generate, status, serve, accounts, transform, quality, run];
+const modules: Array<{ register(program: Command): void }> = [etl, generate, status, serve, accounts, transform, quality, run, approvals, exportCommand];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

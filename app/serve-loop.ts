@@ -10,6 +10,7 @@ import { ConfigError } from '../lib/errors.ts';
 import type { Warehouse } from '../lib/warehouse.ts';
 import { portProblem } from './preflight.ts';
 import { startServer } from '../server/start-server.ts';
+import { reportsService } from './reports-service.ts';
 import type { JobRunner } from '../pipelines/jobs/index.ts';
 import { startSchedule } from '../pipelines/jobs/index.ts';
 
@@ -33,6 +34,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     host: opts.host,
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
+    reports: reportsService(config),
   }).catch((err: NodeJS.ErrnoException) => {
     // the port was free when the command started (preflight) and was taken since
     warehouse.close();

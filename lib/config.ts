@@ -38,6 +38,14 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+const gateRule = z.strictObject({
+  rule: z.string().regex(/^[A-Z]{2,3}-[A-Za-z0-9_-]+$/, 'a quality rule id such as HS-REQ-trang_thai'),
+  /** Most failing records the unit may have (default 0). */
+  max_failed: z.number().int().min(0).optional(),
+  /** Or the largest failing share of the records checked, 0..1. */
+  max_failed_share: z.number().min(0).max(1).optional(),
+});
+
 const fields = z.object({
   CSDL_DATABASE_URL: z
     .string()
@@ -50,6 +58,7 @@ const fields = z.object({
   CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   CSDL_ETL_CHANGE_DETECTION: z.enum(['xmin', 'keys']).default('xmin'),
   CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
+  CSDL_EXPORT_DIR: z.string().min(1).default('data/exports'),
   CSDL_DUCKDB_MEMORY_LIMIT: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'")
@@ -72,6 +81,7 @@ const fields = z.object({
   CSDL_JOB_BACKOFF_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline).default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
+  approvalGate: z.array(gateRule).default([{ rule: 'HS-REQ-trang_thai', max_failed: 0 }]),
 });
 
 const schema = fields.superRefine((c, ctx) => {
@@ -99,6 +109,8 @@ export type Config = Readonly<{
    */
   etlChangeDetection: 'xmin' | 'keys';
   tmpDir: string;
+  /** Where export packages are written (one folder per period, unit and version). */
+  exportDir: string;
   /** DuckDB's memory limit for the transform, quality and server (the ETL keeps its own, lower one). */
   duckdbMemoryLimit: string;
   /** DuckDB's memory limit of a `csdl etl` run that opens the warehouse itself (one thread). */
@@ -117,6 +129,12 @@ export type Config = Readonly<{
    */
   deadlines: Readonly<Record<string, { dn: string; cn: string }>>;
   defaultDeadline: Readonly<{ dn: string; cn: string }>;
+  /**
+   * The quality gate of an approval: quality rules (meta.quality_rule_catalog ids) a unit must
+   * pass, at its own level, in the period it approves; a rule fails when more records than
+   * `max_failed` (default 0) or a larger share than `max_failed_share` fail it.
+   */
+  approvalGate: ReadonlyArray<Readonly<{ rule: string; max_failed?: number; max_failed_share?: number }>>;
 }>;
 
 /** A setting's name, as its environment variable. */
@@ -168,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     etlParallelism: c.CSDL_ETL_PARALLELISM,
     etlChangeDetection: c.CSDL_ETL_CHANGE_DETECTION,
     tmpDir: resolve(c.CSDL_TMP_DIR),
+    exportDir: resolve(c.CSDL_EXPORT_DIR),
     duckdbMemoryLimit: c.CSDL_DUCKDB_MEMORY_LIMIT,
     etlMemoryLimit: c.CSDL_ETL_MEMORY_LIMIT,
     port: c.PORT,
@@ -177,5 +196,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     jobs: Object.freeze({ attempts: c.CSDL_JOB_ATTEMPTS, backoffMs: c.CSDL_JOB_BACKOFF_SECONDS * 1000 }),
     deadlines: Object.freeze(c.deadlines),
     defaultDeadline: Object.freeze(c.defaultDeadline),
+    approvalGate: Object.freeze(c.approvalGate.map((g) => Object.freeze(g))),
   });
 }

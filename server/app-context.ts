@@ -12,6 +12,42 @@ import type { ConnectionPool } from './db/connection-pool.ts';
 /** Starts a pipeline run on request (POST /api/admin/runs); provided by the scheduler. */
 export type RunTrigger = (requestedBy: string) => Promise<{ runId: string; status: string }>;
 
+/** Who acts on an approval: the authenticated account. */
+export type ReportsActor = Pick<Account, 'account_id' | 'name' | 'kind' | 'unit_key' | 'unit_code' | 'unit_level'>;
+
+/** A written export package: its folder and manifest (pipelines/export). */
+export type ExportedPackage = {
+  dir: string;
+  reused: boolean;
+  manifest: { package_id: string; files: Array<{ name: string; dataset: string; format: string; rows: number; bytes: number; sha256: string }> } & Record<
+    string,
+    unknown
+  >;
+};
+
+/**
+ * Sign-off and export packages (pipelines/approval, pipelines/export), provided by the entry point
+ * that wires the server to the pipelines; the routes under /api/approvals and /api/exports use it.
+ */
+export type ReportsService = {
+  approve(conn: DuckDBConnection, req: { period: string; unit: string; actor: ReportsActor; comment?: string | null }): Promise<object>;
+  unapprove(conn: DuckDBConnection, req: { period: string; unit: string; actor: ReportsActor; comment?: string | null }): Promise<object>;
+  setNotReporting(
+    conn: DuckDBConnection,
+    req: { period: string; unit: string; actor: ReportsActor; comment?: string | null; notReporting: boolean },
+  ): Promise<object>;
+  overview(
+    conn: DuckDBConnection,
+    req: { period: string; provinceKeys?: string[] },
+  ): Promise<{ nation: object; provinces: Array<{ unit_key: string }> } & object>;
+  diff(conn: DuckDBConnection, req: { period: string; unit: string; limit?: number }): Promise<object>;
+  history(conn: DuckDBConnection, req: { period?: string; unitKeys?: string[] }): Promise<object[]>;
+  exportPackage(
+    conn: DuckDBConnection,
+    req: { period: string; unit: string; recipient: 'ministry' | 'hierarchy' | 'outside'; csvHeaders: 'en' | 'vi'; requestedBy: string; via: 'api' },
+  ): Promise<ExportedPackage>;
+};
+
 export type AppContext = {
   warehouse: Warehouse;
   /** The bounded pool every /api request but health leases its connection from. */
@@ -19,6 +55,8 @@ export type AppContext = {
   audit: AuditLog;
   /** Absent when the server runs without a scheduler (tests of the read API). */
   triggerRun?: RunTrigger;
+  /** Absent when the server runs without the reporting stages (tests of the read API). */
+  reports?: ReportsService;
 };
 
 /** The request's warehouse connection (opened by the connection middleware). */

@@ -6,12 +6,14 @@
 import express, { Router, type Express } from 'express';
 import type { AppContext } from './app-context.ts';
 import { accountsRouter } from './admin/accounts.routes.ts';
+import { approvalsRouter } from './approvals/approvals.routes.ts';
 import { runsRouter } from './admin/runs.routes.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
 import { connectionMiddleware } from './db/connection.middleware.ts';
 import { dashboardsRouter } from './dashboards.routes.ts';
 import { errorMiddleware, notFoundHandler } from './error.middleware.ts';
+import { exportsRouter } from './exports/exports.routes.ts';
 import { healthRouter } from './health.routes.ts';
 import { indicatorsRouter } from './indicators/indicators.routes.ts';
 import { publicRouter } from './public/public.routes.ts';
@@ -32,6 +34,8 @@ export function createApp(ctx: AppContext): Express {
   api.use(unitsRouter());
   api.use('/indicators', indicatorsRouter());
   api.use('/quality', qualityRouter());
+  api.use('/approvals', approvalsRouter(ctx));
+  api.use('/exports', exportsRouter(ctx));
   api.use('/admin', accountsRouter(), runsRouter(ctx));
   api.use(notFoundHandler);
 

@@ -4,7 +4,7 @@
  * flushes the audit log; the warehouse stays open for its owner to close.
  */
 import type { Warehouse } from '../lib/warehouse.ts';
-import type { RunTrigger } from './app-context.ts';
+import type { ReportsService, RunTrigger } from './app-context.ts';
 import { createApp } from './app.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { ConnectionPool, type PoolOptions } from './db/connection-pool.ts';
@@ -21,11 +21,12 @@ export async function startServer(opts: {
   port: number;
   host?: string;
   triggerRun?: RunTrigger;
+  reports?: ReportsService;
   pool?: PoolOptions;
 }): Promise<RunningServer> {
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
-  const http = await listen(createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun }), opts.port, opts.host);
+  const http = await listen(createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun, reports: opts.reports }), opts.port, opts.host);
   return {
     url: http.url,
     port: http.port,

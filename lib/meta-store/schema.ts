@@ -142,6 +142,117 @@ export interface SchemaMigrationsTable {
   applied_at: TimestampDefault;
 }
 
+/** What happened to a unit's figures for a period (append-only). */
+export type ApprovalActionWord = 'approve' | 'unapprove' | 'mark_not_reporting' | 'unmark_not_reporting' | 'approve_refused';
+
+export interface ApprovalActionsTable {
+  action_id: string;
+  period: string;
+  unit_key: string;
+  unit_code: string;
+  unit_level: string;
+  action: ApprovalActionWord;
+  /** The version an approval froze (or re-used, when the figures had not changed). */
+  version_id: string | null;
+  account_id: string;
+  account_name: string | null;
+  comment: string | null;
+  /** What a refusal named (failing gate rules, provinces not yet approved), as JSON text. */
+  detail: string | null;
+  acted_at: Timestamp;
+}
+
+export interface ApprovedVersionsTable {
+  version_id: string;
+  period: string;
+  unit_key: string;
+  unit_code: string;
+  unit_level: string;
+  unit_name: string | null;
+  /** SHA-256 of the frozen rows in their canonical order (pipelines/approval/content-hash.ts). */
+  content_hash: string;
+  indicator_rows: number;
+  form_rows: number;
+  quality_rows: number;
+  /** The nation's version: the provinces' versions it consolidates; empty for a province. */
+  consolidates: string[];
+  transform_run_id: string | null;
+  quality_run_id: string | null;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** A version's indicator values (indicators.indicator_values of the unit's subtree, as reported). */
+export interface FrozenIndicatorValuesTable {
+  version_id: string;
+  geography: string;
+  unit_key: string;
+  unit_code: string;
+  unit_level: string;
+  unit_name: string | null;
+  parent_key: string | null;
+  indicator: string;
+  breakdown: string;
+  dimension: string;
+  numerator: number | null;
+  denominator: number | null;
+  value: number | null;
+}
+
+/** A version's form cells (forms.form_values of the unit's subtree; zero cells are not stored). */
+export interface FrozenFormCellsTable {
+  version_id: string;
+  unit_key: string;
+  unit_code: string;
+  unit_level: string;
+  unit_name: string | null;
+  parent_key: string | null;
+  form: string;
+  sheet: string;
+  ma_so: number;
+  col_no: number;
+  value: number;
+}
+
+/** A version's quality scores (quality.dq_unit_scores of the unit's subtree). */
+export interface FrozenQualityScoresTable {
+  version_id: string;
+  unit_code: string;
+  unit_level: string;
+  unit_name: string | null;
+  parent_code: string | null;
+  dimension: string;
+  score: number | null;
+  checked: number | null;
+  failed: number | null;
+  rank: number | null;
+  ranked_units: number | null;
+  rank_in_parent: number | null;
+  parent_ranked_units: number | null;
+  previous_score: number | null;
+  score_change: number | null;
+}
+
+export interface ExportRunsTable {
+  export_id: string;
+  period: string;
+  unit_key: string;
+  version_id: string;
+  /** ministry, hierarchy (exact figures) or outside (small cells suppressed). */
+  recipient: string;
+  formats: string[];
+  path: string | null;
+  /** The manifest's file list (name, rows, bytes, sha256), as JSON text. */
+  files: string | null;
+  requested_by: string | null;
+  /** cli or api. */
+  via: string;
+  status: RunStatusWord;
+  error: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
 /** Every durable table Kysely queries. */
 export interface MetaDatabase {
   'meta.schema_migrations': SchemaMigrationsTable;
@@ -154,4 +265,10 @@ export interface MetaDatabase {
   'meta.model_runs': ModelRunsTable;
   'meta.test_results': TestResultsTable;
   'meta.quality_runs': QualityRunsTable;
+  'meta.approval_actions': ApprovalActionsTable;
+  'meta.approved_versions': ApprovedVersionsTable;
+  'meta.export_runs': ExportRunsTable;
+  'meta.frozen_indicator_values': FrozenIndicatorValuesTable;
+  'meta.frozen_form_cells': FrozenFormCellsTable;
+  'meta.frozen_quality_scores': FrozenQualityScoresTable;
 }

@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Model } from './model-spec.ts';
 import { DependencyCycleError, ModelDefinitionError } from './transform-errors.ts';
 
-const layerOrder = ['staging', 'core', 'indicators', 'quality'];
+const layerOrder = ['staging', 'core', 'indicators', 'forms', 'quality'];
 
 /** `schema.name` references of a query, as DuckDB's parser sees them. */
 export function tableReferences(conn: DuckDBConnection, sql: string): string[] {

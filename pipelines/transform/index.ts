@@ -6,4 +6,5 @@ export { runTransform } from './run-transform.ts';
 export { formatTransformSummary } from './transform-report.ts';
 export { type DeadlineConfig } from './transform-inputs.ts';
 export { discoverModels } from './discover-models.ts';
+export { loadIndicatorCatalog } from './indicator-catalog.ts';
 export { columnsMatchSidecar, relationColumns } from './model-tests.ts';

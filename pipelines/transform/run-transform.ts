@@ -4,7 +4,7 @@
  * test_results. A failing model skips the models that read it; the others still run.
  *
  * @example
- *   const summary = await runTransform({ warehouse });                      // staging, core, indicators
+ *   const summary = await runTransform({ warehouse });                      // staging, core, indicators, forms
  *   await runTransform({ warehouse, select: ['indicators'] });               // one layer
  *   await runTransform({ warehouse, provinces: ['12'] });                    // recompute one province
  */
@@ -19,13 +19,13 @@ import { materializeModel, setPartitionScope, testScope } from './materialize-mo
 import type { Model } from './model-spec.ts';
 import { relationColumns, runModelTests, type TestResult } from './model-tests.ts';
 import { recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
-import { selectModelIds } from './select-models.ts';
-import { ensurePopulation, loadPopulation, writeDeadlines, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
+import { DEFAULT_LAYERS, selectModelIds } from './select-models.ts';
+import { ensurePopulation, loadPopulation, writeDeadlines, writeFormLayout, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
 
 /** What to build and with which inputs; see runTransform. */
 export type TransformOptions = {
   warehouse: Warehouse | DuckDBConnection;
-  /** Model names (`dim_units` or `core.dim_units`) or layers (`core`); default staging, core, indicators. */
+  /** Model names (`dim_units` or `core.dim_units`) or layers (`core`); default staging, core, indicators, forms. */
   select?: string[];
   /** Current (34-province) codes: partitioned models are rebuilt only for these provinces. */
   provinces?: string[];
@@ -74,7 +74,8 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     await ensurePopulation(conn);
     if (opts.populationCsv) log.info('population loaded', { rows: await loadPopulation(conn, opts.populationCsv) });
     await writeIndicatorCatalog(conn, opts.catalogPath);
-    await recordRunStart(conn, runId, opts.select ?? ['staging', 'core', 'indicators'], provinces);
+    await writeFormLayout(conn);
+    await recordRunStart(conn, runId, opts.select ?? DEFAULT_LAYERS, provinces);
 
     const summary: TransformSummary = { runId, status: 'succeeded', seconds: 0, models: [], tests: [], testsPassed: 0, testsFailed: 0, errors: [] };
     const broken = new Set<string>();

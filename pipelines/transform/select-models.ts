@@ -5,7 +5,7 @@
 import { ModelDefinitionError } from './transform-errors.ts';
 
 /** The layers `csdl transform` builds when nothing is selected. */
-export const DEFAULT_LAYERS = ['staging', 'core', 'indicators'];
+export const DEFAULT_LAYERS = ['staging', 'core', 'indicators', 'forms'];
 
 /** Resolves a selection to model ids; an unknown name or layer is an error listing them all. */
 export function selectModelIds(allIds: Set<string>, select?: string[]): Set<string> {

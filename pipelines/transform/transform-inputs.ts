@@ -4,12 +4,15 @@
  *   input.deadlines         reporting deadlines from configuration, refreshed every run
  *   input.population        optional population by province, year, age and sex (kept until replaced)
  *   input.indicator_catalog the indicator metadata of data/indicators/catalog.json
+ *   input.form_layout       the rows of the Ministry's report forms (data/forms/layout.json)
+ *   input.form_columns      their value columns
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '../../lib/config.ts';
 import { RefusedError } from '../../lib/errors.ts';
+import { loadFormsLayout } from '../../lib/forms-layout.ts';
 import { literal, queryRows } from '../../lib/warehouse.ts';
 import { loadIndicatorCatalog } from './indicator-catalog.ts';
 
@@ -80,4 +83,41 @@ export async function writeIndicatorCatalog(conn: DuckDBConnection, path?: strin
 
 function list(items: string[]): string {
   return `[${items.map(literal).join(', ')}]::varchar[]`;
+}
+
+/** Loads the report forms' rows and columns (data/forms/layout.json) into input.form_layout and input.form_columns. */
+export async function writeFormLayout(conn: DuckDBConnection, path?: string): Promise<void> {
+  const layout = loadFormsLayout(path);
+  const text = (v: string | number | null | undefined) => (v === null || v === undefined ? 'null' : literal(String(v)));
+  const bool = (v: boolean | undefined) => (v === undefined ? 'null' : String(v));
+  const rows = layout.rows.map((r) =>
+    [
+      text(r.form),
+      text(r.sheet),
+      String(r.excel_row),
+      text(r.tt),
+      text(r.label),
+      text(r.unit),
+      r.ma_so === null ? 'null' : String(r.ma_so),
+      bool(r.bold),
+      text(r.status),
+      bool(r.approximate),
+      text(r.supplied_splits),
+      text(r.definition),
+      text(r.reason_vi),
+    ].join(', '),
+  );
+  const columns = layout.columns.map((c) =>
+    [c.form, c.sheet, c.col_no, c.excel_col, c.block, c.split, c.header].map((v) => (typeof v === 'number' ? String(v) : text(v))).join(', '),
+  );
+  await conn.run(`create schema if not exists input;
+    create or replace table input.form_layout (
+      form varchar, sheet varchar, excel_row integer, tt varchar, label varchar, unit varchar, ma_so usmallint, bold boolean,
+      status varchar, approximate boolean, supplied_splits varchar, definition varchar, reason_vi varchar
+    );
+    insert into input.form_layout values ${rows.map((r) => `(${r})`).join(',\n')};
+    create or replace table input.form_columns (
+      form varchar, sheet varchar, col_no usmallint, excel_col varchar, block varchar, split varchar, header varchar
+    );
+    insert into input.form_columns values ${columns.map((r) => `(${r})`).join(',\n')};`);
 }

@@ -50,6 +50,19 @@ describe('loadConfig', () => {
     expect(ok.embedded).toBe(false);
   });
 
+  it('reads the approval gate from the config file, defaulting to no learner record without a status, and checks it', () => {
+    expect(loadConfig({}).approvalGate).toEqual([{ rule: 'HS-REQ-trang_thai', max_failed: 0 }]);
+    const dir = mkdtempSync(join(tmpdir(), 'csdl-config-'));
+    const good = join(dir, 'gate.json');
+    writeFileSync(good, JSON.stringify({ approvalGate: [{ rule: 'HS-CODE-trang_thai', max_failed_share: 0.01 }] }));
+    expect(loadConfig({ CSDL_CONFIG_FILE: good }).approvalGate).toEqual([{ rule: 'HS-CODE-trang_thai', max_failed_share: 0.01 }]);
+    const bad = join(dir, 'bad-gate.json');
+    writeFileSync(bad, JSON.stringify({ approvalGate: [{ rule: 'no rule', max_failed: -1 }] }));
+    const problems = problemsOf({ CSDL_CONFIG_FILE: bad });
+    expect(problems.some((p) => p.startsWith('approvalGate.0.rule'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('approvalGate.0.max_failed'))).toBe(true);
+  });
+
   it('reads deadlines per province from the config file and checks them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'csdl-config-'));
     const good = join(dir, 'good.json');

@@ -25,7 +25,21 @@ describe('the meta store', () => {
     expect(await migrate(conn)).toEqual([]);
     const tables = await queryRows<{ t: string }>(conn, `select table_name as t from duckdb_tables() where schema_name = 'meta' order by 1`);
     expect(tables.map((r) => r.t)).toEqual(
-      expect.arrayContaining(['accounts', 'audit_log', 'job_runs', 'etl_runs', 'transform_runs', 'quality_runs', 'quality_failures']),
+      expect.arrayContaining([
+        'accounts',
+        'audit_log',
+        'job_runs',
+        'etl_runs',
+        'transform_runs',
+        'quality_runs',
+        'quality_failures',
+        'approval_actions',
+        'approved_versions',
+        'frozen_indicator_values',
+        'frozen_form_cells',
+        'frozen_quality_scores',
+        'export_runs',
+      ]),
     );
     conn.closeSync();
     wh.close();

@@ -1,0 +1,84 @@
+/**
+ * The sign-off page in a real headless Chromium against the real server on the forms fixture:
+ * Lai Châu's admin approves from the page, sees its province approved with a Vietnamese date and
+ * the nation pending, downloads the package; the nation's admin sees the 34 provinces summed up
+ * and, after a figure changes, the change; no console errors. Screenshots go to /tmp.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportsService } from '../../app/reports-service.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as approval from '../../pipelines/approval/index.ts';
+import { runTransform } from '../../pipelines/transform/run-transform.ts';
+import { startServer, type RunningServer } from '../../server/start-server.ts';
+import { FIXTURE_DEADLINES } from '../fixtures/fixture-warehouse.ts';
+import { PASSING_GATE, reportsFixture } from '../support/reports-fixture.ts';
+import { launchBrowser, type TestBrowser } from './browser.ts';
+
+const h = reportsFixture();
+const out = mkdtempSync(join(tmpdir(), 'csdl-approvals-page-'));
+let server: RunningServer;
+let b: TestBrowser;
+
+beforeAll(async () => {
+  server = await startServer({ warehouse: h.fx.warehouse, port: 0, reports: reportsService({ approvalGate: PASSING_GATE, exportDir: out }) });
+  b = await launchBrowser();
+});
+afterAll(async () => {
+  await b?.close();
+  await server?.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe('the sign-off page', () => {
+  it("lets Lai Châu's admin approve its province and download the approved package", async () => {
+    const page = await b.open(`${server.url}/dashboards/approvals.html?key=${h.keys.laiChau}&period=2025-DN`);
+    await page.waitForSelector('#approvals tbody tr');
+    expect(page.url()).not.toContain('key=');
+    const row = page.locator('#approvals tbody tr[data-unit="P:12@2025"]');
+    expect(await row.innerText()).toContain('Chờ duyệt');
+    expect(await page.locator('#approvals tbody tr').count()).toBe(1);
+    await row.locator('input.comment').fill('Sở đã rà soát');
+    await row.locator('button.act[data-action="approve"]').click();
+    await expect.poll(() => row.innerText()).toContain('Đã duyệt');
+    const text = await row.innerText();
+    expect(text).toContain('31/10/2025');
+    expect(text).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    expect(text).toContain('Sở GDĐT Lai Châu');
+    expect(text).toContain('Sở đã rà soát');
+    expect(text).toContain('Không thay đổi');
+    expect(await page.locator('#nation').innerText()).toContain('Chờ duyệt');
+    await page.waitForSelector('#timeline-chart svg');
+    const [download] = await Promise.all([page.waitForEvent('download'), row.locator('button.download').click()]);
+    expect(download.suggestedFilename()).toMatch(/^v-2025-DN-12-[0-9a-f]{12}\.hierarchy\.zip$/);
+    await page.screenshot({ path: '/tmp/csdl-dashboard-approvals-province.png', fullPage: true });
+    expect(b.errorsOf(page)).toEqual([]);
+  });
+
+  it("shows the nation's admin every province, and the changes of a province whose figures moved", async () => {
+    // alone, this test approves Lai Châu itself; after the first test, the page did
+    const { provinces } = await approval.approvalOverview(h.fx.conn, { period: '2025-DN', withChanges: false });
+    if (provinces.find((p) => p.unit_key === 'P:12@2025')?.status !== 'approved') {
+      await approval.approve(h.fx.conn, { period: '2025-DN', unit: '12', actor: h.laiChau, gate: PASSING_GATE });
+    }
+    await h.fx.conn.run(`update raw.hoc_sinh set deleted_at = '2025-10-01 00:00:00+00' where ma_hoc_sinh = 'HS-e4'`);
+    await runTransform({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
+    const page = await b.open(`${server.url}/dashboards/approvals.html?key=${h.keys.nation}&period=2025-DN`);
+    await page.waitForSelector('#approvals tbody tr');
+    const summary = await page.locator('#summary').innerText();
+    expect(summary).toContain('34 tỉnh: 1 đã duyệt, 0 chờ duyệt, 0 không báo cáo');
+    expect(summary).toContain('1 có thay đổi sau khi duyệt');
+    expect(summary).toContain('33 tỉnh không có dữ liệu');
+    const row = page.locator('#approvals tbody tr[data-unit="P:12@2025"]');
+    expect(await row.innerText()).toContain('Có thay đổi');
+    await row.locator('button.diff').click();
+    await page.waitForSelector('#diff tbody tr');
+    const diff = await page.locator('#diff').innerText();
+    expect(diff).toContain('Tổng quy mô');
+    expect(diff).toContain('-1');
+    expect(await page.locator('#diff-summary').innerText()).toMatch(/Biểu mẫu \d+ dòng đổi/);
+    await page.screenshot({ path: '/tmp/csdl-dashboard-approvals-nation.png', fullPage: true });
+    expect(b.errorsOf(page)).toEqual([]);
+  });
+});
