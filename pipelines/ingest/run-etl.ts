@@ -146,7 +146,7 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
   const startedAt = new Date().toISOString();
   try {
     for (const id of await records.markInterrupted(conn, runId)) {
-      log.warn('marked an interrupted ETL run as failed', { run: id });
+      log.warn('marked an ETL run that a stopped process left running as interrupted', { run: id });
       await rm(join(config.tmpDir, id), { recursive: true, force: true });
     }
     await resetStage(conn);
@@ -251,6 +251,7 @@ async function checkpointLean(conn: Conn, runId: string, runLimit: string, path:
 
 async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incremental', startedAt: string, opts: EtlRunOptions) {
   const { config } = opts;
+  // the run's pipes (source/fifo.ts); they hold no data on disk
   const dir = join(config.tmpDir, runId);
   mkdirSync(config.tmpDir, { recursive: true });
   mkdirSync(dir, { mode: 0o700 });
