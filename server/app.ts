@@ -7,6 +7,7 @@ import express, { Router, type Express } from 'express';
 import type { AppContext } from './app-context.ts';
 import { accountsRouter } from './admin/accounts.routes.ts';
 import { runsRouter } from './admin/runs.routes.ts';
+import { statusRouter } from './admin/status.routes.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
 import { connectionMiddleware } from './db/connection.middleware.ts';
@@ -32,7 +33,7 @@ export function createApp(ctx: AppContext): Express {
   api.use(unitsRouter());
   api.use('/indicators', indicatorsRouter());
   api.use('/quality', qualityRouter());
-  api.use('/admin', accountsRouter(), runsRouter(ctx));
+  api.use('/admin', accountsRouter(), runsRouter(ctx), statusRouter());
   api.use(notFoundHandler);
 
   app.use(

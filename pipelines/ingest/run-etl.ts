@@ -22,7 +22,7 @@ import { hasNumericEpoch, sourceFigures, type SourceFigures } from './warehouse/
 import { clearStaging, resetStage } from './warehouse/stage.ts';
 import { stableNextXid, usableHorizon } from './changes/xmin-diff.ts';
 import { EtlAlreadyRunningError } from './etl-errors.ts';
-import { newRunId } from '../../lib/meta-store/index.ts';
+import { claimRun, newRunId } from '../../lib/meta-store/index.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
 import { stageAll, type StagePlan } from './stage-all.ts';
@@ -120,6 +120,8 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
   const path = opts.warehouse?.path ?? config.warehousePath;
   if (running.has(path)) throw new EtlAlreadyRunningError(path, running.get(path)!);
   running.set(path, runId);
+  // a reader of the run records (csdl status, the server's status) tells it from a dead one
+  const release = claimRun(runId);
   try {
     const owned = !opts.warehouse;
     const warehouse =
@@ -135,6 +137,7 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
       if (owned) warehouse.close();
     }
   } finally {
+    release();
     running.delete(path);
   }
 }
