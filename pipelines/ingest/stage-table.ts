@@ -7,13 +7,13 @@
  * Nothing here touches raw.<t> or raw_store.<t>; publish.ts applies the staged result in one
  * transaction.
  */
-import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ReconciliationError } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 import { selectSql, type TableContract } from './contract/contract.ts';
 import { streamIntoLoad } from './source/copy-stream.ts';
+import type { FifoSupply } from './source/fifo.ts';
 import { rangeCount, rangeWhere, splitIds, tableRanges, type IdRange } from './source/id-ranges.ts';
 import type { WorkerPool } from './source/worker-pool.ts';
 import { redactCsvError } from './warehouse/csv-read.ts';
@@ -39,7 +39,8 @@ import type { Serial } from './serial.ts';
 export type StageContext = {
   runId: string;
   loadedAt: string;
-  dir: string;
+  /** The run's named pipes (in its 0700 folder), one per statement that reads the source. */
+  fifos: FifoSupply;
   workers: number;
   pool: WorkerPool;
   duck: Serial<DuckDBConnection>;
@@ -88,7 +89,7 @@ async function copyAndLoad(
     streamIntoLoad({
       pool: ctx.pool,
       sqls: parts.map((r) => sql(r ? rangeWhere(r) : undefined)),
-      fifo: join(ctx.dir, `${table}.${prefix}.pipe`),
+      fifos: ctx.fifos,
       onRows: (n) => ctx.onRows(table, n),
       load: async (pipe) => {
         try {

@@ -18,6 +18,7 @@ import { log } from '../../lib/log.ts';
 import { claimRun, newRunId } from '../../lib/meta-store/index.ts';
 import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { buildAndTest, type BuildOutcome, type TransformHooks } from './build-models.ts';
+import { transactionAborted } from './transaction-state.ts';
 import { orderModels } from './dependency-graph.ts';
 import { defaultModelsDir, discoverModels, listModelIds } from './discover-models.ts';
 import { setPartitionScope } from './materialize-model.ts';
@@ -84,28 +85,28 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
     await recordRunStart(conn, runId, opts.select ?? ['staging', 'core', 'indicators'], provinces);
     restoreCompression = await withoutFsst(conn);
 
-    let outcome: BuildOutcome;
     await conn.run('begin transaction');
+    let summary: TransformSummary | undefined;
     try {
       await writeInputs(conn, opts);
       await setPartitionScope(conn, provinces);
-      outcome = await buildAndTest(conn, { runId, models, layers, provinces, hooks: opts.hooks });
+      summary = summarise(runId, await buildAndTest(conn, { runId, models, layers, provinces, hooks: opts.hooks }), started);
+      if (summary.status === 'succeeded') await publish(conn, summary, opts.hooks);
+      else await discard(conn, summary);
     } catch (err) {
+      // nothing was published: the transaction is rolled back, and the run recorded as failed
       await conn.run('rollback').catch(() => {});
       await recordRunEnd(conn, runId, {
         status: 'failed',
-        built: 0,
-        failed: 0,
-        skipped: 0,
-        testsPassed: 0,
-        testsFailed: 0,
+        built: summary?.models.filter((m) => m.status === 'succeeded').length ?? 0,
+        failed: summary?.models.filter((m) => m.status === 'failed').length ?? 0,
+        skipped: summary?.models.filter((m) => m.status === 'skipped').length ?? 0,
+        testsPassed: summary?.testsPassed ?? 0,
+        testsFailed: summary?.testsFailed ?? 0,
         error: (err as Error).message,
       }).catch((e) => log.error('could not record the failed transform run', { run: runId, error: (e as Error).message }));
       throw err;
     }
-    const summary = summarise(runId, outcome, started);
-    if (summary.status === 'succeeded') await publish(conn, summary, opts.hooks);
-    else await discard(conn, summary);
     summary.seconds = (performance.now() - started) / 1000;
     return summary;
   } finally {
@@ -157,20 +158,13 @@ async function recordOutcome(conn: DuckDBConnection, s: TransformSummary): Promi
 /**
  * Records the run's success inside its transaction and commits: the models and the record that
  * they are the current ones become visible together. DuckDB turns the COMMIT of an aborted
- * transaction into a rollback without an error, so the record is read back afterwards.
+ * transaction into a rollback without an error, so the transaction is checked first.
  */
 async function publish(conn: DuckDBConnection, s: TransformSummary, hooks?: TransformHooks): Promise<void> {
-  try {
-    await recordOutcome(conn, s);
-    await hooks?.pause?.('before-commit', { runId: s.runId });
-    await conn.run('commit');
-  } catch (err) {
-    await conn.run('rollback').catch(() => {});
-    throw err;
-  }
-  const [row] = await queryRows<{ status: string }>(conn, `select status from meta.transform_runs where run_id = ${literal(s.runId)}`);
-  if (row?.status !== 'succeeded')
-    throw new Error(`transform run ${s.runId}: the COMMIT did not publish the models (the run's record reads ${row?.status ?? 'nothing'})`);
+  await recordOutcome(conn, s);
+  await hooks?.pause?.('before-commit', { runId: s.runId });
+  if (await transactionAborted(conn)) throw new Error(`transform run ${s.runId}: its transaction was aborted before the COMMIT; nothing was published`);
+  await conn.run('commit');
   s.published = true;
 }
 
@@ -179,13 +173,8 @@ async function discard(conn: DuckDBConnection, s: TransformSummary): Promise<voi
   await conn.run('rollback');
   log.warn('transform run failed; nothing was published, the warehouse keeps the models of the last successful run', { run: s.runId, errors: s.errors.length });
   await conn.run('begin transaction');
-  try {
-    await recordOutcome(conn, s);
-    await conn.run('commit');
-  } catch (err) {
-    await conn.run('rollback').catch(() => {});
-    throw err;
-  }
+  await recordOutcome(conn, s);
+  await conn.run('commit');
 }
 
 /**

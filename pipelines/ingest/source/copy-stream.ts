@@ -13,7 +13,7 @@ import type { Writable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { CsvRowCutter } from './csv-rows.ts';
-import { makeFifo, openFifoWriter, type FifoSink } from './fifo.ts';
+import { openFifoWriter, type FifoSink, type FifoSupply } from './fifo.ts';
 import type { WorkerPool } from './worker-pool.ts';
 
 const copySql = (sql: string) => `copy (${sql}) to stdout with (format csv)`;
@@ -29,8 +29,8 @@ export type StreamOptions = {
   pool: WorkerPool;
   /** One SELECT per id range; their rows all go to the one statement. */
   sqls: string[];
-  /** Where to make the pipe (in the run's 0700 folder); removed afterwards. */
-  fifo: string;
+  /** Where the pipe comes from (the run's 0700 folder); it is removed afterwards. */
+  fifos: FifoSupply;
   /** Runs the DuckDB statement that reads the pipe (e.g. `insert ... from read_csv(fifo)`). */
   load: (fifo: string) => Promise<void>;
   /** Called after each SELECT with the rows it gave. */
@@ -58,20 +58,20 @@ async function copyInto(client: pg.ClientBase, sql: string, sink: FifoSink): Pro
  * pipe only as its consequence).
  */
 export async function streamIntoLoad(opts: StreamOptions): Promise<number> {
-  await makeFifo(opts.fifo);
+  const fifo = await opts.fifos.take();
   try {
     let loadEnded = false;
-    const loading = opts.load(opts.fifo).finally(() => {
+    const loading = opts.load(fifo).finally(() => {
       loadEnded = true;
     });
     const loadError = loading.then(
       () => undefined,
       (err: unknown) => err,
     );
-    const sink = await openFifoWriter(opts.fifo, () => loadEnded);
+    const sink = await openFifoWriter(fifo, () => loadEnded);
     if (!sink) {
       const err = await loadError;
-      throw err ?? new Error(`DuckDB ended its statement without reading ${opts.fifo}`);
+      throw err ?? new Error(`DuckDB ended its statement without reading ${fifo}`);
     }
     // a statement that ends early (it failed) must not leave writers waiting on a full pipe
     void loading.then(
@@ -96,6 +96,6 @@ export async function streamIntoLoad(opts: StreamOptions): Promise<number> {
     if (copyFailure) throw copyFailure.reason;
     return rows;
   } finally {
-    await rm(opts.fifo, { force: true });
+    await rm(fifo, { force: true });
   }
 }

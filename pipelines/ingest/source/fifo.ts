@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { constants, open } from 'node:fs';
 import net from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
@@ -22,9 +23,38 @@ const run = promisify(execFile);
 const QUEUE_BYTES = 32 << 20;
 const openFd = promisify(open);
 
-/** Creates a FIFO at `path`, readable and writable by this user only. */
-export async function makeFifo(path: string): Promise<void> {
-  await run('mkfifo', ['-m', '600', path]);
+/**
+ * Named pipes made ahead, a batch per `mkfifo` (readable and writable by this user only): a
+ * process spawn costs CPU that grows with this process's memory (page tables copied), too much
+ * to pay for each of a run's statements. Each pipe is taken once; the caller removes it after use,
+ * and the run removes its folder, with any pipe left, at its end.
+ */
+export class FifoSupply {
+  private readonly ready: string[] = [];
+  private made = 0;
+  private making: Promise<void> | undefined;
+
+  constructor(
+    private readonly dir: string,
+    private readonly batch = 64,
+  ) {}
+
+  /** A fresh pipe's path. */
+  async take(): Promise<string> {
+    while (this.ready.length === 0) {
+      this.making ??= this.make().finally(() => {
+        this.making = undefined;
+      });
+      await this.making;
+    }
+    return this.ready.shift()!;
+  }
+
+  private async make(): Promise<void> {
+    const paths = Array.from({ length: this.batch }, () => join(this.dir, `pipe-${++this.made}`));
+    await run('mkfifo', ['-m', '600', ...paths]);
+    this.ready.push(...paths);
+  }
 }
 
 /**

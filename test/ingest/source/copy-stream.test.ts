@@ -4,13 +4,14 @@
  * with DuckDB's statement ended, no writer left waiting and the pipe removed.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { queryRows } from '../../../lib/warehouse.ts';
 import { streamIntoLoad } from '../../../pipelines/ingest/source/copy-stream.ts';
+import { FifoSupply } from '../../../pipelines/ingest/source/fifo.ts';
 import { WorkerPool } from '../../../pipelines/ingest/source/worker-pool.ts';
 import { readCsvSql } from '../../../pipelines/ingest/warehouse/csv-read.ts';
 import { startTestSource, type TestSource } from '../../support/source.ts';
@@ -60,7 +61,7 @@ async function settle<T>(p: Promise<T>): Promise<T | Error> {
 describe('streamIntoLoad', () => {
   it('loads the rows of every range once, however their rows interleave', async () => {
     const sqls = [range(1, 30_000), range(30_001, 60_000), range(60_001, 90_000), range(90_001, 90_000), range(90_001, 90_001)];
-    const rows = await streamIntoLoad({ pool: new WorkerPool(clients), sqls, fifo: join(dir, 't.pipe'), load: (p) => conn.run(insert(p)).then(() => {}) });
+    const rows = await streamIntoLoad({ pool: new WorkerPool(clients), sqls, fifos: new FifoSupply(dir, 1), load: (p) => conn.run(insert(p)).then(() => {}) });
     expect(rows).toBe(90_001);
     const [r] = await queryRows<{ n: string; d: string; s: string; nl: string }>(
       conn,
@@ -76,7 +77,7 @@ describe('streamIntoLoad', () => {
       streamIntoLoad({
         pool: new WorkerPool(clients),
         sqls: [range(1, 50_000), failing, range(50_001, 100_000)],
-        fifo: join(dir, 't.pipe'),
+        fifos: new FifoSupply(dir, 1),
         load: (p) => conn.run(insert(p)).then(() => {}),
       }),
     );
@@ -84,7 +85,7 @@ describe('streamIntoLoad', () => {
     expect((result as Error).message).toMatch(/division by zero/);
     // the connection takes statements again: nothing of the load still runs on it
     expect(await queryRows(conn, 'select 1 as one')).toEqual([{ one: 1 }]);
-    expect(existsSync(join(dir, 't.pipe'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it("ends with DuckDB's error when the statement fails while reading, and stops the copies", async () => {
@@ -94,14 +95,14 @@ describe('streamIntoLoad', () => {
       streamIntoLoad({
         pool: new WorkerPool(clients),
         sqls: [bad, range(1, 200_000)],
-        fifo: join(dir, 't.pipe'),
+        fifos: new FifoSupply(dir, 1),
         load: (p) => conn.run(insert(p)).then(() => {}),
       }),
     );
     expect((result as Error).message).toMatch(/Conversion Error|Could not convert/);
     expect(performance.now() - t0).toBeLessThan(60_000);
     expect(await queryRows(conn, 'select 1 as one')).toEqual([{ one: 1 }]);
-    expect(existsSync(join(dir, 't.pipe'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   it('ends at once with the error of a statement that fails before it opens the pipe', async () => {
@@ -109,12 +110,12 @@ describe('streamIntoLoad', () => {
       streamIntoLoad({
         pool: new WorkerPool(clients),
         sqls: [range(1, 10)],
-        fifo: join(dir, 't.pipe'),
+        fifos: new FifoSupply(dir, 1),
         load: (p) => conn.run(`insert into t select no_such_column from ${readCsvSql([p], columns)}`).then(() => {}),
       }),
     );
     expect((result as Error).message).toMatch(/no_such_column/);
-    expect(existsSync(join(dir, 't.pipe'))).toBe(false);
+    expect(readdirSync(dir)).toEqual([]);
     rmSync(dir, { recursive: true, force: true });
   });
 });
