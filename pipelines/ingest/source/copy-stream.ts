@@ -37,7 +37,10 @@ export type StreamOptions = {
   onRows?: (rows: number) => void;
 };
 
-/** One COPY into the sink, whole rows at a time; returns the rows PostgreSQL reported. */
+/**
+ * One COPY into the sink, whole rows at a time; returns the rows it held, counted as they pass
+ * (PostgreSQL's own count arrives after the stream ends, sometimes after its consumer is done).
+ */
 async function copyInto(client: pg.ClientBase, sql: string, sink: FifoSink): Promise<number> {
   const failed = sink.failed;
   if (failed) throw failed;
@@ -48,7 +51,7 @@ async function copyInto(client: pg.ClientBase, sql: string, sink: FifoSink): Pro
     if (complete.length) await sink.write(complete);
   }
   if (rows.pending) throw new Error(`COPY output ended inside a row (${rows.pending} bytes after the last row end)`);
-  return stream.rowCount;
+  return rows.rows;
 }
 
 /**

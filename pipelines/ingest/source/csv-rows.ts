@@ -10,34 +10,42 @@
 const QUOTE = 0x22;
 const NEWLINE = 0x0a;
 
-/** Accumulates chunks and hands back the complete rows they hold, in order. */
+/** Accumulates chunks and hands back the complete rows they hold, in order, counting them. */
 export class CsvRowCutter {
   /** Bytes after the last row end seen, waiting for the rest of their row. */
   private carry: Buffer[] = [];
-  /** Quotes counted in `carry`, modulo 2: 1 means a quoted field is open. */
+  /** 1 while a quoted field is open at the end of what was pushed. */
   private open = 0;
+  /** Row ends seen so far. */
+  private ends = 0;
 
   /** Adds `chunk` and returns the complete rows now available (maybe none), as buffers to write in order. */
   push(chunk: Buffer): Buffer[] {
-    const quotes: number[] = [];
-    for (let q = chunk.indexOf(QUOTE); q !== -1; q = chunk.indexOf(QUOTE, q + 1)) quotes.push(q);
-    // the last newline with an even count of quotes before it (carry included)
-    let end = chunk.lastIndexOf(NEWLINE);
-    let before = quotes.length;
-    while (end !== -1) {
-      while (before > 0 && quotes[before - 1] > end) before--;
-      if (((this.open + before) & 1) === 0) break;
-      end = end === 0 ? -1 : chunk.lastIndexOf(NEWLINE, end - 1);
+    let open = this.open;
+    let last = -1;
+    let q = chunk.indexOf(QUOTE);
+    for (let n = chunk.indexOf(NEWLINE); n !== -1; n = chunk.indexOf(NEWLINE, n + 1)) {
+      for (; q !== -1 && q < n; q = chunk.indexOf(QUOTE, q + 1)) open ^= 1;
+      if (open === 0) {
+        this.ends++;
+        last = n;
+      }
     }
-    if (end === -1) {
+    for (; q !== -1; q = chunk.indexOf(QUOTE, q + 1)) open ^= 1;
+    // the bytes after the last row end start outside quotes, so `open` is their state too
+    this.open = open;
+    if (last === -1) {
       this.carry.push(chunk);
-      this.open = (this.open + quotes.length) & 1;
       return [];
     }
-    const rows = [...this.carry, chunk.subarray(0, end + 1)];
-    this.carry = end + 1 < chunk.length ? [chunk.subarray(end + 1)] : [];
-    this.open = (quotes.length - before) & 1;
+    const rows = [...this.carry, chunk.subarray(0, last + 1)];
+    this.carry = last + 1 < chunk.length ? [chunk.subarray(last + 1)] : [];
     return rows;
+  }
+
+  /** Complete rows handed back so far. */
+  get rows(): number {
+    return this.ends;
   }
 
   /** Bytes left after the last row end; PostgreSQL's output always ends a row, so 0 at the end. */

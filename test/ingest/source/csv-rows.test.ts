@@ -35,6 +35,7 @@ describe('CsvRowCutter', () => {
         at += size;
       }
       expect(cutter.pending).toBe(0);
+      expect(cutter.rows).toBe(rows.length);
       expect(Buffer.concat(out).equals(text)).toBe(true);
       // every batch handed back ends exactly at a row end
       const rowEnds = new Set<number>();
@@ -54,5 +55,6 @@ describe('CsvRowCutter', () => {
     expect(cutter.pending).toBe(16);
     expect(Buffer.concat(cutter.push(Buffer.from('\n2,b\n3,'))).toString()).toBe('1,"a long\nvalue"\n2,b\n');
     expect(cutter.pending).toBe(2);
+    expect(cutter.rows).toBe(2);
   });
 });
