@@ -62,7 +62,8 @@ export class FifoSupply {
  * true first (the reading statement ended without opening it, e.g. a binder error).
  */
 export async function openFifoWriter(path: string, gaveUp: () => boolean): Promise<FifoSink | null> {
-  for (let wait = 1; ; wait = Math.min(wait * 2, 20)) {
+  // a statement opens its pipe within milliseconds; a failed open (ENXIO) costs one system call
+  for (;;) {
     try {
       const fd = await openFd(path, constants.O_WRONLY | constants.O_NONBLOCK);
       return new FifoSink(new net.Socket({ fd, readable: false, writable: true }));
@@ -71,7 +72,7 @@ export async function openFifoWriter(path: string, gaveUp: () => boolean): Promi
       if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err;
     }
     if (gaveUp()) return null;
-    await sleep(wait);
+    await sleep(1);
   }
 }
 
