@@ -8,6 +8,7 @@ import type { AppContext } from './app-context.ts';
 import { accountsRouter } from './admin/accounts.routes.ts';
 import { approvalsRouter } from './approvals/approvals.routes.ts';
 import { runsRouter } from './admin/runs.routes.ts';
+import { statusRouter } from './admin/status.routes.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
 import { connectionMiddleware } from './db/connection.middleware.ts';
@@ -36,7 +37,7 @@ export function createApp(ctx: AppContext): Express {
   api.use('/quality', qualityRouter());
   api.use('/approvals', approvalsRouter(ctx));
   api.use('/exports', exportsRouter(ctx));
-  api.use('/admin', accountsRouter(), runsRouter(ctx));
+  api.use('/admin', accountsRouter(), runsRouter(ctx), statusRouter());
   api.use(notFoundHandler);
 
   app.use(

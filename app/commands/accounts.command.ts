@@ -5,57 +5,11 @@
  * an admin key it goes through the server's admin API instead, otherwise it says so and stops.
  */
 import type { Command } from 'commander';
-import type { Config } from '../../lib/config.ts';
-import { CsdlError, LockHeldError } from '../../lib/errors.ts';
-import { openWarehouse } from '../../lib/warehouse.ts';
+import { CsdlError } from '../../lib/errors.ts';
 import { createAccount, listAccounts, UnknownUnitError, type Account, type AccountKind } from '../../server/accounts/accounts.store.ts';
 import { oneOf } from '../options.ts';
 import { action } from '../run-action.ts';
-import type { DuckDBConnection } from '@duckdb/node-api';
-
-type Via = { server?: string };
-
-/** Runs `local` on the warehouse file, or `remote` through the server when the file is held. */
-async function withWarehouse<T>(
-  config: Config,
-  via: Via,
-  local: (conn: DuckDBConnection) => Promise<T>,
-  remote: (base: string, key: string) => Promise<T>,
-): Promise<T> {
-  let warehouse;
-  try {
-    warehouse = await openWarehouse(config.warehousePath, { memoryLimit: '256MB' });
-  } catch (err) {
-    if (!(err instanceof LockHeldError)) throw err;
-    const key = process.env.CSDL_API_KEY;
-    if (!key) {
-      throw new CsdlError(
-        'WAREHOUSE_LOCKED',
-        `cannot open ${config.warehousePath}: \`csdl serve\` (or another process) holds it. ` +
-          "Set CSDL_API_KEY to an admin key to go through the server's admin API (--server, default http://127.0.0.1:PORT), or stop the server first.",
-        { transient: true },
-      );
-    }
-    return remote(via.server ?? `http://127.0.0.1:${config.port}`, key);
-  }
-  try {
-    const conn = await warehouse.connect();
-    try {
-      return await local(conn);
-    } finally {
-      conn.closeSync();
-    }
-  } finally {
-    warehouse.close();
-  }
-}
-
-async function api<T>(base: string, key: string, path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(base + path, { ...init, headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' } });
-  const body = (await res.json()) as T & { error?: { code: string; message: string } };
-  if (!res.ok) throw new CsdlError(body.error?.code ?? 'HTTP_' + res.status, `${base}${path}: ${body.error?.message ?? res.statusText}`);
-  return body;
-}
+import { onWarehouseOrServer, type ServerOption } from '../warehouse-or-server.ts';
 
 function formatAccounts(rows: Account[]): string {
   const lines = rows.map((a) =>
@@ -76,9 +30,10 @@ export function register(program: Command): void {
     .action(
       action(async (config, opts: { unit: string; kind: AccountKind; name: string; server?: string }) => {
         const input = { unit: opts.unit, kind: opts.kind, name: opts.name };
-        const created = await withWarehouse(
+        const created = await onWarehouseOrServer(
           config,
           opts,
+          { readOnly: false },
           async (conn) => {
             try {
               return await createAccount(conn, input);
@@ -87,7 +42,7 @@ export function register(program: Command): void {
               throw err;
             }
           },
-          (base, key) => api<{ account: Account; key: string }>(base, key, '/api/admin/accounts', { method: 'POST', body: JSON.stringify(input) }),
+          (api) => api<{ account: Account; key: string }>('/api/admin/accounts', { method: 'POST', body: JSON.stringify(input) }),
         );
         const a = created.account;
         process.stdout.write(`Created ${a.kind} account ${a.account_id} for ${a.unit_name ?? a.unit_code} (${a.unit_key}).\n`);
@@ -99,12 +54,13 @@ export function register(program: Command): void {
     .description('list accounts (keys are never shown)')
     .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
     .action(
-      action(async (config, opts: Via) => {
-        const rows = await withWarehouse(
+      action(async (config, opts: ServerOption) => {
+        const rows = await onWarehouseOrServer(
           config,
           opts,
+          { readOnly: false },
           listAccounts,
-          async (base, key) => (await api<{ rows: Account[] }>(base, key, '/api/admin/accounts')).rows,
+          async (api) => (await api<{ rows: Account[] }>('/api/admin/accounts')).rows,
         );
         process.stdout.write(formatAccounts(rows));
       }),

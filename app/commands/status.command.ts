@@ -1,42 +1,45 @@
 /**
  * `csdl status`: the last ETL runs (status, duration, rows) and the freshness of every warehouse
- * table (last successful run, source watermark, rows, age). Opens the warehouse read-only.
+ * table (last successful run, source watermark, rows, age). Opens the warehouse read-only; when
+ * `csdl serve` holds it, reads the same through the server's GET /api/admin/status with the
+ * admin key in CSDL_API_KEY. A run whose process stopped before it finished shows as interrupted.
  */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openWarehouse } from '../../lib/warehouse.ts';
+import { hasRunRecords, lastRuns, tableFreshness, type RunStatus, type TableFreshness } from '../../lib/meta-store/index.ts';
 import { formatStatus } from '../../pipelines/ingest/index.ts';
-import { hasRunRecords, lastRuns, tableFreshness } from '../../pipelines/ingest/index.ts';
 import { countOption } from '../options.ts';
 import { action } from '../run-action.ts';
+import { onWarehouseOrServer, type ServerOption } from '../warehouse-or-server.ts';
+
+type Report = { runs: RunStatus[]; tables: TableFreshness[] };
 
 export function register(program: Command): void {
   program
     .command('status')
     .description('Trạng thái kho dữ liệu — last ETL runs and the freshness of each table')
-    .option('-n, --runs <count>', 'how many recent runs to list (1-1000)', countOption(1000), 10)
+    .option('-n, --runs <count>', 'how many recent runs to list (1-100)', countOption(100), 10)
+    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
     .action(
-      action(async (config, opts: { runs: number }) => {
+      action(async (config, opts: { runs: number } & ServerOption) => {
         if (!existsSync(config.warehousePath)) {
           process.stdout.write(`No warehouse at ${config.warehousePath} yet: run \`csdl etl\` to create and load it.\n`);
           return;
         }
-        const warehouse = await openWarehouse(config.warehousePath, { readOnly: true, memoryLimit: '256MB' });
-        try {
-          const conn = await warehouse.connect();
-          try {
-            if (!(await hasRunRecords(conn))) {
-              process.stdout.write(formatStatus([], []));
-              return;
-            }
-            const runs = await lastRuns(conn, opts.runs);
-            process.stdout.write(formatStatus(runs, await tableFreshness(conn)));
-          } finally {
-            conn.closeSync();
-          }
-        } finally {
-          warehouse.close();
-        }
+        const count = opts.runs;
+        let through: string | undefined;
+        const report = await onWarehouseOrServer<Report>(
+          config,
+          opts,
+          { readOnly: true },
+          async (conn) => ((await hasRunRecords(conn)) ? { runs: await lastRuns(conn, count), tables: await tableFreshness(conn) } : { runs: [], tables: [] }),
+          (api, base) => {
+            through = base;
+            return api<Report>(`/api/admin/status?runs=${count}`);
+          },
+        );
+        if (through) process.stdout.write(`(đọc qua máy chủ / read through the server at ${through}, which holds the warehouse)\n\n`);
+        process.stdout.write(formatStatus(report.runs, report.tables));
       }),
     );
 }

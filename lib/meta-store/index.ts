@@ -15,6 +15,8 @@ import type { MetaDatabase } from './schema.ts';
 
 export { migrate } from './migrate.ts';
 export { newRunId, attemptRunId, partRunId, isRunId } from './run-id.ts';
+export { claimRun, isLiveRun } from './live-runs.ts';
+export { hasRunRecords, lastRuns, tableFreshness, type RunStatus, type TableFreshness } from './etl-status.ts';
 export type * from './schema.ts';
 
 /** Typed queries over the durable tables, on `conn` (which stays the caller's to close). */

@@ -4,7 +4,7 @@
  * line so that the tables people look at stay readable.
  */
 import { SOURCE_TABLES } from './contract/tables.ts';
-import type { RunStatus, TableFreshness } from './etl-status.ts';
+import type { RunStatus, TableFreshness } from '../../lib/meta-store/index.ts';
 import type { EtlProgress, EtlRunSummary } from './run-etl.ts';
 import type { TableRunRecord } from './run-records.ts';
 

@@ -5,7 +5,6 @@
  */
 export { runEtl } from './run-etl.ts';
 export { formatSummary, formatStatus, progressPrinter } from './etl-report.ts';
-export { hasRunRecords, lastRuns, tableFreshness } from './etl-status.ts';
 export { SOURCE_TABLES } from './contract/tables.ts';
 export { contractOf } from './contract/contract.ts';
 export { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from './contract/flags.ts';

@@ -22,7 +22,7 @@ import { hasNumericEpoch, sourceFigures, type SourceFigures } from './warehouse/
 import { clearStaging, resetStage } from './warehouse/stage.ts';
 import { stableNextXid, usableHorizon } from './changes/xmin-diff.ts';
 import { EtlAlreadyRunningError } from './etl-errors.ts';
-import { newRunId } from '../../lib/meta-store/index.ts';
+import { claimRun, newRunId } from '../../lib/meta-store/index.ts';
 import * as records from './run-records.ts';
 import { Serial } from './serial.ts';
 import { stageAll, type StagePlan } from './stage-all.ts';
@@ -116,6 +116,8 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
   const path = opts.warehouse?.path ?? config.warehousePath;
   if (running.has(path)) throw new EtlAlreadyRunningError(path, running.get(path)!);
   running.set(path, runId);
+  // a reader of the run records (csdl status, the server's status) tells it from a dead one
+  const release = claimRun(runId);
   try {
     const owned = !opts.warehouse;
     const warehouse =
@@ -131,6 +133,7 @@ export async function runEtl(opts: EtlRunOptions): Promise<EtlRunSummary> {
       if (owned) warehouse.close();
     }
   } finally {
+    release();
     running.delete(path);
   }
 }
@@ -142,7 +145,7 @@ async function runWith(warehouse: Warehouse, runId: string, opts: EtlRunOptions,
   const startedAt = new Date().toISOString();
   try {
     for (const id of await records.markInterrupted(conn, runId)) {
-      log.warn('marked an interrupted ETL run as failed', { run: id });
+      log.warn('marked an ETL run that a stopped process left running as interrupted', { run: id });
       await rm(join(config.tmpDir, id), { recursive: true, force: true });
     }
     await resetStage(conn);
@@ -247,6 +250,7 @@ async function checkpointLean(conn: Conn, runId: string, runLimit: string, path:
 
 async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incremental', startedAt: string, opts: EtlRunOptions) {
   const { config } = opts;
+  // the run's pipes (source/fifo.ts); they hold no data on disk
   const dir = join(config.tmpDir, runId);
   mkdirSync(config.tmpDir, { recursive: true });
   mkdirSync(dir, { mode: 0o700 });

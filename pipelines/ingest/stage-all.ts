@@ -9,6 +9,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { log } from '../../lib/log.ts';
 import type { TableContract } from './contract/contract.ts';
 import type { SourceSnapshot } from './source/snapshot.ts';
+import { FifoSupply } from './source/fifo.ts';
 import { WorkerPool } from './source/worker-pool.ts';
 import { matchesContract, type RawState } from './warehouse/raw-state.ts';
 import type { SourceFigures } from './warehouse/reconcile.ts';
@@ -49,7 +50,7 @@ export async function stageAll(conn: DuckDBConnection, input: StageAllInput): Pr
   const ctx: StageContext = {
     runId,
     loadedAt: input.startedAt,
-    dir: input.dir,
+    fifos: new FifoSupply(input.dir),
     workers: input.workers,
     pool,
     duck: new Serial(conn),

@@ -7,13 +7,13 @@
  * Nothing here touches raw.<t> or raw_store.<t>; publish.ts applies the staged result in one
  * transaction.
  */
-import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ReconciliationError } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
 import { queryRows } from '../../lib/warehouse.ts';
 import { selectSql, type TableContract } from './contract/contract.ts';
-import { extractAndLoad, type CopyTask } from './source/copy-extract.ts';
+import { streamIntoLoad } from './source/copy-stream.ts';
+import type { FifoSupply } from './source/fifo.ts';
 import { rangeCount, rangeWhere, splitIds, tableRanges, type IdRange } from './source/id-ranges.ts';
 import type { WorkerPool } from './source/worker-pool.ts';
 import { redactCsvError } from './warehouse/csv-read.ts';
@@ -39,7 +39,8 @@ import type { Serial } from './serial.ts';
 export type StageContext = {
   runId: string;
   loadedAt: string;
-  dir: string;
+  /** The run's named pipes (in its 0700 folder), one per statement that reads the source. */
+  fifos: FifoSupply;
   workers: number;
   pool: WorkerPool;
   duck: Serial<DuckDBConnection>;
@@ -69,34 +70,36 @@ export type StagedTable = {
   seconds: number;
 };
 
-const BATCH_FILES = 2;
-
-/** Copies `table` range by range and loads the files in batches with the `load` statement. */
+/**
+ * Copies `table`'s ranges into one DuckDB statement through a pipe (source/copy-stream.ts): `load`
+ * is the statement for the pipe's path. The statement holds the run's DuckDB connection while the
+ * workers copy, so the workers serve one table at a time, and a worker is taken only once DuckDB
+ * is reading (no worker waits on a pipe nobody reads).
+ */
 async function copyAndLoad(
   ctx: StageContext,
   table: string,
   ranges: IdRange[] | null,
   sql: (where?: string) => string,
   prefix: string,
-  load: (files: string[]) => string,
+  load: (pipe: string) => string,
 ): Promise<number> {
   const parts = ranges ?? [null];
-  const tasks: CopyTask[] = parts.map((r, i) => ({ sql: sql(r ? rangeWhere(r) : undefined), file: join(ctx.dir, `${table}.${prefix}${i}.csv`) }));
-  return extractAndLoad({
-    pool: ctx.pool,
-    tasks,
-    batchFiles: BATCH_FILES,
-    maxPendingFiles: BATCH_FILES * 2 + ctx.workers,
-    onRows: (n) => ctx.onRows(table, n),
-    load: (files) =>
-      ctx.duck.run(async (c) => {
+  return ctx.duck.run((c) =>
+    streamIntoLoad({
+      pool: ctx.pool,
+      sqls: parts.map((r) => sql(r ? rangeWhere(r) : undefined)),
+      fifos: ctx.fifos,
+      onRows: (n) => ctx.onRows(table, n),
+      load: async (pipe) => {
         try {
-          await c.run(load(files));
+          await c.run(load(pipe));
         } catch (err) {
           throw new EtlLoadError(ctx.runId, table, redactCsvError((err as Error).message));
         }
-      }),
-  });
+      },
+    }),
+  );
 }
 
 async function count(ctx: StageContext, sql: string): Promise<number> {
@@ -121,7 +124,7 @@ export async function stageFull(ctx: StageContext, contract: TableContract, rawE
           ranges,
           (w) => selectSql(contract, w),
           'f',
-          (files) => insertFromCsvSql(target, contract, files, stamp),
+          (pipe) => insertFromCsvSql(target, contract, pipe, stamp),
         );
   let inserted = rowsRead;
   let deleted = 0;
@@ -196,7 +199,7 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
           ranges,
           (w) => selectSql(contract, `${w} and ${since}`),
           'x',
-          (files) => insertFromCsvSql(target, contract, files, stamp),
+          (pipe) => insertFromCsvSql(target, contract, pipe, stamp),
         );
   log.debug('horizon: rows read', { run: ctx.runId, table: name, rows: rowsRead });
   const { changed, existed } = await ctx.duck.run((c) => keepChanged(c, name));
@@ -234,7 +237,7 @@ async function stageByHorizon(ctx: StageContext, contract: TableContract, horizo
       null,
       () => blockKeysSql(name, shift, blocks),
       'd',
-      (files) => insertKeysSql(name, files),
+      (pipe) => insertKeysSql(name, pipe),
     );
   }
   const deleted = await ctx.duck.run((c) => deletedInBlocks(c, name, shift, blocks));
@@ -269,7 +272,7 @@ async function stageByKeys(ctx: StageContext, contract: TableContract): Promise<
   const { ranges } = await ctx.pool.use((c) => tableRanges(c, name, ctx.workers));
   await ctx.duck.run((c) => createKeysTable(c, name));
   const keysSql = (w?: string) => `select id, updated_at from csdl."${name}"${w ? ` where ${w}` : ''}`;
-  const keysRead = ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, keysSql, 'k', (files) => insertKeysSql(name, files));
+  const keysRead = ranges.length === 0 ? 0 : await copyAndLoad(ctx, name, ranges, keysSql, 'k', (pipe) => insertKeysSql(name, pipe));
   const diff = await ctx.duck.run((c) => diffKeys(c, name));
   const target = stageTable(name);
   await ctx.duck.run((c) => createRawShaped(c, target, contract));
@@ -284,7 +287,7 @@ async function stageByKeys(ctx: StageContext, contract: TableContract): Promise<
       fetch,
       (w) => selectSql(contract, `${w} and ${where}`),
       'c',
-      (files) => insertFromCsvSql(target, contract, files, stamp, true),
+      (pipe) => insertFromCsvSql(target, contract, pipe, stamp, true),
     );
   }
   const staged = await count(ctx, `select count(*)::varchar as n from ${target}`);

@@ -17,6 +17,7 @@ import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { runTransform } from '../transform/index.ts';
 import type { DeadlineConfig } from '../transform/index.ts';
 import { assertModelsCurrent } from './built-models.ts';
+import { assertLastTransformComplete } from './last-transform.ts';
 import { buildCatalog } from './catalog.ts';
 import { evaluateRules } from './evaluate.ts';
 import { assertNewRunId, commitRun, failRun, startRun } from './history.ts';
@@ -79,6 +80,7 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
   const runId = opts.runId ?? newRunId();
   try {
     await assertNewRunId(conn, runId);
+    await assertLastTransformComplete(conn, runId);
     await runModelsOrThrow(conn, partRunId(runId, 'quality-inputs'), INPUT_MODELS, opts.deadlines);
     await assertModelsCurrent(conn);
     const periods = await resolvePeriods(conn, opts.periods);

@@ -1,7 +1,9 @@
 /**
  * Builds one model in the warehouse: `create or replace table|view <schema>.<name> as <sql>`, or,
  * for a partitioned table in a run limited to some provinces, deletes those provinces' rows and
- * inserts them again from the model's query, in one transaction.
+ * inserts them again from the model's query. Nothing here opens or ends a transaction: a run
+ * builds every model inside its own (run-transform.ts), so that readers see all of them change
+ * at its COMMIT, or none.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
@@ -75,20 +77,13 @@ export async function materializeModel(conn: DuckDBConnection, model: Model, pro
   if (partial && kind === 'view' && existing === 'view') return { mode: 'partitions', rows: null };
   const filter = partial ? partitionFilter(model, provinces) : undefined;
   if (filter && kind === 'table' && existing === 'table') {
-    await conn.run('begin transaction');
-    try {
-      await conn.run(`delete from ${model.id} where ${filter}`);
-      const inserted = await conn.run(`insert into ${model.id} by name select * from (\n${model.sql}\n) as model where ${filter}`);
-      await conn.run('commit');
-      return { mode: 'partitions', rows: inserted.rowsChanged };
-    } catch (err) {
-      await conn.run('rollback');
-      throw err;
-    }
+    await conn.run(`delete from ${model.id} where ${filter}`);
+    const inserted = await conn.run(`insert into ${model.id} by name select * from (\n${model.sql}\n) as model where ${filter}`);
+    return { mode: 'partitions', rows: inserted.rowsChanged };
   }
   await conn.run(`create schema if not exists ${ident(model.schema)}`);
   if (existing && existing !== kind) await conn.run(`drop ${existing} ${model.id}`);
-  if (model.spec.batches) return { mode: 'full', rows: await buildInBatches(conn, model, existing === 'table', provinces) };
+  if (model.spec.batches) return { mode: 'full', rows: await buildInBatches(conn, model, provinces) };
   await conn.run(`create or replace ${kind} ${model.id} as\n${model.sql}`);
   if (kind === 'view') return { mode: 'full', rows: null };
   const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from ${model.id}`);
@@ -124,39 +119,29 @@ export async function partitionBatches(conn: DuckDBConnection, model: Model): Pr
 }
 
 /**
- * A full build in batches of partitions: each batch runs the model with `transform_provinces` set
- * to its values and appends their rows to `<name>__building`, which then replaces the model in one
- * transaction (a failure leaves the previous table). The run's own scope (`provinces`) is restored
- * after the batches. Returns the row count.
+ * A full build in batches of partitions: the model is created empty, then each batch runs the
+ * model with `transform_provinces` set to its values and appends their rows, so that no query
+ * holds the whole model's intermediate state at once. The run's transaction hides the part-built
+ * table from readers until it commits. The run's own scope (`provinces`) is restored after the
+ * batches. Returns the row count.
  */
-async function buildInBatches(conn: DuckDBConnection, model: Model, replacing: boolean, provinces?: string[]): Promise<number> {
-  const building = `${ident(model.schema)}.${ident(`${model.name}__building`)}`;
+async function buildInBatches(conn: DuckDBConnection, model: Model, provinces?: string[]): Promise<number> {
   const column = ident(model.spec.partition_by!);
   const batches = await partitionBatches(conn, model);
-  await conn.run(`drop table if exists ${building}`);
-  await conn.run(`create table ${building} as select * from (\n${model.sql}\n) as model limit 0`);
+  await conn.run(`create or replace table ${model.id} as select * from (\n${model.sql}\n) as model limit 0`);
   try {
     for (const batch of batches) {
       const list = batch.map(literal).join(', ');
       await conn.run(`set variable transform_provinces = [${list}]::varchar[]`);
-      await conn.run(`insert into ${building} by name select * from (\n${model.sql}\n) as model
+      await conn.run(`insert into ${model.id} by name select * from (\n${model.sql}\n) as model
         where coalesce(${column}, ${literal(UNPLACED_PARTITION)}) in (${list})`);
     }
   } catch (err) {
-    await conn.run(`drop table if exists ${building}`).catch(() => {});
-    throw err;
-  } finally {
-    await setPartitionScope(conn, provinces);
-  }
-  await conn.run('begin transaction');
-  try {
-    if (replacing) await conn.run(`drop table ${model.id}`);
-    await conn.run(`alter table ${building} rename to ${ident(model.name)}`);
-    await conn.run('commit');
-  } catch (err) {
-    await conn.run('rollback');
+    // refused once the error aborted the transaction; the run resets the scope after its rollback
+    await setPartitionScope(conn, provinces).catch(() => {});
     throw err;
   }
+  await setPartitionScope(conn, provinces);
   const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from ${model.id}`);
   return Number(n);
 }

@@ -6,6 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ident, literal, queryRows } from '../../lib/warehouse.ts';
 import type { Model, ModelTest } from './model-spec.ts';
+import { transactionAborted } from './transaction-state.ts';
 
 /** The outcome of one sidecar test, as recorded in meta.test_results. */
 export type TestResult = {
@@ -136,12 +137,17 @@ function offendingCount(relation: string, offending: string): string {
   return `select count(*) as n from ${relation} where ${offending}`;
 }
 
-/** True when a proof query's count `n` is zero; false when it is not or the query cannot run. */
+/**
+ * True when a proof query's count `n` is zero; false when it is not or the query cannot run. An
+ * error that aborted the run's transaction is rethrown: nothing else can run after it, and the
+ * test reports it instead of the refusals that would follow.
+ */
 async function countIsZero(conn: DuckDBConnection, sql: string): Promise<boolean> {
   try {
     const [row] = await queryRows<{ n: string }>(conn, sql);
     return Number(row.n) === 0;
-  } catch {
+  } catch (err) {
+    if (await transactionAborted(conn)) throw err;
     return false;
   }
 }
@@ -165,7 +171,8 @@ const BIT_BUDGET = 2 ** 30;
 export async function provenUniqueByBits(conn: DuckDBConnection, relation: string, columns: string[]): Promise<boolean> {
   try {
     return await uniqueByBits(conn, relation, columns);
-  } catch {
+  } catch (err) {
+    if (await transactionAborted(conn)) throw err;
     return false;
   }
 }

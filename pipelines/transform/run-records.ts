@@ -4,7 +4,7 @@
  * how long, what failed" is a query.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { metaDb } from '../../lib/meta-store/index.ts';
+import { isLiveRun, metaDb } from '../../lib/meta-store/index.ts';
 import type { TestResult } from './model-tests.ts';
 
 export type ModelRunRecord = {
@@ -16,6 +16,28 @@ export type ModelRunRecord = {
   seconds: number;
   error: string | null;
 };
+
+/**
+ * Marks the runs left `running` by a process that died (killed or crashed) as interrupted, and
+ * returns their ids. A run this process is executing (lib/meta-store live-runs) is left alone.
+ */
+export async function markInterrupted(conn: DuckDBConnection, by: string): Promise<string[]> {
+  const db = metaDb(conn);
+  const rows = await db.selectFrom('meta.transform_runs').select('run_id').where('status', '=', 'running').execute();
+  const dead = rows.map((r) => r.run_id).filter((id) => !isLiveRun(id));
+  if (dead.length === 0) return [];
+  await db
+    .updateTable('meta.transform_runs')
+    .set({
+      status: 'interrupted',
+      finished_at: new Date(),
+      error: `interrupted: the process stopped before the run finished (killed or crashed); nothing of it was published, the warehouse kept the models of the last successful run; noticed by ${by}`,
+    })
+    .where('run_id', 'in', dead)
+    .where('status', '=', 'running')
+    .execute();
+  return dead;
+}
 
 /** Opens the run's row in meta.transform_runs with status 'running'. */
 export async function recordRunStart(conn: DuckDBConnection, runId: string, selection: string[], provinces?: string[]): Promise<void> {
@@ -31,11 +53,23 @@ export async function recordRunStart(conn: DuckDBConnection, runId: string, sele
     .execute();
 }
 
-/** Appends one model's outcome (rows, seconds, error) to meta.model_runs. */
-export async function recordModelRun(conn: DuckDBConnection, runId: string, r: ModelRunRecord): Promise<void> {
+/** Appends every model's outcome (rows, seconds, error) to meta.model_runs in one statement. */
+export async function recordModelRuns(conn: DuckDBConnection, runId: string, records: ModelRunRecord[]): Promise<void> {
+  if (records.length === 0) return;
   await metaDb(conn)
     .insertInto('meta.model_runs')
-    .values({ run_id: runId, model: r.model, materialized: r.materialized, mode: r.mode, status: r.status, rows: r.rows, seconds: r.seconds, error: r.error })
+    .values(
+      records.map((r) => ({
+        run_id: runId,
+        model: r.model,
+        materialized: r.materialized,
+        mode: r.mode,
+        status: r.status,
+        rows: r.rows,
+        seconds: r.seconds,
+        error: r.error,
+      })),
+    )
     .execute();
 }
 

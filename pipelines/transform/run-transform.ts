@@ -1,7 +1,11 @@
 /**
- * Runs the SQL models: discovers them, orders them by their references, materialises each,
- * then runs the sidecar tests of every built model, and records everything in meta.transform_runs / model_runs /
- * test_results. A failing model skips the models that read it; the others still run.
+ * Runs the SQL models: discovers them, orders them by their references, then builds every one and
+ * runs the sidecar tests of every model built, all in one DuckDB transaction that commits only
+ * when every model built and every test passed. Readers (the API on other connections, a later
+ * process) see the previous complete set of models until that COMMIT, and the new set from it;
+ * a failure, or a process killed at any moment, publishes nothing. The run is recorded in
+ * meta.transform_runs (committed as `running` first, so a killed run is visible and marked
+ * `interrupted` by the next start), model_runs and test_results.
  *
  * @example
  *   const summary = await runTransform({ warehouse });                      // staging, core, indicators, forms
@@ -11,16 +15,19 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadConfig } from '../../lib/config.ts';
 import { log } from '../../lib/log.ts';
-import { newRunId } from '../../lib/meta-store/index.ts';
+import { claimRun, newRunId } from '../../lib/meta-store/index.ts';
 import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
+import { buildAndTest, type BuildOutcome, type TransformHooks } from './build-models.ts';
+import { transactionAborted } from './transaction-state.ts';
 import { orderModels } from './dependency-graph.ts';
 import { defaultModelsDir, discoverModels, listModelIds } from './discover-models.ts';
-import { materializeModel, setPartitionScope, testScope } from './materialize-model.ts';
-import type { Model } from './model-spec.ts';
-import { relationColumns, runModelTests, type TestResult } from './model-tests.ts';
-import { recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
+import { setPartitionScope } from './materialize-model.ts';
+import type { TestResult } from './model-tests.ts';
+import { markInterrupted, recordModelRuns, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
 import { DEFAULT_LAYERS, selectModelIds } from './select-models.ts';
 import { ensurePopulation, loadPopulation, writeDeadlines, writeFormLayout, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
+
+export type { TransformHooks, TransformPausePoint } from './build-models.ts';
 
 /** What to build and with which inputs; see runTransform. */
 export type TransformOptions = {
@@ -36,12 +43,16 @@ export type TransformOptions = {
   /** A population CSV (ma_tinh,nam,tuoi,gioi_tinh,dan_so) to load before the models run. */
   populationCsv?: string;
   catalogPath?: string;
+  /** Injected by tests that kill a run at a known moment; the product never sets them. */
+  hooks?: TransformHooks;
 };
 
 /** The outcome of a run: every model and test, and the failures as readable messages. */
 export type TransformSummary = {
   runId: string;
   status: 'succeeded' | 'failed';
+  /** True when the run's models replaced the previous ones (it succeeded); false when nothing changed. */
+  published: boolean;
   seconds: number;
   models: ModelRunRecord[];
   tests: TestResult[];
@@ -57,6 +68,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
   const ownConnection = 'connect' in opts.warehouse;
   const conn = ownConnection ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
   const runId = opts.runId ?? newRunId();
+  const release = claimRun(runId);
   const provinces = opts.provinces?.length ? opts.provinces : undefined;
   let restoreCompression: (() => Promise<void>) | undefined;
   try {
@@ -69,54 +81,101 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
       discoverModels(modelsDir, layers).filter((m) => selected.has(m.id)),
       allIds,
     );
-
-    await writeDeadlines(conn, opts.deadlines ?? loadConfig());
-    await ensurePopulation(conn);
-    if (opts.populationCsv) log.info('population loaded', { rows: await loadPopulation(conn, opts.populationCsv) });
-    await writeIndicatorCatalog(conn, opts.catalogPath);
-    await writeFormLayout(conn);
+    for (const id of await markInterrupted(conn, runId)) log.warn('marked a transform run that a stopped process left running as interrupted', { run: id });
     await recordRunStart(conn, runId, opts.select ?? DEFAULT_LAYERS, provinces);
-
-    const summary: TransformSummary = { runId, status: 'succeeded', seconds: 0, models: [], tests: [], testsPassed: 0, testsFailed: 0, errors: [] };
-    const broken = new Set<string>();
-    await setPartitionScope(conn, provinces);
     restoreCompression = await withoutFsst(conn);
-    for (const model of models) {
-      const record = await buildModel(conn, model, broken, provinces);
-      summary.models.push(record);
-      await recordModelRun(conn, runId, record);
-      if (record.status === 'succeeded') continue;
-      broken.add(model.id);
-      if (record.error && record.status === 'failed') summary.errors.push(record.error);
+
+    await conn.run('begin transaction');
+    let summary: TransformSummary | undefined;
+    try {
+      await writeInputs(conn, opts);
+      await setPartitionScope(conn, provinces);
+      summary = summarise(runId, await buildAndTest(conn, { runId, models, layers, provinces, hooks: opts.hooks }), started);
+      if (summary.status === 'succeeded') await publish(conn, summary, opts.hooks);
+      else await discard(conn, summary);
+    } catch (err) {
+      // nothing was published: the transaction is rolled back, and the run recorded as failed
+      await conn.run('rollback').catch(() => {});
+      await recordRunEnd(conn, runId, {
+        status: 'failed',
+        built: summary?.models.filter((m) => m.status === 'succeeded').length ?? 0,
+        failed: summary?.models.filter((m) => m.status === 'failed').length ?? 0,
+        skipped: summary?.models.filter((m) => m.status === 'skipped').length ?? 0,
+        testsPassed: summary?.testsPassed ?? 0,
+        testsFailed: summary?.testsFailed ?? 0,
+        error: (err as Error).message,
+      }).catch((e) => log.error('could not record the failed transform run', { run: runId, error: (e as Error).message }));
+      throw err;
     }
-    // Tests run once every model is built, so a relationship may point at a later model.
-    const columns = await relationColumns(conn, layers);
-    for (const model of models.filter((m) => !broken.has(m.id))) {
-      const scope = provinces ? testScope(model, provinces) : undefined;
-      const tests = await runModelTests(conn, model, columns.get(model.id) ?? [], scope);
-      summary.tests.push(...tests);
-      for (const t of tests) if (t.status !== 'pass') summary.errors.push(t.message);
-    }
-    await recordTestResults(conn, runId, summary.tests);
-    summary.testsPassed = summary.tests.filter((t) => t.status === 'pass').length;
-    summary.testsFailed = summary.tests.length - summary.testsPassed;
-    summary.status = summary.errors.length ? 'failed' : 'succeeded';
     summary.seconds = (performance.now() - started) / 1000;
-    await recordRunEnd(conn, runId, {
-      status: summary.status,
-      built: summary.models.filter((m) => m.status === 'succeeded').length,
-      failed: summary.models.filter((m) => m.status === 'failed').length,
-      skipped: summary.models.filter((m) => m.status === 'skipped').length,
-      testsPassed: summary.testsPassed,
-      testsFailed: summary.testsFailed,
-      error: summary.errors.length ? summary.errors.slice(0, 20).join('\n') : null,
-    });
     return summary;
   } finally {
     await restoreCompression?.();
-    await setPartitionScope(conn, undefined);
+    await setPartitionScope(conn, undefined).catch(() => {});
+    release();
     if (ownConnection) conn.closeSync();
   }
+}
+
+/** Writes the inputs the models read (input.*), inside the run's transaction. */
+async function writeInputs(conn: DuckDBConnection, opts: TransformOptions): Promise<void> {
+  await writeDeadlines(conn, opts.deadlines ?? loadConfig());
+  await ensurePopulation(conn);
+  if (opts.populationCsv) log.info('population loaded', { rows: await loadPopulation(conn, opts.populationCsv) });
+  await writeIndicatorCatalog(conn, opts.catalogPath);
+  await writeFormLayout(conn);
+}
+
+function summarise(runId: string, outcome: BuildOutcome, started: number): TransformSummary {
+  const testsPassed = outcome.tests.filter((t) => t.status === 'pass').length;
+  return {
+    runId,
+    status: outcome.errors.length || outcome.aborted ? 'failed' : 'succeeded',
+    published: false,
+    seconds: (performance.now() - started) / 1000,
+    models: outcome.models,
+    tests: outcome.tests,
+    testsPassed,
+    testsFailed: outcome.tests.length - testsPassed,
+    errors: outcome.errors,
+  };
+}
+
+/** The run's records: its models, tests, and final status with counts and first errors. */
+async function recordOutcome(conn: DuckDBConnection, s: TransformSummary): Promise<void> {
+  await recordModelRuns(conn, s.runId, s.models);
+  await recordTestResults(conn, s.runId, s.tests);
+  await recordRunEnd(conn, s.runId, {
+    status: s.status,
+    built: s.models.filter((m) => m.status === 'succeeded').length,
+    failed: s.models.filter((m) => m.status === 'failed').length,
+    skipped: s.models.filter((m) => m.status === 'skipped').length,
+    testsPassed: s.testsPassed,
+    testsFailed: s.testsFailed,
+    error: s.errors.length ? s.errors.slice(0, 20).join('\n') : null,
+  });
+}
+
+/**
+ * Records the run's success inside its transaction and commits: the models and the record that
+ * they are the current ones become visible together. DuckDB turns the COMMIT of an aborted
+ * transaction into a rollback without an error, so the transaction is checked first.
+ */
+async function publish(conn: DuckDBConnection, s: TransformSummary, hooks?: TransformHooks): Promise<void> {
+  await recordOutcome(conn, s);
+  await hooks?.pause?.('before-commit', { runId: s.runId });
+  if (await transactionAborted(conn)) throw new Error(`transform run ${s.runId}: its transaction was aborted before the COMMIT; nothing was published`);
+  await conn.run('commit');
+  s.published = true;
+}
+
+/** Rolls the run back (the previous models stay) and records why, in a transaction of its own. */
+async function discard(conn: DuckDBConnection, s: TransformSummary): Promise<void> {
+  await conn.run('rollback');
+  log.warn('transform run failed; nothing was published, the warehouse keeps the models of the last successful run', { run: s.runId, errors: s.errors.length });
+  await conn.run('begin transaction');
+  await recordOutcome(conn, s);
+  await conn.run('commit');
 }
 
 /**
@@ -138,30 +197,4 @@ async function withoutFsst(conn: DuckDBConnection): Promise<() => Promise<void>>
   return async () => {
     await conn.run(before ? `set disabled_compression_methods = ${literal(before)}` : `reset disabled_compression_methods`).catch(() => {});
   };
-}
-
-async function buildModel(conn: DuckDBConnection, model: Model, broken: Set<string>, provinces?: string[]): Promise<ModelRunRecord> {
-  const base = { model: model.id, materialized: model.spec.materialized };
-  const blocker = model.dependsOn.find((d) => broken.has(d));
-  if (blocker) {
-    return {
-      ...base,
-      mode: null,
-      status: 'skipped',
-      rows: null,
-      seconds: 0,
-      error: `model ${model.id} skipped: it reads ${blocker}, which failed or was skipped`,
-    };
-  }
-  const t0 = performance.now();
-  try {
-    const built = await materializeModel(conn, model, provinces);
-    const seconds = (performance.now() - t0) / 1000;
-    log.debug('model built', { model: model.id, mode: built.mode, rows: built.rows ?? undefined, seconds: seconds.toFixed(2) });
-    return { ...base, mode: built.mode, status: 'succeeded', rows: built.rows, seconds, error: null };
-  } catch (err) {
-    const message = `model ${model.id} failed (${model.sqlPath}): ${(err as Error).message}`;
-    log.error('model failed', { model: model.id, error: (err as Error).message });
-    return { ...base, mode: null, status: 'failed', rows: null, seconds: (performance.now() - t0) / 1000, error: message };
-  }
 }

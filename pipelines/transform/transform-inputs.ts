@@ -44,21 +44,20 @@ export async function ensurePopulation(conn: DuckDBConnection): Promise<void> {
 }
 
 /**
- * Replaces input.population with a CSV `ma_tinh,nam,tuoi,gioi_tinh,dan_so` (header required).
- * Returns the rows loaded.
+ * Replaces input.population with a CSV `ma_tinh,nam,tuoi,gioi_tinh,dan_so` (header required),
+ * within the caller's transaction. Returns the rows loaded.
  */
 export async function loadPopulation(conn: DuckDBConnection, csvPath: string): Promise<number> {
   const path = resolve(csvPath);
   if (!existsSync(path)) throw new RefusedError(`Population file ${path} does not exist`, { path });
   await ensurePopulation(conn);
-  await conn.run(`begin transaction;
-    delete from input.population;
+  // inside the run's transaction: a file that fails to load leaves the previous population
+  await conn.run(`delete from input.population;
     insert into input.population
     select lpad(trim(ma_tinh), 2, '0'), nam, tuoi, gioi_tinh, dan_so
     from read_csv(${literal(path)}, header = true, columns = {
       'ma_tinh': 'varchar', 'nam': 'integer', 'tuoi': 'integer', 'gioi_tinh': 'integer', 'dan_so': 'bigint'
-    });
-    commit;`);
+    });`);
   const [{ n }] = await queryRows<{ n: number }>(conn, 'select count(*) as n from input.population');
   return Number(n);
 }

@@ -11,6 +11,11 @@ export function formatTransformSummary(s: TransformSummary): string {
   }
   lines.push('');
   lines.push(`run ${s.runId}: ${s.status}; ${s.models.length} models in ${s.seconds.toFixed(1)} s; tests passed ${s.testsPassed}, failed ${s.testsFailed}`);
+  lines.push(
+    s.published
+      ? 'Đã công bố: các mô hình mới thay cho các mô hình trước, cùng một lúc / published: the new models replaced the previous ones at once'
+      : 'Không công bố gì: kho giữ nguyên các mô hình của lượt thành công gần nhất / nothing was published: the warehouse keeps the models of the last successful run',
+  );
   for (const e of s.errors) lines.push(`  ✗ ${e}`);
   return lines.join('\n') + '\n';
 }

@@ -299,7 +299,7 @@ describe('runEtl: a table loaded in many batches', () => {
   let src: TestSource;
   let db: pg.Client;
   let config: Config;
-  // DuckDB's row groups hold 122.880 rows; ROWS_PER_FILE is 100.000 and a batch loads two files
+  // DuckDB's row groups hold 122.880 rows; ROWS_PER_RANGE is 100.000, so the table is read in six ranges
   const rows = 600_000;
   beforeAll(async () => {
     src = await startTestSource();
@@ -317,8 +317,8 @@ describe('runEtl: a table loaded in many batches', () => {
   it('stages all batches in one transaction, so that only the last row group is part full', async () => {
     const s = await runEtl({ config, sourceUrl: src.url });
     expect(table(s, 'phong_hoc')).toMatchObject({ mode: 'full', rowsRead: rows, rowCount: rows });
-    // committed batch by batch, each batch of about 200.000 rows ended in a part-full row group
-    // (here 6 row groups, 3 part full), which DuckDB's checkpoints later merge at great cost
+    // committed range by range (or batch by batch), each would end in a part-full row group, which
+    // DuckDB's checkpoints later merge at great cost
     const groups = await warehouseQuery<{ n: number }>(
       config,
       `select max(count)::integer as n from pragma_storage_info('raw_store.phong_hoc') where column_id = 0 group by row_group_id`,

@@ -1,12 +1,12 @@
 /**
  * Splits a table's id span into contiguous ranges so that several workers read it in parallel,
- * each range into its own file. Ids are bigints, so the arithmetic is BigInt throughout.
+ * each range one COPY. Ids are bigints, so the arithmetic is BigInt throughout.
  */
 import type pg from 'pg';
 import { ident } from '../../../lib/warehouse.ts';
 
-/** Rows aimed at per file: large enough to amortise a query, small enough to pipeline loading. */
-export const ROWS_PER_FILE = 100_000;
+/** Rows aimed at per range: large enough to amortise a query, small enough to share a table among the workers. */
+export const ROWS_PER_RANGE = 100_000;
 
 /** An inclusive id range, as decimal strings ready to inline into SQL. */
 export type IdRange = { from: string; to: string };
@@ -36,8 +36,8 @@ export const MAX_RANGES = 10_000;
 
 /** How many ranges to cut `rows` rows into for `workers` workers. */
 export function rangeCount(rows: number, workers: number): number {
-  if (!(rows > ROWS_PER_FILE / 4)) return 1;
-  return Math.min(MAX_RANGES, Math.max(workers, Math.ceil(rows / ROWS_PER_FILE)));
+  if (!(rows > ROWS_PER_RANGE / 4)) return 1;
+  return Math.min(MAX_RANGES, Math.max(workers, Math.ceil(rows / ROWS_PER_RANGE)));
 }
 
 /**

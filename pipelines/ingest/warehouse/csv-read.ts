@@ -1,8 +1,9 @@
 /**
- * How DuckDB reads the CSV files PostgreSQL's COPY wrote: strict, explicitly typed, no detection,
- * so nothing is guessed and nothing is skipped (a file DuckDB cannot read exactly fails the run).
- * DuckDB's default line limit (2 MB per row) stands: raising it multiplies its read buffers (16x),
- * and the personal fields, the only long free texts, never reach the files.
+ * How DuckDB reads the CSV PostgreSQL's COPY writes (through a pipe, source/copy-stream.ts):
+ * strict, explicitly typed, no detection, so nothing is guessed and nothing is skipped (input
+ * DuckDB cannot read exactly fails the run). DuckDB's default line limit (2 MB per row) stands:
+ * raising it multiplies its read buffers (16x), and the personal fields, the only long free
+ * texts, never reach the stream.
  *
  * PostgreSQL's CSV writes NULL as an empty unquoted field and an empty string as `""`; DuckDB
  * tells them apart with `allow_quoted_nulls = false`. Dates and timestamps are read as text and
@@ -37,7 +38,7 @@ export function convertExpr(col: Pick<OutputColumn, 'name' | 'sourceType'>): str
 }
 
 /**
- * `read_csv([...files], columns = {...}, ...)` for files holding `columns` in order.
+ * `read_csv([...files], columns = {...}, ...)` for files (or pipes) holding `columns` in order.
  *
  * @example readCsvSql(['/tmp/r/hoc_sinh.0.csv'], [{ name: 'id', type: 'BIGINT' }])
  */

@@ -77,14 +77,15 @@ export async function createRawShaped(conn: DuckDBConnection, target: string, co
 }
 
 /**
- * `insert into <target> select ... from read_csv(files)`: converts dates, pseudonymises keys,
+ * `insert into <target> select ... from read_csv(source)` (`source`: the pipe the COPY streams
+ * write, source/copy-stream.ts): converts dates, pseudonymises keys,
  * derives the flags PostgreSQL does not compute twice (flags.ts derivedFlags), stamps `_run_id`
  * and `_loaded_at`; with `onlyChanged`, keeps the ids of stage.<t>__changed.
  */
 export function insertFromCsvSql(
   target: string,
   contract: TableContract,
-  files: string[],
+  source: string,
   run: { runId: string; loadedAt: string },
   onlyChanged = false,
 ): string {
@@ -97,7 +98,7 @@ export function insertFromCsvSql(
   );
   items.push(`${literal(run.runId)} as _run_id`, `${literal(run.loadedAt)}::timestamptz as _loaded_at`);
   const csv = readCsvSql(
-    files,
+    [source],
     csvColumns(contract).map((c) => ({ name: c.name, type: csvType(c) })),
   );
   const where = onlyChanged ? ` where id in (select id from ${stageTable(contract.name, '__changed')})` : '';
@@ -109,11 +110,14 @@ export async function createKeysTable(conn: DuckDBConnection, name: string): Pro
   await conn.run(`create table ${stageTable(name, '__keys')} (id bigint, updated_at timestamptz)`);
 }
 
-/** `insert into stage.<t>__keys` from files of `id, updated_at`. */
-export function insertKeysSql(name: string, files: string[]): string {
-  const csv = readCsvSql(files, [
-    { name: 'id', type: 'BIGINT' },
-    { name: 'updated_at', type: 'VARCHAR' },
-  ]);
+/** `insert into stage.<t>__keys` from CSV of `id, updated_at` (the pipe the COPY streams write). */
+export function insertKeysSql(name: string, source: string): string {
+  const csv = readCsvSql(
+    [source],
+    [
+      { name: 'id', type: 'BIGINT' },
+      { name: 'updated_at', type: 'VARCHAR' },
+    ],
+  );
   return `insert into ${stageTable(name, '__keys')} select id, csdl_pg_timestamptz(updated_at) from ${csv}`;
 }

@@ -7,6 +7,7 @@
  *                                              then in the WAL only)
  *   CSDL_ETL_TEST_PAUSE_DURING_MERGE=<ms>      after the first committed slice of a merge
  *   CSDL_ETL_TEST_MERGE_SLICE_ROWS=<n>         merge slices of n row positions, so that small tables take several
+ *   CSDL_ETL_TEST_FULL=1                       load every table in full (`csdl etl --full`)
  * On reaching one, it writes `csdl-etl: test pause <point> run=<id>` to stderr and waits.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,6 +26,7 @@ const slice = Number(process.env.CSDL_ETL_TEST_MERGE_SLICE_ROWS ?? '');
 await runEtl({
   config,
   sourceUrl: config.databaseUrl!,
+  full: process.env.CSDL_ETL_TEST_FULL === '1',
   hooks: {
     mergeSliceRows: Number.isInteger(slice) && slice > 0 ? slice : undefined,
     async pause(point, runId) {

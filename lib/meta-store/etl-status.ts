@@ -1,9 +1,16 @@
 /**
- * What `csdl status` reports, read from the run records: the last runs, and per table the last
- * successful load (its run, when it finished, the source watermark it reached, rows after it).
+ * What `csdl status` reports, read from the ETL's run records: the last runs, and per table the
+ * last successful load (its run, when it finished, the source watermark it reached, rows after
+ * it). Here in the meta store so that both `csdl status` (on the warehouse file) and the server
+ * (GET /api/admin/status, when it holds the file) read them the same way.
+ *
+ * A run recorded `running` that no live run of this process claims (live-runs.ts) is reported
+ * `interrupted`: whoever reads the records either holds the warehouse for writing, and would be
+ * running it, or opened it when no process held it, so its process is gone. The record itself
+ * stays `running` until the next ETL marks it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { queryRows } from '../../lib/warehouse.ts';
+import { isLiveRun } from './live-runs.ts';
 
 /** One run, newest first. Times are epoch milliseconds. */
 export type RunStatus = {
@@ -29,6 +36,14 @@ export type TableFreshness = {
   rowCount: number;
 };
 
+/** What a reader is told about a run whose process stopped before it finished. */
+const DEAD_RUN_ERROR =
+  'interrupted: the process running it stopped before it finished (killed or crashed); the warehouse kept the previous state, and the next ETL records it so';
+
+async function queryRows<T>(conn: DuckDBConnection, sql: string): Promise<T[]> {
+  return (await conn.runAndReadAll(sql)).getRowObjectsJson() as T[];
+}
+
 /** Whether the warehouse holds ETL records at all. */
 export async function hasRunRecords(conn: DuckDBConnection): Promise<boolean> {
   const rows = await queryRows(conn, `select 1 from duckdb_tables() where schema_name = 'meta' and table_name = 'etl_runs'`);
@@ -46,18 +61,21 @@ export async function lastRuns(conn: DuckDBConnection, limit = 10): Promise<RunS
       group by r.run_id, r.kind, r.status, r.started_at, r.finished_at, r.error
       order by r.started_at desc limit ${Math.max(1, Math.floor(limit))}`,
   );
-  return rows.map((r) => ({
-    runId: String(r.run_id),
-    kind: String(r.kind),
-    status: String(r.status),
-    startedAt: Number(r.started_at),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-    rowsRead: Number(r.rows_read),
-    inserted: Number(r.inserted),
-    updated: Number(r.updated),
-    deleted: Number(r.deleted),
-    error: r.error === null ? null : String(r.error),
-  }));
+  return rows.map((r) => {
+    const dead = r.status === 'running' && !isLiveRun(String(r.run_id));
+    return {
+      runId: String(r.run_id),
+      kind: String(r.kind),
+      status: dead ? 'interrupted' : String(r.status),
+      startedAt: Number(r.started_at),
+      finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+      rowsRead: Number(r.rows_read),
+      inserted: Number(r.inserted),
+      updated: Number(r.updated),
+      deleted: Number(r.deleted),
+      error: dead ? DEAD_RUN_ERROR : r.error === null ? null : String(r.error),
+    };
+  });
 }
 
 /** Per table, its last successful load. */
