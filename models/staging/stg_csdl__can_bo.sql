@@ -3,7 +3,11 @@
 with
 
 source as (
-    select * from raw.can_bo
+    select
+        *,
+        -- 'yyyy-mm-dd', optionally followed by a time: '2012-01-09T00:00:00.0'
+        coalesce(regexp_full_match(trim(ngay_sinh), '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?'), false) as ngay_sinh_shaped
+    from raw.can_bo
 ),
 
 renamed as (
@@ -19,9 +23,10 @@ renamed as (
         cap_hoc,
         cast(gioi_tinh as integer) as gioi_tinh,
         ngay_sinh as ngay_sinh_raw,
-        cast(try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) as date) as ngay_sinh,
-        nullif(trim(ngay_sinh), '') is not null
-            and try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) is null as ngay_sinh_malformed,
+        -- the pushed format (the quality rules' HS-/CB-FMT-ngay_sinh): a date that is not a
+        -- calendar day (30/02) is in format but impossible, so null and not malformed
+        case when ngay_sinh_shaped then try_cast(left(trim(ngay_sinh), 10) as date) end as ngay_sinh,
+        nullif(trim(ngay_sinh), '') is not null and not ngay_sinh_shaped as ngay_sinh_malformed,
         ma_dan_toc,
         -- DM_TRINH_DO_CHUYEN_MON: highest professional qualification
         trinh_do_chuyen_mon_nv_cao_nhat,

@@ -1,11 +1,16 @@
 -- Learners (LstHocSinh), one row per learner per school per school year (a transfer leaves a
 -- row in each school). Keys are pseudonyms; personal fields arrive only as quality flags.
 -- ngay_sinh is pushed as text ('2012-01-09T00:00:00.0'): it is parsed here, the raw text is
--- kept, and a value that does not parse is marked, never dropped.
+-- kept, and a value not in the pushed format is marked, never dropped; one in the format that
+-- is not a calendar day (2014-02-30) is an impossible date: null, and not marked malformed.
 with
 
 source as (
-    select * from raw.hoc_sinh
+    select
+        *,
+        -- 'yyyy-mm-dd', optionally followed by a time: '2012-01-09T00:00:00.0'
+        coalesce(regexp_full_match(trim(ngay_sinh), '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?'), false) as ngay_sinh_shaped
+    from raw.hoc_sinh
 ),
 
 renamed as (
@@ -19,9 +24,10 @@ renamed as (
         -- DM_KHOI as a number: 1..12, 16 nhóm trẻ, 17 mẫu giáo, 13..15 GDTX
         cast(khoi_hoc as integer) as khoi_hoc,
         ngay_sinh as ngay_sinh_raw,
-        cast(try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) as date) as ngay_sinh,
-        nullif(trim(ngay_sinh), '') is not null
-            and try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) is null as ngay_sinh_malformed,
+        -- the pushed format (the quality rules' HS-/CB-FMT-ngay_sinh): a date that is not a
+        -- calendar day (30/02) is in format but impossible, so null and not malformed
+        case when ngay_sinh_shaped then try_cast(left(trim(ngay_sinh), 10) as date) end as ngay_sinh,
+        nullif(trim(ngay_sinh), '') is not null and not ngay_sinh_shaped as ngay_sinh_malformed,
         -- DM_GIOI_TINH: 1 nam, 2 nữ
         cast(gioi_tinh as integer) as gioi_tinh,
         ma_dan_toc,

@@ -1,0 +1,158 @@
+/**
+ * Defects of the indicator definitions, each planted by SQL in a generated source (the `tiny`
+ * preset) after generation: the source is loaded and transformed once as generated, then the
+ * defects are planted in PostgreSQL, the source is loaded and transformed again, and each
+ * indicator must move by exactly what the definitions say about the planted records.
+ *
+ * In the school with the most plainly enrolled learners in 2025 (status 01 since 05/09, Kinh,
+ * grades 1-12, on age, with a possible birth date, no generated defect), on 2025-DN:
+ *   - three learners get ethnicity codes outside DM_DAN_TOC (99, 00, 56), two get 55 (người nước
+ *     ngoài) and one gets 02 (Tày): minority=yes +1 and minority=no -4 (the three invalid codes
+ *     are unknown, 55 is not a minority);
+ *   - two learners are given birth dates after the census day and one a birth date before 1900:
+ *     all three leave both the numerator and the denominator of ONAGE;
+ * and among its working teachers (status 01, hired by the census day):
+ *   - two become 04 chờ nghỉ hưu and one 07 chuyển đến, who still work there, and one 05 đã nghỉ
+ *     hưu, who does not: TCH -1;
+ *   - one teacher gets an ethnicity code outside DM_DAN_TOC: unknown, no longer minority=no.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedSource, type GeneratedWarehouse } from '../support/generated-warehouse.ts';
+
+let g: GeneratedWarehouse;
+let school: string;
+/** indicator|breakdown|unit_key -> [numerator, denominator], before and after planting. */
+let before: Map<string, [number, number | null]>;
+let after: Map<string, [number, number | null]>;
+const PERIOD = '2025-DN';
+
+type Picked = { id: number; ma_truong_hoc: string };
+
+/** Learners of 2025 plainly enrolled on 30/09/2025 and on age, in the school that has most of them. */
+const PLAIN_LEARNERS = `
+  with plain as (
+    select h.id, h.ma_truong_hoc
+    from csdl.hoc_sinh as h
+    join csdl.truong_hoc as t on t.ma_truong_hoc = h.ma_truong_hoc and t.nam_hoc = h.nam_hoc
+    where h.nam_hoc = 2025 and h.deleted_at is null and h.trang_thai = 1 and h.ma_dan_toc = '01'
+      and h.khoi_hoc between 1 and 12
+      and h.ngay_sinh ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T' and 2025 - left(h.ngay_sinh, 4)::int = h.khoi_hoc + 5
+      and t.trang_thai = '1' and t.deleted_at is null and (t.ngay_thanh_lap is null or t.ngay_thanh_lap <= date '2025-09-30')
+      and not exists (select 1 from csdl.hoc_sinh_trang_thai as s
+        where s.ma_hoc_sinh = h.ma_hoc_sinh and s.ma_truong_hoc = h.ma_truong_hoc and s.nam_hoc = h.nam_hoc
+          and (s.trang_thai <> 1 or s.ngay_hieu_luc > date '2025-09-30'))
+      and not exists (select 1 from synthetic.defects as d where d.table_name = 'hoc_sinh' and d.record_id = h.id)
+      and not exists (select 1 from csdl.hoc_sinh as o
+        where o.ma_hoc_sinh = h.ma_hoc_sinh and o.nam_hoc = h.nam_hoc and o.id <> h.id)
+  )
+  select id, ma_truong_hoc from plain
+  where ma_truong_hoc = (select ma_truong_hoc from plain group by 1 order by count(*) desc, 1 limit 1)
+  order by id limit 9`;
+
+/** Teachers of the school working on 30/09/2025, Kinh, without a generated defect. */
+const WORKING_TEACHERS = `
+  select c.id, c.ma_truong_hoc from csdl.can_bo as c
+  where c.ma_truong_hoc = $1 and c.nam_hoc = 2025 and c.deleted_at is null and c.loai_can_bo = '03'
+    and c.trang_thai = '01' and (c.ngay_tuyen_dung is null or c.ngay_tuyen_dung <= date '2025-09-30')
+    and c.ma_dan_toc = '01'
+    and not exists (select 1 from synthetic.defects as d where d.table_name = 'can_bo' and d.record_id = c.id)
+  order by c.id limit 5`;
+
+async function snapshot(): Promise<Map<string, [number, number | null]>> {
+  const rows = await g.rows<{ k: string; numerator: number; denominator: number | null }>(
+    `select indicator || '|' || breakdown || '|' || unit_key as k, numerator, denominator
+     from indicators.indicator_values
+     where period = ? and geography = 'as_reported' and unit_key in (?, 'P:48@2025', 'N:VN')`,
+    [PERIOD, `S:${school}@2025`],
+  );
+  return new Map(rows.map((r) => [r.k, [Number(r.numerator), r.denominator === null ? null : Number(r.denominator)]]));
+}
+
+/** [numerator, denominator] after planting minus before, for the school, province and nation. */
+function moved(indicator: string, breakdown: string): Array<[number, number | null]> {
+  return [`S:${school}@2025`, 'P:48@2025', 'N:VN'].map((unit) => {
+    const k = `${indicator}|${breakdown}|${unit}`;
+    const [n0, d0] = before.get(k) ?? [0, null];
+    const [n1, d1] = after.get(k) ?? [0, null];
+    return [n1 - n0, d0 === null || d1 === null ? null : d1 - d0];
+  });
+}
+
+beforeAll(async () => {
+  g = await generatedSource('tiny', 5);
+  const first = await g.load();
+  expect(first.transform.errors).toEqual([]);
+
+  const learners = (await g.source.query(PLAIN_LEARNERS)).rows as Picked[];
+  expect(learners).toHaveLength(9);
+  school = learners[0].ma_truong_hoc;
+  const teachers = (await g.source.query(WORKING_TEACHERS, [school])).rows as Picked[];
+  expect(teachers).toHaveLength(5);
+  // the picked records are counted as the test assumes before anything is planted
+  const [{ enrolled, on_age }] = await g.rows<{ enrolled: number; on_age: number }>(
+    `select count(*) filter (where l.is_enrolled) as enrolled, count(*) filter (where l.age = g.official_age) as on_age
+     from core.fct_learners as l join core.dim_grades as g on g.khoi_hoc = l.khoi_hoc
+     where l.period = ? and l.hoc_sinh_id in (${learners.map((l) => Number(l.id)).join(', ')})`,
+    [PERIOD],
+  );
+  expect([Number(enrolled), Number(on_age)]).toEqual([9, 9]);
+  before = await snapshot();
+
+  const [l, t] = [learners.map((r) => r.id), teachers.map((r) => r.id)];
+  const plant = async (sql: string, ids: number[]) => expect((await g.source.query(sql, [ids])).rowCount).toBe(ids.length);
+  await plant(`update csdl.hoc_sinh set ma_dan_toc = (array['99', '00', '56'])[array_position($1::bigint[], id)] where id = any($1)`, l.slice(0, 3));
+  await plant(`update csdl.hoc_sinh set ma_dan_toc = '55' where id = any($1)`, l.slice(3, 5));
+  await plant(`update csdl.hoc_sinh set ma_dan_toc = '02' where id = any($1)`, l.slice(5, 6));
+  await plant(`update csdl.hoc_sinh set ngay_sinh = '2026-08-01T00:00:00.0' where id = any($1)`, l.slice(6, 8));
+  await plant(`update csdl.hoc_sinh set ngay_sinh = '1899-12-31T00:00:00.0' where id = any($1)`, l.slice(8, 9));
+  await plant(`update csdl.can_bo set trang_thai = '04' where id = any($1)`, t.slice(0, 2));
+  await plant(`update csdl.can_bo set trang_thai = '07' where id = any($1)`, t.slice(2, 3));
+  await plant(`update csdl.can_bo set trang_thai = '05' where id = any($1)`, t.slice(3, 4));
+  await plant(`update csdl.can_bo set ma_dan_toc = '99' where id = any($1)`, t.slice(4, 5));
+
+  const second = await g.load();
+  expect(second.transform.errors).toEqual([]);
+  after = await snapshot();
+}, 300_000);
+
+afterAll(() => g?.close());
+
+describe('ethnic minority', () => {
+  it('counts a valid DM_DAN_TOC code other than 01 and 55; an invalid code is unknown', () => {
+    expect(moved('LRN', 'total')).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
+    ]);
+    expect(moved('LRN', 'minority=yes')).toEqual([
+      [1, null],
+      [1, null],
+      [1, null],
+    ]); // 02 only
+    expect(moved('LRN', 'minority=no')).toEqual([
+      [-4, null],
+      [-4, null],
+      [-4, null],
+    ]); // 99, 00, 56 become unknown; 02 becomes minority; 55 stays not minority
+  });
+});
+
+describe('on-age learners (ONAGE)', () => {
+  it('leaves learners with a birth date after the census day or before 1900 out of both counts', () => {
+    expect(moved('ONAGE', 'total')).toEqual([
+      [-3, -3],
+      [-3, -3],
+      [-3, -3],
+    ]);
+  });
+});
+
+describe('teachers on the census day', () => {
+  it('count the statuses 01, 04 chờ nghỉ hưu and 07 chuyển đến, not 05 đã nghỉ hưu', () => {
+    expect(moved('TCH', 'total')).toEqual([
+      [-1, null],
+      [-1, null],
+      [-1, null],
+    ]);
+  });
+});
