@@ -65,17 +65,27 @@ export async function writeIndicatorCatalog(conn: DuckDBConnection, path?: strin
   const catalog = loadIndicatorCatalog(path);
   const values = catalog.map(
     (c) =>
-      `(${[c.code, c.name_vi, c.name_en, c.definition, c.formula, c.unit, c.value_kind, c.periods, c.needs]
+      `(${[c.code, c.name_vi, c.name_en, c.definition, c.formula].map(literal).join(', ')}, ${nullable(c.method_note)}, ${[
+        c.unit,
+        c.counts,
+        c.value_kind,
+        c.periods,
+        c.needs,
+      ]
         .map(literal)
-        .join(', ')}, ${c.tt03_code === null ? 'null' : literal(c.tt03_code)}, ${list(c.source_fields)}, ${list(c.breakdowns)}, ${list(c.unit_levels)})`,
+        .join(', ')}, ${nullable(c.tt03_code)}, ${list(c.source_fields)}, ${list(c.breakdowns)}, ${list(c.unit_levels)})`,
   );
   await conn.run(`create schema if not exists input;
     create or replace table input.indicator_catalog (
-      code varchar, name_vi varchar, name_en varchar, definition varchar, formula varchar, unit varchar,
-      value_kind varchar, periods varchar, needs varchar, tt03_code varchar,
+      code varchar, name_vi varchar, name_en varchar, definition varchar, formula varchar, method_note varchar,
+      unit varchar, counts varchar, value_kind varchar, periods varchar, needs varchar, tt03_code varchar,
       source_fields varchar[], breakdowns varchar[], unit_levels varchar[]
     );
     insert into input.indicator_catalog values ${values.join(',\n')};`);
+}
+
+function nullable(value: string | null): string {
+  return value === null ? 'null' : literal(value);
 }
 
 function list(items: string[]): string {

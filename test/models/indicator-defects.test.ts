@@ -14,13 +14,18 @@
  * and among its working teachers (status 01, hired by the census day):
  *   - two become 04 chờ nghỉ hưu and one 07 chuyển đến, who still work there, and one 05 đã nghỉ
  *     hưu, who does not: TCH -1;
- *   - one teacher gets an ethnicity code outside DM_DAN_TOC: unknown, no longer minority=no.
+ *   - one teacher gets an ethnicity code outside DM_DAN_TOC: unknown, no longer minority=no;
+ * and one more plainly enrolled learner is entered a second time, under the same learner code, in
+ * another school of 2025 (the copy without ethnicity or birth date): one more record there and in
+ * the province and nation, but no more persons above the school (LRN-P).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedSource, type GeneratedWarehouse } from '../support/generated-warehouse.ts';
 
 let g: GeneratedWarehouse;
 let school: string;
+/** Another school of 2025, which receives a copy of one of the learners. */
+let other: string;
 /** indicator|breakdown|unit_key -> [numerator, denominator], before and after planting. */
 let before: Map<string, [number, number | null]>;
 let after: Map<string, [number, number | null]>;
@@ -47,7 +52,7 @@ const PLAIN_LEARNERS = `
   )
   select id, ma_truong_hoc from plain
   where ma_truong_hoc = (select ma_truong_hoc from plain group by 1 order by count(*) desc, 1 limit 1)
-  order by id limit 9`;
+  order by id limit 10`;
 
 /** Teachers of the school working on 30/09/2025, Kinh, without a generated defect. */
 const WORKING_TEACHERS = `
@@ -62,15 +67,15 @@ async function snapshot(): Promise<Map<string, [number, number | null]>> {
   const rows = await g.rows<{ k: string; numerator: number; denominator: number | null }>(
     `select indicator || '|' || breakdown || '|' || unit_key as k, numerator, denominator
      from indicators.indicator_values
-     where period = ? and geography = 'as_reported' and unit_key in (?, 'P:48@2025', 'N:VN')`,
-    [PERIOD, `S:${school}@2025`],
+     where period = ? and geography = 'as_reported' and unit_key in (?, ?, 'P:48@2025', 'N:VN')`,
+    [PERIOD, `S:${school}@2025`, `S:${other}@2025`],
   );
   return new Map(rows.map((r) => [r.k, [Number(r.numerator), r.denominator === null ? null : Number(r.denominator)]]));
 }
 
-/** [numerator, denominator] after planting minus before, for the school, province and nation. */
-function moved(indicator: string, breakdown: string): Array<[number, number | null]> {
-  return [`S:${school}@2025`, 'P:48@2025', 'N:VN'].map((unit) => {
+/** [numerator, denominator] after planting minus before, for the school, province and nation (and the other school). */
+function moved(indicator: string, breakdown: string, units = [`S:${school}@2025`, 'P:48@2025', 'N:VN']): Array<[number, number | null]> {
+  return units.map((unit) => {
     const k = `${indicator}|${breakdown}|${unit}`;
     const [n0, d0] = before.get(k) ?? [0, null];
     const [n1, d1] = after.get(k) ?? [0, null];
@@ -84,8 +89,17 @@ beforeAll(async () => {
   expect(first.transform.errors).toEqual([]);
 
   const learners = (await g.source.query(PLAIN_LEARNERS)).rows as Picked[];
-  expect(learners).toHaveLength(9);
+  expect(learners).toHaveLength(10);
   school = learners[0].ma_truong_hoc;
+  other = (
+    await g.source.query(
+      `select ma_truong_hoc from csdl.truong_hoc
+       where nam_hoc = 2025 and trang_thai = '1' and deleted_at is null and ma_truong_hoc <> $1
+         and (ngay_thanh_lap is null or ngay_thanh_lap <= date '2025-09-30')
+       order by ma_truong_hoc limit 1`,
+      [school],
+    )
+  ).rows[0].ma_truong_hoc;
   const teachers = (await g.source.query(WORKING_TEACHERS, [school])).rows as Picked[];
   expect(teachers).toHaveLength(5);
   // the picked records are counted as the test assumes before anything is planted
@@ -95,7 +109,7 @@ beforeAll(async () => {
      where l.period = ? and l.hoc_sinh_id in (${learners.map((l) => Number(l.id)).join(', ')})`,
     [PERIOD],
   );
-  expect([Number(enrolled), Number(on_age)]).toEqual([9, 9]);
+  expect([Number(enrolled), Number(on_age)]).toEqual([10, 10]);
   before = await snapshot();
 
   const [l, t] = [learners.map((r) => r.id), teachers.map((r) => r.id)];
@@ -109,6 +123,11 @@ beforeAll(async () => {
   await plant(`update csdl.can_bo set trang_thai = '07' where id = any($1)`, t.slice(2, 3));
   await plant(`update csdl.can_bo set trang_thai = '05' where id = any($1)`, t.slice(3, 4));
   await plant(`update csdl.can_bo set ma_dan_toc = '99' where id = any($1)`, t.slice(4, 5));
+  // the tenth learner is entered a second time, in the other school, under the same learner code
+  // (without ethnicity and birth date, so that the copy moves no minority or on-age count)
+  await g.source.query(`create temp table copy as select * from csdl.hoc_sinh where id = ${Number(l[9])};
+    update copy set id = (select max(id) + 1 from csdl.hoc_sinh), ma_truong_hoc = '${other}', ma_dan_toc = null, ngay_sinh = null;
+    insert into csdl.hoc_sinh select * from copy; drop table copy;`);
 
   const second = await g.load();
   expect(second.transform.errors).toEqual([]);
@@ -119,11 +138,6 @@ afterAll(() => g?.close());
 
 describe('ethnic minority', () => {
   it('counts a valid DM_DAN_TOC code other than 01 and 55; an invalid code is unknown', () => {
-    expect(moved('LRN', 'total')).toEqual([
-      [0, null],
-      [0, null],
-      [0, null],
-    ]);
     expect(moved('LRN', 'minority=yes')).toEqual([
       [1, null],
       [1, null],
@@ -137,6 +151,24 @@ describe('ethnic minority', () => {
   });
 });
 
+describe('learners as persons (LRN-P)', () => {
+  it('counts a learner entered in two schools twice as records and once as a person above the schools', () => {
+    const units = [`S:${school}@2025`, `S:${other}@2025`, 'P:48@2025', 'N:VN'];
+    expect(moved('LRN', 'total', units)).toEqual([
+      [0, null],
+      [1, null],
+      [1, null],
+      [1, null],
+    ]);
+    expect(moved('LRN-P', 'total', units)).toEqual([
+      [0, null],
+      [1, null],
+      [0, null],
+      [0, null],
+    ]);
+  });
+});
+
 describe('on-age learners (ONAGE)', () => {
   it('leaves learners with a birth date after the census day or before 1900 out of both counts', () => {
     expect(moved('ONAGE', 'total')).toEqual([
@@ -147,12 +179,30 @@ describe('on-age learners (ONAGE)', () => {
   });
 });
 
-describe('teachers on the census day', () => {
+describe('teachers and staff on the census day', () => {
   it('count the statuses 01, 04 chờ nghỉ hưu and 07 chuyển đến, not 05 đã nghỉ hưu', () => {
-    expect(moved('TCH', 'total')).toEqual([
-      [-1, null],
-      [-1, null],
-      [-1, null],
-    ]);
+    for (const indicator of ['TCH', 'STF']) {
+      expect(moved(indicator, 'total'), indicator).toEqual([
+        [-1, null],
+        [-1, null],
+        [-1, null],
+      ]);
+    }
+  });
+
+  it('count a staff member with an ethnicity code outside DM_DAN_TOC as unknown', () => {
+    // the retired teacher and the one with code 99 leave minority=no; nobody joins minority=yes
+    for (const indicator of ['TCH', 'STF']) {
+      expect(moved(indicator, 'minority=no'), indicator).toEqual([
+        [-2, null],
+        [-2, null],
+        [-2, null],
+      ]);
+      expect(moved(indicator, 'minority=yes'), indicator).toEqual([
+        [0, null],
+        [0, null],
+        [0, null],
+      ]);
+    }
   });
 });
