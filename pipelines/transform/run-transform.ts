@@ -20,7 +20,8 @@ import type { Model } from './model-spec.ts';
 import { relationColumns, runModelTests, type TestResult } from './model-tests.ts';
 import { recordModelRun, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
 import { selectModelIds } from './select-models.ts';
-import { ensurePopulation, loadPopulation, writeDeadlines, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
+import { ensurePopulation, loadPopulation } from './population-input.ts';
+import { writeDeadlines, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
 
 /** What to build and with which inputs; see runTransform. */
 export type TransformOptions = {
@@ -33,7 +34,7 @@ export type TransformOptions = {
   modelsDir?: string;
   /** Deadlines written to input.deadlines; read from the configuration when omitted. */
   deadlines?: DeadlineConfig;
-  /** A population CSV (ma_tinh,nam,tuoi,gioi_tinh,dan_so) to load before the models run. */
+  /** A population CSV (ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi]) to load before the models run; refused with RefusedError when it is wrong. */
   populationCsv?: string;
   catalogPath?: string;
 };

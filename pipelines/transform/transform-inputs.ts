@@ -2,15 +2,13 @@
  * Inputs the SQL models read but the source does not hold, written into schema `input` before
  * the models run (models are plain SQL and cannot read configuration):
  *   input.deadlines         reporting deadlines from configuration, refreshed every run
- *   input.population        optional population by province, year, age and sex (kept until replaced)
+ *   input.population        optional population by province, year, age and sex (kept until replaced;
+ *                           population-input.ts)
  *   input.indicator_catalog the indicator metadata of data/indicators/catalog.json
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Config } from '../../lib/config.ts';
-import { RefusedError } from '../../lib/errors.ts';
-import { literal, queryRows } from '../../lib/warehouse.ts';
+import { literal } from '../../lib/warehouse.ts';
 import { loadIndicatorCatalog } from './indicator-catalog.ts';
 
 /** The part of the configuration the deadlines come from. */
@@ -26,38 +24,6 @@ export async function writeDeadlines(conn: DuckDBConnection, config: DeadlineCon
   await conn.run(`create schema if not exists input;
     create or replace table input.deadlines (ma_tinh varchar not null, ky varchar not null, mm_dd varchar not null);
     insert into input.deadlines values ${rows.join(', ')};`);
-}
-
-/** Creates the (empty) population table when none was loaded, so the models can read it. */
-export async function ensurePopulation(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`create schema if not exists input;
-    create table if not exists input.population (
-      ma_tinh varchar not null,   -- province code valid in year nam (old codes before 2025)
-      nam integer not null,       -- calendar year the population refers to (= nam_hoc)
-      tuoi integer not null,      -- age in completed years at the end of year nam
-      gioi_tinh integer not null, -- 1 male, 2 female
-      dan_so bigint not null      -- persons
-    );`);
-}
-
-/**
- * Replaces input.population with a CSV `ma_tinh,nam,tuoi,gioi_tinh,dan_so` (header required).
- * Returns the rows loaded.
- */
-export async function loadPopulation(conn: DuckDBConnection, csvPath: string): Promise<number> {
-  const path = resolve(csvPath);
-  if (!existsSync(path)) throw new RefusedError(`Population file ${path} does not exist`, { path });
-  await ensurePopulation(conn);
-  await conn.run(`begin transaction;
-    delete from input.population;
-    insert into input.population
-    select lpad(trim(ma_tinh), 2, '0'), nam, tuoi, gioi_tinh, dan_so
-    from read_csv(${literal(path)}, header = true, columns = {
-      'ma_tinh': 'varchar', 'nam': 'integer', 'tuoi': 'integer', 'gioi_tinh': 'integer', 'dan_so': 'bigint'
-    });
-    commit;`);
-  const [{ n }] = await queryRows<{ n: number }>(conn, 'select count(*) as n from input.population');
-  return Number(n);
 }
 
 /** Loads the indicator catalogue file into input.indicator_catalog (validated first). */

@@ -19,7 +19,11 @@
  * another school of 2025 (the copy without ethnicity or birth date): one more record there and in
  * the province and nation, but no more persons above the school (LRN-P).
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadReference } from '../../lib/reference.ts';
+import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { generatedSource, type GeneratedWarehouse } from '../support/generated-warehouse.ts';
 
 let g: GeneratedWarehouse;
@@ -204,5 +208,47 @@ describe('teachers and staff on the census day', () => {
         [0, null],
       ]);
     }
+  });
+});
+
+describe('a population file keyed by today’s 34 provinces', () => {
+  it('divides all of new Đà Nẵng’s 2024 learners by its whole population, never old Đà Nẵng’s alone', async () => {
+    // every one of today's provinces, 2024 and 2025, 1.000 persons per age and sex; no dia_gioi:
+    // the codes of each year are exactly today's 34, so the loader reads them as today's
+    const lines = ['ma_tinh,nam,tuoi,gioi_tinh,dan_so'];
+    for (const { ma } of loadReference().units2025.provinces) {
+      for (const year of [2024, 2025]) for (let age = 0; age <= 20; age++) for (const sex of [1, 2]) lines.push(`${ma},${year},${age},${sex},1000`);
+    }
+    const csv = join(g.dir, 'population-34.csv');
+    writeFileSync(csv, lines.join('\n') + '\n');
+    const summary = await runTransform({ warehouse: g.conn, deadlines: g.config, populationCsv: csv, select: ['indicators'] });
+    expect(summary.errors).toEqual([]);
+
+    const value = async (period: string, geography: string, unit: string, indicator: string) =>
+      (
+        await g.rows<{ numerator: number; denominator: number | null }>(
+          `select numerator, denominator from indicators.indicator_values
+           where period = ? and geography = ? and unit_key = ? and indicator = ? and breakdown = 'total'`,
+          [period, geography, unit, indicator],
+        )
+      ).map((r) => [Number(r.numerator), r.denominator === null ? null : Number(r.denominator)]);
+    // learners of grades 1-12: LRN of the three general-education levels
+    const general = async (period: string, geography: string, unit: string) => {
+      const [{ n }] = await g.rows<{ n: number }>(
+        `select sum(numerator) as n from indicators.indicator_values
+         where period = ? and geography = ? and unit_key = ? and indicator = 'LRN'
+           and breakdown in ('level=primary', 'level=lower_secondary', 'level=upper_secondary')`,
+        [period, geography, unit],
+      );
+      return Number(n);
+    };
+    const population = 12 * 2 * 1000; // ages 6-17
+    const learners2024 = await general('2024-DN', 'current_34', 'P:48@2025');
+    expect(learners2024).toBeGreaterThan(await general('2024-DN', 'as_reported', 'P:48@2000')); // Quảng Nam's too
+    expect(await value('2024-DN', 'current_34', 'P:48@2025', 'GER')).toEqual([[learners2024, population]]);
+    // old Đà Nẵng and old Quảng Nam are each only part of the province the rows describe
+    expect(await value('2024-DN', 'as_reported', 'P:48@2000', 'GER')).toEqual([]);
+    expect(await value('2024-DN', 'as_reported', 'P:49@2000', 'GER')).toEqual([]);
+    expect(await value('2025-DN', 'as_reported', 'P:48@2025', 'GER')).toEqual([[await general('2025-DN', 'as_reported', 'P:48@2025'), population]]);
   });
 });
