@@ -45,7 +45,14 @@ long as (
         current_province_code,
         breakdown,
         split_part(breakdown, '=', 1) as dimension,
-        unnest([
+        -- a training-level row (qualification=...) holds staff counts only: it unpivots the staff
+        -- indicators alone rather than every one, most of them null there
+        unnest(case when starts_with(breakdown, 'qualification=') then [
+            {'indicator': 'STF', 'numerator': staff, 'denominator': null},
+            {'indicator': 'STF-MGR', 'numerator': staff_managers, 'denominator': null},
+            {'indicator': 'TCH', 'numerator': teachers, 'denominator': null},
+            {'indicator': 'STF-EMP', 'numerator': staff_employees, 'denominator': null}
+        ] else [
             {'indicator': 'SCH', 'numerator': schools, 'denominator': null},
             {'indicator': 'FAC-ELEC', 'numerator': schools_electricity, 'denominator': schools},
             {'indicator': 'FAC-WATER', 'numerator': schools_clean_water, 'denominator': schools},
@@ -84,8 +91,14 @@ long as (
             {'indicator': 'TRAN-9-10', 'numerator': transition_9_10_entrants, 'denominator': transition_9_10_base},
             {'indicator': 'GER', 'numerator': ger_learners, 'denominator': population_official_age},
             {'indicator': 'NER', 'numerator': ner_learners, 'denominator': population_official_age}
-        ], recursive := true)
+        ] end, recursive := true)
     from scoped_cells
+),
+
+present as (
+    -- an unpivoted count its family does not have here (classes by sex, say) is no value
+    select * from long
+    where numerator is not null
 ),
 
 report_periods as (
@@ -103,7 +116,7 @@ report_periods as (
 dated as (
     select
         l.* replace (case when l.indicator = 'DROP-NAT' then r.end_of_year_period else l.period end as period)
-    from long as l
+    from present as l
     join report_periods as r
         on r.period = l.period
     where l.indicator <> 'DROP-NAT'
