@@ -48,8 +48,7 @@ enrolled as (
         c.ma_hoc_sinh,
         l.school_key,
         l.khoi_hoc,
-        case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
-        l.is_minority
+        case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex
     from core.fct_learners as l
     join candidates as c
         on c.hoc_sinh_id = l.hoc_sinh_id
@@ -69,17 +68,11 @@ persons as (
 person_records as (
     select
         e.*,
-        g.grade,
-        g.level,
-        s.ownership,
-        s.zone
+        g.level
     from enrolled as e
     semi join persons as p
         on p.period = e.period
         and p.ma_hoc_sinh = e.ma_hoc_sinh
-    join core.fct_schools as s
-        on s.period = e.period
-        and s.school_key = e.school_key
     left join core.dim_grades as g
         on g.khoi_hoc = e.khoi_hoc
 ),
@@ -111,8 +104,7 @@ units as (
 ),
 
 cells as (
-    -- each record once under the total and once under each breakdown it has a value for; the
-    -- school's ownership and zone only above the school, as in indicators.int_unit_cells
+    -- each record once under the total and once under each breakdown of LRN-P it has a value for
     select
         r.period,
         u.geography,
@@ -122,12 +114,8 @@ cells as (
         r.ma_hoc_sinh,
         unnest(list_filter([
             'total',
-            'grade=' || r.grade,
             'level=' || r.level,
-            'sex=' || r.sex,
-            'minority=' || case r.is_minority when true then 'yes' when false then 'no' end,
-            case when u.unit_level <> 'school' then 'ownership=' || r.ownership end,
-            case when u.unit_level <> 'school' then 'zone=' || r.zone end
+            'sex=' || r.sex
         ], b -> b is not null)) as breakdown
     from person_records as r
     join units as u

@@ -9,7 +9,7 @@
  *   SCH       schools active on the census day: total, ownership
  *   CLS       live classes of active schools: total
  *   LRN       learner records enrolled on the census day: total, level, sex, minority
- *   LRN-P     the same as persons (distinct learner codes): total
+ *   LRN-P     the same as persons (distinct learner codes): total, level, sex
  *   TCH       teachers (group 03) working on the census day: total, sex, minority
  *   STF       staff of every group working on the census day: total, sex, minority
  *   STF-MGR   of whom managers (group 01): total;  STF-EMP  employees (group 02): total
@@ -179,6 +179,10 @@ cells as (
   union all
   select period, geography, unit_level, unit_code, 'LRN-P', 'total', count(distinct ma_hoc_sinh), null from learner_units group by 1, 2, 3, 4
   union all
+  select period, geography, unit_level, unit_code, 'LRN-P', 'level=' || level, count(distinct ma_hoc_sinh), null from learner_units where level is not null group by 1, 2, 3, 4, 6
+  union all
+  select period, geography, unit_level, unit_code, 'LRN-P', 'sex=' || sex, count(distinct ma_hoc_sinh), null from learner_units where sex is not null group by 1, 2, 3, 4, 6
+  union all
   select period, geography, unit_level, unit_code, 'TCH', 'total', count(*), null from staff_units where loai_can_bo = '03' group by 1, 2, 3, 4
   union all
   select period, geography, unit_level, unit_code, 'TCH', 'sex=' || sex, count(*), null from staff_units where loai_can_bo = '03' and sex is not null group by 1, 2, 3, 4, 6
@@ -222,7 +226,7 @@ export const RECOUNTED: Record<string, RegExp> = {
   SCH: /^(total|ownership=.*)$/,
   CLS: /^total$/,
   LRN: /^(total|level=.*|sex=.*|minority=.*)$/,
-  'LRN-P': /^total$/,
+  'LRN-P': /^(total|level=.*|sex=.*)$/,
   TCH: /^(total|sex=.*|minority=.*)$/,
   STF: /^(total|sex=.*|minority=.*)$/,
   'STF-MGR': /^total$/,
