@@ -186,18 +186,43 @@ population_rows as (
         on r.tuoi between a.age_from and a.age_to
 ),
 
-enrolled as (
-    -- enrolled learners of grades 1-12 with their province as reported and today's
+covered_schools as (
+    -- the school-years of each covered province: as reported, those placed in it; re-aggregated,
+    -- those in it among today's provinces (none when no population is loaded, so the learner
+    -- fact is then joined to nothing)
     select
-        l.period,
-        y.province_key,
-        y.current_province_key,
+        v.*,
+        y.school_key
+    from covered as v
+    join core.int_school_years as y
+        on y.province_key = v.unit_key
+    where v.geography = 'as_reported'
+    union all
+    select
+        v.*,
+        y.school_key
+    from covered as v
+    join core.int_school_years as y
+        on y.current_province_key = v.unit_key
+    where v.geography = 'current_34'
+),
+
+learner_rows as (
+    -- each enrolled learner of grades 1-12 in its covered provinces
+    select
+        s.period,
+        s.geography,
+        s.unit_key,
+        s.current_province_code,
         g.level,
         case l.gioi_tinh when 1 then 'male' when 2 then 'female' end as sex,
+        0 as population_official_age,
+        1 as ger_learners,
         case when l.age between a.age_from and a.age_to then 1 else 0 end as ner_learners
     from core.fct_learners as l
-    join core.int_school_years as y
-        on y.school_key = l.school_key
+    join covered_schools as s
+        on s.school_key = l.school_key
+        and s.period = l.period
     join core.dim_grades as g
         on g.khoi_hoc = l.khoi_hoc
     join age_groups as a
@@ -205,39 +230,6 @@ enrolled as (
     where l.is_enrolled
         -- a run limited to some provinces counts only their learners
         and (getvariable('transform_provinces') is null or list_contains(getvariable('transform_provinces'), l.current_province_code))
-),
-
-learner_units as (
-    select
-        * exclude (province_key, current_province_key),
-        'as_reported' as geography,
-        province_key as unit_key
-    from enrolled
-    union all
-    select
-        * exclude (province_key, current_province_key),
-        'current_34',
-        current_province_key
-    from enrolled
-),
-
-learner_rows as (
-    -- each learner in its covered provinces
-    select
-        v.period,
-        v.geography,
-        v.unit_key,
-        v.current_province_code,
-        l.level,
-        l.sex,
-        0 as population_official_age,
-        1 as ger_learners,
-        l.ner_learners
-    from learner_units as l
-    join covered as v
-        on v.period = l.period
-        and v.geography = l.geography
-        and v.unit_key = l.unit_key
 ),
 
 contributions as (
