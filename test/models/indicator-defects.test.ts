@@ -18,6 +18,9 @@
  * and one more plainly enrolled learner is entered a second time, under the same learner code, in
  * another school of 2025 (the copy without ethnicity or birth date): one more record there and in
  * the province and nation, but no more persons above the school (LRN-P).
+ * Last, a population file keyed by today's 34 provinces (not saying so: the loader detects it)
+ * must give new Đà Nẵng's 2024 GER as all its learners (old Đà Nẵng's and Quảng Nam's) over its
+ * whole population, and no ratio to either old province.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
