@@ -18,7 +18,10 @@ export function register(program: Command): void {
     .description('Tính các mô hình và chỉ tiêu — build the models and indicators, run their tests')
     .option('--select <items...>', 'models (dim_units, core.dim_units) or layers (staging, core, indicators, quality)')
     .option('--provinces <codes...>', "recompute only these provinces' partitions (today's 34 codes, e.g. 12 15), and the nation")
-    .option('--population <csv>', 'load a population table first (CSV ma_tinh,nam,tuoi,gioi_tinh,dan_so), enabling GER and NER')
+    .option(
+      '--population <csv>',
+      'load a population table first (CSV ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi]; dia_gioi 63 = the provinces before 01/07/2025, 34 = today’s, detected from the codes when absent), enabling GER and NER',
+    )
     .action(
       action(async (config, opts: Options) => {
         const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });

@@ -46,6 +46,12 @@ periods as (
     select * from core.dim_periods
 ),
 
+ethnicities as (
+    -- DM_DAN_TOC: 01 Kinh, 02..54 the other ethnic groups, 55 người nước ngoài
+    select ma from staging.stg_csdl__code_lists
+    where danh_muc = 'DM_DAN_TOC'
+),
+
 status_by_record as (
     -- per learner record: the last change dated on or before each census day of its school year,
     -- ordered by date, then by row id among changes of the same day; and the last change overall
@@ -98,6 +104,7 @@ with_status as (
         s.period,
         s.school_key,
         s.current_province_code,
+        s.census_day,
         l.*,
         case when s.ky = 'DN' then l.status_dn else l.status_cn end as status_from_changes,
         coalesce(
@@ -124,11 +131,16 @@ final as (
         khoi_hoc,
         -- DM_GIOI_TINH 1 nam, 2 nữ; any other value is unknown
         case when gioi_tinh in (1, 2) then gioi_tinh end as gioi_tinh,
-        -- ethnic minority: any ethnicity other than 01 Kinh
-        case when ma_dan_toc is not null then ma_dan_toc <> '01' end as is_minority,
+        -- ethnic minority: a DM_DAN_TOC code other than 01 Kinh and 55 người nước ngoài; a
+        -- missing code or one outside the list is unknown (null), never minority
+        case when ma_dan_toc in (select ma from ethnicities) then ma_dan_toc not in ('01', '55') end as is_minority,
         ngay_sinh,
-        -- age in the calendar year the school year starts (years)
-        nam_hoc - year(ngay_sinh) as age,
+        -- a possible birth date: in the pushed format, a calendar day, from 1900 to the census
+        -- day; the test of the quality rules HS-FMT-ngay_sinh and HS-DATE-ngay_sinh together
+        coalesce(ngay_sinh between date '1900-01-01' and census_day, false) as has_valid_birth_date,
+        -- age in the calendar year the school year starts (years); unknown without a possible
+        -- birth date
+        case when has_valid_birth_date then nam_hoc - year(ngay_sinh) end as age,
         status_on_census,
         status_from_changes is not null as status_from_history,
         coalesce(status_on_census in (1, 2, 3, 6, 7, 10), false) as is_enrolled,

@@ -58,6 +58,7 @@ final as (
         coalesce(s.co_ha_tang_tlht_phu_hop_hskt = 1, false) as has_disability_access,
         -- chuẩn quốc gia mức 1 (02) or mức 2 (03)
         coalesce(s.chuan_quoc_gia in ('02', '03'), false) as meets_national_standard,
+        case s.chuan_quoc_gia when '02' then 1 when '03' then 2 end as national_standard_level,
         s.tong_so_hoc_sinh as declared_learners,
         s.tong_so_lop_hoc as declared_classes,
         s.tong_so_can_bo as declared_staff

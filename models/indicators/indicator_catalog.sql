@@ -13,8 +13,12 @@ final as (
         name_en,
         definition,
         formula,
+        -- how to read the values where the definition alone does not say
+        method_note,
         -- unit of the value: trường, lớp, học sinh, giáo viên, %, tỷ số, ...
         unit,
+        -- what the counts behind it are: schools, classes, classrooms, records or persons
+        counts,
         -- how value follows from numerator and denominator: count, ratio, percent, gpia
         value_kind,
         -- periods computed: DN, CN or both

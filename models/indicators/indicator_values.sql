@@ -30,7 +30,8 @@ final as (
         split_part(v.breakdown, '=', 1) as dimension,
         v.numerator,
         v.denominator,
-        v.value
+        v.value,
+        v.value_flag
     from values_ as v
     join units as u
         on u.unit_key = v.unit_key

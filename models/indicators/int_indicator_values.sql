@@ -7,7 +7,8 @@
 --   percent  value = 100 x numerator / denominator
 --   gpia     value = numerator / denominator when at most 1, else 2 - denominator / numerator
 -- Ratio rows exist only where the denominator is positive. geography 'as_reported' follows the
--- units of the period; 'current_34' re-aggregates every period to today's 34 provinces.
+-- units of the period; 'current_34' re-aggregates every period to today's 34 provinces. A flow
+-- rate outside 0-100 % is labelled in value_flag (below_0, above_100).
 with
 
 cells as (
@@ -44,7 +45,14 @@ long as (
         current_province_code,
         breakdown,
         split_part(breakdown, '=', 1) as dimension,
-        unnest([
+        -- a training-level row (qualification=...) holds staff counts only: it unpivots the staff
+        -- indicators alone rather than every one, most of them null there
+        unnest(case when starts_with(breakdown, 'qualification=') then [
+            {'indicator': 'STF', 'numerator': staff, 'denominator': null},
+            {'indicator': 'STF-MGR', 'numerator': staff_managers, 'denominator': null},
+            {'indicator': 'TCH', 'numerator': teachers, 'denominator': null},
+            {'indicator': 'STF-EMP', 'numerator': staff_employees, 'denominator': null}
+        ] else [
             {'indicator': 'SCH', 'numerator': schools, 'denominator': null},
             {'indicator': 'FAC-ELEC', 'numerator': schools_electricity, 'denominator': schools},
             {'indicator': 'FAC-WATER', 'numerator': schools_clean_water, 'denominator': schools},
@@ -54,13 +62,19 @@ long as (
             {'indicator': 'FAC-COMPUTER', 'numerator': schools_computers, 'denominator': schools},
             {'indicator': 'FAC-DISABILITY', 'numerator': schools_disability_access, 'denominator': schools},
             {'indicator': 'NATSTD', 'numerator': schools_national_standard, 'denominator': schools},
+            {'indicator': 'NATSTD-1', 'numerator': schools_national_standard_1, 'denominator': schools},
+            {'indicator': 'NATSTD-2', 'numerator': schools_national_standard_2, 'denominator': schools},
             {'indicator': 'SOLID', 'numerator': classrooms_solid, 'denominator': classrooms},
             {'indicator': 'CLS', 'numerator': classes, 'denominator': null},
             {'indicator': 'CLS-GHEP', 'numerator': classes_multigrade, 'denominator': null},
             {'indicator': 'CLS-2BUOI', 'numerator': classes_two_sessions, 'denominator': null},
             {'indicator': 'LRN', 'numerator': learners, 'denominator': null},
+            {'indicator': 'LRN-P', 'numerator': learner_persons, 'denominator': null},
             {'indicator': 'LPC', 'numerator': learners, 'denominator': classes},
+            {'indicator': 'STF', 'numerator': staff, 'denominator': null},
+            {'indicator': 'STF-MGR', 'numerator': staff_managers, 'denominator': null},
             {'indicator': 'TCH', 'numerator': teachers, 'denominator': null},
+            {'indicator': 'STF-EMP', 'numerator': staff_employees, 'denominator': null},
             {'indicator': 'PTR', 'numerator': learners, 'denominator': teachers},
             {'indicator': 'TCR', 'numerator': teachers, 'denominator': classes},
             {'indicator': 'QT', 'numerator': teachers_qualified, 'denominator': teachers},
@@ -77,8 +91,14 @@ long as (
             {'indicator': 'TRAN-9-10', 'numerator': transition_9_10_entrants, 'denominator': transition_9_10_base},
             {'indicator': 'GER', 'numerator': ger_learners, 'denominator': population_official_age},
             {'indicator': 'NER', 'numerator': ner_learners, 'denominator': population_official_age}
-        ], recursive := true)
+        ] end, recursive := true)
     from scoped_cells
+),
+
+present as (
+    -- an unpivoted count its family does not have here (classes by sex, say) is no value
+    select * from long
+    where numerator is not null
 ),
 
 report_periods as (
@@ -96,7 +116,7 @@ report_periods as (
 dated as (
     select
         l.* replace (case when l.indicator = 'DROP-NAT' then r.end_of_year_period else l.period end as period)
-    from long as l
+    from present as l
     join report_periods as r
         on r.period = l.period
     where l.indicator <> 'DROP-NAT'
@@ -111,6 +131,7 @@ catalog_cells as (
         c.code as indicator,
         unnest(string_split(c.periods, ',')) as ky,
         c.value_kind,
+        c.needs,
         c.breakdowns,
         c.unit_levels
     from catalog as c
@@ -121,6 +142,7 @@ catalog_keys as (
         k.indicator,
         k.ky,
         k.value_kind,
+        k.needs,
         b.dimension,
         u.unit_level
     from catalog_cells as k
@@ -132,7 +154,8 @@ applicable as (
     -- keep what the catalogue defines: the indicator's periods, breakdowns and unit levels
     select
         d.* exclude (dimension),
-        c.value_kind
+        c.value_kind,
+        c.needs
     from dated as d
     join periods as p
         on p.period = d.period
@@ -145,7 +168,7 @@ applicable as (
         and (c.value_kind = 'count' or d.denominator > 0)
 ),
 
-final as (
+valued as (
     select
         period,
         geography,
@@ -156,6 +179,7 @@ final as (
         breakdown,
         numerator,
         denominator,
+        needs,
         case value_kind
             when 'count' then cast(numerator as double)
             when 'ratio' then numerator / denominator
@@ -166,6 +190,19 @@ final as (
             end
         end as value
     from applicable
+),
+
+final as (
+    select
+        * exclude (needs),
+        -- a flow rate between two school years (UIS promotion, repetition, dropout, transition)
+        -- leaves 0-100 % where learners moved between units or grades outside the flow (transfers
+        -- in or out, re-entries): the cell is labelled, the catalogue's method_note explains it
+        case
+            when needs = 'two school years' and value < 0 then 'below_0'
+            when needs = 'two school years' and value > 100 then 'above_100'
+        end as value_flag
+    from valued
 )
 
 select * from final

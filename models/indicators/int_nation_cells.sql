@@ -16,12 +16,20 @@ province_cells as (
 ),
 
 summed as (
+    -- persons are not additive across provinces: learner_persons is taken from the nation's own
+    -- repeats below
     select
         period,
         breakdown,
-        cast(sum(columns(* exclude (period, geography, unit_key, unit_level, current_province_code, breakdown))) as bigint)
+        cast(sum(columns(* exclude (period, geography, unit_key, unit_level, current_province_code, breakdown, learner_persons))) as bigint)
     from province_cells
     group by all
+),
+
+repeat_records as (
+    select * from indicators.int_learner_repeat_records
+    where unit_level = 'nation'
+        and geography = 'current_34'
 ),
 
 geographies as (
@@ -35,9 +43,13 @@ final as (
         'N:VN' as unit_key,
         'nation' as unit_level,
         'VN' as current_province_code,
-        s.* exclude (period)
+        s.* exclude (period),
+        s.learners - coalesce(r.learner_repeat_records, 0) as learner_persons
     from summed as s
     cross join geographies as g
+    left join repeat_records as r
+        on r.period = s.period
+        and r.breakdown = s.breakdown
 )
 
 select * from final

@@ -8,7 +8,7 @@ cells as (
     union all by name
     select * from indicators.int_school_class_cells
     union all by name
-    select * from indicators.int_school_teacher_cells
+    select * from indicators.int_school_staff_cells
     union all by name
     select * from indicators.int_school_facility_cells
 ),

@@ -40,6 +40,8 @@ per_school as (
         cast(s.has_computers_for_teaching as integer) as schools_computers,
         cast(s.has_disability_access as integer) as schools_disability_access,
         cast(s.meets_national_standard as integer) as schools_national_standard,
+        cast(coalesce(s.national_standard_level = 1, false) as integer) as schools_national_standard_1,
+        cast(coalesce(s.national_standard_level = 2, false) as integer) as schools_national_standard_2,
         coalesce(r.classrooms, 0) as classrooms,
         coalesce(r.classrooms_solid, 0) as classrooms_solid
     from schools as s

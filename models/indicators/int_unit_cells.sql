@@ -2,7 +2,8 @@
 -- breakdown: the school itself, its district or commune and its province as the units stood
 -- ('as_reported'), and its province among today's 34 ('current_34'). Above the school, the
 -- totals are also broken down by the schools' ownership and zone. Ratios are never averaged:
--- indicator_values divides these sums.
+-- indicator_values divides these sums. Persons are not additive: learner_persons is the sum of
+-- records less the repeats of a person within the unit's cell (int_learner_repeat_records).
 with
 
 school_cells as (
@@ -66,7 +67,7 @@ contributions as (
         and b.unit_level <> 'school'
 ),
 
-final as (
+summed as (
     select
         period,
         geography,
@@ -77,6 +78,23 @@ final as (
         cast(sum(columns(* exclude (period, geography, unit_key, unit_level, current_province_code, breakdown, school_key))) as bigint)
     from contributions
     group by all
+),
+
+repeat_records as (
+    select * from indicators.int_learner_repeat_records
+),
+
+final as (
+    select
+        s.*,
+        -- learners as persons (distinct pseudonyms): the records less each person's repeats
+        s.learners - coalesce(r.learner_repeat_records, 0) as learner_persons
+    from summed as s
+    left join repeat_records as r
+        on r.period = s.period
+        and r.geography = s.geography
+        and r.unit_key = s.unit_key
+        and r.breakdown = s.breakdown
 )
 
 select * from final

@@ -3,7 +3,13 @@
 with
 
 source as (
-    select * from raw.can_bo
+    select
+        *,
+        -- the birth date as the quality rules read it (populations.ts, HS-/CB-FMT-ngay_sinh and
+        -- HS-/CB-DATE-ngay_sinh): its first ten characters as a date, when nothing, a 'T' or a
+        -- space follows them ('2012-01-09T00:00:00.0')
+        case when length(ngay_sinh) = 10 or substr(ngay_sinh, 11, 1) in ('T', ' ') then try_cast(left(ngay_sinh, 10) as date) end as ngay_sinh_date
+    from raw.can_bo
 ),
 
 renamed as (
@@ -19,9 +25,14 @@ renamed as (
         cap_hoc,
         cast(gioi_tinh as integer) as gioi_tinh,
         ngay_sinh as ngay_sinh_raw,
-        cast(try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) as date) as ngay_sinh,
-        nullif(trim(ngay_sinh), '') is not null
-            and try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) is null as ngay_sinh_malformed,
+        ngay_sinh_date as ngay_sinh,
+        -- malformed: present and not in the pushed format 'yyyy-mm-dd[Thh:mm:ss.f]'; a date in
+        -- the format that is not a calendar day (2014-02-30) is impossible, not malformed (the
+        -- expression is only evaluated where the date did not parse)
+        case
+            when ngay_sinh_date is not null or nullif(trim(ngay_sinh), '') is null then false
+            else not regexp_full_match(trim(ngay_sinh), '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?')
+        end as ngay_sinh_malformed,
         ma_dan_toc,
         -- DM_TRINH_DO_CHUYEN_MON: highest professional qualification
         trinh_do_chuyen_mon_nv_cao_nhat,

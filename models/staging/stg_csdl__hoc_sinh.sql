@@ -1,11 +1,18 @@
 -- Learners (LstHocSinh), one row per learner per school per school year (a transfer leaves a
 -- row in each school). Keys are pseudonyms; personal fields arrive only as quality flags.
 -- ngay_sinh is pushed as text ('2012-01-09T00:00:00.0'): it is parsed here, the raw text is
--- kept, and a value that does not parse is marked, never dropped.
+-- kept, and a value not in the pushed format is marked, never dropped; one in the format that
+-- is not a calendar day (2014-02-30) is an impossible date: null, and not marked malformed.
 with
 
 source as (
-    select * from raw.hoc_sinh
+    select
+        *,
+        -- the birth date as the quality rules read it (populations.ts, HS-/CB-FMT-ngay_sinh and
+        -- HS-/CB-DATE-ngay_sinh): its first ten characters as a date, when nothing, a 'T' or a
+        -- space follows them ('2012-01-09T00:00:00.0')
+        case when length(ngay_sinh) = 10 or substr(ngay_sinh, 11, 1) in ('T', ' ') then try_cast(left(ngay_sinh, 10) as date) end as ngay_sinh_date
+    from raw.hoc_sinh
 ),
 
 renamed as (
@@ -19,9 +26,14 @@ renamed as (
         -- DM_KHOI as a number: 1..12, 16 nhóm trẻ, 17 mẫu giáo, 13..15 GDTX
         cast(khoi_hoc as integer) as khoi_hoc,
         ngay_sinh as ngay_sinh_raw,
-        cast(try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) as date) as ngay_sinh,
-        nullif(trim(ngay_sinh), '') is not null
-            and try_strptime(ngay_sinh, ['%Y-%m-%dT%H:%M:%S.%g', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d']) is null as ngay_sinh_malformed,
+        ngay_sinh_date as ngay_sinh,
+        -- malformed: present and not in the pushed format 'yyyy-mm-dd[Thh:mm:ss.f]'; a date in
+        -- the format that is not a calendar day (2014-02-30) is impossible, not malformed (the
+        -- expression is only evaluated where the date did not parse)
+        case
+            when ngay_sinh_date is not null or nullif(trim(ngay_sinh), '') is null then false
+            else not regexp_full_match(trim(ngay_sinh), '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9:.]*)?')
+        end as ngay_sinh_malformed,
         -- DM_GIOI_TINH: 1 nam, 2 nữ
         cast(gioi_tinh as integer) as gioi_tinh,
         ma_dan_toc,

@@ -11,7 +11,7 @@ import { ModelDefinitionError } from './transform-errors.ts';
 
 export const defaultCatalogPath = fileURLToPath(new URL('../../data/indicators/catalog.json', import.meta.url));
 
-const dimension = z.enum(['total', 'level', 'grade', 'sex', 'minority', 'ownership', 'zone']);
+const dimension = z.enum(['total', 'level', 'grade', 'sex', 'minority', 'qualification', 'ownership', 'zone']);
 const unitLevel = z.enum(['school', 'district', 'commune', 'province', 'nation']);
 
 /** One catalogue entry. */
@@ -21,8 +21,15 @@ export const indicatorSchema = z.strictObject({
   name_en: z.string().min(1),
   definition: z.string().min(1),
   formula: z.string().min(1),
+  /** How to read the values where the definition alone does not say; null when nothing to add. */
+  method_note: z.string().min(1).nullable(),
   /** Unit of the value: 'trường', 'lớp', 'học sinh', 'giáo viên', '%', 'tỷ số'. */
   unit: z.string().min(1),
+  /**
+   * What the counts behind the value are: schools, classes, classrooms, records (learner or staff
+   * records, so a learner enrolled in two schools counts twice) or persons (distinct pseudonyms).
+   */
+  counts: z.enum(['schools', 'classes', 'classrooms', 'records', 'persons']),
   /** How `value` follows from numerator and denominator. */
   value_kind: z.enum(['count', 'ratio', 'percent', 'gpia']),
   /** Periods the indicator is computed for. */

@@ -25,7 +25,8 @@ import { setPartitionScope } from './materialize-model.ts';
 import type { TestResult } from './model-tests.ts';
 import { markInterrupted, recordModelRuns, recordRunEnd, recordRunStart, recordTestResults, type ModelRunRecord } from './run-records.ts';
 import { DEFAULT_LAYERS, selectModelIds } from './select-models.ts';
-import { ensurePopulation, loadPopulation, writeDeadlines, writeFormLayout, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
+import { ensurePopulation, loadPopulation } from './population-input.ts';
+import { writeDeadlines, writeFormLayout, writeIndicatorCatalog, type DeadlineConfig } from './transform-inputs.ts';
 
 export type { TransformHooks, TransformPausePoint } from './build-models.ts';
 
@@ -40,7 +41,7 @@ export type TransformOptions = {
   modelsDir?: string;
   /** Deadlines written to input.deadlines; read from the configuration when omitted. */
   deadlines?: DeadlineConfig;
-  /** A population CSV (ma_tinh,nam,tuoi,gioi_tinh,dan_so) to load before the models run. */
+  /** A population CSV (ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi]) to load before the models run; refused with RefusedError when it is wrong. */
   populationCsv?: string;
   catalogPath?: string;
   /** Injected by tests that kill a run at a known moment; the product never sets them. */

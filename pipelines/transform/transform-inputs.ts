@@ -2,18 +2,16 @@
  * Inputs the SQL models read but the source does not hold, written into schema `input` before
  * the models run (models are plain SQL and cannot read configuration):
  *   input.deadlines         reporting deadlines from configuration, refreshed every run
- *   input.population        optional population by province, year, age and sex (kept until replaced)
+ *   input.population        optional population by province, year, age and sex (kept until replaced;
+ *                           population-input.ts)
  *   input.indicator_catalog the indicator metadata of data/indicators/catalog.json
  *   input.form_layout       the rows of the Ministry's report forms (data/forms/layout.json)
  *   input.form_columns      their value columns
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Config } from '../../lib/config.ts';
-import { RefusedError } from '../../lib/errors.ts';
 import { loadFormsLayout } from '../../lib/forms-layout.ts';
-import { literal, queryRows } from '../../lib/warehouse.ts';
+import { literal } from '../../lib/warehouse.ts';
 import { loadIndicatorCatalog } from './indicator-catalog.ts';
 
 /** The part of the configuration the deadlines come from. */
@@ -31,53 +29,32 @@ export async function writeDeadlines(conn: DuckDBConnection, config: DeadlineCon
     insert into input.deadlines values ${rows.join(', ')};`);
 }
 
-/** Creates the (empty) population table when none was loaded, so the models can read it. */
-export async function ensurePopulation(conn: DuckDBConnection): Promise<void> {
-  await conn.run(`create schema if not exists input;
-    create table if not exists input.population (
-      ma_tinh varchar not null,   -- province code valid in year nam (old codes before 2025)
-      nam integer not null,       -- calendar year the population refers to (= nam_hoc)
-      tuoi integer not null,      -- age in completed years at the end of year nam
-      gioi_tinh integer not null, -- 1 male, 2 female
-      dan_so bigint not null      -- persons
-    );`);
-}
-
-/**
- * Replaces input.population with a CSV `ma_tinh,nam,tuoi,gioi_tinh,dan_so` (header required),
- * within the caller's transaction. Returns the rows loaded.
- */
-export async function loadPopulation(conn: DuckDBConnection, csvPath: string): Promise<number> {
-  const path = resolve(csvPath);
-  if (!existsSync(path)) throw new RefusedError(`Population file ${path} does not exist`, { path });
-  await ensurePopulation(conn);
-  // inside the run's transaction: a file that fails to load leaves the previous population
-  await conn.run(`delete from input.population;
-    insert into input.population
-    select lpad(trim(ma_tinh), 2, '0'), nam, tuoi, gioi_tinh, dan_so
-    from read_csv(${literal(path)}, header = true, columns = {
-      'ma_tinh': 'varchar', 'nam': 'integer', 'tuoi': 'integer', 'gioi_tinh': 'integer', 'dan_so': 'bigint'
-    });`);
-  const [{ n }] = await queryRows<{ n: number }>(conn, 'select count(*) as n from input.population');
-  return Number(n);
-}
-
 /** Loads the indicator catalogue file into input.indicator_catalog (validated first). */
 export async function writeIndicatorCatalog(conn: DuckDBConnection, path?: string): Promise<void> {
   const catalog = loadIndicatorCatalog(path);
   const values = catalog.map(
     (c) =>
-      `(${[c.code, c.name_vi, c.name_en, c.definition, c.formula, c.unit, c.value_kind, c.periods, c.needs]
+      `(${[c.code, c.name_vi, c.name_en, c.definition, c.formula].map(literal).join(', ')}, ${nullable(c.method_note)}, ${[
+        c.unit,
+        c.counts,
+        c.value_kind,
+        c.periods,
+        c.needs,
+      ]
         .map(literal)
-        .join(', ')}, ${c.tt03_code === null ? 'null' : literal(c.tt03_code)}, ${list(c.source_fields)}, ${list(c.breakdowns)}, ${list(c.unit_levels)})`,
+        .join(', ')}, ${nullable(c.tt03_code)}, ${list(c.source_fields)}, ${list(c.breakdowns)}, ${list(c.unit_levels)})`,
   );
   await conn.run(`create schema if not exists input;
     create or replace table input.indicator_catalog (
-      code varchar, name_vi varchar, name_en varchar, definition varchar, formula varchar, unit varchar,
-      value_kind varchar, periods varchar, needs varchar, tt03_code varchar,
+      code varchar, name_vi varchar, name_en varchar, definition varchar, formula varchar, method_note varchar,
+      unit varchar, counts varchar, value_kind varchar, periods varchar, needs varchar, tt03_code varchar,
       source_fields varchar[], breakdowns varchar[], unit_levels varchar[]
     );
     insert into input.indicator_catalog values ${values.join(',\n')};`);
+}
+
+function nullable(value: string | null): string {
+  return value === null ? 'null' : literal(value);
 }
 
 function list(items: string[]): string {

@@ -25,7 +25,8 @@ import { startTestSource, type TestSource } from '../support/source.ts';
  *   - a learner row counts if not deleted and its status on the census day (the last undeleted
  *     change at that school dated by then, latest id on a tie; else the row's own status when
  *     dated by then or undated) is one of 1, 2, 3, 6, 7, 10;
- *   - a teacher: group '03', status '01', hired by the census day (or no hiring date); qualified
+ *   - a teacher: group '03', working on the census day (status 01 đang làm việc, 04 chờ nghỉ hưu
+ *     or 07 chuyển đến: DOMAIN.md), hired by the census day (or no hiring date); qualified
  *     with 17/16/14/13/02/01 when teaching preschool (cap_hoc '01'), else 16/13/02/01.
  */
 const SOURCE_COUNTS = `
@@ -89,7 +90,7 @@ teachers as (
              then array['17', '16', '14', '13', '02', '01'] else array['16', '13', '02', '01'] end))::int as qualified
   from school s
   join csdl.can_bo b on b.ma_truong_hoc = s.ma_truong_hoc and b.nam_hoc = s.nam_hoc and b.deleted_at is null
-   and b.loai_can_bo = '03' and b.trang_thai = '01' and (b.ngay_tuyen_dung is null or b.ngay_tuyen_dung <= s.day)
+   and b.loai_can_bo = '03' and b.trang_thai in ('01', '04', '07') and (b.ngay_tuyen_dung is null or b.ngay_tuyen_dung <= s.day)
   group by 1, 2
 )
 select s.period, s.ma_truong_hoc, s.province, s.province_today,

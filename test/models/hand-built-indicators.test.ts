@@ -103,6 +103,63 @@ describe('indicator values, school and units as reported', () => {
   });
 });
 
+describe('staff, persons and the levels of the national standard', () => {
+  it('counts working staff by group: managers, teachers, employees', async () => {
+    await check([
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'STF', 'total', 4, null, 4], // T1 T2 T3 T4; T5 retired (05), T6 hired 15/10
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'STF-MGR', 'total', 1, null, 1], // T4
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'STF-EMP', 'total', 0, null, 0],
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'STF', 'sex=female', 2, null, 2], // T1 T3
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'STF', 'minority=no', 4, null, 4], // all Kinh
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'STF-MGR', 'qualification=university_pedagogy', 1, null, 1], // T4 16
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'TCH', 'qualification=university_pedagogy', 2, null, 2], // T1 16, T3 13 (đại học + BDNVSP)
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'TCH', 'qualification=other', 1, null, 1], // T2 03 đại học
+      ['2024-DN', 'as_reported', 'S:CS01@2024', 'STF', 'total', 3, null, 3], // U1 U2 U3
+      ['2024-DN', 'as_reported', 'S:CS01@2024', 'STF-EMP', 'total', 1, null, 1], // U3 nhân viên
+      ['2024-DN', 'as_reported', 'S:CS01@2024', 'STF-EMP', 'sex=female', 1, null, 1],
+      ['2024-DN', 'as_reported', 'S:CS01@2024', 'TCH', 'qualification=college_pedagogy', 1, null, 1], // U2 14 cao đẳng + BDNVSP
+      ['2024-DN', 'current_34', 'P:15@2025', 'STF', 'total', 7, null, 7], // TH01 4 + CS01 3
+      ['2025-DN', 'as_reported', 'P:12@2025', 'TCH', 'qualification=master', 1, null, 1], // W2 02 thạc sĩ
+      ['2025-DN', 'as_reported', 'N:VN', 'STF', 'total', 11, null, 11], // teachers only in 2025: 4 + 2 + 2 + 3
+    ]);
+  });
+
+  it('splits the national standard into its levels 1 and 2', async () => {
+    await check([
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'NATSTD-1', 'total', 1, 1, 100], // 02 mức 1
+      ['2024-DN', 'as_reported', 'S:TH01@2024', 'NATSTD-2', 'total', 0, 1, 0],
+      ['2025-DN', 'as_reported', 'P:15@2025', 'NATSTD-1', 'total', 0, 2, 0],
+      ['2025-DN', 'as_reported', 'P:15@2025', 'NATSTD-2', 'total', 1, 2, 50], // TH01 03 mức 2; CS01 none
+      ['2025-DN', 'as_reported', 'P:15@2025', 'NATSTD', 'total', 1, 2, 50],
+      ['2025-DN', 'as_reported', 'P:12@2025', 'NATSTD-1', 'total', 1, 2, 50], // MN01 02; PT01 none
+    ]);
+  });
+
+  it('counts learners as persons beside records; no learner of the fixture is enrolled twice', async () => {
+    await check([
+      ['2024-DN', 'as_reported', 'N:VN', 'LRN-P', 'total', 16, null, 16],
+      ['2025-DN', 'as_reported', 'P:15@2025', 'LRN-P', 'total', 12, null, 12],
+      ['2025-DN', 'as_reported', 'S:TH01@2025', 'LRN-P', 'sex=female', 4, null, 4], // L1 L6 L10 L11
+    ]);
+    const [{ n }] = await h.fx.rows<{ n: number }>('select count(*) as n from indicators.int_learner_repeat_records');
+    expect(Number(n)).toBe(0);
+  });
+
+  it('labels a flow rate outside 0-100 %', async () => {
+    // E(6, 2024) = 2 (M1 M2), both promoted to grade 7, and M7 arrives in grade 6 in 2025 as a
+    // repeater who was not there in 2024: not continuing = 2 - 2 - 1 = -1
+    const rows = await h.fx.rows<{ value: number; value_flag: string | null }>(
+      `select value, value_flag from indicators.indicator_values
+       where period = '2024-CN' and geography = 'current_34' and unit_key = 'P:15@2025' and indicator = 'DROP-UIS' and breakdown in ('grade=6', 'grade=5')
+       order by breakdown`,
+    );
+    expect(rows).toEqual([
+      { value: 0, value_flag: null }, // grade 5: 3 - 2 - 1
+      { value: -50, value_flag: 'below_0' },
+    ]);
+  });
+});
+
 describe('indicator values re-aggregated to today’s 34 provinces', () => {
   it('adds old Lào Cai and Yên Bái into new Lào Cai for 2024', async () => {
     await check([
