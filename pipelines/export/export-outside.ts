@@ -1,5 +1,5 @@
 /**
- * The tables of a package for an outside recipient (DOMAIN.md, "Privacy and disclosure"): the
+ * The tables of a package for an outside recipient (counts 1-9 hidden, with secondary suppression): the
  * unit and the units directly below it (no schools), with the small-cell rule applied across
  * every group a reader could subtract in: indicator values by lib/suppression.ts (children add up
  * to the parent, breakdowns to the total), form cells by lib/form-suppression.ts (blocks to

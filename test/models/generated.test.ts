@@ -26,7 +26,7 @@ import { startTestSource, type TestSource } from '../support/source.ts';
  *     change at that school dated by then, latest id on a tie; else the row's own status when
  *     dated by then or undated) is one of 1, 2, 3, 6, 7, 10;
  *   - a teacher: group '03', working on the census day (status 01 đang làm việc, 04 chờ nghỉ hưu
- *     or 07 chuyển đến: DOMAIN.md), hired by the census day (or no hiring date); qualified
+ *     or 07 chuyển đến), hired by the census day (or no hiring date); qualified
  *     with 17/16/14/13/02/01 when teaching preschool (cap_hoc '01'), else 16/13/02/01.
  */
 const SOURCE_COUNTS = `

@@ -1,6 +1,6 @@
 /**
  * An independent recount of the indicators from the source: plain PostgreSQL over the sample
- * CSDL (`csdl.*`), written from the definitions of DOMAIN.md and the catalogue, never from the
+ * CSDL (`csdl.*`), written from the definitions in models/README.md and the catalogue, never from the
  * models, then compared cell by cell with indicators.indicator_values. Used by
  * test/models/recount.test.ts (tiny) and bench/recount.bench.ts (demo and larger).
  *
