@@ -8,16 +8,17 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
+import { notFound } from './http-errors.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 /** Browser builds of the charting libraries, by the name the pages load them under. */
-const VENDOR: Record<string, string> = {
-  'vega.min.js': 'vega/build/vega.min.js',
-  'vega-lite.min.js': 'vega-lite/build/vega-lite.min.js',
-  'vega-embed.min.js': 'vega-embed/build/vega-embed.min.js',
-};
+const VENDOR = new Map<string, string>([
+  ['vega.min.js', 'vega/build/vega.min.js'],
+  ['vega-lite.min.js', 'vega-lite/build/vega-lite.min.js'],
+  ['vega-embed.min.js', 'vega-embed/build/vega-embed.min.js'],
+]);
 
 /** A file inside an installed package (whose `exports` may hide package.json): walks up from its entry. */
 function packageFile(spec: string): string {
@@ -40,9 +41,10 @@ export function dashboardsRouter(): Router {
   router.get('/reference/vn-provinces-34.topojson', (_req, res) => {
     res.type('application/json').sendFile(join(root, 'data', 'reference', 'vn-provinces-34.topojson'), cache);
   });
-  router.get('/vendor/:file', (req, res, next) => {
-    const spec = VENDOR[req.params.file];
-    if (!spec) return next();
+  router.get('/vendor/:file', (req, res) => {
+    // a Map, so that names such as 'constructor' or '__proto__' are unknown files, not inherited members
+    const spec = VENDOR.get(req.params.file);
+    if (!spec) throw notFound(`/vendor/${req.params.file} (served: ${[...VENDOR.keys()].join(', ')})`);
     res.type('text/javascript').sendFile(packageFile(spec), cache);
   });
   return router;

@@ -68,15 +68,45 @@ export async function ruleExists(conn: DuckDBConnection, ruleId: string): Promis
   return rows[0].n > 0;
 }
 
-/** The sampled failing record keys of a school in a period (optionally of one rule). */
-export async function schoolFailures(conn: DuckDBConnection, period: string, schoolCode: string, ruleId?: string): Promise<Row[]> {
+/**
+ * Where a failure detail names another school: the uniqueness rules say which school holds the
+ * first record of the same person ('same person as a record of school 48000040').
+ */
+const NAMED_SCHOOL = `regexp_extract(f.detail, 'of school ([A-Za-z0-9_.-]+)', 1)`;
+
+/** The school codes that the failure details of a school name (other than itself). */
+export async function schoolsNamedInFailures(conn: DuckDBConnection, period: string, schoolCode: string): Promise<string[]> {
+  const rows = await readRows<{ code: string }>(
+    conn,
+    `select distinct ${NAMED_SCHOOL} as code from quality.dq_failures as f
+     where f.period = $1 and f.unit_code = $2 and ${NAMED_SCHOOL} not in ('', $2)`,
+    [period, schoolCode],
+  );
+  return rows.map((r) => r.code);
+}
+
+/**
+ * The sampled failing record keys of a school in a period (optionally of one rule). A detail that
+ * names a school outside `visibleSchools` (besides the school itself) says "another school
+ * (outside your scope)" instead, so that no key learns of a unit it may not read.
+ */
+export async function schoolFailures(
+  conn: DuckDBConnection,
+  period: string,
+  schoolCode: string,
+  ruleId: string | undefined,
+  visibleSchools: string[],
+): Promise<Row[]> {
   return readRows(
     conn,
-    `select f.rule_id, f.dimension, k.description_vi, f.record_key, f.record_id, f.pseudonym, f.detail
+    `select f.rule_id, f.dimension, k.description_vi, f.record_key, f.record_id, f.pseudonym,
+            case when ${NAMED_SCHOOL} not in ('', $2) and not list_contains($4::varchar[], ${NAMED_SCHOOL})
+                 then regexp_replace(f.detail, 'of school [A-Za-z0-9_.-]+', 'of another school (outside your scope)')
+                 else f.detail end as detail
      from quality.dq_failures as f
      join quality.dq_rule_catalog as k on k.rule_id = f.rule_id
      where f.period = $1 and f.unit_code = $2 and ($3::varchar is null or f.rule_id = $3)
      order by f.rule_id, f.record_key`,
-    [period, schoolCode, ruleId ?? null],
+    [period, schoolCode, ruleId ?? null, visibleSchools],
   );
 }

@@ -2,7 +2,8 @@
  * GET /api/quality/scores?period=&unit=     the unit's children ranked by overall score, with
  *     per-dimension scores, ranks, change against the previous period and deadline status
  * GET /api/quality/rules?period=&unit=      the rules the unit fails, worst first
- * GET /api/quality/failures?period=&unit=&rule=   a school's sampled failing record keys
+ * GET /api/quality/failures?period=&unit=&rule=   a school's sampled failing record keys; a detail
+ *     naming another school the caller may not read names no school
  */
 import { Router } from 'express';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -11,8 +12,9 @@ import { tableExists } from '../db/read-rows.ts';
 import { badParam, notFound, notReady } from '../http-errors.ts';
 import { formatParam, onlyParams, periodParam, stringParam, unitParam } from '../params.ts';
 import { fileName, sendTable } from '../output/send-table.ts';
-import { childUnits } from '../units/units.queries.ts';
-import { deadlines, failingRules, ruleExists, schoolFailures, unitScores } from './quality.queries.ts';
+import { canSee } from '../auth/scope.ts';
+import { childUnits, findUnit } from '../units/units.queries.ts';
+import { deadlines, failingRules, ruleExists, schoolFailures, schoolsNamedInFailures, unitScores } from './quality.queries.ts';
 import { RANKING_COLUMNS, rankUnits } from './ranking.ts';
 
 async function requireQuality(conn: DuckDBConnection): Promise<void> {
@@ -68,7 +70,12 @@ export function qualityRouter(now: () => Date = () => new Date()): Router {
       throw badParam('unit', `failing records are listed per school; ${unit.unit_key} is a ${unit.unit_level} (pick one of its schools)`);
     }
     if (rule !== undefined && !(await ruleExists(conn, rule))) throw notFound(`rule ${rule}`);
-    const rows = await schoolFailures(conn, period.period, unit.unit_code, rule);
+    const visible: string[] = [];
+    for (const code of await schoolsNamedInFailures(conn, period.period, unit.unit_code)) {
+      const named = await findUnit(conn, `S:${code}@${period.nam_hoc}`);
+      if (named && (await canSee(conn, accountOf(res), named))) visible.push(code);
+    }
+    const rows = await schoolFailures(conn, period.period, unit.unit_code, rule, visible);
     const columns = ['rule_id', 'dimension', 'description_vi', 'record_key', 'record_id', 'pseudonym', 'detail'];
     await sendTable(res, conn, format, { columns, rows, filename: fileName('quality-failures', period.period, unit.unit_key), meta: { period, unit } });
   });
