@@ -117,6 +117,23 @@ export class Lease {
   }
 
   /**
+   * Runs `work` inside one transaction, so that every query it makes reads the same snapshot of
+   * the warehouse (a response and the suppression it applies agree even while a pipeline run
+   * publishes). The transaction is rolled back (it writes nothing) on the connection itself, even
+   * when the request has ended meanwhile, before the connection can return to the pool.
+   */
+  async snapshot<T>(work: () => Promise<T>): Promise<T> {
+    return this.hold(async () => {
+      await this.conn.run('begin transaction');
+      try {
+        return await work();
+      } finally {
+        await this.raw.run('rollback').catch(() => {});
+      }
+    });
+  }
+
+  /**
    * The request is over. With `interrupt` (the client left before its answer), a running query is
    * interrupted; the connection goes back to the pool when that query has returned.
    */

@@ -106,8 +106,10 @@ describe('HTTP API on the fixture warehouse', () => {
     expect(r.text.charCodeAt(0)).toBe(0xfeff);
     const lines = r.text.slice(1).split('\r\n');
     expect(lines[0]).toBe('role,unit_key,unit_code,unit_level,unit_name,indicator,breakdown,numerator,denominator,value,suppressed');
-    // T1 5 learners -> '<10'; the only other school T2 (300) is hidden too ('x'); the commune 305 stays
-    expect(lines).toContain('unit,C:20194@2025,20194,commune,Phường Hải Châu,LRN,total,305,,305,false');
+    // T1 5 learners -> '<10'. The commune is Đà Nẵng's only one, so it equals the province, which
+    // the public map hides ('x', to protect Cao Bằng's 7): the commune is hidden too, and T2 with
+    // it ('x'), so that neither the commune nor T1 follows from the other figures
+    expect(lines).toContain('unit,C:20194@2025,20194,commune,Phường Hải Châu,LRN,total,x,,x,true');
     expect(lines).toContain('child,S:T1@2025,T1,school,Trường Tiểu học Lê Lợi,LRN,total,<10,,<10,true');
     expect(lines).toContain('child,S:T2@2025,T2,school,"Trường THCS Nguyễn Huệ, ""cơ sở 2""",LRN,total,x,,x,true');
   });
