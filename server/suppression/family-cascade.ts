@@ -18,8 +18,14 @@ export type FamilySource<U> = {
   /** The unit whose family decides `unit`'s cells; undefined for the root. */
   parent(unit: U): Promise<U | undefined>;
   children(unit: U): Promise<U[]>;
-  /** The family's cells by count, and what is known of its children without being published. */
-  cells(parent: U, children: U[]): Promise<{ counts: Map<string, FamilyCell[]>; attributes?: Map<string, Record<string, string>> }>;
+  /**
+   * The family's cells by count (the units `below` included), what is known of its children
+   * without being published, and the units further down the family looks at (protect-family.ts).
+   */
+  cells(
+    parent: U,
+    children: U[],
+  ): Promise<{ counts: Map<string, FamilyCell[]>; attributes?: Map<string, Record<string, string>>; below?: Array<{ unit: string; parent: string }> }>;
 };
 
 /** A published cell's status and the value it was decided for. */
@@ -138,12 +144,12 @@ export class FamilyCascade<U> {
     // the root's cells are decided in its own family; any other parent's, in the family above
     const above = (await this.parentOf(parent)) === undefined ? undefined : await this.familyOf(parent);
     const children = await this.source.children(parent);
-    const { counts, attributes } = await this.source.cells(parent, children);
+    const { counts, attributes, below } = await this.source.cells(parent, children);
     const decided: Decided = new Map();
     for (const [count, list] of counts) {
       const cells = dedupe(list);
       const fixed = above && fixedOf(above.get(count), key);
-      const result = protectFamily({ parent: key, children: children.map((c) => this.source.key(c)), cells, fixed, attributes });
+      const result = protectFamily({ parent: key, children: children.map((c) => this.source.key(c)), cells, fixed, attributes, below });
       if (result.unprotected.length) {
         log.warn('suppression: cells left determined', { tables: this.source.name, family: key, count, cells: result.unprotected.slice(0, 10) });
       }

@@ -102,7 +102,8 @@ export class IndicatorSuppression {
   }
 
   private async cells(period: Period, parent: Unit, children: Unit[]) {
-    const unitKeys = [parent, ...children].map((u) => u.unit_key);
+    const below = await this.soleParts(period, children);
+    const unitKeys = [parent, ...children].map((u) => u.unit_key).concat(below.map((b) => b.unit.unit_key));
     const rows = await indicatorValues(this.conn, { period: period.period, unitKeys, indicators: [], breakdown: 'all' });
     const counts = new Map<string, FamilyCell[]>();
     for (const row of rows) {
@@ -118,7 +119,45 @@ export class IndicatorSuppression {
         list.push({ unit: row.unit_key, cell: breakdownCell(row.breakdown, ref.cell), value, published: true });
       }
     }
-    return { counts, attributes: await schoolAttributes(this.conn, period, children) };
+    return {
+      counts,
+      attributes: await schoolAttributes(this.conn, period, [...children, ...below.map((b) => b.unit)]),
+      below: below.map((b) => ({ unit: b.unit.unit_key, parent: b.parent })),
+    };
+  }
+
+  /**
+   * The units below `units` that are the only non-zero part of some cell of their parent (a
+   * figure of the parent that one of its children makes alone), and theirs in turn, down to the
+   * schools: the families below decide them, and this family must leave those families a choice.
+   */
+  private async soleParts(period: Period, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
+    const out: Array<{ unit: Unit; parent: string }> = [];
+    let level = units;
+    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+      const pairs: Array<{ unit: Unit; parent: string }> = [];
+      for (const u of level) for (const c of await familyChildren(this.conn, u, period)) pairs.push({ unit: c, parent: u.unit_key });
+      if (pairs.length === 0) break;
+      const sole = new Set(
+        (
+          await readRows<{ unit_key: string }>(
+            this.conn,
+            `with kids as (select unnest($2::varchar[]) as unit_key, unnest($3::varchar[]) as parent_key),
+             v as (
+               select k.parent_key, v.unit_key, v.indicator, v.breakdown
+               from indicators.indicator_values as v join kids as k using (unit_key)
+               where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)
+               qualify row_number() over (partition by v.unit_key, v.indicator, v.breakdown order by (v.geography = 'as_reported') desc) = 1
+             )
+             select distinct any_value(unit_key) as unit_key from v group by parent_key, indicator, breakdown having count(*) = 1`,
+            [period.period, pairs.map((p) => p.unit.unit_key), pairs.map((p) => p.parent)],
+          )
+        ).map((r) => r.unit_key),
+      );
+      level = pairs.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit);
+      out.push(...pairs.filter((p) => sole.has(p.unit.unit_key)));
+    }
+    return out;
   }
 }
 

@@ -14,7 +14,9 @@
  * school under several levels), one more cell is hidden ('x', `hidden`): the smallest non-zero
  * shown cell in an equation of the disclosed one. The parent's cells are fixed by the family
  * above (top-down, so that every table that holds a cell decides it the same way); only the
- * children's cells are chosen here, except for the root.
+ * children's cells are chosen here, except for the root. Where a child's only non-zero part of a
+ * cell is one of its own children, that grandchild's table is looked at too (`below`), since
+ * the family below could not protect it otherwise.
  */
 import { cellKey, parseCell } from './cell-key.ts';
 import { cheapestFreeing, determinedUnknowns, type Equation } from './linear-system.ts';
@@ -33,6 +35,15 @@ export type Family = {
   fixed?: ReadonlyMap<string, Status>;
   /** What is known of a child without being published (a school's ownership and zone). */
   attributes?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * Units further down whose cells the families below will decide, looked at here so that what
+   * this family decides leaves those families a way to protect theirs: the children's children
+   * that are the only non-zero part of some cell of their parent, and theirs in turn (a district
+   * whose only preschool is one school: whatever hides the district's preschool cells decides
+   * the school's). Each with its parent (a child or another of them); their statuses are not
+   * returned.
+   */
+  below?: ReadonlyArray<{ unit: string; parent: string }>;
 };
 
 export type FamilyResult = {
@@ -45,7 +56,8 @@ export type FamilyResult = {
 /** The threshold: counts strictly below it (and not zero) are small. */
 export const SMALL_CELL_THRESHOLD = 10;
 
-type Var = { id: string; value: number; published: boolean; fixed: boolean; status: Status | null };
+/** A cell; `loose` for the rest of a column whose parts are only partly looked at (never a target: it sums several children). */
+type Var = { id: string; value: number; published: boolean; fixed: boolean; status: Status | null; lookahead: boolean; loose?: boolean };
 
 const REST = '\u0001rest';
 const idOf = (unit: string, cell: string) => `${unit}\u0000${cell}`;
@@ -58,24 +70,31 @@ export function protectFamily(f: Family): FamilyResult {
   const vars = new Map<string, Var>();
   const byUnit = new Map<string, Map<string, Var>>();
   const relations: Array<Array<[Var, number]>> = [];
-  for (const unit of [f.parent, ...f.children]) byUnit.set(unit, new Map());
+  const below = f.below ?? [];
+  const lookahead = new Set(below.map((b) => b.unit));
+  for (const unit of [f.parent, ...f.children, ...lookahead]) byUnit.set(unit, new Map());
   const sorted = [...f.cells].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
   for (const c of sorted) {
     const cells = byUnit.get(c.unit);
     if (!cells || cells.has(c.cell)) continue;
     const fixed = c.unit === f.parent && f.fixed !== undefined;
     const status: Status | null = !c.published ? null : fixed ? (f.fixed!.get(c.cell) ?? 'hidden') : isSmall(c.value) ? 'small' : 'shown';
-    const v: Var = { id: idOf(c.unit, c.cell), value: c.value, published: c.published, fixed, status };
+    const v: Var = { id: idOf(c.unit, c.cell), value: c.value, published: c.published, fixed, status, lookahead: lookahead.has(c.unit) };
     vars.set(v.id, v);
     cells.set(c.cell, v);
   }
   for (const [unit, cells] of byUnit) relations.push(...rowRelations(unit, cells, vars));
-  relations.push(...columnRelations(f, byUnit, vars));
+  relations.push(...columnRelations(f.parent, f.children, byUnit, vars, f.attributes));
+  const kids = new Map<string, string[]>();
+  for (const b of below) (kids.get(b.parent) ?? kids.set(b.parent, []).get(b.parent)!).push(b.unit);
+  for (const [unit, list] of kids) if (byUnit.has(unit)) relations.push(...columnRelations(unit, list, byUnit, vars, f.attributes, true));
 
   const related = new Map<Var, number[]>();
   relations.forEach((r, i) => r.forEach(([v]) => (related.get(v) ?? related.set(v, []).get(v)!).push(i)));
+  // a loose rest stands for the children not looked at: unknown unless zero (counts are never
+  // negative, so a zero sum is zero parts)
   const known = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
-  const isTarget = (v: Var) => (v.published ? v.status !== 'shown' : isSmall(v.value));
+  const isTarget = (v: Var) => (v.published ? v.status !== 'shown' : isSmall(v.value) && !v.loose);
   const unprotected = new Set<string>();
 
   // Only groups of unknowns that hold a target need solving, and a group no hidden cell has
@@ -123,7 +142,7 @@ export function protectFamily(f: Family): FamilyResult {
   }
 
   const statuses = new Map<string, Status>();
-  for (const v of vars.values()) if (v.published && v.status) statuses.set(v.id, v.status);
+  for (const v of vars.values()) if (v.published && v.status && !v.lookahead) statuses.set(v.id, v.status);
   return { statuses, unprotected: [...unprotected] };
 }
 
@@ -154,33 +173,59 @@ function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, V
       const rest = cellKey({ ...parseCell(g.total), [g.dim]: '?' });
       if (cells.has(rest)) continue;
       const value = total.value - [...g.parts].reduce((s, k) => s + cells.get(k)!.value, 0);
-      const v: Var = { id: idOf(unit, rest), value, published: false, fixed: false, status: null };
+      const v: Var = { id: idOf(unit, rest), value, published: false, fixed: false, status: null, lookahead: false };
       vars.set(v.id, v);
       cells.set(rest, v);
       added = true;
     }
   }
   const out: Array<Array<[Var, number]>> = [];
-  for (const g of groups.values()) {
+  for (const [gk, g] of groups) {
     const total = cells.get(g.total);
-    if (total) out.push([[total, 1], ...[...g.parts].map((k): [Var, number] => [cells.get(k)!, -1])]);
+    if (!total) continue;
+    const members: Array<[Var, number]> = [[total, 1], ...[...g.parts].map((k): [Var, number] => [cells.get(k)!, -1])];
+    // A '?' cell another group made can mean other cases here, when this group lists other values
+    // (learners of unknown sex: grade 7 has no sex split where its only learner is a girl): what is
+    // left over is this group's own rest, so that every equation holds.
+    const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
+    if (left !== 0) {
+      const own: Var = { id: idOf(unit, `${gk}|rest`), value: left, published: false, fixed: false, status: null, lookahead: false };
+      vars.set(own.id, own);
+      members.push([own, -1]);
+    }
+    out.push(members);
   }
   return out;
 }
 
 /** Across units: each of the parent's cells is the sum of the children's and the rest's. */
-function columnRelations(f: Family, byUnit: Map<string, Map<string, Var>>, vars: Map<string, Var>): Array<Array<[Var, number]>> {
+function columnRelations(
+  parent: string,
+  children: readonly string[],
+  byUnit: Map<string, Map<string, Var>>,
+  vars: Map<string, Var>,
+  attributes: Family['attributes'],
+  partial = false,
+): Array<Array<[Var, number]>> {
   const out: Array<Array<[Var, number]>> = [];
-  for (const [key, total] of byUnit.get(f.parent)!) {
+  for (const [key, total] of byUnit.get(parent)!) {
     const members: Array<[Var, number]> = [[total, 1]];
     let sum = 0;
-    for (const child of f.children) {
-      const v = childCell(child, key, byUnit, f.attributes);
+    for (const child of children) {
+      const v = childCell(child, key, byUnit, attributes);
       if (v === 'zero' || v === undefined) continue;
       members.push([v, -1]);
       sum += v.value;
     }
-    const rest: Var = { id: idOf(REST, key), value: total.value - sum, published: false, fixed: false, status: null };
+    const rest: Var = {
+      id: idOf(`${REST} ${parent}`, key),
+      value: total.value - sum,
+      published: false,
+      fixed: false,
+      status: null,
+      lookahead: false,
+      loose: partial,
+    };
     vars.set(rest.id, rest);
     members.push([rest, -1]);
     out.push(members);
