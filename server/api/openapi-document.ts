@@ -53,7 +53,7 @@ function operation(route: RegisteredRoute): ZodOpenApiOperationObject {
       .join(' '),
     tags: spec.tags,
     security: keyed ? [{ bearer: [] }, { apiKey: [] }] : [],
-    requestParams: { query: spec.query, path: spec.params },
+    requestParams: { ...(spec.query ? { query: spec.query } : {}), ...(spec.params ? { path: spec.params } : {}) },
     requestBody: spec.body ? { required: true, content: { 'application/json': { schema: spec.body } } } : undefined,
     responses: {
       ...success(route),

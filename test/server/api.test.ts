@@ -124,6 +124,54 @@ describe('HTTP API on the fixture warehouse', () => {
     expect(bytes.subarray(-4).toString()).toBe('PAR1');
   });
 
+  it('writes Parquet with its figures typed as numbers, a hidden figure null beside its status', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'csdl-parquet-'));
+    const read = async (path: string) => {
+      const res = await fetch(s.url + path, { headers: { Authorization: `Bearer ${s.keys.province48}` } });
+      expect(res.status).toBe(200);
+      const file = join(dir, 'export.parquet');
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const db = await DuckDBInstance.create(':memory:');
+      const conn = await db.connect();
+      const types = Object.fromEntries(
+        (await conn.runAndReadAll(`describe select * from read_parquet('${file}')`)).getRowObjectsJson().map((r) => [r.column_name, r.column_type]),
+      );
+      const rows = (await conn.runAndReadAll(`select * from read_parquet('${file}')`)).getRowObjectsJson();
+      conn.closeSync();
+      return { types, rows };
+    };
+    try {
+      const values = await read('/api/indicators?period=2025-DN&unit=C:20194@2025&indicator=LRN,LPC,QT&format=parquet');
+      expect(values.types).toMatchObject({
+        numerator: 'BIGINT',
+        denominator: 'BIGINT',
+        value: 'DOUBLE',
+        numerator_status: 'VARCHAR',
+        value_status: 'VARCHAR',
+        suppressed: 'BOOLEAN',
+      });
+      const t1 = values.rows.find((r) => r.unit_code === 'T1' && r.indicator === 'LRN')!;
+      expect(t1).toMatchObject({ numerator: null, numerator_status: '<10', value: null, value_status: '<10', suppressed: true });
+      // T2's learners are hidden ('x', see the CSV above), its classes shown: the ratio is hidden
+      const lpc = values.rows.find((r) => r.unit_code === 'T2' && r.indicator === 'LPC')!;
+      expect(lpc).toMatchObject({ numerator: null, numerator_status: 'x', denominator: '10', denominator_status: null, value: null, value_status: 'x' });
+      const qt = values.rows.find((r) => r.unit_code === 'T2' && r.indicator === 'QT')!;
+      expect(qt).toMatchObject({ numerator: '14', denominator: '15', value_status: null, suppressed: false });
+      expect(qt.value).toBeCloseTo(93.333, 3);
+      const scores = await read('/api/quality/scores?period=2025-DN&unit=C:20194@2025&format=parquet');
+      expect(scores.types).toMatchObject({ score: 'DOUBLE', checked: 'BIGINT', failed: 'BIGINT', rank_in_parent: 'BIGINT', deadline_status: 'VARCHAR' });
+      const periods = await read('/api/periods?format=parquet');
+      expect(periods.types).toMatchObject({ nam_hoc: 'INTEGER', period: 'VARCHAR' });
+      expect(periods.rows).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ranks the children by overall score with dimensions, change and deadline status', async () => {
     const r = await s.get('/api/quality/scores?period=2025-DN&unit=C:20194@2025', s.keys.communeAdmin);
     expect(r.status).toBe(200);

@@ -1,0 +1,171 @@
+/**
+ * The pieces of small-cell suppression on tables worked out by hand: which unknowns a set of
+ * equations fixes, the cheapest cells to hide to free one, and a family table's decisions.
+ */
+import { describe, expect, it } from 'vitest';
+import { cheapestFreeing, determinedUnknowns } from '../../server/suppression/linear-system.ts';
+import { protectFamily, type FamilyCell } from '../../server/suppression/protect-family.ts';
+
+describe('determinedUnknowns', () => {
+  it('finds the unknowns the equations fix, and only those', () => {
+    // x0 + x1 = a, x1 = b fix both; x2 + x3 = c fixes neither
+    expect(
+      determinedUnknowns([
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [[1, 1]],
+        [
+          [2, 1],
+          [3, 1],
+        ],
+      ]),
+    ).toEqual(new Set([0, 1]));
+    // the four inner cells of a 2 x 2 table with its margins shown: none is fixed
+    expect(
+      determinedUnknowns([
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [
+          [2, 1],
+          [3, 1],
+        ],
+        [
+          [0, 1],
+          [2, 1],
+        ],
+        [
+          [1, 1],
+          [3, 1],
+        ],
+      ]),
+    ).toEqual(new Set());
+  });
+
+  it('agrees with rank arithmetic on random systems', () => {
+    const rank = (m: number[][]) => {
+      const a = m.map((r) => [...r]);
+      let rk = 0;
+      for (let c = 0; c < (a[0]?.length ?? 0) && rk < a.length; c++) {
+        const p = a.findIndex((r, i) => i >= rk && Math.abs(r[c]) > 1e-9);
+        if (p < 0) continue;
+        [a[rk], a[p]] = [a[p], a[rk]];
+        for (let r = 0; r < a.length; r++) if (r !== rk) a[r] = a[r].map((v, k) => v - (a[r][c] / a[rk][c]) * a[rk][k]);
+        rk++;
+      }
+      return rk;
+    };
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let t = 0; t < 200; t++) {
+      const n = 3 + Math.floor(rand() * 8);
+      const m = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Array.from({ length: n }, () => (rand() < 0.35 ? (rand() < 0.5 ? 1 : -1) : 0)));
+      const got = determinedUnknowns(m.map((r) => r.flatMap((v, i) => (v ? [[i, v] as const] : []))));
+      for (let i = 0; i < n; i++) expect(got.has(i)).toBe(rank([...m, m[0].map((_, k) => (k === i ? 1 : 0))]) === rank(m));
+    }
+  });
+});
+
+describe('cheapestFreeing', () => {
+  it('names the cheapest shown cells whose hiding lets a fixed unknown move', () => {
+    // x0 + x1 = a, x1 + x2 = b; x0, x1 unknown; x2 shown (5), x3 shown (1) unrelated
+    expect(
+      cheapestFreeing(
+        [
+          [
+            [0, 1],
+            [1, 1],
+          ],
+          [
+            [1, 1],
+            [2, 1],
+          ],
+        ],
+        0,
+        [0, 0, 5, 1],
+      )!.sort(),
+    ).toEqual([0, 1, 2]);
+  });
+});
+
+const row = (unit: string, total: number, female: number, male: number): FamilyCell[] => [
+  { unit, cell: '', value: total, published: true },
+  { unit, cell: 'sex=female', value: female, published: true },
+  { unit, cell: 'sex=male', value: male, published: true },
+];
+const hiddenOf = (statuses: Map<string, string>) =>
+  [...statuses]
+    .filter(([, s]) => s !== 'shown')
+    .map(([k, s]) => `${k.replace('\u0000', ' ')}: ${s}`)
+    .sort();
+
+describe('protectFamily', () => {
+  it('hides a small count and, among its siblings, the smallest that keeps it from being subtracted', () => {
+    // commune 130 = A 5 + B 100 + C 25 (totals only): A '<10'; C, the next smallest, 'x'
+    const cells: FamilyCell[] = [
+      { unit: 'P', cell: '', value: 130, published: true },
+      { unit: 'A', cell: '', value: 5, published: true },
+      { unit: 'B', cell: '', value: 100, published: true },
+      { unit: 'C', cell: '', value: 25, published: true },
+    ];
+    const r = protectFamily({ parent: 'P', children: ['A', 'B', 'C'], cells, fixed: new Map([['', 'shown']]) });
+    expect(hiddenOf(r.statuses)).toEqual(['A : small', 'C : hidden']);
+    expect(r.unprotected).toEqual([]);
+  });
+
+  it('treats the rest of a total (learners of unknown sex) as a cell to protect', () => {
+    // A: 30 = 12 girls + 15 boys + 3 of unknown sex; B 300 = 150 + 150; the parent 330 = 162 + 165
+    const r = protectFamily({ parent: 'P', children: ['A', 'B'], cells: [...row('P', 330, 162, 165), ...row('A', 30, 12, 15), ...row('B', 300, 150, 150)] });
+    // the 3 must not follow from A's figures, nor from the parent's minus B's
+    const shown = (k: string) => r.statuses.get(k) === 'shown';
+    expect(shown('A\u0000') && shown('A\u0000sex=female') && shown('A\u0000sex=male')).toBe(false);
+    expect(r.unprotected).toEqual([]);
+  });
+
+  it("hides a child equal to its parent exactly when the parent is hidden, and leaves the parent's cells as decided above", () => {
+    const r = protectFamily({
+      parent: 'P',
+      children: ['C'],
+      cells: [...row('P', 305, 152, 153), ...row('C', 305, 152, 153)],
+      fixed: new Map([
+        ['', 'hidden'],
+        ['sex=female', 'hidden'],
+        ['sex=male', 'shown'],
+      ]),
+    });
+    expect(hiddenOf(r.statuses)).toEqual(['C : hidden', 'C sex=female: hidden', 'P : hidden', 'P sex=female: hidden']);
+  });
+
+  it("reads a school's ownership as public knowledge: its cell of another ownership is zero", () => {
+    // the commune's public learners are school S1's 105 plus school S2's 6 ('<10'), S3 is private;
+    // without hiding more, 111 - 105 gives S2 away
+    const cells: FamilyCell[] = [
+      { unit: 'C', cell: '', value: 211, published: true },
+      { unit: 'C', cell: 'ownership=public', value: 111, published: true },
+      { unit: 'C', cell: 'ownership=non_public', value: 100, published: true },
+      { unit: 'S1', cell: '', value: 105, published: true },
+      { unit: 'S2', cell: '', value: 6, published: true },
+      { unit: 'S3', cell: '', value: 100, published: true },
+    ];
+    const attributes = new Map([
+      ['S1', { ownership: 'public' }],
+      ['S2', { ownership: 'public' }],
+      ['S3', { ownership: 'non_public' }],
+    ]);
+    const r = protectFamily({
+      parent: 'C',
+      children: ['S1', 'S2', 'S3'],
+      cells,
+      fixed: new Map([
+        ['', 'shown'],
+        ['ownership=public', 'shown'],
+        ['ownership=non_public', 'shown'],
+      ]),
+      attributes,
+    });
+    expect(hiddenOf(r.statuses)).toEqual(['S1 : hidden', 'S2 : small']);
+  });
+});
