@@ -177,9 +177,13 @@ export class ConnectionPool {
     return { size: this.options.size, open: this.open, idle: this.idle.length, leased: this.open - this.idle.length, waiting: this.queue.length };
   }
 
-  /** A lease on a connection: at once when one is free, else after waiting (or PoolSaturatedError). */
-  async acquire(): Promise<Lease> {
+  /**
+   * A lease on a connection: at once when one is free, else after waiting (or PoolSaturatedError);
+   * `signal` withdraws a waiting request (LeaseEndedError) when its client has left.
+   */
+  async acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closing) throw new PoolSaturatedError(5, 'shutting down');
+    if (signal?.aborted) throw new LeaseEndedError();
     const free = this.idle.pop();
     if (free) return this.lease(free);
     if (this.open < this.options.size) {
@@ -193,14 +197,28 @@ export class ConnectionPool {
     }
     if (this.queue.length >= this.options.maxQueue) throw new PoolSaturatedError(this.retryAfter(), `${this.queue.length} requests already waiting`);
     return new Promise<Lease>((resolve, reject) => {
+      const leave = () => {
+        this.queue = this.queue.filter((w) => w !== waiter);
+        signal?.removeEventListener('abort', gone);
+      };
+      // a client that leaves while waiting gives its place up at once (hang-ups must not fill the queue)
+      const gone = () => {
+        clearTimeout(waiter.timer);
+        leave();
+        reject(new LeaseEndedError());
+      };
       const waiter: Waiter = {
-        resolve,
+        resolve: (lease) => {
+          signal?.removeEventListener('abort', gone);
+          resolve(lease);
+        },
         reject,
         timer: setTimeout(() => {
-          this.queue = this.queue.filter((w) => w !== waiter);
+          leave();
           reject(new PoolSaturatedError(this.retryAfter(), `no connection free within ${this.options.queueTimeoutMs} ms`));
         }, this.options.queueTimeoutMs),
       };
+      signal?.addEventListener('abort', gone, { once: true });
       this.queue.push(waiter);
     });
   }

@@ -8,7 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { accountOf, connOf } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
-import { leaseOf } from '../db/connection.middleware.ts';
+import { inSnapshot } from '../db/connection.middleware.ts';
 import { tableExists } from '../db/read-rows.ts';
 import { notReady } from '../http-errors.ts';
 import { breakdown, format, indicator, knownIndicators, period, resolvePeriod, resolveUnit, unit } from '../params.ts';
@@ -56,7 +56,7 @@ export function indicatorsRoutes(api: ApiRouter, decisions: DecisionCache): void
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
-      await leaseOf(res.locals)!.snapshot(async () => {
+      await inSnapshot(res.locals, query.format !== 'json', async () => {
         const indicators = knownIndicators(query.indicator, await catalogOrFail(conn));
         const at = await resolvePeriod(conn, query.period);
         const own = await resolveUnit(conn, query.unit, accountOf(res), at);

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { connOf, countRows } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
-import { leaseOf } from '../db/connection.middleware.ts';
+import { inSnapshot } from '../db/connection.middleware.ts';
 import { tableExists } from '../db/read-rows.ts';
 import { notReady } from '../http-errors.ts';
 import { catalogOrFail } from '../indicators/indicators.routes.ts';
@@ -50,7 +50,7 @@ export function publicRoutes(api: ApiRouter, decisions: DecisionCache): void {
     async (_req, res, { query }) => {
       const conn = connOf(res);
       if (!(await tableExists(conn, 'indicators.indicator_values'))) throw notReady('indicators.indicator_values does not exist yet');
-      await leaseOf(res.locals)!.snapshot(async () => {
+      await inSnapshot(res.locals, true, async () => {
         const catalog = await catalogOrFail(conn);
         const asked = knownIndicators(query.indicator, catalog);
         const indicators = asked.length ? asked : [...MAP_INDICATORS];

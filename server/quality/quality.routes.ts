@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { accountOf, connOf } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
 import { canSee } from '../auth/scope.ts';
-import { leaseOf } from '../db/connection.middleware.ts';
+import { inSnapshot } from '../db/connection.middleware.ts';
 import { readRows, tableExists } from '../db/read-rows.ts';
 import { badParam, notFound, notReady } from '../http-errors.ts';
 import { format, period, resolvePeriod, resolveUnit, rule, unit } from '../params.ts';
@@ -55,7 +55,7 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
     async (_req, res, { query }) => {
       const conn = connOf(res);
       await requireQuality(conn);
-      await leaseOf(res.locals)!.snapshot(async () => {
+      await inSnapshot(res.locals, query.format !== 'json', async () => {
         const at = await resolvePeriod(conn, query.period);
         const own = await resolveUnit(conn, query.unit, accountOf(res), at);
         const children = await childUnits(conn, own, at);
@@ -93,7 +93,7 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
     async (_req, res, { query }) => {
       const conn = connOf(res);
       await requireQuality(conn);
-      await leaseOf(res.locals)!.snapshot(async () => {
+      await inSnapshot(res.locals, query.format !== 'json', async () => {
         const at = await resolvePeriod(conn, query.period);
         const own = await resolveUnit(conn, query.unit, accountOf(res), at);
         const exact = query.format === 'json';
