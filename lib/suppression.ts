@@ -69,21 +69,6 @@ export function suppressCells(values: ReadonlyArray<number | null>, groups: read
   return shown;
 }
 
-/**
- * Suppresses one group of parts whose sum is `total` (when the total is published).
- *
- * @example
- *   suppressGroup([3, 40, 25], 68)  // { parts: ['<10', 40, 'x'], total: 68 }
- *   suppressGroup([3, 0], 3)        // { parts: ['<10', 0], total: '<10' }
- *   suppressGroup([12, 0], 12)      // { parts: [12, 0], total: 12 }
- */
-export function suppressGroup(parts: ReadonlyArray<number | null>, total?: number | null): { parts: Shown[]; total: Shown | undefined } {
-  if (total === undefined) return { parts: parts.map(suppressCount), total: undefined };
-  const idx = parts.map((_, i) => i);
-  const shown = suppressCells([...parts, total], [{ parts: idx, total: parts.length }]);
-  return { parts: shown.slice(0, parts.length), total: shown[parts.length] };
-}
-
 /** A ratio (or percentage) is hidden when its numerator or denominator is hidden. */
 export function suppressRatio(value: number | null, numerator: Shown, denominator: Shown): Shown {
   return isHidden(numerator) || isHidden(denominator) ? 'x' : value;

@@ -1,25 +1,31 @@
 /**
- * The Express application: the API under /api (public, then authenticated routes), the
- * dashboards and their vendored libraries, and the one error middleware. Every /api request
- * but the health check gets a warehouse connection and an audit row.
+ * The Express application: the API under /api (the health check and the OpenAPI document, then
+ * public routes, then authenticated ones), the dashboards and their vendored libraries, and the
+ * one error middleware. Every /api request but those two gets a warehouse connection and an
+ * audit row. Every route is declared with its zod schemas (api/api-router.ts), which validate it
+ * and describe it in GET /api/openapi.json.
  */
 import express, { Router, type Express } from 'express';
+import { z } from 'zod';
 import type { AppContext } from './app-context.ts';
-import { accountsRouter } from './admin/accounts.routes.ts';
-import { approvalsRouter } from './approvals/approvals.routes.ts';
-import { runsRouter } from './admin/runs.routes.ts';
-import { statusRouter } from './admin/status.routes.ts';
+import { accountsRoutes } from './admin/accounts.routes.ts';
+import { approvalsRoutes } from './approvals/approvals.routes.ts';
+import { runsRoutes } from './admin/runs.routes.ts';
+import { statusRoutes } from './admin/status.routes.ts';
+import { ApiRouter, RouteRegistry } from './api/api-router.ts';
+import { openApiDocument } from './api/openapi-document.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
 import { connectionMiddleware } from './db/connection.middleware.ts';
-import { dashboardsRouter } from './dashboards.routes.ts';
+import { dashboardsRoutes } from './dashboards.routes.ts';
 import { errorMiddleware, notFoundHandler } from './error.middleware.ts';
-import { exportsRouter } from './exports/exports.routes.ts';
-import { healthRouter } from './health.routes.ts';
-import { indicatorsRouter } from './indicators/indicators.routes.ts';
-import { publicRouter } from './public/public.routes.ts';
-import { qualityRouter } from './quality/quality.routes.ts';
-import { unitsRouter } from './units/units.routes.ts';
+import { exportsRoutes } from './exports/exports.routes.ts';
+import { healthRoutes } from './health.routes.ts';
+import { indicatorsRoutes } from './indicators/indicators.routes.ts';
+import { publicRoutes } from './public/public.routes.ts';
+import { qualityRoutes } from './quality/quality.routes.ts';
+import { DecisionCache } from './suppression/family-cascade.ts';
+import { unitsRoutes } from './units/units.routes.ts';
 
 /** Builds the app; `ctx` holds the one warehouse instance, the audit log and the run trigger. */
 export function createApp(ctx: AppContext): Express {
@@ -27,17 +33,46 @@ export function createApp(ctx: AppContext): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  const registry = new RouteRegistry();
+  const open = new ApiRouter(registry);
+  const anyone = new ApiRouter(registry);
+  const keyed = new ApiRouter(registry);
+  const pages = new ApiRouter(registry, '');
+
+  healthRoutes(open, ctx);
+  let document: unknown;
+  open.get(
+    '/openapi.json',
+    {
+      summary: 'This document (not audited)',
+      tags: ['service'],
+      auth: 'public',
+      query: z.strictObject({}),
+      response: { kind: 'json', description: 'OpenAPI 3.1' },
+    },
+    (_req, res) => {
+      res.json((document ??= openApiDocument(registry)));
+    },
+  );
+  // suppression decisions, kept across requests under the data version
+  const decisions = new DecisionCache();
+  publicRoutes(anyone, decisions);
+  unitsRoutes(keyed);
+  indicatorsRoutes(keyed, decisions);
+  qualityRoutes(keyed, decisions);
+  accountsRoutes(keyed);
+  runsRoutes(keyed, ctx);
+  statusRoutes(keyed);
+  approvalsRoutes(keyed, ctx);
+  exportsRoutes(keyed, ctx);
+  dashboardsRoutes(pages);
+
   const api = Router();
-  api.use(healthRouter(ctx));
+  api.use(open.router);
   api.use(connectionMiddleware(ctx.pool), auditMiddleware(ctx.audit));
-  api.use('/public', publicRouter());
+  api.use(anyone.router);
   api.use(requireAccount);
-  api.use(unitsRouter());
-  api.use('/indicators', indicatorsRouter());
-  api.use('/quality', qualityRouter());
-  api.use('/approvals', approvalsRouter(ctx));
-  api.use('/exports', exportsRouter(ctx));
-  api.use('/admin', accountsRouter(), runsRouter(ctx), statusRouter());
+  api.use(keyed.router);
   api.use(notFoundHandler);
 
   app.use(
@@ -48,7 +83,7 @@ export function createApp(ctx: AppContext): Express {
     },
     api,
   );
-  app.use(dashboardsRouter());
+  app.use(pages.router);
   app.use(errorMiddleware);
   return app;
 }

@@ -7,17 +7,20 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { Router } from 'express';
+import express from 'express';
+import { z } from 'zod';
+import type { ApiRouter } from './api/api-router.ts';
+import { notFound } from './http-errors.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 /** Browser builds of the charting libraries, by the name the pages load them under. */
-const VENDOR: Record<string, string> = {
-  'vega.min.js': 'vega/build/vega.min.js',
-  'vega-lite.min.js': 'vega-lite/build/vega-lite.min.js',
-  'vega-embed.min.js': 'vega-embed/build/vega-embed.min.js',
-};
+const VENDOR = new Map<string, string>([
+  ['vega.min.js', 'vega/build/vega.min.js'],
+  ['vega-lite.min.js', 'vega-lite/build/vega-lite.min.js'],
+  ['vega-embed.min.js', 'vega-embed/build/vega-embed.min.js'],
+]);
 
 /** A file inside an installed package (whose `exports` may hide package.json): walks up from its entry. */
 function packageFile(spec: string): string {
@@ -31,19 +34,41 @@ function packageFile(spec: string): string {
   return join(dir, ...rest);
 }
 
-/** The dashboards router: /dashboards/*, /vendor/*, /reference/vn-provinces-34.topojson, / -> overview. */
-export function dashboardsRouter(): Router {
-  const router = Router();
+/** The pages' routes: /dashboards/*, /vendor/*, /reference/vn-provinces-34.topojson, / -> overview. */
+export function dashboardsRoutes(pages: ApiRouter): void {
   const cache = { maxAge: '1h' };
-  router.get('/', (_req, res) => res.redirect(302, '/dashboards/'));
-  router.use('/dashboards', express.static(join(root, 'dashboards'), { ...cache, index: 'index.html', extensions: ['html'] }));
-  router.get('/reference/vn-provinces-34.topojson', (_req, res) => {
-    res.type('application/json').sendFile(join(root, 'data', 'reference', 'vn-provinces-34.topojson'), cache);
-  });
-  router.get('/vendor/:file', (req, res, next) => {
-    const spec = VENDOR[req.params.file];
-    if (!spec) return next();
-    res.type('text/javascript').sendFile(packageFile(spec), cache);
-  });
-  return router;
+  pages.get(
+    '/',
+    { summary: 'Redirects to the dashboards', tags: ['pages'], auth: 'page', response: { kind: 'redirect', description: '302 to /dashboards/' } },
+    (_req, res) => res.redirect(302, '/dashboards/'),
+  );
+  pages.router.use('/dashboards', express.static(join(root, 'dashboards'), { ...cache, index: 'index.html', extensions: ['html'] }));
+  pages.get(
+    '/reference/vn-provinces-34.topojson',
+    {
+      summary: "The 34 provinces' shapes the map draws",
+      tags: ['pages'],
+      auth: 'page',
+      response: { kind: 'file', type: 'application/json', description: 'TopoJSON' },
+    },
+    (_req, res) => {
+      res.type('application/json').sendFile(join(root, 'data', 'reference', 'vn-provinces-34.topojson'), cache);
+    },
+  );
+  pages.get(
+    '/vendor/:file',
+    {
+      summary: 'vega, vega-lite and vega-embed for the pages, from node_modules',
+      tags: ['pages'],
+      auth: 'page',
+      params: z.strictObject({ file: z.string().meta({ description: [...VENDOR.keys()].join(', ') }) }),
+      response: { kind: 'file', type: 'text/javascript', description: 'a browser build' },
+    },
+    (_req, res, { params }) => {
+      // a Map, so that names such as 'constructor' or '__proto__' are unknown files, not inherited members
+      const spec = VENDOR.get(params.file);
+      if (!spec) throw notFound(`/vendor/${params.file} (served: ${[...VENDOR.keys()].join(', ')})`);
+      res.type('text/javascript').sendFile(packageFile(spec), cache);
+    },
+  );
 }

@@ -22,6 +22,14 @@ export function describeError(err: unknown): { status: number; code: string; mes
   if (status === 400 && (err as { type?: string }).type === 'entity.parse.failed') {
     return { status: 400, code: 'BAD_JSON', message: 'Nội dung yêu cầu không phải JSON hợp lệ / request body is not valid JSON' };
   }
+  if (status === 400 && err instanceof URIError) {
+    // the router could not percent-decode a path segment ('/api/units/%')
+    return {
+      status: 400,
+      code: 'BAD_PATH',
+      message: `Địa chỉ không hợp lệ / bad address: ${err.message.replace(/^Failed to decode param/, 'a path segment is not valid percent-encoding:')}`,
+    };
+  }
   if (status === 413) return { status: 413, code: 'TOO_LARGE', message: 'Request body too large' };
   if (err instanceof PoolSaturatedError) return { status: 503, code: err.code, message: err.message };
   if (err instanceof CsdlError && err.transient) {

@@ -2,30 +2,39 @@
  * GET /api/health: whether the server can query its warehouse, and which marts exist. No key,
  * no audit row (it reads no data).
  */
-import { Router } from 'express';
+import { z } from 'zod';
+import type { ApiRouter } from './api/api-router.ts';
 import type { AppContext } from './app-context.ts';
 import { readRows } from './db/read-rows.ts';
 
 const MARTS = ['core.dim_units', 'core.dim_periods', 'indicators.indicator_values', 'quality.dq_unit_scores'];
 
 /** The health route. */
-export function healthRouter(ctx: AppContext): Router {
-  const router = Router();
-  router.get('/health', async (_req, res) => {
-    const conn = await ctx.warehouse.connect();
-    try {
-      const rows = await readRows<{ name: string }>(
-        conn,
-        `select table_schema || '.' || table_name as name from information_schema.tables
+export function healthRoutes(api: ApiRouter, ctx: AppContext): void {
+  api.get(
+    '/health',
+    {
+      summary: 'Whether the server can query its warehouse, and which marts exist (not audited)',
+      tags: ['service'],
+      auth: 'public',
+      query: z.strictObject({}),
+      response: { kind: 'json', description: '{ status, ready, marts, time }' },
+    },
+    async (_req, res) => {
+      const conn = await ctx.warehouse.connect();
+      try {
+        const rows = await readRows<{ name: string }>(
+          conn,
+          `select table_schema || '.' || table_name as name from information_schema.tables
          where list_contains($1::varchar[], table_schema || '.' || table_name)`,
-        [MARTS],
-      );
-      const present = new Set(rows.map((r) => r.name));
-      const marts = Object.fromEntries(MARTS.map((m) => [m, present.has(m)]));
-      res.json({ status: 'ok', ready: MARTS.every((m) => present.has(m)), marts, time: new Date().toISOString() });
-    } finally {
-      conn.closeSync();
-    }
-  });
-  return router;
+          [MARTS],
+        );
+        const present = new Set(rows.map((r) => r.name));
+        const marts = Object.fromEntries(MARTS.map((m) => [m, present.has(m)]));
+        res.json({ status: 'ok', ready: MARTS.every((m) => present.has(m)), marts, time: new Date().toISOString() });
+      } finally {
+        conn.closeSync();
+      }
+    },
+  );
 }

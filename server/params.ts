@@ -1,64 +1,101 @@
 /**
- * Query parameters, validated before any query runs: a bad value answers 400 naming the
- * parameter; an unknown period or unit answers 404; a unit outside the caller's subtree 403.
+ * Query and path parameters as zod schemas, shared by every route (api/api-router.ts validates
+ * with them and the OpenAPI document describes them): a bad value answers 400 naming the
+ * parameter. What needs the warehouse is resolved after: an unknown period or unit answers 404,
+ * a unit outside the caller's subtree 403.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Request } from 'express';
+import { z } from 'zod';
 import { assertCanSee, type ScopedAccount } from './auth/scope.ts';
 import { tableExists } from './db/read-rows.ts';
 import { badParam, notFound, notReady } from './http-errors.ts';
+import { DIMENSIONS } from './indicators/publication.ts';
 import { findPeriod, findUnit, type Period, type Unit } from './units/units.queries.ts';
 
 /** Output formats of tabular endpoints. */
 export const FORMATS = ['json', 'csv', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** One optional string parameter; repeated or empty values are refused. */
-export function stringParam(req: Request, name: string, pattern?: RegExp, hint?: string): string | undefined {
-  const v = (req.query as Record<string, unknown>)[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw badParam(name, 'give it once, as a single value');
-  if (v.trim() === '') throw badParam(name, 'must not be empty');
-  if (pattern && !pattern.test(v)) throw badParam(name, hint ?? `"${v}" has the wrong form`);
-  return v;
-}
-
-/** Refuses parameters the endpoint does not know, so a typo is not silently ignored. */
-export function onlyParams(req: Request, allowed: readonly string[]): void {
-  for (const name of Object.keys(req.query)) {
-    if (!allowed.includes(name)) throw badParam(name, `unknown parameter; this endpoint takes ${allowed.join(', ')}`);
-  }
+/** One text value, given once and not empty. */
+function text() {
+  return z
+    .string({ error: (iss) => (Array.isArray(iss.input) ? 'give it once, as a single value' : 'must be a single text value') })
+    .refine((v) => v.trim() !== '', 'must not be empty');
 }
 
 /** `?format=json|csv|parquet` (json by default). */
-export function formatParam(req: Request): Format {
-  const f = stringParam(req, 'format');
-  if (f === undefined) return 'json';
-  if (!(FORMATS as readonly string[]).includes(f)) throw badParam('format', `"${f}" is not one of ${FORMATS.join(', ')}`);
-  return f as Format;
-}
+export const format = z
+  .enum(FORMATS, {
+    error: (iss) => (Array.isArray(iss.input) ? 'give it once, as a single value' : `"${String(iss.input)}" is not one of ${FORMATS.join(', ')}`),
+  })
+  .default('json')
+  .meta({ description: 'json (default), csv (UTF-8 with BOM, CRLF) or parquet (written by DuckDB)' });
 
-/** `?period=2025-DN` (the latest period when absent); 404 when the warehouse has no such period. */
-export async function periodParam(conn: DuckDBConnection, req: Request): Promise<Period> {
-  const name = stringParam(req, 'period', /^\d{4}-(DN|CN)$/, 'must look like 2025-DN or 2024-CN (school year, then DN start or CN end)');
-  if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('core.dim_periods does not exist yet');
-  const period = await findPeriod(conn, name);
-  if (!period) throw notFound(name ? `period ${name} (GET /api/periods lists them)` : 'any period: the warehouse is empty');
-  return period;
-}
+/** `?period=2025-DN` (the latest period when absent). */
+export const period = text()
+  .regex(/^\d{4}-(DN|CN)$/, 'must look like 2025-DN or 2024-CN (school year, then DN start or CN end)')
+  .meta({ description: 'Reporting period: school year then DN (start) or CN (end); the latest when absent', example: '2025-DN' });
 
 const UNIT_REF = /^(?:[NPDCS]:[\p{L}\p{N}_.-]{1,40}(?:@\d{4})?|[\p{L}\p{N}_.-]{1,40})$/u;
+const UNIT_HINT = 'must be a unit key (P:01@2025, S:<code>@2025) or a unit code';
+
+/** `?unit=` or `/units/:unitKey`: a unit key or code. */
+export const unit = text()
+  .regex(UNIT_REF, UNIT_HINT)
+  .meta({ description: "A unit key (N:VN, P:48@2025, C:20194@2025, S:<code>@2025) or a unit code; the caller's own unit when absent", example: 'P:48@2025' });
+
+/** `?indicator=LRN,PTR`: codes of the catalogue, checked against it by the route. */
+export const indicator = text()
+  .regex(/^[A-Za-z0-9_,-]+$/, 'must be indicator codes separated by commas, e.g. LRN,PTR')
+  .transform((raw) =>
+    raw
+      .split(',')
+      .filter(Boolean)
+      .map((c) => c.toUpperCase()),
+  )
+  .meta({ description: 'Indicator codes separated by commas (GET /api/indicators/catalog lists them); all when absent', example: 'LRN,PTR' });
+
+/** `?breakdown=total|all|sex|sex=female` (total by default). */
+export const breakdown = text()
+  .regex(/^(total|all|[a-z]+(=[\p{L}\p{N}_.-]+)?)$/u, 'must be total, all, a dimension (sex) or one value (sex=female)')
+  .superRefine((b, ctx) => {
+    const dim = b.split('=')[0];
+    if (b !== 'total' && b !== 'all' && !DIMENSIONS.includes(dim)) {
+      ctx.addIssue({ code: 'custom', message: `unknown dimension "${dim}"; use one of ${DIMENSIONS.join(', ')}` });
+    }
+  })
+  .default('total')
+  .meta({ description: `total (default), all, a dimension (${DIMENSIONS.join(', ')}) or one cell such as sex=female` });
+
+/** `?rule=` a rule id of the quality catalogue. */
+export const rule = text()
+  .regex(/^[\p{L}\p{N}_.:-]{1,80}$/u, 'must be a rule id from GET /api/quality/rules')
+  .meta({ description: 'A rule id (GET /api/quality/rules lists the failing ones)', example: 'HS-NGAY-SINH' });
+
+/** The period named (or the latest); 404 when the warehouse has no such period. */
+export async function resolvePeriod(conn: DuckDBConnection, name: string | undefined): Promise<Period> {
+  if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('core.dim_periods does not exist yet');
+  const found = await findPeriod(conn, name);
+  if (!found) throw notFound(name ? `period ${name} (GET /api/periods lists them)` : 'any period: the warehouse is empty');
+  return found;
+}
 
 /**
- * `?unit=<unit_key or unit_code>` (the caller's own unit when absent), as it stood in `period`;
+ * The unit a reference names (the caller's own unit when absent), as it stood in `period`;
  * 404 when unknown, 403 when outside the caller's subtree.
  */
-export async function unitParam(conn: DuckDBConnection, req: Request, account: ScopedAccount, period?: Period, name = 'unit'): Promise<Unit> {
-  const raw = name === 'unit' ? stringParam(req, name, UNIT_REF, 'must be a unit key (P:01@2025, S:<code>@2025) or a unit code') : (req.params[name] as string);
-  if (raw !== undefined && !UNIT_REF.test(raw)) throw badParam(name, 'must be a unit key (P:01@2025, S:<code>@2025) or a unit code');
-  const ref = raw ?? account.unit_key;
-  const unit = await findUnit(conn, ref, period);
-  if (!unit) throw notFound(`unit ${ref}`);
-  await assertCanSee(conn, account, unit);
-  return unit;
+export async function resolveUnit(conn: DuckDBConnection, ref: string | undefined, account: ScopedAccount, at?: Period): Promise<Unit> {
+  const name = ref ?? account.unit_key;
+  const found = await findUnit(conn, name, at);
+  if (!found) throw notFound(`unit ${name}`);
+  await assertCanSee(conn, account, found);
+  return found;
+}
+
+/** Indicator codes checked against the catalogue's; 400 naming the unknown ones. */
+export function knownIndicators(codes: string[] | undefined, catalogue: ReadonlyArray<{ code: string }>): string[] {
+  if (!codes) return [];
+  const unknown = codes.filter((c) => !catalogue.some((e) => e.code === c));
+  if (unknown.length) throw badParam('indicator', `unknown code(s) ${unknown.join(', ')} (GET /api/indicators/catalog lists them)`);
+  return codes;
 }

@@ -68,7 +68,7 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
       runner,
       host: opts.host,
       banner: (url) =>
-        (key ? `\nKhóa API demo (cấp quốc gia, quản trị): ${key}\n` : '') + `Bảng điều khiển: ${url}/dashboards/${key ? `?key=${key}` : ''}\nDừng: Ctrl+C\n`,
+        (key ? `\nKhóa API demo (cấp quốc gia, quản trị): ${key}\n` : '') + `Bảng điều khiển: ${url}/dashboards/${key ? `#key=${key}` : ''}\nDừng: Ctrl+C\n`,
     });
   } finally {
     if (!handedOver) warehouse.close();

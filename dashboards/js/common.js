@@ -1,18 +1,30 @@
-// Shared by the dashboard pages: the API key (sessionStorage, or ?key= once), calls to the
+// Shared by the dashboard pages: the API key (sessionStorage, or #key= once), calls to the
 // server's API, Vietnamese formatting (1.234.567; dd/mm/yyyy; 'Đầu năm 2025-2026'), the page
 // navigation and vega-embed with the vi-VN number locale. No framework, no CDN.
 
 const KEY_STORAGE = 'csdl-api-key';
+let keyNotice = null;
 
-/** Takes ?key= from the address once into sessionStorage and removes it from the address bar. */
+/**
+ * Takes #key= from the page address once into sessionStorage and removes it from the address bar.
+ * The key travels in the fragment, which the browser never sends to the server, so it reaches no
+ * server log; a key in the query string (?key=) has already been sent, so it is removed unused and
+ * the login line says why.
+ */
 export function captureKeyFromUrl() {
   const url = new URL(window.location.href);
-  const key = url.searchParams.get('key');
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  const key = fragment.get('key');
+  const leaked = url.searchParams.has('key');
+  if (!key && !leaked) return;
   if (key) {
     sessionStorage.setItem(KEY_STORAGE, key.trim());
-    url.searchParams.delete('key');
-    history.replaceState(null, '', url.pathname + (url.search || '') + url.hash);
+    fragment.delete('key');
   }
+  url.searchParams.delete('key');
+  const hash = fragment.toString();
+  history.replaceState(null, '', url.pathname + url.search + (hash ? `#${hash}` : ''));
+  if (leaked) keyNotice = 'Khóa API trong địa chỉ (?key=) không được dùng vì đã gửi lên máy chủ; hãy dán khóa vào ô đăng nhập.';
 }
 
 export function getKey() {
@@ -136,7 +148,7 @@ export function wireLogin(onChange) {
     const has = Boolean(getKey());
     form.hidden = has;
     logout.hidden = !has;
-    if (!has) who.textContent = 'Chưa đăng nhập';
+    if (!has) who.textContent = keyNotice ?? 'Chưa đăng nhập';
   };
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -17,19 +17,19 @@ import {
 } from './common.js';
 
 captureKeyFromUrl();
-const pages = await (await fetch('/dashboards/pages.json')).json();
-const page = pages.pages.find((p) => p.id === 'national');
+// the map's indicators, labels and number formats come from the server (data/indicators/publication.json)
+const indicators = (await api('/api/public/map-indicators')).rows;
 const periodSelect = document.getElementById('period');
 const indicatorSelect = document.getElementById('indicator');
-indicatorSelect.innerHTML = page.indicators.map((i) => `<option value="${i.code}">${esc(i.label)}</option>`).join('');
-indicatorSelect.value = page.indicators.some((i) => i.code === pageParam('indicator')) ? pageParam('indicator') : page.indicators[0].code;
+indicatorSelect.innerHTML = indicators.map((i) => `<option value="${esc(i.code)}">${esc(i.label)}</option>`).join('');
+indicatorSelect.value = indicators.some((i) => i.code === pageParam('indicator')) ? pageParam('indicator') : indicators[0].code;
 
 async function who() {
   if (getKey()) await showWho().catch((e) => status(e.message, 'error'));
 }
 
 async function draw() {
-  const indicator = page.indicators.find((i) => i.code === indicatorSelect.value);
+  const indicator = indicators.find((i) => i.code === indicatorSelect.value);
   const digits = indicator.format.endsWith('.0f') ? 0 : 1;
   status('Đang tải số liệu…');
   setPageParams({ period: periodSelect.value, indicator: indicator.code });

@@ -91,14 +91,9 @@ export async function createAccount(
   return { account, key };
 }
 
-/** The active account a key belongs to, if any. */
+/** The account a key belongs to, revoked or not (the caller checks `revoked_at`). */
 export async function findAccountByKey(conn: DuckDBConnection, key: string): Promise<Account | undefined> {
-  return (await metaDb(conn)
-    .selectFrom('meta.accounts')
-    .select(COLUMNS)
-    .where('key_hash', '=', hashApiKey(key))
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()) as Account | undefined;
+  return (await metaDb(conn).selectFrom('meta.accounts').select(COLUMNS).where('key_hash', '=', hashApiKey(key)).executeTakeFirst()) as Account | undefined;
 }
 
 /** Every account, revoked ones included, oldest first. */

@@ -5,25 +5,35 @@
  *
  * GET /api/admin/status?runs=10   { runs: the last ETL runs, tables: each raw table's last load }
  */
-import { Router } from 'express';
-import { accountOf, connOf, countRows } from '../app-context.ts';
+import { z } from 'zod';
+import { connOf, countRows } from '../app-context.ts';
+import type { ApiRouter } from '../api/api-router.ts';
 import { hasRunRecords, lastRuns, tableFreshness } from '../../lib/meta-store/index.ts';
-import { badParam, forbidden } from '../http-errors.ts';
 
-/** The status router (mounted under /api/admin, after authentication). */
-export function statusRouter(): Router {
-  const router = Router();
-  router.get('/status', async (req, res) => {
-    const a = accountOf(res);
-    if (a.kind !== 'admin' || a.unit_level !== 'nation')
-      throw forbidden("chỉ tài khoản quản trị cấp Bộ / only the nation's admin accounts may read the pipeline's status");
-    const asked = req.query.runs ?? '10';
-    const runs = typeof asked === 'string' && /^\d{1,3}$/.test(asked) ? Number(asked) : NaN;
-    if (!(runs >= 1 && runs <= 100)) throw badParam('runs', 'must be a whole number from 1 to 100');
-    const conn = connOf(res);
-    const body = (await hasRunRecords(conn)) ? { runs: await lastRuns(conn, runs), tables: await tableFreshness(conn) } : { runs: [], tables: [] };
-    countRows(res, body.runs.length + body.tables.length);
-    res.json(body);
-  });
-  return router;
+/** The status route (after authentication; the nation's admin keys only). */
+export function statusRoutes(api: ApiRouter): void {
+  api.get(
+    '/admin/status',
+    {
+      summary: "The last ETL runs and each raw table's last load (what csdl status prints)",
+      tags: ['admin'],
+      auth: 'nation-admin',
+      query: z.strictObject({
+        runs: z.coerce
+          .number({ error: () => 'must be a whole number from 1 to 100' })
+          .int('must be a whole number from 1 to 100')
+          .min(1, 'must be a whole number from 1 to 100')
+          .max(100, 'must be a whole number from 1 to 100')
+          .default(10)
+          .meta({ description: 'how many recent runs (1-100)' }),
+      }),
+      response: { kind: 'json', description: '{ runs, tables }' },
+    },
+    async (_req, res, { query }) => {
+      const conn = connOf(res);
+      const body = (await hasRunRecords(conn)) ? { runs: await lastRuns(conn, query.runs), tables: await tableFreshness(conn) } : { runs: [], tables: [] };
+      countRows(res, body.runs.length + body.tables.length);
+      res.json(body);
+    },
+  );
 }

@@ -1,10 +1,13 @@
 /**
- * Authentication by API key: `Authorization: Bearer <key>` or `X-API-Key: <key>`. The key is
- * hashed and looked up in meta.accounts; a revoked or unknown key is refused with 401.
+ * Authentication by API key: `Authorization: Bearer <key>` or `X-API-Key: <key>`, never a query
+ * parameter (an address lands in proxy, browser and server logs). The key is hashed and looked up
+ * in meta.accounts; a revoked or unknown key is refused with 401, and the audit row of a revoked
+ * key names the account it belonged to.
  */
 import type { RequestHandler } from 'express';
 import { connOf } from '../app-context.ts';
 import { findAccountByKey } from '../accounts/accounts.store.ts';
+import { isCredentialName } from '../audit/audit-log.ts';
 import { forbidden, unauthorized } from '../http-errors.ts';
 
 /** The key a request carries, if any. */
@@ -18,9 +21,18 @@ export function keyOf(header: { authorization?: string; 'x-api-key'?: string | s
 /** Requires a valid key and sets `res.locals.account`. */
 export const requireAccount: RequestHandler = async (req, res, next) => {
   const key = keyOf(req.headers);
+  if (!key && Object.keys(req.query as object).some(isCredentialName)) {
+    throw unauthorized(
+      'khóa API chỉ được gửi trong tiêu đề, không bao giờ trong địa chỉ / the API key is accepted only in a header ("Authorization: Bearer <key>" or "X-API-Key: <key>"), never in the address',
+    );
+  }
   if (!key) throw unauthorized('send the API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"');
   const account = await findAccountByKey(connOf(res), key);
-  if (!account) throw unauthorized('this API key is unknown or revoked');
+  if (account?.revoked_at) {
+    // the audit row names whose revoked key was tried
+    res.locals.attemptedAccount = account;
+  }
+  if (!account || account.revoked_at) throw unauthorized('this API key is unknown or revoked');
   res.locals.account = account;
   next();
 };

@@ -117,6 +117,23 @@ export class Lease {
   }
 
   /**
+   * Runs `work` inside one transaction, so that every query it makes reads the same snapshot of
+   * the warehouse (a response and the suppression it applies agree even while a pipeline run
+   * publishes). The transaction is rolled back (it writes nothing) on the connection itself, even
+   * when the request has ended meanwhile, before the connection can return to the pool.
+   */
+  async snapshot<T>(work: () => Promise<T>): Promise<T> {
+    return this.hold(async () => {
+      await this.conn.run('begin transaction');
+      try {
+        return await work();
+      } finally {
+        await this.raw.run('rollback').catch(() => {});
+      }
+    });
+  }
+
+  /**
    * The request is over. With `interrupt` (the client left before its answer), a running query is
    * interrupted; the connection goes back to the pool when that query has returned.
    */
@@ -160,9 +177,13 @@ export class ConnectionPool {
     return { size: this.options.size, open: this.open, idle: this.idle.length, leased: this.open - this.idle.length, waiting: this.queue.length };
   }
 
-  /** A lease on a connection: at once when one is free, else after waiting (or PoolSaturatedError). */
-  async acquire(): Promise<Lease> {
+  /**
+   * A lease on a connection: at once when one is free, else after waiting (or PoolSaturatedError);
+   * `signal` withdraws a waiting request (LeaseEndedError) when its client has left.
+   */
+  async acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closing) throw new PoolSaturatedError(5, 'shutting down');
+    if (signal?.aborted) throw new LeaseEndedError();
     const free = this.idle.pop();
     if (free) return this.lease(free);
     if (this.open < this.options.size) {
@@ -176,14 +197,28 @@ export class ConnectionPool {
     }
     if (this.queue.length >= this.options.maxQueue) throw new PoolSaturatedError(this.retryAfter(), `${this.queue.length} requests already waiting`);
     return new Promise<Lease>((resolve, reject) => {
+      const leave = () => {
+        this.queue = this.queue.filter((w) => w !== waiter);
+        signal?.removeEventListener('abort', gone);
+      };
+      // a client that leaves while waiting gives its place up at once (hang-ups must not fill the queue)
+      const gone = () => {
+        clearTimeout(waiter.timer);
+        leave();
+        reject(new LeaseEndedError());
+      };
       const waiter: Waiter = {
-        resolve,
+        resolve: (lease) => {
+          signal?.removeEventListener('abort', gone);
+          resolve(lease);
+        },
         reject,
         timer: setTimeout(() => {
-          this.queue = this.queue.filter((w) => w !== waiter);
+          leave();
           reject(new PoolSaturatedError(this.retryAfter(), `no connection free within ${this.options.queueTimeoutMs} ms`));
         }, this.options.queueTimeoutMs),
       };
+      signal?.addEventListener('abort', gone, { once: true });
       this.queue.push(waiter);
     });
   }

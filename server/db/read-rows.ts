@@ -24,10 +24,10 @@ function convert(rows: Record<string, unknown>[], numeric: string[]): Row[] {
   return rows as Row[];
 }
 
-/** Binds JS string arrays as VARCHAR[] lists (DuckDB cannot infer an empty list's type). */
+/** Binds JS string arrays as VARCHAR[] lists (DuckDB cannot infer an empty list's type); nulls stay null. */
 function bindable(params: unknown[]): { values: never; types: never } {
   const types: Array<DuckDBType | undefined> = params.map((p) => (Array.isArray(p) ? LIST(VARCHAR) : undefined));
-  const values = params.map((p) => (Array.isArray(p) ? listValue(p.map(String)) : p));
+  const values = params.map((p) => (Array.isArray(p) ? listValue(p.map((x) => (x === null || x === undefined ? null : String(x)))) : p));
   return { values: values as never, types: types as never };
 }
 

@@ -21,14 +21,28 @@ export type CatalogEntry = {
   unit_levels: string[];
 };
 
+/** The catalogue's columns as served. */
+export const CATALOG_COLUMNS = [
+  'code',
+  'name_vi',
+  'name_en',
+  'definition',
+  'formula',
+  'unit',
+  'value_kind',
+  'periods',
+  'needs',
+  'tt03_code',
+  'breakdowns',
+  'unit_levels',
+] as const;
+
+/** Every indicator of the catalogue, in its file order. */
+export const CATALOG_SQL = `select ${CATALOG_COLUMNS.join(', ')} from indicators.indicator_catalog`;
+
 /** Every indicator of the catalogue, in its file order. */
 export async function indicatorCatalog(conn: DuckDBConnection): Promise<CatalogEntry[]> {
-  return readRows<CatalogEntry>(
-    conn,
-    `select code, name_vi, name_en, definition, formula, unit, value_kind, periods, needs, tt03_code,
-            breakdowns, unit_levels
-     from indicators.indicator_catalog`,
-  );
+  return readRows<CatalogEntry>(conn, CATALOG_SQL);
 }
 
 export type ValueRow = Row & {
@@ -46,46 +60,97 @@ export type ValueRow = Row & {
 /** What to read: the units (keys), the indicators (all when empty) and the breakdown filter. */
 export type ValueFilter = {
   period: string;
-  unitKeys: string[];
-  indicators: string[];
+  unitKeys: readonly string[];
+  indicators: readonly string[];
   /** 'total', 'all', a dimension ('sex') or one cell ('sex=female'). */
   breakdown: string;
 };
 
-/** Indicator values of the given units in a period, one row per unit x indicator x breakdown. */
-export async function indicatorValues(conn: DuckDBConnection, f: ValueFilter): Promise<ValueRow[]> {
-  if (f.unitKeys.length === 0) return [];
+/**
+ * One row per unit x indicator x breakdown of the given units in a period: 'as_reported' where
+ * the unit has it, else 'current_34'. Parameters $1 period, $2 unit keys, $3 indicators (all
+ * when empty), $4 breakdown filter.
+ */
+function valuesSql(breakdown: string): string {
   // every branch reads $4, so the bound parameters always match the statement's
-  const breakdown = f.breakdown === 'all' ? "$4 = 'all'" : f.breakdown.includes('=') || f.breakdown === 'total' ? 'v.breakdown = $4' : 'v.dimension = $4';
-  return readRows<ValueRow>(
-    conn,
-    `select v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,
+  const filter = breakdown === 'all' ? "$4 = 'all'" : breakdown.includes('=') || breakdown === 'total' ? 'v.breakdown = $4' : 'v.dimension = $4';
+  return `select v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,
             v.numerator, v.denominator, v.value
      from indicators.indicator_values as v
      where v.period = $1
        and list_contains($2::varchar[], v.unit_key)
        and (len($3::varchar[]) = 0 or list_contains($3::varchar[], v.indicator))
-       and ${breakdown}
+       and ${filter}
      qualify row_number() over (
        partition by v.unit_key, v.indicator, v.breakdown
        order by (v.geography = 'as_reported') desc
-     ) = 1
-     order by v.indicator, v.unit_level, v.unit_code, v.breakdown`,
-    [f.period, f.unitKeys, f.indicators, f.breakdown],
-  );
+     ) = 1`;
 }
 
-/** Province values of a period on today's 34 provinces (the national map's geography). */
-export async function provinceValues(conn: DuckDBConnection, period: string, indicators: string[]): Promise<ValueRow[]> {
-  return readRows<ValueRow>(
-    conn,
-    `select v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,
-            v.numerator, v.denominator, v.value
-     from indicators.indicator_values as v
-     where v.period = $1 and v.geography = 'current_34' and v.breakdown = 'total'
-       and v.unit_level in ('province', 'nation')
-       and list_contains($2::varchar[], v.indicator)
-     order by v.indicator, v.unit_level desc, v.unit_code`,
-    [period, indicators],
-  );
+/** Indicator values of the given units in a period (see valuesSql). */
+export async function indicatorValues(conn: DuckDBConnection, f: ValueFilter): Promise<ValueRow[]> {
+  if (f.unitKeys.length === 0) return [];
+  return readRows<ValueRow>(conn, `${valuesSql(f.breakdown)} order by v.indicator, v.unit_level, v.unit_code, v.breakdown`, [
+    f.period,
+    f.unitKeys,
+    f.indicators,
+    f.breakdown,
+  ]);
+}
+
+/** The rows that hide a figure, by `unit_key|indicator|breakdown`, and their figures' statuses: '<10', 'x' or null (shown). */
+export type HiddenFigures = {
+  keys: string[];
+  numerator: Array<string | null>;
+  denominator: Array<string | null>;
+  value: Array<string | null>;
+};
+
+/** The columns of a values table: `role` when it has one, the `_status` columns when suppressed. */
+export function valueColumns(opts: { role: boolean; suppressed: boolean }): string[] {
+  const base = ['unit_key', 'unit_code', 'unit_level', 'unit_name', 'indicator', 'breakdown', 'numerator', 'denominator', 'value'];
+  return [...(opts.role ? ['role'] : []), ...base, ...(opts.suppressed ? ['numerator_status', 'denominator_status', 'value_status', 'suppressed'] : [])];
+}
+
+/** The figures a status column can hide, for sendTable. */
+export const VALUE_FIGURES = [
+  { figure: 'numerator', status: 'numerator_status' },
+  { figure: 'denominator', status: 'denominator_status' },
+  { figure: 'value', status: 'value_status' },
+] as const;
+
+/**
+ * The values table of `f.unitKeys` as one query with its parameters, columns as valueColumns():
+ * with `role`, the row of `role` is 'unit' and the others 'child' (that unit's rows first). With
+ * `hidden`, every hidden figure is null beside its status and `suppressed` says whether any figure
+ * of the row is hidden; without, the figures are exact.
+ */
+export function valuesTable(f: ValueFilter, opts: { role?: string; hidden?: HiddenFigures }): { sql: string; params: unknown[] } {
+  const role = opts.role === undefined ? '' : `case when v.unit_key = $5 then 'unit' else 'child' end as role, `;
+  const order = `order by ${opts.role === undefined ? '' : 'role desc, '}v.indicator, v.unit_level, v.unit_code, v.breakdown`;
+  const params: unknown[] = [f.period, f.unitKeys, f.indicators, f.breakdown, opts.role ?? ''];
+  const hidden = opts.hidden;
+  if (!hidden) {
+    return {
+      sql: `select ${role}v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown, v.numerator, v.denominator, v.value
+            from (${valuesSql(f.breakdown)}) as v where $5 = $5 ${order}`,
+      params,
+    };
+  }
+  return {
+    sql: `with hidden as (
+            select unnest($6::varchar[]) as k, unnest($7::varchar[]) as n, unnest($8::varchar[]) as d, unnest($9::varchar[]) as x
+          )
+          select ${role}v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,
+            case when h.n is null then v.numerator end as numerator,
+            case when h.d is null then v.denominator end as denominator,
+            case when h.x is null then v.value end as value,
+            h.n as numerator_status, h.d as denominator_status, h.x as value_status,
+            h.k is not null as suppressed
+          from (${valuesSql(f.breakdown)}) as v
+          left join hidden as h on h.k = v.unit_key || '|' || v.indicator || '|' || v.breakdown
+          where $5 = $5
+          ${order}`,
+    params: [...params, hidden.keys, hidden.numerator, hidden.denominator, hidden.value],
+  };
 }

@@ -1,65 +1,121 @@
 /**
- * Reads the quality marts: quality.dq_unit_scores (scores, ranks, change against the previous
- * period), quality.dq_rule_results with quality.dq_rule_catalog (failing rules), quality.dq_failures
- * (sampled record keys per school) and core.dim_period_deadlines (the province's deadline).
+ * The quality tables as served, one query each: rankings from quality.dq_unit_scores (scores,
+ * ranks, change against the previous period) and core.dim_period_deadlines (the province's
+ * deadline), failing rules from quality.dq_rule_results with quality.dq_rule_catalog, and the
+ * sampled record keys per school from quality.dq_failures.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readRows, type Row } from '../db/read-rows.ts';
+import { readRows } from '../db/read-rows.ts';
 import type { Unit } from '../units/units.queries.ts';
 
-export type ScoreRow = {
-  unit_code: string;
-  unit_level: string;
-  dimension: string;
-  score: number;
-  checked: number;
-  failed: number;
-  rank: number;
-  ranked_units: number;
-  rank_in_parent: number;
-  parent_ranked_units: number;
-  previous_period: string | null;
-  previous_score: number | null;
-  score_change: number | null;
-  previous_rank: number | null;
-  rank_change: number | null;
-};
+/** The quality dimensions, each a column of a ranking. */
+export const DIMENSIONS = ['completeness', 'validity', 'uniqueness', 'consistency', 'timeliness'] as const;
 
-/** Every dimension's score row of the given units in a period. */
-export async function unitScores(conn: DuckDBConnection, period: string, units: Unit[]): Promise<ScoreRow[]> {
-  if (units.length === 0) return [];
-  return readRows<ScoreRow>(
-    conn,
-    `select unit_code, unit_level, dimension, score, checked, failed, rank, ranked_units, rank_in_parent,
-            parent_ranked_units, previous_period, previous_score, score_change, previous_rank, rank_change
-     from quality.dq_unit_scores
-     where period = $1 and list_contains($2::varchar[], unit_level || '|' || unit_code)`,
-    [period, units.map((u) => `${u.unit_level}|${u.unit_code}`)],
-  );
+const OVERALL = [
+  'score',
+  'rank_in_parent',
+  'parent_ranked_units',
+  'rank',
+  'ranked_units',
+  'checked',
+  'failed',
+  'previous_score',
+  'score_change',
+  'rank_change',
+] as const;
+
+/** The columns of a ranking, in order; with suppression, the statuses of its counts too. */
+export function rankingColumns(suppressed: boolean): string[] {
+  const base = ['unit_key', 'unit_code', 'unit_level', 'unit_name', ...OVERALL, ...DIMENSIONS, 'deadline', 'deadline_status'];
+  return suppressed ? [...base, 'checked_status', 'failed_status'] : base;
 }
 
-/** The reporting deadline of each province valid in the period, by province key. */
-export async function deadlines(conn: DuckDBConnection, period: string): Promise<Map<string, string>> {
-  const rows = await readRows<{ province_key: string; deadline: string }>(
-    conn,
-    `select province_key, cast(deadline as varchar) as deadline from core.dim_period_deadlines where period = $1`,
-    [period],
-  );
-  return new Map(rows.map((r) => [r.province_key, r.deadline]));
+/** The counts of a ranking or rule list that suppression can hide. */
+export const COUNT_FIGURES = [
+  { figure: 'checked', status: 'checked_status' },
+  { figure: 'failed', status: 'failed_status' },
+] as const;
+
+/** Statuses by row key ('<10', 'x' or null); see suppression/quality-suppression.ts. */
+type Hidden = { keys: string[]; checked: Array<string | null>; failed: Array<string | null> };
+
+/**
+ * One ranking row per unit (keys bound as $2), best overall score first (units without scores
+ * last, by code): the overall score, ranks and change against the previous period, one column
+ * per dimension, the province's deadline for the period and its status: 'met' (data complete in
+ * time), 'open' (still time, $3 is today), 'late' (not complete, deadline passed), 'unknown'. With
+ * `hidden`, hidden counts are null beside their status (a unit not listed has both hidden).
+ */
+export function rankingTable(period: string, unitKeys: readonly string[], today: string, hidden?: Hidden): { sql: string; params: unknown[] } {
+  const statuses = hidden
+    ? `, case when p.checked is not null then (case when h.k is null then 'x' else h.c end) end as checked_status,
+         case when p.failed is not null then (case when h.k is null then 'x' else h.f end) end as failed_status`
+    : '';
+  const figure = (c: string) =>
+    hidden && (c === 'checked' || c === 'failed') ? `case when h.k is not null and h.${c[0]} is null then p.${c} end as ${c}` : `p.${c}`;
+  return {
+    sql: `with hidden as (select unnest($4::varchar[]) as k, unnest($5::varchar[]) as c, unnest($6::varchar[]) as f),
+      pivoted as (
+        select unit_level, unit_code,
+          ${OVERALL.map((c) => `max(${c}) filter (where dimension = 'overall') as ${c}`).join(', ')},
+          ${DIMENSIONS.map((d) => `max(score) filter (where dimension = '${d}') as ${d}`).join(', ')},
+          max(checked) filter (where dimension = 'timeliness') as timeliness_checked,
+          max(failed) filter (where dimension = 'timeliness') as timeliness_failed
+        from quality.dq_unit_scores
+        where period = $1 and (unit_level, unit_code) in (select unit_level, unit_code from core.dim_units where list_contains($2::varchar[], unit_key))
+        group by all
+      ),
+      due as (select province_key, cast(deadline as varchar) as deadline from core.dim_period_deadlines where period = $1)
+      select u.unit_key, u.unit_code, u.unit_level, u.unit_name,
+        ${OVERALL.map(figure).join(', ')},
+        ${DIMENSIONS.map((d) => `p.${d}`).join(', ')},
+        due.deadline,
+        case when p.timeliness_checked > 0 and p.timeliness_failed = 0 then 'met'
+             when due.deadline is not null and $3 <= due.deadline then 'open'
+             when p.timeliness_failed > 0 then 'late'
+             else 'unknown' end as deadline_status
+        ${statuses}
+      from core.dim_units as u
+      left join pivoted as p on p.unit_level = u.unit_level and p.unit_code = u.unit_code
+      left join due on due.province_key = u.province_key
+      left join hidden as h on h.k = u.unit_level || '|' || u.unit_code
+      where list_contains($2::varchar[], u.unit_key)
+      order by p.score is null, p.score desc, u.unit_code`,
+    params: [period, unitKeys, today, hidden?.keys ?? [], hidden?.checked ?? [], hidden?.failed ?? []],
+  };
 }
 
-/** Rules the unit fails in the period, worst first, with their descriptions. */
-export async function failingRules(conn: DuckDBConnection, period: string, unit: Unit): Promise<Row[]> {
-  return readRows(
-    conn,
-    `select r.rule_id, k.dimension, k.family, k.table_name, k.field, k.description_vi, k.description_en, k.weight,
-            r.checked, r.failed, r.pass_rate
-     from quality.dq_rule_results as r
+/** The columns of a rule list; with suppression, the statuses of its counts and pass rate too. */
+export function ruleColumns(suppressed: boolean): string[] {
+  const base = ['rule_id', 'dimension', 'family', 'table_name', 'field', 'description_vi', 'description_en', 'weight', 'checked', 'failed', 'pass_rate'];
+  return suppressed ? [...base, 'checked_status', 'failed_status', 'pass_rate_status'] : base;
+}
+
+/**
+ * The rules a unit fails in a period, worst first, with their descriptions. With `hidden`, hidden
+ * counts are null beside their status, a pass rate with a hidden count is hidden ('x'), and the
+ * rows with hidden counts come last by rule id, so that their order tells nothing.
+ */
+export function rulesTable(period: string, unit: Unit, hidden?: Hidden): { sql: string; params: unknown[] } {
+  const params = [period, unit.unit_code, unit.unit_level, hidden?.keys ?? [], hidden?.checked ?? [], hidden?.failed ?? []];
+  const from = `from quality.dq_rule_results as r
      join quality.dq_rule_catalog as k on k.rule_id = r.rule_id
-     where r.period = $1 and r.unit_code = $2 and r.unit_level = $3 and r.failed > 0
-     order by r.failed desc, r.rule_id`,
-    [period, unit.unit_code, unit.unit_level],
-  );
+     left join (select unnest($4::varchar[]) as k, unnest($5::varchar[]) as c, unnest($6::varchar[]) as f) as h on h.k = r.rule_id
+     where r.period = $1 and r.unit_code = $2 and r.unit_level = $3 and r.failed > 0`;
+  const head = 'r.rule_id, k.dimension, k.family, k.table_name, k.field, k.description_vi, k.description_en, k.weight';
+  if (!hidden) return { sql: `select ${head}, r.checked, r.failed, r.pass_rate ${from} order by r.failed desc, r.rule_id`, params };
+  return {
+    sql: `select ${head},
+        case when h.k is not null and h.c is null then r.checked end as checked,
+        case when h.k is not null and h.f is null then r.failed end as failed,
+        case when h.k is not null and coalesce(h.c, h.f) is null then r.pass_rate end as pass_rate,
+        case when h.k is null then 'x' else h.c end as checked_status,
+        case when h.k is null then 'x' else h.f end as failed_status,
+        case when h.k is null or coalesce(h.c, h.f) is not null then 'x' end as pass_rate_status
+      ${from}
+      order by (h.k is not null and coalesce(h.c, h.f) is null) desc, case when h.k is not null and coalesce(h.c, h.f) is null then r.failed end desc, r.rule_id`,
+    params,
+  };
 }
 
 /** Whether a rule id exists in the catalogue. */
@@ -68,15 +124,41 @@ export async function ruleExists(conn: DuckDBConnection, ruleId: string): Promis
   return rows[0].n > 0;
 }
 
-/** The sampled failing record keys of a school in a period (optionally of one rule). */
-export async function schoolFailures(conn: DuckDBConnection, period: string, schoolCode: string, ruleId?: string): Promise<Row[]> {
-  return readRows(
+/**
+ * Where a failure detail names another school: the uniqueness rules say which school holds the
+ * first record of the same person ('same person as a record of school 48000040').
+ */
+const NAMED_SCHOOL = `regexp_extract(f.detail, 'of school ([A-Za-z0-9_.-]+)', 1)`;
+
+/** The school codes that the failure details of a school name (other than itself). */
+export async function schoolsNamedInFailures(conn: DuckDBConnection, period: string, schoolCode: string): Promise<string[]> {
+  const rows = await readRows<{ code: string }>(
     conn,
-    `select f.rule_id, f.dimension, k.description_vi, f.record_key, f.record_id, f.pseudonym, f.detail
+    `select distinct ${NAMED_SCHOOL} as code from quality.dq_failures as f
+     where f.period = $1 and f.unit_code = $2 and ${NAMED_SCHOOL} not in ('', $2)`,
+    [period, schoolCode],
+  );
+  return rows.map((r) => r.code);
+}
+
+/** The columns of a school's failure list. */
+export const FAILURE_COLUMNS = ['rule_id', 'dimension', 'description_vi', 'record_key', 'record_id', 'pseudonym', 'detail'] as const;
+
+/**
+ * The sampled failing record keys of a school in a period (optionally of one rule). A detail that
+ * names a school outside `visibleSchools` (besides the school itself) says "another school
+ * (outside your scope)" instead, so that no key learns of a unit it may not read.
+ */
+export function failuresTable(period: string, schoolCode: string, ruleId: string | undefined, visibleSchools: string[]): { sql: string; params: unknown[] } {
+  return {
+    sql: `select f.rule_id, f.dimension, k.description_vi, f.record_key, f.record_id, f.pseudonym,
+            case when ${NAMED_SCHOOL} not in ('', $2) and not list_contains($4::varchar[], ${NAMED_SCHOOL})
+                 then regexp_replace(f.detail, 'of school [A-Za-z0-9_.-]+', 'of another school (outside your scope)')
+                 else f.detail end as detail
      from quality.dq_failures as f
      join quality.dq_rule_catalog as k on k.rule_id = f.rule_id
      where f.period = $1 and f.unit_code = $2 and ($3::varchar is null or f.rule_id = $3)
      order by f.rule_id, f.record_key`,
-    [period, schoolCode, ruleId ?? null],
-  );
+    params: [period, schoolCode, ruleId ?? null, visibleSchools],
+  };
 }

@@ -2,76 +2,142 @@
  * GET /api/quality/scores?period=&unit=     the unit's children ranked by overall score, with
  *     per-dimension scores, ranks, change against the previous period and deadline status
  * GET /api/quality/rules?period=&unit=      the rules the unit fails, worst first
- * GET /api/quality/failures?period=&unit=&rule=   a school's sampled failing record keys
+ * GET /api/quality/failures?period=&unit=&rule=   a school's sampled failing record keys; a detail
+ *     naming another school the caller may not read names no school
+ *
+ * JSON is exact (the caller's own subtree); CSV and Parquet leave the system, and the checked
+ * and failed counts of rankings and rule lists pass small-cell suppression.
  */
-import { Router } from 'express';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
 import { accountOf, connOf } from '../app-context.ts';
-import { tableExists } from '../db/read-rows.ts';
+import { table, type ApiRouter } from '../api/api-router.ts';
+import { canSee } from '../auth/scope.ts';
+import { inSnapshot } from '../db/connection.middleware.ts';
+import { readRows, tableExists } from '../db/read-rows.ts';
 import { badParam, notFound, notReady } from '../http-errors.ts';
-import { formatParam, onlyParams, periodParam, stringParam, unitParam } from '../params.ts';
+import { format, period, resolvePeriod, resolveUnit, rule, unit } from '../params.ts';
 import { fileName, sendTable } from '../output/send-table.ts';
-import { childUnits } from '../units/units.queries.ts';
-import { deadlines, failingRules, ruleExists, schoolFailures, unitScores } from './quality.queries.ts';
-import { RANKING_COLUMNS, rankUnits } from './ranking.ts';
+import { dataVersion } from '../suppression/data-version.ts';
+import type { DecisionCache } from '../suppression/family-cascade.ts';
+import { QualitySuppression } from '../suppression/quality-suppression.ts';
+import { childUnits, findUnit } from '../units/units.queries.ts';
+import {
+  COUNT_FIGURES,
+  FAILURE_COLUMNS,
+  failuresTable,
+  rankingColumns,
+  rankingTable,
+  ruleColumns,
+  ruleExists,
+  rulesTable,
+  schoolsNamedInFailures,
+} from './quality.queries.ts';
 
 async function requireQuality(conn: DuckDBConnection): Promise<void> {
   if (!(await tableExists(conn, 'quality.dq_unit_scores'))) throw notReady('quality.dq_unit_scores does not exist yet (run the quality step)');
 }
 
-/** The quality router (mounted under /api/quality, after authentication). */
-export function qualityRouter(now: () => Date = () => new Date()): Router {
-  const router = Router();
+/** The quality routes (after authentication); `now` is the clock deadlines are measured against. */
+export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () => Date = () => new Date()): void {
+  const scope = z.strictObject({ period: period.optional(), unit: unit.optional(), format });
 
-  router.get('/scores', async (req, res) => {
-    onlyParams(req, ['period', 'unit', 'format']);
-    const format = formatParam(req);
-    const conn = connOf(res);
-    await requireQuality(conn);
-    const period = await periodParam(conn, req);
-    const unit = await unitParam(conn, req, accountOf(res), period);
-    const children = await childUnits(conn, unit, period);
-    const scores = await unitScores(conn, period.period, [unit, ...children]);
-    const due = await deadlines(conn, period.period);
-    const today = now().toISOString().slice(0, 10);
-    const [own] = rankUnits([unit], scores, due, today);
-    const rows = rankUnits(children, scores, due, today);
-    await sendTable(res, conn, format, {
-      columns: RANKING_COLUMNS,
-      rows,
-      filename: fileName('quality-scores', period.period, unit.unit_key),
-      meta: { period, unit: { ...unit, ...own }, today },
-    });
-  });
+  api.get(
+    '/quality/scores',
+    {
+      summary: "A unit's children ranked by overall data-quality score",
+      description: 'Per-dimension scores, ranks, change against the previous period and deadline status; counts suppressed in CSV and Parquet.',
+      tags: ['quality'],
+      auth: 'key',
+      query: scope,
+      response: table(rankingColumns(true)),
+    },
+    async (_req, res, { query }) => {
+      const conn = connOf(res);
+      await requireQuality(conn);
+      await inSnapshot(res.locals, query.format !== 'json', async () => {
+        const at = await resolvePeriod(conn, query.period);
+        const own = await resolveUnit(conn, query.unit, accountOf(res), at);
+        const children = await childUnits(conn, own, at);
+        const today = now().toISOString().slice(0, 10);
+        const exact = query.format === 'json';
+        const hidden = exact ? undefined : await new QualitySuppression(conn, at, { decisions, version: await dataVersion(conn) }).overall(children);
+        const mine = rankingTable(at.period, [own.unit_key], today);
+        const [ranked] = await readRows(conn, mine.sql, mine.params);
+        await sendTable(res, conn, query.format, {
+          ...rankingTable(
+            at.period,
+            children.map((c) => c.unit_key),
+            today,
+            hidden,
+          ),
+          columns: rankingColumns(!exact),
+          shown: exact ? undefined : COUNT_FIGURES,
+          filename: fileName('quality-scores', at.period, own.unit_key),
+          meta: { period: at, unit: { ...own, ...ranked }, today },
+        });
+      });
+    },
+  );
 
-  router.get('/rules', async (req, res) => {
-    onlyParams(req, ['period', 'unit', 'format']);
-    const format = formatParam(req);
-    const conn = connOf(res);
-    await requireQuality(conn);
-    const period = await periodParam(conn, req);
-    const unit = await unitParam(conn, req, accountOf(res), period);
-    const rows = await failingRules(conn, period.period, unit);
-    const columns = ['rule_id', 'dimension', 'family', 'table_name', 'field', 'description_vi', 'description_en', 'weight', 'checked', 'failed', 'pass_rate'];
-    await sendTable(res, conn, format, { columns, rows, filename: fileName('quality-rules', period.period, unit.unit_key), meta: { period, unit } });
-  });
+  api.get(
+    '/quality/rules',
+    {
+      summary: 'The rules a unit fails, worst first',
+      description: 'Counts suppressed in CSV and Parquet (a pass rate with a hidden count is hidden).',
+      tags: ['quality'],
+      auth: 'key',
+      query: scope,
+      response: table(ruleColumns(true)),
+    },
+    async (_req, res, { query }) => {
+      const conn = connOf(res);
+      await requireQuality(conn);
+      await inSnapshot(res.locals, query.format !== 'json', async () => {
+        const at = await resolvePeriod(conn, query.period);
+        const own = await resolveUnit(conn, query.unit, accountOf(res), at);
+        const exact = query.format === 'json';
+        const hidden = exact ? undefined : await new QualitySuppression(conn, at, { decisions, version: await dataVersion(conn) }).rules(own);
+        await sendTable(res, conn, query.format, {
+          ...rulesTable(at.period, own, hidden),
+          columns: ruleColumns(!exact),
+          shown: exact ? undefined : [...COUNT_FIGURES, { figure: 'pass_rate', status: 'pass_rate_status' }],
+          filename: fileName('quality-rules', at.period, own.unit_key),
+          meta: { period: at, unit: own },
+        });
+      });
+    },
+  );
 
-  router.get('/failures', async (req, res) => {
-    onlyParams(req, ['period', 'unit', 'rule', 'format']);
-    const format = formatParam(req);
-    const conn = connOf(res);
-    await requireQuality(conn);
-    const rule = stringParam(req, 'rule', /^[\p{L}\p{N}_.:-]{1,80}$/u, 'must be a rule id from GET /api/quality/rules');
-    const period = await periodParam(conn, req);
-    const unit = await unitParam(conn, req, accountOf(res), period);
-    if (unit.unit_level !== 'school') {
-      throw badParam('unit', `failing records are listed per school; ${unit.unit_key} is a ${unit.unit_level} (pick one of its schools)`);
-    }
-    if (rule !== undefined && !(await ruleExists(conn, rule))) throw notFound(`rule ${rule}`);
-    const rows = await schoolFailures(conn, period.period, unit.unit_code, rule);
-    const columns = ['rule_id', 'dimension', 'description_vi', 'record_key', 'record_id', 'pseudonym', 'detail'];
-    await sendTable(res, conn, format, { columns, rows, filename: fileName('quality-failures', period.period, unit.unit_key), meta: { period, unit } });
-  });
-
-  return router;
+  api.get(
+    '/quality/failures',
+    {
+      summary: "A school's sampled failing record keys (pseudonymous), to fix",
+      tags: ['quality'],
+      auth: 'key',
+      query: z.strictObject({ period: period.optional(), unit: unit.optional(), rule: rule.optional(), format }),
+      response: table(FAILURE_COLUMNS),
+    },
+    async (_req, res, { query }) => {
+      const conn = connOf(res);
+      await requireQuality(conn);
+      const at = await resolvePeriod(conn, query.period);
+      const own = await resolveUnit(conn, query.unit, accountOf(res), at);
+      if (own.unit_level !== 'school') {
+        throw badParam('unit', `failing records are listed per school; ${own.unit_key} is a ${own.unit_level} (pick one of its schools)`);
+      }
+      if (query.rule !== undefined && !(await ruleExists(conn, query.rule))) throw notFound(`rule ${query.rule}`);
+      const visible: string[] = [];
+      for (const code of await schoolsNamedInFailures(conn, at.period, own.unit_code)) {
+        const named = await findUnit(conn, `S:${code}@${at.nam_hoc}`);
+        if (named && (await canSee(conn, accountOf(res), named))) visible.push(code);
+      }
+      await sendTable(res, conn, query.format, {
+        ...failuresTable(at.period, own.unit_code, query.rule, visible),
+        columns: FAILURE_COLUMNS,
+        filename: fileName('quality-failures', at.period, own.unit_key),
+        meta: { period: at, unit: own },
+      });
+    },
+  );
 }

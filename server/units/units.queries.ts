@@ -36,14 +36,34 @@ const UNIT_COLUMNS = `unit_key, unit_code, unit_level, unit_name, parent_key, pr
 const LEVEL_ORDER = `list_position(['nation', 'province', 'district', 'commune', 'school'], unit_level)`;
 const VALID_ON = (day: string) => `valid_from <= ${day} and coalesce(valid_to, date '9999-12-31') >= ${day}`;
 
+/** The periods table as served: every period, oldest first. */
+export const PERIODS_SQL = `select period, nam_hoc, ky, cast(census_day as varchar) as census_day, label, name_vi, name_en, previous_period
+  from core.dim_periods order by census_day`;
+
+/** The columns of PERIODS_SQL. */
+export const PERIOD_COLUMNS = ['period', 'nam_hoc', 'ky', 'census_day', 'label', 'name_vi', 'name_en', 'previous_period'] as const;
+
 /** Every period, oldest first. */
 export async function listPeriods(conn: DuckDBConnection): Promise<Period[]> {
-  return readRows<Period>(
-    conn,
-    `select period, nam_hoc, ky, cast(census_day as varchar) as census_day, label, name_vi, name_en, previous_period
-     from core.dim_periods order by census_day`,
-  );
+  return readRows<Period>(conn, PERIODS_SQL);
 }
+
+/** The columns of a units table (UNITS_SQL). */
+export const UNIT_TABLE_COLUMNS = [
+  'unit_key',
+  'unit_code',
+  'unit_level',
+  'unit_name',
+  'parent_key',
+  'province_code',
+  'current_province_code',
+  'valid_from',
+  'valid_to',
+] as const;
+
+/** The units whose keys are bound as $1 (a VARCHAR[]), by code. */
+export const UNITS_SQL = `select ${UNIT_TABLE_COLUMNS.map((c) => (c.startsWith('valid_') ? `cast(${c} as varchar) as ${c}` : c)).join(', ')}
+  from core.dim_units where list_contains($1::varchar[], unit_key) order by unit_code, unit_key`;
 
 /** One period by name ('2025-DN'), or the latest when `name` is undefined. */
 export async function findPeriod(conn: DuckDBConnection, name?: string): Promise<Period | undefined> {

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('the sign-off page', () => {
   it("lets Lai Châu's admin approve its province and download the approved package", async () => {
-    const page = await b.open(`${server.url}/dashboards/approvals.html?key=${h.keys.laiChau}&period=2025-DN`);
+    const page = await b.open(`${server.url}/dashboards/approvals.html?period=2025-DN#key=${h.keys.laiChau}`);
     await page.waitForSelector('#approvals tbody tr');
     expect(page.url()).not.toContain('key=');
     const row = page.locator('#approvals tbody tr[data-unit="P:12@2025"]');
@@ -64,7 +64,7 @@ describe('the sign-off page', () => {
     }
     await h.fx.conn.run(`update raw.hoc_sinh set deleted_at = '2025-10-01 00:00:00+00' where ma_hoc_sinh = 'HS-e4'`);
     await runTransform({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
-    const page = await b.open(`${server.url}/dashboards/approvals.html?key=${h.keys.nation}&period=2025-DN`);
+    const page = await b.open(`${server.url}/dashboards/approvals.html?period=2025-DN#key=${h.keys.nation}`);
     await page.waitForSelector('#approvals tbody tr');
     const summary = await page.locator('#summary').innerText();
     expect(summary).toContain('34 tỉnh: 1 đã duyệt, 0 chờ duyệt, 0 không báo cáo');

@@ -1,7 +1,8 @@
 /**
  * The dashboard pages in a real headless Chromium against the real server over the fixture
  * warehouse: the map draws the 34 provinces, numbers and dates read the Vietnamese way, the key
- * pasted once (?key=) is kept for the session and leaves the address bar, no console errors.
+ * given once in the fragment (#key=, never sent to the server) is kept for the session and leaves
+ * the address bar, a key in the query string is not used, no console errors.
  * Every test opens the pages it checks, so that each passes on its own (`vitest run -t`).
  * Screenshots go to /tmp/csdl-dashboard-*.png.
  * @module-tag browser
@@ -52,9 +53,10 @@ describe('dashboards in Chromium', () => {
   });
 
   it("ranks the commune's schools for its admin, keeping the key for the session only", async () => {
-    const page = await b.open(`${s.url}/dashboards/quality.html?key=${s.keys.communeAdmin}`);
+    const page = await b.open(`${s.url}/dashboards/quality.html#key=${s.keys.communeAdmin}`);
     await page.waitForSelector('#dimension-chart svg');
     expect(page.url()).not.toContain('key=');
+    expect(page.url()).not.toContain(s.keys.communeAdmin);
     expect(await page.evaluate(() => sessionStorage.getItem('csdl-api-key'))).toBe(s.keys.communeAdmin);
     const rows = await page.locator('#ranking tbody tr').allInnerTexts();
     expect(rows).toHaveLength(2);
@@ -67,7 +69,7 @@ describe('dashboards in Chromium', () => {
   });
 
   it('shows a school its indicators and the record keys to fix', async () => {
-    const page = await b.open(`${s.url}/dashboards/school.html?key=${s.keys.school1}`);
+    const page = await b.open(`${s.url}/dashboards/school.html#key=${s.keys.school1}`);
     await page.waitForSelector('#rules-chart svg');
     const failures = await page.locator('#failures tbody').innerText();
     expect(failures).toContain('hoc_sinh:101');
@@ -77,18 +79,25 @@ describe('dashboards in Chromium', () => {
   });
 
   it('shows the reason when a key may not see a unit', async () => {
-    const page = await b.open(`${s.url}/dashboards/school.html?key=${s.keys.school1}&unit=S:T2@2025`);
+    const page = await b.open(`${s.url}/dashboards/school.html?unit=S:T2@2025#key=${s.keys.school1}`);
     await page.waitForFunction(() => document.getElementById('status')?.dataset.kind === 'error');
     expect(await page.locator('#status').innerText()).toContain('phạm vi');
     // the refused request itself is the one error the page may log
     expect(b.errorsOf(page).filter((e) => !/status of 403/.test(e))).toEqual([]);
   });
 
+  it('does not use a key given in the query string, which the server has already seen, and removes it', async () => {
+    const page = await b.open(`${s.url}/dashboards/quality.html?key=${s.keys.province48}`);
+    await expect.poll(() => page.locator('#who').innerText()).toContain('?key=');
+    expect(page.url()).not.toContain(s.keys.province48);
+    expect(await page.evaluate(() => sessionStorage.getItem('csdl-api-key'))).toBeNull();
+  });
+
   it('logs no console errors on any page once it has drawn', async () => {
     const pages: Array<[string, string]> = [
       ['/dashboards/', '#map svg .mark-shape path'],
-      [`/dashboards/quality.html?key=${s.keys.communeAdmin}`, '#dimension-chart svg'],
-      [`/dashboards/school.html?key=${s.keys.school1}`, '#rules-chart svg'],
+      [`/dashboards/quality.html#key=${s.keys.communeAdmin}`, '#dimension-chart svg'],
+      [`/dashboards/school.html#key=${s.keys.school1}`, '#rules-chart svg'],
     ];
     for (const [path, drawn] of pages) {
       const page = await b.open(`${s.url}${path}`);

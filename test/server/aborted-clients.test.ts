@@ -53,6 +53,13 @@ describe('a client that closes its connection early', () => {
     const waiting = pool.acquire();
     await expect(pool.acquire()).rejects.toBeInstanceOf(PoolSaturatedError);
     await expect(waiting).rejects.toMatchObject({ code: 'SERVER_BUSY', retryAfterSeconds: 1 });
+    // a client that leaves while it waits gives its place in the queue up at once
+    const left = new AbortController();
+    const gone = pool.acquire(left.signal);
+    expect(pool.stats().waiting).toBe(1);
+    left.abort();
+    await expect(gone).rejects.toMatchObject({ code: 'REQUEST_ENDED' });
+    expect(pool.stats().waiting).toBe(0);
     held.end();
     const next = await pool.acquire();
     expect((await next.conn.runAndReadAll('select 42 as n')).getRowObjects()).toEqual([{ n: 42 }]);

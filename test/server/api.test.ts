@@ -106,8 +106,10 @@ describe('HTTP API on the fixture warehouse', () => {
     expect(r.text.charCodeAt(0)).toBe(0xfeff);
     const lines = r.text.slice(1).split('\r\n');
     expect(lines[0]).toBe('role,unit_key,unit_code,unit_level,unit_name,indicator,breakdown,numerator,denominator,value,suppressed');
-    // T1 5 learners -> '<10'; the only other school T2 (300) is hidden too ('x'); the commune 305 stays
-    expect(lines).toContain('unit,C:20194@2025,20194,commune,Phường Hải Châu,LRN,total,305,,305,false');
+    // T1 5 learners -> '<10'. The commune is Đà Nẵng's only one, so it equals the province, which
+    // the public map hides ('x', to protect Cao Bằng's 7): the commune is hidden too, and T2 with
+    // it ('x'), so that neither the commune nor T1 follows from the other figures
+    expect(lines).toContain('unit,C:20194@2025,20194,commune,Phường Hải Châu,LRN,total,x,,x,true');
     expect(lines).toContain('child,S:T1@2025,T1,school,Trường Tiểu học Lê Lợi,LRN,total,<10,,<10,true');
     expect(lines).toContain('child,S:T2@2025,T2,school,"Trường THCS Nguyễn Huệ, ""cơ sở 2""",LRN,total,x,,x,true');
   });
@@ -120,6 +122,54 @@ describe('HTTP API on the fixture warehouse', () => {
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
     expect(bytes.subarray(-4).toString()).toBe('PAR1');
+  });
+
+  it('writes Parquet with its figures typed as numbers, a hidden figure null beside its status', async () => {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'csdl-parquet-'));
+    const read = async (path: string) => {
+      const res = await fetch(s.url + path, { headers: { Authorization: `Bearer ${s.keys.province48}` } });
+      expect(res.status).toBe(200);
+      const file = join(dir, 'export.parquet');
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const db = await DuckDBInstance.create(':memory:');
+      const conn = await db.connect();
+      const types = Object.fromEntries(
+        (await conn.runAndReadAll(`describe select * from read_parquet('${file}')`)).getRowObjectsJson().map((r) => [r.column_name, r.column_type]),
+      );
+      const rows = (await conn.runAndReadAll(`select * from read_parquet('${file}')`)).getRowObjectsJson();
+      conn.closeSync();
+      return { types, rows };
+    };
+    try {
+      const values = await read('/api/indicators?period=2025-DN&unit=C:20194@2025&indicator=LRN,LPC,QT&format=parquet');
+      expect(values.types).toMatchObject({
+        numerator: 'BIGINT',
+        denominator: 'BIGINT',
+        value: 'DOUBLE',
+        numerator_status: 'VARCHAR',
+        value_status: 'VARCHAR',
+        suppressed: 'BOOLEAN',
+      });
+      const t1 = values.rows.find((r) => r.unit_code === 'T1' && r.indicator === 'LRN')!;
+      expect(t1).toMatchObject({ numerator: null, numerator_status: '<10', value: null, value_status: '<10', suppressed: true });
+      // T2's learners are hidden ('x', see the CSV above), its classes shown: the ratio is hidden
+      const lpc = values.rows.find((r) => r.unit_code === 'T2' && r.indicator === 'LPC')!;
+      expect(lpc).toMatchObject({ numerator: null, numerator_status: 'x', denominator: '10', denominator_status: null, value: null, value_status: 'x' });
+      const qt = values.rows.find((r) => r.unit_code === 'T2' && r.indicator === 'QT')!;
+      expect(qt).toMatchObject({ numerator: '14', denominator: '15', value_status: null, suppressed: false });
+      expect(qt.value).toBeCloseTo(93.333, 3);
+      const scores = await read('/api/quality/scores?period=2025-DN&unit=C:20194@2025&format=parquet');
+      expect(scores.types).toMatchObject({ score: 'DOUBLE', checked: 'BIGINT', failed: 'BIGINT', rank_in_parent: 'BIGINT', deadline_status: 'VARCHAR' });
+      const periods = await read('/api/periods?format=parquet');
+      expect(periods.types).toMatchObject({ nam_hoc: 'INTEGER', period: 'VARCHAR' });
+      expect(periods.rows).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('ranks the children by overall score with dimensions, change and deadline status', async () => {

@@ -2,7 +2,6 @@
  * The audit log survives a crash: a server process killed (SIGKILL) under load may lose requests
  * it had not answered, never one whose answer a client received. Every answer a client got must
  * have its row in meta.audit_log when the warehouse is opened again.
- * @module-tag slow
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -46,17 +45,18 @@ describe('the audit log when the server is killed', () => {
       }
     };
     const clients = Array.from({ length: 12 }, (_, i) => client(i));
-    // kill once enough answers went out for the check to mean something, however busy the machine
-    const count = () => [...answered.values()].reduce((a, b) => a + b, 0);
-    const deadline = Date.now() + 60_000;
-    while (count() < 150 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // kill it under load once more than 100 answers went out (however busy the machine is), and
+    // at least 2,5 s in
+    const started = Date.now();
+    const answers = () => [...answered.values()].reduce((a, b) => a + b, 0);
+    while ((answers() <= 100 || Date.now() - started < 2500) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGKILL');
     stop = true;
     await Promise.all(clients);
     await new Promise((r) => (child.exitCode !== null || child.signalCode ? r(null) : child.once('exit', r)));
 
     const total = [...answered.values()].reduce((a, b) => a + b, 0);
-    expect(total).toBeGreaterThanOrEqual(150);
+    expect(total).toBeGreaterThan(100);
     const warehouse = await openWarehouse(join(dir, 'warehouse.duckdb'), { memoryLimit: '512MB' });
     const conn = await warehouse.connect();
     const rows = await readRows<{ k: string; n: number }>(conn, `select path || ' ' || status as k, count(*) as n from meta.audit_log group by 1`);

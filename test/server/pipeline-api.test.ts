@@ -133,4 +133,28 @@ describe('API over the real pipeline (tiny preset)', () => {
     const rules = await call('/api/quality/rules?period=2025-DN', key);
     expect(rules.body.rows.length).toBeGreaterThan(0);
   });
+
+  it('names no other school in the failure details a school key reads', async () => {
+    const conn = await warehouse.connect();
+    const named = await readRows<{ unit_key: string; other: string }>(
+      conn,
+      `select any_value(d.unit_key) as unit_key, any_value(regexp_extract(f.detail, 'of school (\\S+)', 1)) as other
+       from quality.dq_failures f
+       join core.dim_units d on d.unit_code = f.unit_code and d.unit_level = 'school' and d.nam_hoc = 2025
+       where f.period = '2025-DN' and f.detail like 'same person as a record of school %'
+         and regexp_extract(f.detail, 'of school (\\S+)', 1) <> f.unit_code
+       group by f.unit_code order by f.unit_code`,
+    );
+    conn.closeSync();
+    expect(named.length).toBeGreaterThan(0);
+    for (const { unit_key, other } of named) {
+      const own = await call(`/api/quality/failures?period=2025-DN&unit=${encodeURIComponent(unit_key)}`, await keyFor(unit_key));
+      const details = own.body.rows.map((r: { detail: string | null }) => r.detail ?? '');
+      expect(details.join('\n')).not.toContain(other);
+      expect(details).toContain('same person as a record of another school (outside your scope)');
+      // the province reads both schools and sees which one
+      const province = await call(`/api/quality/failures?period=2025-DN&unit=${encodeURIComponent(unit_key)}`, await keyFor('P:48@2025'));
+      expect(province.body.rows.map((r: { detail: string | null }) => r.detail)).toContain(`same person as a record of school ${other}`);
+    }
+  });
 });

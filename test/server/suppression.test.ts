@@ -1,126 +1,171 @@
 /**
- * Small-cell suppression, with every expected cell worked out by hand in the comments.
+ * The pieces of small-cell suppression on tables worked out by hand: which unknowns a set of
+ * equations fixes, the cheapest cells to hide to free one, and a family table's decisions.
  */
 import { describe, expect, it } from 'vitest';
-import { suppressCount, suppressGroup, suppressIndicatorRows, suppressRatio } from '../../server/suppression.ts';
+import { cheapestFreeing, determinedUnknowns } from '../../server/suppression/linear-system.ts';
+import { protectFamily, type FamilyCell } from '../../server/suppression/protect-family.ts';
 
-describe('suppressCount', () => {
-  it('hides counts from 1 to 9 and shows zero, null and 10 or more as they are', () => {
-    expect([0, 1, 9, 10, 11, 1234, null].map(suppressCount)).toEqual([0, '<10', '<10', 10, 11, 1234, null]);
+describe('determinedUnknowns', () => {
+  it('finds the unknowns the equations fix, and only those', () => {
+    // x0 + x1 = a, x1 = b fix both; x2 + x3 = c fixes neither
+    expect(
+      determinedUnknowns([
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [[1, 1]],
+        [
+          [2, 1],
+          [3, 1],
+        ],
+      ]),
+    ).toEqual(new Set([0, 1]));
+    // the four inner cells of a 2 x 2 table with its margins shown: none is fixed
+    expect(
+      determinedUnknowns([
+        [
+          [0, 1],
+          [1, 1],
+        ],
+        [
+          [2, 1],
+          [3, 1],
+        ],
+        [
+          [0, 1],
+          [2, 1],
+        ],
+        [
+          [1, 1],
+          [3, 1],
+        ],
+      ]),
+    ).toEqual(new Set());
+  });
+
+  it('agrees with rank arithmetic on random systems', () => {
+    const rank = (m: number[][]) => {
+      const a = m.map((r) => [...r]);
+      let rk = 0;
+      for (let c = 0; c < (a[0]?.length ?? 0) && rk < a.length; c++) {
+        const p = a.findIndex((r, i) => i >= rk && Math.abs(r[c]) > 1e-9);
+        if (p < 0) continue;
+        [a[rk], a[p]] = [a[p], a[rk]];
+        for (let r = 0; r < a.length; r++) if (r !== rk) a[r] = a[r].map((v, k) => v - (a[r][c] / a[rk][c]) * a[rk][k]);
+        rk++;
+      }
+      return rk;
+    };
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let t = 0; t < 200; t++) {
+      const n = 3 + Math.floor(rand() * 8);
+      const m = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Array.from({ length: n }, () => (rand() < 0.35 ? (rand() < 0.5 ? 1 : -1) : 0)));
+      const got = determinedUnknowns(m.map((r) => r.flatMap((v, i) => (v ? [[i, v] as const] : []))));
+      for (let i = 0; i < n; i++) expect(got.has(i)).toBe(rank([...m, m[0].map((_, k) => (k === i ? 1 : 0))]) === rank(m));
+    }
   });
 });
 
-describe('suppressGroup', () => {
-  it('hides the next smallest non-zero part when exactly one part is small', () => {
-    // 3 is small -> '<10'; total 68 - 40 - 25 would reveal 3, so the next smallest (25) goes too
-    expect(suppressGroup([3, 40, 25], 68)).toEqual({ parts: ['<10', 40, 'x'], total: 68 });
-  });
-
-  it('skips zero parts when choosing the secondary cell, since zero stays zero', () => {
-    // parts 0, 5, 0, 30, 12 (total 47): 5 hidden; smallest non-zero visible part is 12, not 0
-    expect(suppressGroup([0, 5, 0, 30, 12], 47)).toEqual({ parts: [0, '<10', 0, 30, 'x'], total: 47 });
-  });
-
-  it('adds nothing when two or more parts are already hidden', () => {
-    // 2 and 7 hidden: 100 - 91 = 9 is the sum of two hidden cells, neither can be told
-    expect(suppressGroup([2, 7, 91], 100)).toEqual({ parts: ['<10', '<10', 91], total: 100 });
-  });
-
-  it('hides the total when the only small part has no other part to pair with', () => {
-    // 6 hidden, the other parts are zeros (shown): total 6 is itself small -> '<10'
-    expect(suppressGroup([6, 0, 0], 6)).toEqual({ parts: ['<10', 0, 0], total: '<10' });
-  });
-
-  it('hides a large total that would reveal the only small part', () => {
-    // parts 6 and 0 with total 16 (a part of 10 is not listed): 16 - 0 would not reveal 6 exactly,
-    // but no visible part can pair with it, so the total is hidden ('x') rather than risk it
-    expect(suppressGroup([6, 0], 16)).toEqual({ parts: ['<10', 0], total: 'x' });
-  });
-
-  it('leaves a group alone when nothing is small', () => {
-    expect(suppressGroup([10, 0, 250], 260)).toEqual({ parts: [10, 0, 250], total: 260 });
-  });
-
-  it('needs no secondary cell when no total is published', () => {
-    expect(suppressGroup([3, 40])).toEqual({ parts: ['<10', 40], total: undefined });
+describe('cheapestFreeing', () => {
+  it('names the cheapest shown cells whose hiding lets a fixed unknown move', () => {
+    // x0 + x1 = a, x1 + x2 = b; x0, x1 unknown; x2 shown (5), x3 shown (1) unrelated
+    expect(
+      cheapestFreeing(
+        [
+          [
+            [0, 1],
+            [1, 1],
+          ],
+          [
+            [1, 1],
+            [2, 1],
+          ],
+        ],
+        0,
+        [0, 0, 5, 1],
+      )!.sort(),
+    ).toEqual([0, 1, 2]);
   });
 });
 
-describe('suppressRatio', () => {
-  it('hides a ratio whose numerator or denominator is hidden', () => {
-    expect(suppressRatio(0.5, '<10', 20)).toBe('x');
-    expect(suppressRatio(0.5, 10, 'x')).toBe('x');
-    expect(suppressRatio(0.5, 10, 20)).toBe(0.5);
-    expect(suppressRatio(0, 0, 20)).toBe(0);
-  });
-});
+const row = (unit: string, total: number, female: number, male: number): FamilyCell[] => [
+  { unit, cell: '', value: total, published: true },
+  { unit, cell: 'sex=female', value: female, published: true },
+  { unit, cell: 'sex=male', value: male, published: true },
+];
+const hiddenOf = (statuses: Map<string, string>) =>
+  [...statuses]
+    .filter(([, s]) => s !== 'shown')
+    .map(([k, s]) => `${k.replace('\u0000', ' ')}: ${s}`)
+    .sort();
 
-describe('suppressIndicatorRows', () => {
-  const row = (unit: string, indicator: string, numerator: number, denominator: number | null, value: number) => ({
-    unit_code: unit,
-    indicator,
-    breakdown: 'total',
-    numerator,
-    denominator,
-    value,
-  });
-
-  it('suppresses counts across sibling units with the parent as total, and the ratios built on them', () => {
-    // learners (count): A 4, B 120, C 55, parent 179 -> A '<10', C (next smallest) 'x'
-    // learners per class: A 4/1, B 120/5, C 55/2, parent 179/8
-    //   numerators as above; denominators 1, 5, 2 all small -> '<10' (three hidden: no secondary)
-    //   parent denominator 8 is small too -> '<10'; every ratio has a hidden part -> 'x'
-    const children = [
-      row('A', 'HS', 4, null, 4),
-      row('B', 'HS', 120, null, 120),
-      row('C', 'HS', 55, null, 55),
-      row('A', 'HS_LOP', 4, 1, 4),
-      row('B', 'HS_LOP', 120, 5, 24),
-      row('C', 'HS_LOP', 55, 2, 27.5),
+describe('protectFamily', () => {
+  it('hides a small count and, among its siblings, the smallest that keeps it from being subtracted', () => {
+    // commune 130 = A 5 + B 100 + C 25 (totals only): A '<10'; C, the next smallest, 'x'
+    const cells: FamilyCell[] = [
+      { unit: 'P', cell: '', value: 130, published: true },
+      { unit: 'A', cell: '', value: 5, published: true },
+      { unit: 'B', cell: '', value: 100, published: true },
+      { unit: 'C', cell: '', value: 25, published: true },
     ];
-    const parents = [row('P', 'HS', 179, null, 179), row('P', 'HS_LOP', 179, 8, 22.375)];
-    const out = suppressIndicatorRows(children, parents, new Set(['HS']));
-    expect(out.children.map((r) => [r.unit_code, r.indicator, r.numerator, r.denominator, r.value, r.suppressed])).toEqual([
-      ['A', 'HS', '<10', null, '<10', true],
-      ['B', 'HS', 120, null, 120, false],
-      ['C', 'HS', 'x', null, 'x', true],
-      ['A', 'HS_LOP', '<10', '<10', 'x', true],
-      ['B', 'HS_LOP', 120, '<10', 'x', true],
-      ['C', 'HS_LOP', 'x', '<10', 'x', true],
-    ]);
-    expect(out.parents.map((r) => [r.indicator, r.numerator, r.denominator, r.value])).toEqual([
-      ['HS', 179, null, 179],
-      ['HS_LOP', 179, '<10', 'x'],
-    ]);
+    const r = protectFamily({ parent: 'P', children: ['A', 'B', 'C'], cells, fixed: new Map([['', 'shown']]) });
+    expect(hiddenOf(r.statuses)).toEqual(['A : small', 'C : hidden']);
+    expect(r.unprotected).toEqual([]);
   });
 
-  it('keeps every figure when no cell is small', () => {
-    // teachers qualified %: 45/50 = 90, 30/40 = 75, parent 75/90 = 83.33
-    const out = suppressIndicatorRows([row('A', 'QT', 45, 50, 90), row('B', 'QT', 30, 40, 75)], [row('P', 'QT', 75, 90, 83.33)], new Set());
-    expect(out.children.map((r) => r.value)).toEqual([90, 75]);
-    expect(out.parents[0]).toMatchObject({ numerator: 75, denominator: 90, value: 83.33, suppressed: false });
+  it('treats the rest of a total (learners of unknown sex) as a cell to protect', () => {
+    // A: 30 = 12 girls + 15 boys + 3 of unknown sex; B 300 = 150 + 150; the parent 330 = 162 + 165
+    const r = protectFamily({ parent: 'P', children: ['A', 'B'], cells: [...row('P', 330, 162, 165), ...row('A', 30, 12, 15), ...row('B', 300, 150, 150)] });
+    // the 3 must not follow from A's figures, nor from the parent's minus B's
+    const shown = (k: string) => r.statuses.get(k) === 'shown';
+    expect(shown('A\u0000') && shown('A\u0000sex=female') && shown('A\u0000sex=male')).toBe(false);
+    expect(r.unprotected).toEqual([]);
   });
-});
 
-describe('suppressIndicatorRows across breakdowns', () => {
-  it('protects a small sex cell both among siblings and within its own unit', () => {
-    const r = (unit: string, breakdown: string, n: number) => ({ unit_code: unit, indicator: 'LRN', breakdown, numerator: n, denominator: null, value: n });
-    // unit A: female 4, male 60, total 64; unit B: female 30, male 33, total 63; parent: 34, 93, 127
-    // A female 4 -> '<10'. Its own sex group (4, 60 | 64): one hidden -> A male 60 'x'.
-    // Siblings female (A 4, B 30 | 34): one hidden -> B female 30 'x'.
-    // Siblings male (A 60 hidden, B 33 | 93): one hidden -> B male 33 'x'.
-    // B's sex group (30 x, 33 x | 63): two hidden, done. Totals (64, 63 | 127) stay visible.
-    const children = [
-      r('A', 'sex=female', 4),
-      r('A', 'sex=male', 60),
-      r('A', 'total', 64),
-      r('B', 'sex=female', 30),
-      r('B', 'sex=male', 33),
-      r('B', 'total', 63),
+  it("hides a child equal to its parent exactly when the parent is hidden, and leaves the parent's cells as decided above", () => {
+    const r = protectFamily({
+      parent: 'P',
+      children: ['C'],
+      cells: [...row('P', 305, 152, 153), ...row('C', 305, 152, 153)],
+      fixed: new Map([
+        ['', 'hidden'],
+        ['sex=female', 'hidden'],
+        ['sex=male', 'shown'],
+      ]),
+    });
+    expect(hiddenOf(r.statuses)).toEqual(['C : hidden', 'C sex=female: hidden', 'P : hidden', 'P sex=female: hidden']);
+  });
+
+  it("reads a school's ownership as public knowledge: its cell of another ownership is zero", () => {
+    // the commune's public learners are school S1's 105 plus school S2's 6 ('<10'), S3 is private;
+    // without hiding more, 111 - 105 gives S2 away
+    const cells: FamilyCell[] = [
+      { unit: 'C', cell: '', value: 211, published: true },
+      { unit: 'C', cell: 'ownership=public', value: 111, published: true },
+      { unit: 'C', cell: 'ownership=non_public', value: 100, published: true },
+      { unit: 'S1', cell: '', value: 105, published: true },
+      { unit: 'S2', cell: '', value: 6, published: true },
+      { unit: 'S3', cell: '', value: 100, published: true },
     ];
-    const parents = [r('P', 'sex=female', 34), r('P', 'sex=male', 93), r('P', 'total', 127)];
-    const out = suppressIndicatorRows(children, parents, new Set(['LRN']));
-    expect(out.children.map((c) => c.numerator)).toEqual(['<10', 'x', 64, 'x', 'x', 63]);
-    expect(out.parents.map((c) => c.numerator)).toEqual([34, 93, 127]);
+    const attributes = new Map([
+      ['S1', { ownership: 'public' }],
+      ['S2', { ownership: 'public' }],
+      ['S3', { ownership: 'non_public' }],
+    ]);
+    const r = protectFamily({
+      parent: 'C',
+      children: ['S1', 'S2', 'S3'],
+      cells,
+      fixed: new Map([
+        ['', 'shown'],
+        ['ownership=public', 'shown'],
+        ['ownership=non_public', 'shown'],
+      ]),
+      attributes,
+    });
+    expect(hiddenOf(r.statuses)).toEqual(['S1 : hidden', 'S2 : small']);
   });
 });

@@ -113,7 +113,8 @@ async function fillQuality(conn: DuckDBConnection): Promise<void> {
     create table quality.dq_rule_catalog as select * from (values
       ('HS_NGAY_SINH', 'validity', 'date', 'record', 'hoc_sinh', 'ngay_sinh', 'Ngày sinh không hợp lệ', 'Impossible birth date', 1.0, null, 'select 1'),
       ('LOP_SI_SO', 'consistency', 'totals', 'record', 'lop_hoc', 'si_so', 'Sĩ số khai báo khác số học sinh', 'Declared class size differs', 1.0, null, 'select 1'),
-      ('DEADLINE', 'timeliness', 'deadline', 'unit', 'truong_hoc', null, 'Chưa đủ dữ liệu trước hạn', 'Not complete by the deadline', 1.0, null, 'select 1')
+      ('DEADLINE', 'timeliness', 'deadline', 'unit', 'truong_hoc', null, 'Chưa đủ dữ liệu trước hạn', 'Not complete by the deadline', 1.0, null, 'select 1'),
+      ('HS-DUP-ACTIVE', 'uniqueness', 'duplicate', 'record', 'hoc_sinh', 'ma_hoc_sinh', 'Cùng một học sinh học ở hai trường', 'Same learner in two schools', 2.0, null, 'select 1')
     ) t(rule_id, dimension, family, level, table_name, field, description_vi, description_en, weight, thresholds, rule_sql);
     create table quality.dq_rule_results as select * from (values
       ('2025-DN', 'T1', 'school', 'HS_NGAY_SINH', 'validity', 5, 2, 0.6),
@@ -126,7 +127,9 @@ async function fillQuality(conn: DuckDBConnection): Promise<void> {
       ('2025-DN', 'T1', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:101', 101, 'a1b2c3', 'ngay_sinh: in the future'),
       ('2025-DN', 'T1', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:102', 102, 'd4e5f6', 'ngay_sinh: not a date'),
       ('2025-DN', 'T1', 'LOP_SI_SO', 'consistency', 'lop_hoc:7', 7, null, 'si_so: 32 declared, 5 counted'),
-      ('2025-DN', 'T3', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:900', 900, 'ffffff', 'ngay_sinh: in the future')
+      ('2025-DN', 'T3', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:900', 900, 'ffffff', 'ngay_sinh: in the future'),
+      ('2025-DN', 'T1', 'HS-DUP-ACTIVE', 'uniqueness', 'hoc_sinh:103', 103, 'aa11bb', 'same person as a record of school T2'),
+      ('2025-DN', 'T1', 'HS-DUP-ACTIVE', 'uniqueness', 'hoc_sinh:104', 104, 'cc22dd', 'same person as a record of school T3')
     ) t(period, unit_code, rule_id, dimension, record_key, record_id, pseudonym, detail);
     create table quality.dq_unit_scores (period varchar, unit_code varchar, unit_level varchar, unit_name varchar, parent_code varchar,
       province_code varchar, dimension varchar, score double, checked bigint, failed bigint, rank bigint, ranked_units bigint,

@@ -1,0 +1,179 @@
+/**
+ * Small-cell suppression of indicator values, consistent across every response: each figure is
+ * the numerator or denominator of an indicator, and those are cells of additive counts
+ * (data/indicators/publication.json: LRN, LPC and PTR all show `learners`; GPI shows learners
+ * with sex=female over learners with sex=male). Each count is suppressed as one table per family
+ * (protect-family.ts), top-down from the nation (unit-families.ts, family-cascade.ts), so that a
+ * cell hidden in one response is hidden in all: any breakdown, any format, the public map or a
+ * keyed export. A count indicator's value is its numerator; any other value is hidden ('x') when
+ * its numerator or denominator is.
+ *
+ * One instance serves one request, inside one snapshot of the warehouse.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { readRows, tableExists } from '../db/read-rows.ts';
+import { indicatorCatalog, indicatorValues, type HiddenFigures, type ValueFilter } from '../indicators/indicators.queries.ts';
+import { PUBLICATION, type CountRef } from '../indicators/publication.ts';
+import { findPeriod, type Period, type Unit } from '../units/units.queries.ts';
+import { breakdownCell } from './cell-key.ts';
+import { FamilyCascade, type DecisionCache } from './family-cascade.ts';
+import type { FamilyCell, Status } from './protect-family.ts';
+import { familyChildren, familyParent } from './unit-families.ts';
+
+const SHOWN: Record<Status, string | null> = { shown: null, small: '<10', hidden: 'x' };
+
+/** The period whose tables hold a figure's count: its own, or the start of its school year. */
+function countPeriod(ref: CountRef, period: Period): string {
+  return ref.period === 'start_of_year' ? `${period.nam_hoc}-DN` : period.period;
+}
+
+export class IndicatorSuppression {
+  private cascades = new Map<string, FamilyCascade<Unit>>();
+  private periods = new Map<string, Promise<Period | undefined>>();
+
+  constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly cache?: { decisions: DecisionCache; version: string },
+  ) {}
+
+  /**
+   * The statuses of the rows `filter` selects (indicators and breakdown of the given units in a
+   * period) that hide a figure, as this snapshot holds them; a row not listed shows its figures. A
+   * figure whose value is not the one its cell was decided for, or that no family decided, is
+   * hidden ('x').
+   */
+  async hidden(period: Period, of: readonly Unit[], filter: Pick<ValueFilter, 'indicators' | 'breakdown'>): Promise<HiddenFigures> {
+    const catalog = () => indicatorCatalog(this.conn).then((c) => c.map((e): [string, string] => [e.code, e.value_kind]));
+    const kinds = new Map(this.cache ? await this.cache.decisions.remember(this.cache.version, 'catalog', catalog) : await catalog());
+    const units = new Map(of.map((u) => [u.unit_key, u]));
+    const rows = await indicatorValues(this.conn, { ...filter, unitKeys: [...units.keys()], period: period.period });
+    const out: HiddenFigures = { keys: [], numerator: [], denominator: [], value: [] };
+    for (const row of rows) {
+      const refs = PUBLICATION.counts[row.indicator];
+      const unit = units.get(row.unit_key)!;
+      if (!refs) {
+        // an indicator whose counts the publication file does not name cannot be protected: hidden
+        out.keys.push(`${row.unit_key}|${row.indicator}|${row.breakdown}`);
+        out.numerator.push('x');
+        out.denominator.push(row.denominator === null ? null : 'x');
+        out.value.push('x');
+        continue;
+      }
+      const num = await this.status(period, unit, refs.numerator, row.breakdown, row.numerator);
+      const den = refs.denominator && row.denominator !== null ? await this.status(period, unit, refs.denominator, row.breakdown, row.denominator) : 'shown';
+      const value: Status = kinds.get(row.indicator) === 'count' ? num : num === 'shown' && den === 'shown' ? 'shown' : 'hidden';
+      if (num === 'shown' && den === 'shown' && value === 'shown') continue;
+      out.keys.push(`${row.unit_key}|${row.indicator}|${row.breakdown}`);
+      out.numerator.push(SHOWN[num]);
+      out.denominator.push(SHOWN[den]);
+      out.value.push(SHOWN[value]);
+    }
+    return out;
+  }
+
+  /** The status of one figure: its count's cell in the family that decides `unit`. */
+  private async status(period: Period, unit: Unit, ref: CountRef, breakdown: string, value: number | null): Promise<Status> {
+    const name = countPeriod(ref, period);
+    let at: Period | undefined = period;
+    if (name !== period.period) {
+      if (!this.periods.has(name)) this.periods.set(name, findPeriod(this.conn, name));
+      at = await this.periods.get(name);
+    }
+    const d = at && (await this.cascade(at).decision(unit, ref.count, breakdownCell(breakdown, ref.cell)));
+    return d && d.value === value ? d.status : 'hidden';
+  }
+
+  private cascade(period: Period): FamilyCascade<Unit> {
+    let c = this.cascades.get(period.period);
+    if (!c) {
+      c = new FamilyCascade<Unit>(
+        {
+          name: `indicators ${period.period}`,
+          key: (u) => u.unit_key,
+          parent: (u) => familyParent(this.conn, u, period),
+          children: (u) => familyChildren(this.conn, u, period),
+          cells: (parent, children) => this.cells(period, parent, children),
+        },
+        this.cache,
+      );
+      this.cascades.set(period.period, c);
+    }
+    return c;
+  }
+
+  private async cells(period: Period, parent: Unit, children: Unit[]) {
+    const below = await this.soleParts(period, children);
+    const unitKeys = [parent, ...children].map((u) => u.unit_key).concat(below.map((b) => b.unit.unit_key));
+    const rows = await indicatorValues(this.conn, { period: period.period, unitKeys, indicators: [], breakdown: 'all' });
+    const counts = new Map<string, FamilyCell[]>();
+    for (const row of rows) {
+      const refs = PUBLICATION.counts[row.indicator];
+      if (!refs) continue;
+      for (const [ref, value] of [
+        [refs.numerator, row.numerator],
+        [refs.denominator, row.denominator],
+      ] as const) {
+        // a count of another period (DROP-NAT's start-of-year learners) is decided in that period's tables
+        if (!ref || value === null || countPeriod(ref, period) !== period.period) continue;
+        const list = counts.get(ref.count) ?? counts.set(ref.count, []).get(ref.count)!;
+        list.push({ unit: row.unit_key, cell: breakdownCell(row.breakdown, ref.cell), value, published: true });
+      }
+    }
+    return {
+      counts,
+      attributes: await schoolAttributes(this.conn, period, [...children, ...below.map((b) => b.unit)]),
+      below: below.map((b) => ({ unit: b.unit.unit_key, parent: b.parent })),
+    };
+  }
+
+  /**
+   * The units below `units` that are the only non-zero part of some cell of their parent (a
+   * figure of the parent that one of its children makes alone), and theirs in turn, down to the
+   * schools: the families below decide them, and this family must leave those families a choice.
+   */
+  private async soleParts(period: Period, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
+    const out: Array<{ unit: Unit; parent: string }> = [];
+    let level = units;
+    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+      const pairs: Array<{ unit: Unit; parent: string }> = [];
+      for (const u of level) for (const c of await familyChildren(this.conn, u, period)) pairs.push({ unit: c, parent: u.unit_key });
+      if (pairs.length === 0) break;
+      const sole = new Set(
+        (
+          await readRows<{ unit_key: string }>(
+            this.conn,
+            `with kids as (select unnest($2::varchar[]) as unit_key, unnest($3::varchar[]) as parent_key),
+             v as (
+               select k.parent_key, v.unit_key, v.indicator, v.breakdown
+               from indicators.indicator_values as v join kids as k using (unit_key)
+               where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)
+               qualify row_number() over (partition by v.unit_key, v.indicator, v.breakdown order by (v.geography = 'as_reported') desc) = 1
+             )
+             select distinct any_value(unit_key) as unit_key from v group by parent_key, indicator, breakdown having count(*) = 1`,
+            [period.period, pairs.map((p) => p.unit.unit_key), pairs.map((p) => p.parent)],
+          )
+        ).map((r) => r.unit_key),
+      );
+      level = pairs.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit);
+      out.push(...pairs.filter((p) => sole.has(p.unit.unit_key)));
+    }
+    return out;
+  }
+}
+
+/** Each school child's ownership and zone, which are public knowledge. */
+async function schoolAttributes(conn: DuckDBConnection, period: Period, children: Unit[]): Promise<Map<string, Record<string, string>>> {
+  const schools = children.filter((c) => c.unit_level === 'school').map((c) => c.unit_key);
+  if (schools.length === 0 || !(await tableExists(conn, 'core.fct_schools'))) return new Map();
+  const rows = await readRows<{ school_key: string; ownership: string | null; zone: string | null }>(
+    conn,
+    `select school_key, ownership, zone from core.fct_schools where period = $1 and list_contains($2::varchar[], school_key)`,
+    [period.period, schools],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.school_key,
+      Object.fromEntries(Object.entries({ ownership: r.ownership, zone: r.zone }).filter(([, v]) => v !== null)) as Record<string, string>,
+    ]),
+  );
+}

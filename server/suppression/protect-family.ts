@@ -1,0 +1,293 @@
+/**
+ * Small-cell suppression of one family table: a parent unit and the units directly below it,
+ * every published cell of one count (the total and every breakdown, crossed where published).
+ * The table's equations are the ones a reader can use:
+ * - within a unit, for each dimension: total = sum of its values + the rest ('?': unknown sex...);
+ * - across units, for each cell: parent = sum of the children + the rest (children not listed);
+ * - a school's ownership and zone are public knowledge: its ownership=public cell is its total
+ *   when it is public, zero otherwise.
+ * The rests are cells too, never published but derivable.
+ *
+ * Rules (DOMAIN.md, "Privacy and disclosure"): a published count from 1 to 9 is shown as '<10'
+ * (`small`); zero stays zero. Then, while the equations, with the shown cells and every zero as
+ * known, determine a hidden cell or a small rest (1 to 9, or -9 to -1 where a dimension counts a
+ * school under several levels), one more cell is hidden ('x', `hidden`): the smallest non-zero
+ * shown cell in an equation of the disclosed one. The parent's cells are fixed by the family
+ * above (top-down, so that every table that holds a cell decides it the same way); only the
+ * children's cells are chosen here, except for the root. Where a child's only non-zero part of a
+ * cell is one of its own children, that grandchild's table is looked at too (`below`), since
+ * the family below could not protect it otherwise.
+ */
+import { cellKey, parseCell } from './cell-key.ts';
+import { cheapestFreeing, determinedUnknowns, type Equation } from './linear-system.ts';
+
+/** '<10' is `small`, 'x' is `hidden`. */
+export type Status = 'shown' | 'small' | 'hidden';
+
+/** A cell of the family: a unit's count at one breakdown assignment. */
+export type FamilyCell = { unit: string; cell: string; value: number; published: boolean };
+
+export type Family = {
+  parent: string;
+  children: readonly string[];
+  cells: readonly FamilyCell[];
+  /** The statuses of the parent's published cells, decided in the family above; absent for the root. */
+  fixed?: ReadonlyMap<string, Status>;
+  /** What is known of a child without being published (a school's ownership and zone). */
+  attributes?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /**
+   * Units further down whose cells the families below will decide, looked at here so that what
+   * this family decides leaves those families a way to protect theirs: the children's children
+   * that are the only non-zero part of some cell of their parent, and theirs in turn (a district
+   * whose only preschool is one school: whatever hides the district's preschool cells decides
+   * the school's). Each with its parent (a child or another of them); their statuses are not
+   * returned.
+   */
+  below?: ReadonlyArray<{ unit: string; parent: string }>;
+};
+
+export type FamilyResult = {
+  /** Status of every published cell, by `unit \u0000 cell`. */
+  statuses: Map<string, Status>;
+  /** Cells still determined when no shown cell was left to hide (none expected; logged). */
+  unprotected: string[];
+};
+
+/** The threshold: counts strictly below it (and not zero) are small. */
+export const SMALL_CELL_THRESHOLD = 10;
+
+/** A cell; `loose` for the rest of a column whose parts are only partly looked at (never a target: it sums several children). */
+type Var = { id: string; value: number; published: boolean; fixed: boolean; status: Status | null; lookahead: boolean; loose?: boolean };
+
+const REST = '\u0001rest';
+const idOf = (unit: string, cell: string) => `${unit}\u0000${cell}`;
+const isSmall = (v: number) => v !== 0 && Math.abs(v) < SMALL_CELL_THRESHOLD;
+/** How much more hiding a parent's cell costs than a child's of the same value. */
+const PARENT_COST = 1_000_000;
+
+/** Suppresses one family table; see the module comment. */
+export function protectFamily(f: Family): FamilyResult {
+  const vars = new Map<string, Var>();
+  const byUnit = new Map<string, Map<string, Var>>();
+  const relations: Array<Array<[Var, number]>> = [];
+  const below = f.below ?? [];
+  const lookahead = new Set(below.map((b) => b.unit));
+  for (const unit of [f.parent, ...f.children, ...lookahead]) byUnit.set(unit, new Map());
+  const sorted = [...f.cells].sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : a.cell < b.cell ? -1 : a.cell > b.cell ? 1 : 0));
+  for (const c of sorted) {
+    const cells = byUnit.get(c.unit);
+    if (!cells || cells.has(c.cell)) continue;
+    const fixed = c.unit === f.parent && f.fixed !== undefined;
+    const status: Status | null = !c.published ? null : fixed ? (f.fixed!.get(c.cell) ?? 'hidden') : isSmall(c.value) ? 'small' : 'shown';
+    const v: Var = { id: idOf(c.unit, c.cell), value: c.value, published: c.published, fixed, status, lookahead: lookahead.has(c.unit) };
+    vars.set(v.id, v);
+    cells.set(c.cell, v);
+  }
+  for (const [unit, cells] of byUnit) relations.push(...rowRelations(unit, cells, vars));
+  relations.push(...columnRelations(f.parent, f.children, byUnit, vars, f.attributes));
+  const kids = new Map<string, string[]>();
+  for (const b of below) (kids.get(b.parent) ?? kids.set(b.parent, []).get(b.parent)!).push(b.unit);
+  for (const [unit, list] of kids) if (byUnit.has(unit)) relations.push(...columnRelations(unit, list, byUnit, vars, f.attributes, true));
+
+  const related = new Map<Var, number[]>();
+  relations.forEach((r, i) => r.forEach(([v]) => (related.get(v) ?? related.set(v, []).get(v)!).push(i)));
+  // a loose rest stands for the children not looked at: unknown unless zero (counts are never
+  // negative, so a zero sum is zero parts)
+  const known = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
+  const isTarget = (v: Var) => (v.published ? v.status !== 'shown' : isSmall(v.value) && !v.loose);
+  const unprotected = new Set<string>();
+
+  // Only groups of unknowns that hold a target need solving, and a group no hidden cell has
+  // touched since it was last solved keeps its answer.
+  const settled = new Set<Var>();
+  for (;;) {
+    const targets = [...vars.values()].filter((v) => isTarget(v) && !known(v) && !settled.has(v) && !unprotected.has(v.id)).sort(byId);
+    const seen = new Set<Var>();
+    const disclosed: Var[] = [];
+    for (const t of targets) {
+      if (seen.has(t)) continue;
+      const group = component([t], relations, related, known);
+      const members = unknownsOf(group, relations, known);
+      for (const v of members) seen.add(v);
+      const determined = determinedIn(group, relations, known);
+      const first = [...members].filter((v) => isTarget(v) && determined.has(v) && !unprotected.has(v.id)).sort(byId)[0];
+      if (first) disclosed.push(first);
+      else for (const v of members) settled.add(v);
+    }
+    if (disclosed.length === 0) break;
+    // For each disclosed group, the cheapest set of shown cells whose hiding lets the disclosed
+    // cell change with them (linear-system.ts, cheapestFreeing), the parent's cells costing far
+    // more than any child's, so that a total is hidden only when nothing below it will do.
+    for (const t of disclosed) {
+      const isParent = (v: Var) => v.id.startsWith(`${f.parent}\u0000`);
+      const hideable = (v: Var) => v.published && !v.fixed && v.status === 'shown' && v.value !== 0;
+      const knownIfHidden = (v: Var) => known(v) && !hideable(v);
+      const rels = [...component([t], relations, related, knownIfHidden)];
+      const index = new Map<Var, number>();
+      const columns: Var[] = [];
+      const column = (v: Var) => index.get(v) ?? (index.set(v, columns.push(v) - 1), columns.length - 1);
+      const equations: Equation[] = rels.map((i) => relations[i].filter(([v]) => !knownIfHidden(v)).map(([v, c]) => [column(v), c] as const));
+      const cost = columns.map((v) => (!known(v) ? 0 : Math.abs(v.value) * (isParent(v) ? PARENT_COST : 1)));
+      const support = cheapestFreeing(equations, column(t), cost);
+      if (!support) {
+        unprotected.add(t.id);
+        continue;
+      }
+      // nothing to hide: cells hidden for an earlier group this round protect this one already
+      const hidden = support.map((k) => columns[k]).filter(known);
+      if (hidden.length === 0) continue;
+      for (const v of hidden) v.status = 'hidden';
+      for (const v of unknownsOf(component([hidden[0]], relations, related, known), relations, known)) settled.delete(v);
+    }
+  }
+
+  const statuses = new Map<string, Status>();
+  for (const v of vars.values()) if (v.published && v.status && !v.lookahead) statuses.set(v.id, v.status);
+  return { statuses, unprotected: [...unprotected] };
+}
+
+/** Within one unit: each group of cells that differ in one dimension sums to the cell without it. */
+function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, Var>): Array<Array<[Var, number]>> {
+  type Group = { total: string; dim: string; parts: Set<string> };
+  let groups = new Map<string, Group>();
+  const collect = () => {
+    groups = new Map();
+    for (const key of cells.keys()) {
+      const a = parseCell(key);
+      for (const d of Object.keys(a)) {
+        const rest = { ...a };
+        delete rest[d];
+        const total = cellKey(rest);
+        const gk = `${total}|${d}`;
+        (groups.get(gk) ?? groups.set(gk, { total, dim: d, parts: new Set() }).get(gk)!).parts.add(key);
+      }
+    }
+  };
+  // the rests: each group with a total gets its '?' cell, which may form groups of its own
+  for (let added = true; added;) {
+    added = false;
+    collect();
+    for (const g of groups.values()) {
+      const total = cells.get(g.total);
+      if (!total) continue;
+      const rest = cellKey({ ...parseCell(g.total), [g.dim]: '?' });
+      if (cells.has(rest)) continue;
+      const value = total.value - [...g.parts].reduce((s, k) => s + cells.get(k)!.value, 0);
+      const v: Var = { id: idOf(unit, rest), value, published: false, fixed: false, status: null, lookahead: false };
+      vars.set(v.id, v);
+      cells.set(rest, v);
+      added = true;
+    }
+  }
+  const out: Array<Array<[Var, number]>> = [];
+  for (const [gk, g] of groups) {
+    const total = cells.get(g.total);
+    if (!total) continue;
+    const members: Array<[Var, number]> = [[total, 1], ...[...g.parts].map((k): [Var, number] => [cells.get(k)!, -1])];
+    // A '?' cell another group made can mean other cases here, when this group lists other values
+    // (learners of unknown sex: grade 7 has no sex split where its only learner is a girl): what is
+    // left over is this group's own rest, so that every equation holds.
+    const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
+    if (left !== 0) {
+      const own: Var = { id: idOf(unit, `${gk}|rest`), value: left, published: false, fixed: false, status: null, lookahead: false };
+      vars.set(own.id, own);
+      members.push([own, -1]);
+    }
+    out.push(members);
+  }
+  return out;
+}
+
+/** Across units: each of the parent's cells is the sum of the children's and the rest's. */
+function columnRelations(
+  parent: string,
+  children: readonly string[],
+  byUnit: Map<string, Map<string, Var>>,
+  vars: Map<string, Var>,
+  attributes: Family['attributes'],
+  partial = false,
+): Array<Array<[Var, number]>> {
+  const out: Array<Array<[Var, number]>> = [];
+  for (const [key, total] of byUnit.get(parent)!) {
+    const members: Array<[Var, number]> = [[total, 1]];
+    let sum = 0;
+    for (const child of children) {
+      const v = childCell(child, key, byUnit, attributes);
+      if (v === 'zero' || v === undefined) continue;
+      members.push([v, -1]);
+      sum += v.value;
+    }
+    const rest: Var = {
+      id: idOf(`${REST} ${parent}`, key),
+      value: total.value - sum,
+      published: false,
+      fixed: false,
+      status: null,
+      lookahead: false,
+      loose: partial,
+    };
+    vars.set(rest.id, rest);
+    members.push([rest, -1]);
+    out.push(members);
+  }
+  return out;
+}
+
+/** A child's cell, reading a known attribute (a school's ownership) as the cell without it. */
+function childCell(child: string, key: string, byUnit: Map<string, Map<string, Var>>, attributes: Family['attributes']): Var | 'zero' | undefined {
+  const own = attributes?.get(child);
+  if (!own) return byUnit.get(child)!.get(key);
+  const a = parseCell(key);
+  for (const d of Object.keys(a)) {
+    if (own[d] === undefined) continue;
+    if (own[d] !== a[d]) return 'zero';
+    delete a[d];
+  }
+  return byUnit.get(child)!.get(cellKey(a));
+}
+
+/** The unknown cells of these equations. */
+function unknownsOf(rels: Iterable<number>, relations: Array<Array<[Var, number]>>, known: (v: Var) => boolean): Set<Var> {
+  const out = new Set<Var>();
+  for (const i of rels) for (const [v] of relations[i]) if (!known(v)) out.add(v);
+  return out;
+}
+
+const byId = (a: Var, b: Var) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The unknowns these equations determine. */
+function determinedIn(rels: Iterable<number>, relations: Array<Array<[Var, number]>>, known: (v: Var) => boolean): Set<Var> {
+  const unknowns: Var[] = [];
+  const index = new Map<Var, number>();
+  const equations: Equation[] = [];
+  for (const i of rels) {
+    const eq: Array<readonly [number, number]> = [];
+    for (const [v, c] of relations[i]) {
+      if (known(v)) continue;
+      if (!index.has(v)) index.set(v, unknowns.push(v) - 1);
+      eq.push([index.get(v)!, c]);
+    }
+    if (eq.length) equations.push(eq);
+  }
+  return new Set([...determinedUnknowns(equations)].map((k) => unknowns[k]));
+}
+
+/** The equations reachable from `start` through unknown cells (and `start` itself). */
+function component(start: Var[], relations: Array<Array<[Var, number]>>, related: Map<Var, number[]>, known: (v: Var) => boolean): Set<number> {
+  const seen = new Set<number>();
+  const queue = [...start];
+  const visited = new Set<Var>(start);
+  while (queue.length) {
+    const v = queue.pop()!;
+    for (const i of related.get(v) ?? []) {
+      if (seen.has(i)) continue;
+      seen.add(i);
+      for (const [w] of relations[i]) {
+        if (visited.has(w) || known(w)) continue;
+        visited.add(w);
+        queue.push(w);
+      }
+    }
+  }
+  return seen;
+}
