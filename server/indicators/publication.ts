@@ -25,7 +25,19 @@ const schema = z.strictObject({
   map: z.strictObject({
     indicators: z.array(z.strictObject({ code: z.string().regex(/^[A-Z0-9-]+$/), label: z.string().min(1), format: z.string().regex(/^,\.\d+f$/) })).min(1),
   }),
-  counts: z.record(z.string().regex(/^[A-Z0-9-]+$/), z.strictObject({ numerator: countRef, denominator: countRef.optional() })),
+  counts: z.record(
+    z.string().regex(/^[A-Z0-9-]+$/),
+    z.strictObject({
+      numerator: countRef,
+      denominator: countRef.optional(),
+      /**
+       * Why the indicator is never published outside the caller's subtree (every figure 'x'): a
+       * count that does not add up across units or breakdowns (persons counted once however many
+       * schools hold them) cannot be protected by the additive families.
+       */
+      withheld: z.string().min(1).optional(),
+    }),
+  ),
 });
 
 /** The numerator's or denominator's count of an indicator. */

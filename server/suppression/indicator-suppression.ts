@@ -51,8 +51,8 @@ export class IndicatorSuppression {
     for (const row of rows) {
       const refs = PUBLICATION.counts[row.indicator];
       const unit = units.get(row.unit_key)!;
-      if (!refs) {
-        // an indicator whose counts the publication file does not name cannot be protected: hidden
+      if (!refs || refs.withheld) {
+        // an indicator whose counts the publication file does not name, or that it withholds, cannot be protected: hidden
         out.keys.push(`${row.unit_key}|${row.indicator}|${row.breakdown}`);
         out.numerator.push('x');
         out.denominator.push(row.denominator === null ? null : 'x');
@@ -108,7 +108,7 @@ export class IndicatorSuppression {
     const counts = new Map<string, FamilyCell[]>();
     for (const row of rows) {
       const refs = PUBLICATION.counts[row.indicator];
-      if (!refs) continue;
+      if (!refs || refs.withheld) continue;
       for (const [ref, value] of [
         [refs.numerator, row.numerator],
         [refs.denominator, row.denominator],

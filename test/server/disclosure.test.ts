@@ -231,7 +231,9 @@ describe('disclosure by combining responses (tiny preset through the real pipeli
     );
     conn.closeSync();
 
-    const disclosed = system.disclosed();
+    // a zero is published as it is (only counts 1-9 are small cells), so a hidden cell found to be
+    // zero discloses nothing the rule protects (it happens to withheld indicators, hidden whole)
+    const disclosed = system.disclosed().filter((d) => d.truth !== 0);
     expect(requests).toBeGreaterThan(300);
     expect([...system.cells.values()].filter((c) => c.hidden).length).toBeGreaterThan(100);
     expect(disclosed.slice(0, 20), `${disclosed.length} hidden cells solved, of ${[...system.cells.values()].filter((c) => c.hidden).length}`).toEqual([]);
