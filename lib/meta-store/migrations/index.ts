@@ -4,5 +4,9 @@
  */
 import type { Migration } from '../migration.ts';
 import { migration as m0001 } from './0001-baseline.ts';
+import { migration as m0004 } from './0004-quality-full-failures.ts';
 
-export const MIGRATIONS: ReadonlyArray<{ migration: Migration; file: string }> = [{ migration: m0001, file: '0001-baseline.ts' }];
+export const MIGRATIONS: ReadonlyArray<{ migration: Migration; file: string }> = [
+  { migration: m0001, file: '0001-baseline.ts' },
+  { migration: m0004, file: '0004-quality-full-failures.ts' },
+];
