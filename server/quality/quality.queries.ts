@@ -1,10 +1,11 @@
 /**
- * Reads the quality marts: quality.dq_unit_scores (scores, ranks, change against the previous
- * period), quality.dq_rule_results with quality.dq_rule_catalog (failing rules), quality.dq_failures
- * (sampled record keys per school) and core.dim_period_deadlines (the province's deadline).
+ * Reads the quality marts: quality.dq_unit_scores (scores, records to fix, bands, ranks, change
+ * against the previous period), quality.dq_score_bands, quality.dq_rule_results with
+ * quality.dq_rule_catalog (failing rules) and core.dim_period_deadlines (the province's deadline).
+ * The failing records are failures.queries.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readRows, type Row } from '../db/read-rows.ts';
+import { readRows, tableExists, type Row } from '../db/read-rows.ts';
 import type { Unit } from '../units/units.queries.ts';
 
 export type ScoreRow = {
@@ -14,6 +15,9 @@ export type ScoreRow = {
   score: number;
   checked: number;
   failed: number;
+  records: number;
+  failing_records: number;
+  band: string | null;
   rank: number;
   ranked_units: number;
   rank_in_parent: number;
@@ -30,7 +34,7 @@ export async function unitScores(conn: DuckDBConnection, period: string, units: 
   if (units.length === 0) return [];
   return readRows<ScoreRow>(
     conn,
-    `select unit_code, unit_level, dimension, score, checked, failed, rank, ranked_units, rank_in_parent,
+    `select unit_code, unit_level, dimension, score, checked, failed, records, failing_records, band, rank, ranked_units, rank_in_parent,
             parent_ranked_units, previous_period, previous_score, score_change, previous_rank, rank_change
      from quality.dq_unit_scores
      where period = $1 and list_contains($2::varchar[], unit_level || '|' || unit_code)`,
@@ -52,7 +56,7 @@ export async function deadlines(conn: DuckDBConnection, period: string): Promise
 export async function failingRules(conn: DuckDBConnection, period: string, unit: Unit): Promise<Row[]> {
   return readRows(
     conn,
-    `select r.rule_id, k.dimension, k.family, k.table_name, k.field, k.description_vi, k.description_en, k.weight,
+    `select r.rule_id, k.dimension, k.family, k.table_name, k.field, k.description_vi, k.description_en,
             r.checked, r.failed, r.pass_rate
      from quality.dq_rule_results as r
      join quality.dq_rule_catalog as k on k.rule_id = r.rule_id
@@ -68,15 +72,11 @@ export async function ruleExists(conn: DuckDBConnection, ruleId: string): Promis
   return rows[0].n > 0;
 }
 
-/** The sampled failing record keys of a school in a period (optionally of one rule). */
-export async function schoolFailures(conn: DuckDBConnection, period: string, schoolCode: string, ruleId?: string): Promise<Row[]> {
-  return readRows(
-    conn,
-    `select f.rule_id, f.dimension, k.description_vi, f.record_key, f.record_id, f.pseudonym, f.detail
-     from quality.dq_failures as f
-     join quality.dq_rule_catalog as k on k.rule_id = f.rule_id
-     where f.period = $1 and f.unit_code = $2 and ($3::varchar is null or f.rule_id = $3)
-     order by f.rule_id, f.record_key`,
-    [period, schoolCode, ruleId ?? null],
-  );
+/** A score band as published: id, lowest score, Vietnamese label and colour. */
+export type Band = { band: string; min_score: number; label_vi: string; color: string };
+
+/** The bands of the latest quality run, highest first. */
+export async function scoreBands(conn: DuckDBConnection): Promise<Band[]> {
+  if (!(await tableExists(conn, 'quality.dq_score_bands'))) return [];
+  return readRows<Band>(conn, `select band, min_score, label_vi, color from quality.dq_score_bands order by min_score desc`);
 }

@@ -1,7 +1,8 @@
 /**
- * Turns score rows (one per unit x dimension) into one ranking row per unit: the overall score
- * and ranks, the change against the previous period, one column per dimension, and the
- * deadline status of the unit's province for the period.
+ * Turns score rows (one per unit x dimension) into one ranking row per unit: the overall score,
+ * its band and the records to fix, the ranks (each with the number of units ranked), the change
+ * against the previous period, one column per dimension, and the deadline status of the unit's
+ * province for the period.
  */
 import type { Unit } from '../units/units.queries.ts';
 import type { ScoreRow } from './quality.queries.ts';
@@ -23,6 +24,9 @@ export type RankingRow = {
   ranked_units: number | null;
   checked: number | null;
   failed: number | null;
+  records: number | null;
+  failing_records: number | null;
+  band: string | null;
   previous_score: number | null;
   score_change: number | null;
   rank_change: number | null;
@@ -43,6 +47,9 @@ export const RANKING_COLUMNS: readonly string[] = [
   'ranked_units',
   'checked',
   'failed',
+  'records',
+  'failing_records',
+  'band',
   'previous_score',
   'score_change',
   'rank_change',
@@ -59,7 +66,10 @@ export function deadlineStatus(deadline: string | null, timeliness: ScoreRow | u
   return 'unknown';
 }
 
-/** One row per unit, best overall score first (units without scores last, by code). */
+/**
+ * One row per unit in rank order (the national rank of their level restricted to them, the order
+ * of their rank among siblings); units without scores last, by code.
+ */
 export function rankUnits(units: Unit[], scores: ScoreRow[], deadlines: Map<string, string>, today: string): RankingRow[] {
   const rows = units.map((u): RankingRow => {
     const mine = scores.filter((s) => s.unit_code === u.unit_code && s.unit_level === u.unit_level);
@@ -78,6 +88,9 @@ export function rankUnits(units: Unit[], scores: ScoreRow[], deadlines: Map<stri
       ranked_units: o?.ranked_units ?? null,
       checked: o?.checked ?? null,
       failed: o?.failed ?? null,
+      records: o?.records ?? null,
+      failing_records: o?.failing_records ?? null,
+      band: o?.band ?? null,
       previous_score: o?.previous_score ?? null,
       score_change: o?.score_change ?? null,
       rank_change: o?.rank_change ?? null,
@@ -90,7 +103,5 @@ export function rankUnits(units: Unit[], scores: ScoreRow[], deadlines: Map<stri
       deadline_status: deadlineStatus(deadline, dim('timeliness'), today),
     };
   });
-  return rows.sort(
-    (a, b) => (a.score === null ? 1 : 0) - (b.score === null ? 1 : 0) || (b.score ?? 0) - (a.score ?? 0) || a.unit_code.localeCompare(b.unit_code),
-  );
+  return rows.sort((a, b) => (a.rank === null ? 1 : 0) - (b.rank === null ? 1 : 0) || (a.rank ?? 0) - (b.rank ?? 0) || a.unit_code.localeCompare(b.unit_code));
 }

@@ -44,7 +44,9 @@ describe('quality rules on the hand-built warehouse', () => {
       ['2025-CN', 'TH01', 7, 1],
       ['2025-DN', 'TH01', 7, 1],
     ]);
-    const details = await fx.rows<{ fields: string; detail: string }>(`select distinct fields, detail from quality.dq_failures where rule_id = 'HS-FMT-ngay_sinh'`);
+    const details = await fx.rows<{ fields: string; detail: string }>(
+      `select distinct fields, detail from quality.dq_failures where rule_id = 'HS-FMT-ngay_sinh'`,
+    );
     expect(details).toEqual([{ fields: 'ngay_sinh', detail: 'Ngày sinh không đúng định dạng năm-tháng-ngày (yyyy-mm-dd): đang nhập dạng dd/mm/yyyy' }]);
     const leaks = await fx.rows<{ n: number }>(`select count(*) as n from quality.dq_failures as f
       join raw.hoc_sinh as h on f.detail like '%' || h.ngay_sinh || '%'`);

@@ -235,9 +235,39 @@ describe('quality score models', () => {
     );
     // 31 fails A only, in class 6A at the start of the year; 38 fails A and B, in 6B
     expect(f).toEqual([
-      { unit_code: 'S3', rule_id: 'A', dimension: 'completeness', record_key: 'hoc_sinh:31', pseudonym: 'ps31', class_code: 'L6A', class_name: '6A', grade: '6', fields: 'f_A' },
-      { unit_code: 'S3', rule_id: 'A', dimension: 'completeness', record_key: 'hoc_sinh:38', pseudonym: 'ps38', class_code: 'L6B', class_name: '6B', grade: '6', fields: 'f_A' },
-      { unit_code: 'S3', rule_id: 'B', dimension: 'completeness', record_key: 'hoc_sinh:38', pseudonym: 'ps38', class_code: 'L6B', class_name: '6B', grade: '6', fields: 'f_B' },
+      {
+        unit_code: 'S3',
+        rule_id: 'A',
+        dimension: 'completeness',
+        record_key: 'hoc_sinh:31',
+        pseudonym: 'ps31',
+        class_code: 'L6A',
+        class_name: '6A',
+        grade: '6',
+        fields: 'f_A',
+      },
+      {
+        unit_code: 'S3',
+        rule_id: 'A',
+        dimension: 'completeness',
+        record_key: 'hoc_sinh:38',
+        pseudonym: 'ps38',
+        class_code: 'L6B',
+        class_name: '6B',
+        grade: '6',
+        fields: 'f_A',
+      },
+      {
+        unit_code: 'S3',
+        rule_id: 'B',
+        dimension: 'completeness',
+        record_key: 'hoc_sinh:38',
+        pseudonym: 'ps38',
+        class_code: 'L6B',
+        class_name: '6B',
+        grade: '6',
+        fields: 'f_B',
+      },
     ]);
     const [{ n }] = await queryRows<{ n: number }>(conn, `select count(*) as n from quality.dq_failures`);
     // 1 + 5 + 1 + 10 + 2 + 10 + 4 + 1 + 5 + 5 + 1
