@@ -49,7 +49,13 @@ export function uniquenessRules(): QueryRule[] {
         vi: 'Cùng số định danh cá nhân nhưng khác ngày sinh: học sinh đang học trong kỳ dùng chung một số định danh',
         en: 'One citizen ID carried by learners with different birth dates on the census day',
       },
-      { identity_column: 'ma_cong_dan', key: 'ma_cong_dan', differ: 'birth_key', fields: 'ma_cong_dan, ngay_sinh', same: 'Cùng số định danh cá nhân, khác ngày sinh, với bản ghi' },
+      {
+        identity_column: 'ma_cong_dan',
+        key: 'ma_cong_dan',
+        differ: 'birth_key',
+        fields: 'ma_cong_dan, ngay_sinh',
+        same: 'Cùng số định danh cá nhân, khác ngày sinh, với bản ghi',
+      },
     ),
     rule(
       {
