@@ -10,7 +10,8 @@
 -- rule checks (record x rule) of quality.dq_rule_results. The band is the one of the score shown
 -- to one decimal, rounded down (quality.dq_score_bands), so that a unit with a failing record
 -- never shows 100,0. Ranks are row_number() among units of the same level, best score first,
--- ties broken by fewer failing records, then by name in Vietnamese order (then code): nationally (rank,
+-- ties broken by fewer failing records, then by name in Vietnamese order (ICU's sort key: a
+-- collate clause would hide the model's references from the runner), then code: nationally (rank,
 -- ranked_units), under the same parent, and in the same province; the change is against the
 -- unit's previous period (same unit, same dimension), only when the unit has both.
 with
@@ -107,11 +108,11 @@ banded as (
 ranked as (
     select
         *,
-        row_number() over (nation_w order by score_key desc, failing_records, unit_name collate vi, unit_code) as rank,
+        row_number() over (nation_w order by score_key desc, failing_records, icu_sort_key(unit_name, 'vi'), unit_code) as rank,
         count(*) over nation_w as ranked_units,
-        row_number() over (parent_w order by score_key desc, failing_records, unit_name collate vi, unit_code) as rank_in_parent,
+        row_number() over (parent_w order by score_key desc, failing_records, icu_sort_key(unit_name, 'vi'), unit_code) as rank_in_parent,
         count(*) over parent_w as parent_ranked_units,
-        row_number() over (province_w order by score_key desc, failing_records, unit_name collate vi, unit_code) as rank_in_province,
+        row_number() over (province_w order by score_key desc, failing_records, icu_sort_key(unit_name, 'vi'), unit_code) as rank_in_province,
         count(*) over province_w as province_ranked_units
     from banded
     -- counts use the whole partition (no order by, which would make them running counts)
