@@ -80,3 +80,9 @@ export async function scoreBands(conn: DuckDBConnection): Promise<Band[]> {
   if (!(await tableExists(conn, 'quality.dq_score_bands'))) return [];
   return readRows<Band>(conn, `select band, min_score, label_vi, color from quality.dq_score_bands order by min_score desc`);
 }
+
+/** The weights of the record kinds in the scores, of the latest quality run. */
+export async function recordKindWeights(conn: DuckDBConnection): Promise<Array<{ record_kind: string; weight: number }>> {
+  if (!(await tableExists(conn, 'quality.dq_record_kind_weights'))) return [];
+  return readRows(conn, `select record_kind, weight from quality.dq_record_kind_weights order by weight desc, record_kind`);
+}

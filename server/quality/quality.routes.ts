@@ -1,7 +1,8 @@
 /**
  * GET /api/quality/scores?period=&unit=     the unit's children in rank order: overall score,
  *     band and records to fix, ranks with the number of units ranked, change against the previous
- *     period, per-dimension scores and deadline status; the bands in `bands`
+ *     period, per-dimension scores and deadline status; the bands in `bands`, the weights of the
+ *     record kinds in `weights`
  * GET /api/quality/rules?period=&unit=      the rules the unit fails, worst first
  * GET /api/quality/failures?period=&unit=&rule=&limit=&cursor=   every failing record of the
  *     unit's schools (a school: its own), a page at a time: `next` is the cursor of the next page
@@ -21,7 +22,7 @@ import { fileName, sendTable } from '../output/send-table.ts';
 import { childUnits, type Period, type Unit } from '../units/units.queries.ts';
 import { writeFailuresWorkbook } from './failures-workbook.ts';
 import { allFailures, decodeCursor, FAILURE_COLUMNS, failurePage, failureSummary, hideRelated, visibleRelatedSchools } from './failures.queries.ts';
-import { deadlines, failingRules, ruleExists, scoreBands, unitScores } from './quality.queries.ts';
+import { deadlines, failingRules, recordKindWeights, ruleExists, scoreBands, unitScores } from './quality.queries.ts';
 import { RANKING_COLUMNS, rankUnits } from './ranking.ts';
 
 /** Rows of a failure page: 1000 unless asked, at most 10000. */
@@ -76,7 +77,7 @@ export function qualityRouter(now: () => Date = () => new Date()): Router {
       columns: RANKING_COLUMNS,
       rows,
       filename: fileName('quality-scores', period.period, unit.unit_key),
-      meta: { period, unit: { ...unit, ...own }, today, bands: await scoreBands(conn) },
+      meta: { period, unit: { ...unit, ...own }, today, bands: await scoreBands(conn), weights: await recordKindWeights(conn) },
     });
   });
 

@@ -140,6 +140,9 @@ async function fillQuality(conn: DuckDBConnection): Promise<void> {
       ('2025-DN', 'T2', 'T2', 'school'), ('2025-DN', 'T2', '20194', 'commune'), ('2025-DN', 'T2', '48', 'province'), ('2025-DN', 'T2', 'VN', 'nation'),
       ('2025-DN', 'T3', 'T3', 'school'), ('2025-DN', 'T3', '00004', 'commune'), ('2025-DN', 'T3', '01', 'province'), ('2025-DN', 'T3', 'VN', 'nation')
     ) t(period, school_code, unit_code, unit_level);
+    create table quality.dq_record_kind_weights as select * from (values
+      ('hoc_sinh', 0.5), ('can_bo', 0.2), ('lop_hoc', 0.1), ('truong_hoc', 0.1), ('phong_hoc', 0.04), ('diem_truong', 0.03), ('hoc_sinh_trang_thai', 0.03)
+    ) t(record_kind, weight);
     create table quality.dq_score_bands as select * from (values
       ('good', 98.0, 'Tốt', '#2b8a3e'), ('fair', 90.0, 'Cần cải thiện', '#e8590c'), ('poor', 0.0, 'Kém', '#c92a2a')
     ) t(band, min_score, label_vi, color);
