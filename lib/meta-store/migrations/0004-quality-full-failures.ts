@@ -1,6 +1,6 @@
 /**
  * The quality history keeps every failing record, not a sample, and what the record-based scores
- * need (pipelines/quality, models/quality/README):
+ * need (pipelines/quality, models/README.md):
  *   - meta.quality_failures: one row per failing record and rule, by record kind (the table) and
  *     source id, with the fields at fault, the explanation in Vietnamese and, for a record that
  *     repeats another (duplicates), that other record and its school. Rows of earlier runs are
