@@ -30,7 +30,7 @@ export function oneOf<T extends string>(values: readonly T[]): (value: string) =
 /** A sample preset of the generator. */
 export const presetOption: (value: string) => Preset = oneOf(PRESETS);
 
-/** A whole number from 1 to `max`, e.g. `--sample 20`. */
+/** A whole number from 1 to `max`, e.g. `-n 10`. */
 export function countOption(max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);

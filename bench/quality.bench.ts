@@ -10,6 +10,10 @@
  *                 their pseudonyms (bench/least-work.ts): two rule families' least work, a lower
  *                 bound of any quality / scan;
  *   ratios        quality / scan and evaluation / scan (target < 15);
+ *   spread        how the schools' overall scores spread under the record-based scores and under
+ *                 the rule-check scores they replaced, from the same results (bench/score-spread.ts);
+ *   failures      rows and bytes of the failing records kept, and the API's queries over them
+ *                 (bench/failure-queries.ts);
  *   proof         recall per defect kind and precision per rule against synthetic.defects
  *                 (every rule run in full over every period, one period at a time).
  *
@@ -41,7 +45,9 @@ import { runTransform } from '../pipelines/transform/run-transform.ts';
 import pg from 'pg';
 import { startEmbedded } from '../lib/source.ts';
 import { freePort, startTestSource } from '../test/support/source.ts';
+import { failureCosts } from './failure-queries.ts';
 import { learnerRuleFloorSql, medianSeconds } from './least-work.ts';
+import { scoreSpread } from './score-spread.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const work = mkdtempSync(join(tmpdir(), 'csdl-bench-quality-'));
@@ -126,18 +132,24 @@ try {
   if (preset === 'national' || skipped.has('warmup')) say('no warm-up run (BENCH_SKIP=warmup); the timed run builds the quality inputs');
   else await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-warmup-${Date.now()}` });
   const t0 = performance.now();
+  // CPU time of the whole process (DuckDB's threads included): less sensitive than wall time to other work on the machine
+  const cpu0 = process.cpuUsage();
   // BENCH_SKIP=timed: only the proof, over the quality inputs an earlier run left in the warehouse
   const summary = skipped.has('timed')
     ? { rules: 0, recordsChecked: 0, steps: [] as Array<{ name: string; rules: number; ms: number }> }
     : await runQuality({ warehouse: conn, periods: [period], deadlines, runId: `bench-${Date.now()}` });
   const total = seconds(t0);
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const evaluation = summary.steps.reduce((a, s) => a + s.ms, 0) / 1000;
   const [{ learners }] = await queryRows<{ learners: number }>(conn, `select count(*) as learners from core.fct_learners where period = '${period}'`);
 
   // the timing first: the proof below runs every rule over every period and can take far longer
   say(
-    `timed run: ${summary.rules} rules, ${summary.recordsChecked} records checked, ${learners} learners; scan ${scan.toFixed(3)} s; quality ${total.toFixed(2)} s (${(total / scan).toFixed(1)}x), rule evaluation ${evaluation.toFixed(2)} s (${(evaluation / scan).toFixed(1)}x)`,
+    `timed run: ${summary.rules} rules, ${summary.recordsChecked} records checked, ${learners} learners; scan ${scan.toFixed(3)} s; quality ${total.toFixed(2)} s (${(total / scan).toFixed(1)}x, CPU ${cpuSeconds.toFixed(2)} s), rule evaluation ${evaluation.toFixed(2)} s (${(evaluation / scan).toFixed(1)}x)`,
   );
+  const spread = skipped.has('timed') ? [] : await scoreSpread(conn, [period]);
+  const failures = skipped.has('timed') ? null : await failureCosts(conn, period);
   say('measuring recall and precision against the manifest (every rule, every period, a period at a time)');
   await conn.run('create or replace temp table dq_eval_periods as select * from quality.dq_periods');
   const p0 = performance.now();
@@ -152,6 +164,7 @@ try {
     recordsChecked: summary.recordsChecked,
     scanSeconds: +scan.toFixed(3),
     qualitySeconds: +total.toFixed(2),
+    qualityCpuSeconds: +cpuSeconds.toFixed(2),
     evaluationSeconds: +evaluation.toFixed(2),
     ratio: +(total / scan).toFixed(1),
     leastWork: {
@@ -160,6 +173,8 @@ try {
       overScan: +((everyColumn + duplicates) / scan).toFixed(1),
     },
     evaluationRatio: +(evaluation / scan).toFixed(1),
+    spread,
+    failures,
     slowestSteps: [...summary.steps]
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 8)
@@ -181,6 +196,16 @@ try {
     `  least work (learner columns read once ${result.leastWork.everyLearnerColumnSeconds} s + one group-by of learner pseudonyms ${result.leastWork.learnerDuplicatesSeconds} s) = ${result.leastWork.overScan}x the scan: a lower bound of the ratio`,
   );
   console.table(result.slowestSteps);
+  console.log("  spread of the schools' overall scores, record-based against the rule-check scores before #26, from the same results:");
+  console.table(result.spread);
+  if (failures) {
+    console.log(
+      `  failing records kept: history ${failures.historyRows.toLocaleString('en-US')} rows, ${failures.historyMiB} MiB; published ${failures.publishedRows.toLocaleString('en-US')} rows, ${failures.publishedMiB} MiB (each alone in a fresh DuckDB file)`,
+    );
+    console.log(
+      `  school ${failures.school.code} (${failures.school.findings} findings): first page ${failures.school.firstPageMs} ms, all ${failures.school.pages} pages ${failures.school.allPagesMs} ms; province ${failures.province.code} (${failures.province.findings} findings): first page ${failures.province.firstPageMs} ms, workbook ${failures.province.workbookSeconds} s, ${failures.province.workbookMiB} MiB`,
+    );
+  }
   console.table(result.recall);
   console.table(result.precision.filter((p) => p.precision !== 1));
   for (const [kind, keys] of Object.entries(result.missed)) console.log(`  missed ${kind}: ${keys.join(' ')}`);

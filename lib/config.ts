@@ -28,6 +28,32 @@ const deadline = z.object({
     .describe('end-of-year deadline, e.g. 06-15'),
 });
 
+/** A band of data-quality scores: from `min` (inclusive) up to the next band's minimum. */
+export type QualityBand = Readonly<{ band: string; min: number; label: string; color: string }>;
+
+/** The default bands: 98 and above good, 90 to 98 to improve, below 90 poor. */
+export const DEFAULT_QUALITY_BANDS: readonly QualityBand[] = Object.freeze([
+  { band: 'good', min: 98, label: 'Tốt', color: '#2b8a3e' },
+  { band: 'fair', min: 90, label: 'Cần cải thiện', color: '#e8590c' },
+  { band: 'poor', min: 0, label: 'Kém', color: '#c92a2a' },
+]);
+
+const qualityBands = z
+  .array(
+    z.object({
+      band: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'must be a short id such as good (lower-case letters, digits, _)'),
+      min: z.number().min(0).max(100),
+      label: z.string().min(1).max(40),
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #2b8a3e'),
+    }),
+  )
+  .min(1)
+  .superRefine((bands, ctx) => {
+    if (!bands.some((b) => b.min === 0)) ctx.addIssue({ code: 'custom', message: 'needs a band starting at 0, so that every score has a band' });
+    if (new Set(bands.map((b) => b.min)).size !== bands.length) ctx.addIssue({ code: 'custom', message: 'two bands start at the same score' });
+    if (new Set(bands.map((b) => b.band)).size !== bands.length) ctx.addIssue({ code: 'custom', message: 'two bands have the same id' });
+  });
+
 /** Whether the runtime knows `zone` as a time zone (node-cron schedules in it). */
 function isTimeZone(zone: string): boolean {
   try {
@@ -82,6 +108,7 @@ const fields = z.object({
   deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline).default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
   approvalGate: z.array(gateRule).default([{ rule: 'HS-REQ-trang_thai', max_failed: 0 }]),
+  qualityBands: qualityBands.default(DEFAULT_QUALITY_BANDS.map((b) => ({ ...b }))),
 });
 
 const schema = fields.superRefine((c, ctx) => {
@@ -135,6 +162,8 @@ export type Config = Readonly<{
    * `max_failed` (default 0) or a larger share than `max_failed_share` fail it.
    */
   approvalGate: ReadonlyArray<Readonly<{ rule: string; max_failed?: number; max_failed_share?: number }>>;
+  /** Bands of data-quality scores shown with their colour (highest minimum first). */
+  qualityBands: readonly QualityBand[];
 }>;
 
 /** A setting's name, as its environment variable. */
@@ -197,5 +226,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     deadlines: Object.freeze(c.deadlines),
     defaultDeadline: Object.freeze(c.defaultDeadline),
     approvalGate: Object.freeze(c.approvalGate.map((g) => Object.freeze(g))),
+    qualityBands: Object.freeze([...c.qualityBands].sort((a, b) => b.min - a.min).map((b) => Object.freeze(b))),
   });
 }

@@ -1,29 +1,26 @@
 /**
- * `csdl quality [--period 2025-DN ...] [--sample 20]`: evaluates the data-quality rules over the
- * warehouse, publishes scores and ranks per unit and dimension, and prints the national scores,
- * the worst units and the rules with most failures.
+ * `csdl quality [--period 2025-DN ...]`: evaluates the data-quality rules over the warehouse,
+ * keeps every failing record, publishes scores, bands and ranks per unit and dimension, and
+ * prints the national scores, the worst units and the rules with most failures.
  */
 import type { Command } from 'commander';
 import { openWarehouse } from '../../lib/warehouse.ts';
 import { formatQualitySummary } from '../../pipelines/quality/index.ts';
 import { runQuality } from '../../pipelines/quality/index.ts';
-import { DEFAULT_SAMPLE_SIZE } from '../../pipelines/quality/index.ts';
-import { countOption } from '../options.ts';
 import { action } from '../run-action.ts';
 
-type Options = { period?: string[]; sample: number };
+type Options = { period?: string[] };
 
 export function register(program: Command): void {
   program
     .command('quality')
     .description('Đánh giá chất lượng dữ liệu — evaluate the data-quality rules, score and rank every unit')
     .option('--period <periods...>', 'periods to evaluate, e.g. 2025-DN 2025-CN (default: every period)')
-    .option('--sample <n>', 'failing records kept per rule and school (1-10000)', countOption(10_000), DEFAULT_SAMPLE_SIZE)
     .action(
       action(async (config, opts: Options) => {
         const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
         try {
-          const summary = await runQuality({ warehouse, periods: opts.period, sampleSize: opts.sample, deadlines: config });
+          const summary = await runQuality({ warehouse, periods: opts.period, deadlines: config, bands: config.qualityBands });
           process.stdout.write(formatQualitySummary(summary));
         } finally {
           warehouse.close();

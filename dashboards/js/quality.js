@@ -1,5 +1,6 @@
-// Data-quality ranking for the user's unit (or ?unit= below it): the children ranked by overall
-// score, per-dimension scores, change against the previous period and deadline status.
+// Data-quality ranking for the user's unit (or ?unit= below it): the children in rank order with
+// the overall score, its band and the records to fix, per-dimension scores, the change against the
+// previous period and the deadline status; the workbook of every record its schools must fix.
 import {
   api,
   captureKeyFromUrl,
@@ -17,6 +18,7 @@ import {
   status,
   wireLogin,
 } from './common.js';
+import { bandBadge, bandLegend, changeHtml, downloadWorkbook, formatScore, KIND_VI, rankText, shownScore } from './quality-format.js';
 
 const DIMENSIONS = [
   ['completeness', 'Đầy đủ'],
@@ -31,17 +33,16 @@ const LEVEL = { nation: 'toàn quốc', province: 'tỉnh', district: 'huyện',
 captureKeyFromUrl();
 const periodSelect = document.getElementById('period');
 let me = null;
-
-function change(row) {
-  if (row.score_change === null) return '–';
-  const cls = row.score_change > 0 ? 'up' : row.score_change < 0 ? 'down' : '';
-  const arrow = row.score_change > 0 ? '▲' : row.score_change < 0 ? '▼' : '';
-  return `<span class="${cls}">${arrow} ${esc(formatNumber(Math.abs(row.score_change), 1))}</span>`;
-}
+let current = null;
 
 function link(row) {
   const target = row.unit_level === 'school' ? '/dashboards/school.html' : '/dashboards/quality.html';
   return `<a href="${target}?unit=${encodeURIComponent(row.unit_key)}&period=${encodeURIComponent(periodSelect.value)}">${esc(row.unit_name)}</a>`;
+}
+
+function toFix(row) {
+  if (row.failing_records === null) return '–';
+  return `${esc(formatNumber(row.failing_records))} <span class="note">/ ${esc(formatNumber(row.records))}</span>`;
 }
 
 async function draw() {
@@ -55,38 +56,66 @@ async function draw() {
   try {
     const data = await api(`/api/quality/scores?period=${encodeURIComponent(periodSelect.value)}&unit=${encodeURIComponent(unit)}`);
     const u = data.unit;
+    const bands = data.bands ?? [];
+    current = { period: data.period.period, unit: u };
     document.getElementById('title').textContent = `Xếp hạng chất lượng dữ liệu · ${u.unit_name}`;
+    const own =
+      u.score === null || u.score === undefined
+        ? 'chưa có điểm'
+        : `${formatScore(u.score)} (${bands.find((b) => b.band === u.band)?.label_vi ?? ''}), ${formatNumber(u.failing_records)} bản ghi cần sửa` +
+          (u.rank_in_parent ? `, hạng ${rankText(u.rank_in_parent, u.parent_ranked_units)}` : '');
+    const scored = data.rows.filter((r) => r.score !== null);
     document.getElementById('subtitle').textContent =
-      `${periodName(data.period)} · điểm của ${LEVEL[u.unit_level] ?? 'đơn vị'}: ${formatNumber(u.score, 1)} · ${data.rows.filter((r) => r.score !== null).length} đơn vị trực thuộc được xếp hạng theo điểm tổng hợp.`;
+      `${periodName(data.period)} · điểm của ${LEVEL[u.unit_level] ?? 'đơn vị'}: ${own} · ${formatNumber(scored.length)} đơn vị trực thuộc được xếp hạng.`;
+    document.getElementById('legend').innerHTML = bands.length ? `Xếp loại theo điểm: ${bandLegend(bands)}` : '';
+    document.getElementById('weights').textContent =
+      (data.weights ?? []).map((w) => `${KIND_VI[w.record_kind] ?? w.record_kind} ${formatNumber(w.weight, 2)}`).join('; ') || 'chưa có';
     const up = document.getElementById('up');
     up.hidden = !pageParam('unit') || pageParam('unit') === me.unit.unit_key;
     up.onclick = () => {
       setPageParams({ unit: null });
       draw();
     };
-    const scored = data.rows.filter((r) => r.score !== null);
     const unscored = data.rows.length - scored.length;
     document.querySelector('#ranking tfoot').innerHTML = unscored
-      ? `<tr><td colspan="11" class="note">${formatNumber(unscored)} đơn vị trực thuộc chưa có dữ liệu trong kỳ này.</td></tr>`
+      ? `<tr><td colspan="13" class="note">${formatNumber(unscored)} đơn vị trực thuộc chưa có dữ liệu trong kỳ này.</td></tr>`
       : '';
     document.querySelector('#ranking tbody').innerHTML = scored
       .map(
         (r) => `<tr>
-      <td class="num">${r.rank_in_parent ?? '–'}${r.parent_ranked_units ? `/${r.parent_ranked_units}` : ''}</td>
-      <td>${link(r)}</td><td class="num"><strong>${esc(formatNumber(r.score, 1))}</strong></td><td class="num">${change(r)}</td>
-      ${DIMENSIONS.map(([d]) => `<td class="num">${esc(formatNumber(r[d], 1))}</td>`).join('')}
+      <td class="num">${esc(rankText(r.rank_in_parent, r.parent_ranked_units))}</td>
+      <td>${link(r)}</td><td class="num"><strong>${esc(formatScore(r.score))}</strong></td><td>${bandBadge(bands, r.band)}</td>
+      <td class="num">${toFix(r)}</td><td class="num">${changeHtml(r)}</td>
+      ${DIMENSIONS.map(([d]) => `<td class="num">${esc(formatScore(r[d]))}</td>`).join('')}
       <td>${esc(formatDate(r.deadline))}</td><td><span class="badge ${r.deadline_status}">${DEADLINE[r.deadline_status]}</span></td>
     </tr>`,
       )
       .join('');
-    const ranking = scored.map((r) => ({ ...r, deadline_label: DEADLINE[r.deadline_status] }));
+    const label = (band) => bands.find((b) => b.band === band)?.label_vi ?? 'Chưa xếp loại';
+    const ranking = scored.map((r) => ({
+      unit_name: r.unit_name,
+      score: shownScore(r.score),
+      rank: rankText(r.rank_in_parent, r.parent_ranked_units),
+      band_label: label(r.band),
+      failing_records: r.failing_records,
+      order: r.rank_in_parent,
+    }));
+    const lowest = Math.min(100, ...ranking.map((r) => r.score));
     const overall = await loadSpec('quality-ranking.vl.json');
     overall.datasets = { ranking };
     overall.data = { name: 'ranking' };
+    // the axis starts below the lowest score so that close scores stay apart; the stems start there too
+    const start = Math.max(0, Math.floor((lowest - 1) / 5) * 5);
+    overall.params = [{ name: 'start', value: start }];
+    overall.encoding.x.scale.domain = [start, 100];
+    overall.encoding.color.scale = { domain: bands.map((b) => b.label_vi), range: bands.map((b) => b.color) };
+    overall.encoding.x.title = `Điểm tổng hợp (trục từ ${formatNumber(start)} đến 100)`;
     await embed('#overall-chart', overall);
     const dims = await loadSpec('quality-dimensions.vl.json');
     dims.datasets = {
-      dimensions: scored.flatMap((r) => DIMENSIONS.map(([d, label]) => ({ unit_name: r.unit_name, dimension_label: label, score: r[d], overall: r.score }))),
+      dimensions: scored.flatMap((r) =>
+        DIMENSIONS.map(([d, l]) => ({ unit_name: r.unit_name, dimension_label: l, score: shownScore(r[d]), order: r.rank_in_parent })),
+      ),
     };
     dims.data = { name: 'dimensions' };
     await embed('#dimension-chart', dims);
@@ -107,6 +136,16 @@ async function start() {
   }
 }
 
+document.getElementById('workbook').addEventListener('click', async () => {
+  if (!current) return;
+  status('Đang lập tệp Excel…');
+  try {
+    await downloadWorkbook(current.period, current.unit.unit_key);
+    status('Đã tải tệp Excel danh sách bản ghi cần sửa.');
+  } catch (e) {
+    status(e.message, 'error');
+  }
+});
 wireLogin(start);
 periodSelect.addEventListener('change', draw);
 await start();

@@ -1,5 +1,6 @@
-// School view: the school's indicators and the rules its data fails, with the (pseudonymous)
-// record keys to fix. A school account sees its own school; units above pick one (?unit=).
+// School view: the school's indicators, its data-quality score (band, rank, records to fix) and
+// the rules its data fails, with every record to fix, a page at a time, and the workbook of them.
+// A school account sees its own school; units above pick one (?unit=).
 import {
   api,
   captureKeyFromUrl,
@@ -16,12 +17,16 @@ import {
   status,
   wireLogin,
 } from './common.js';
+import { bandBadge, downloadWorkbook, formatScore, rankText } from './quality-format.js';
 
 captureKeyFromUrl();
 const periodSelect = document.getElementById('period');
 const unitInput = document.getElementById('unit');
 let me = null;
 let catalog = [];
+/** The failure list shown: its query and the cursor of the next page. */
+let failures = { q: '', next: null, shown: 0, total: 0 };
+const PAGE = 200;
 
 const digitsFor = (entry) => (entry?.value_kind === 'count' ? 0 : 1);
 
@@ -39,7 +44,7 @@ async function draw() {
   status('Đang tải…');
   const q = `period=${encodeURIComponent(periodSelect.value)}&unit=${encodeURIComponent(unit)}`;
   try {
-    const [values, rules, failures] = await Promise.all([api(`/api/indicators?${q}`), api(`/api/quality/rules?${q}`), api(`/api/quality/failures?${q}`)]);
+    const [values, rules] = await Promise.all([api(`/api/indicators?${q}`), api(`/api/quality/rules?${q}`)]);
     document.getElementById('title').textContent = values.unit.unit_name;
     document.getElementById('subtitle').textContent = `${periodName(values.period)} · mã trường ${values.unit.unit_code}`;
     const order = (code) => {
@@ -59,18 +64,50 @@ async function draw() {
     spec.data = { name: 'rules' };
     if (rules.rows.length) await embed('#rules-chart', spec);
     else document.getElementById('rules-chart').textContent = 'Không có quy tắc nào chưa đạt.';
-    document.querySelector('#failures tbody').innerHTML =
-      failures.rows
-        .map(
-          (f) => `<tr>
-      <td><code>${esc(f.rule_id)}</code></td><td>${esc(f.description_vi)}</td><td><code>${esc(f.record_key)}</code></td><td>${esc(f.detail ?? '')}</td>
-    </tr>`,
-        )
-        .join('') || '<tr><td colspan="4">Không có bản ghi cần sửa.</td></tr>';
-    status(`${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.rows.length)} bản ghi mẫu cần sửa.`);
+    failures = { q, next: null, shown: 0, total: 0 };
+    document.querySelector('#failures tbody').innerHTML = '';
+    await moreFailures();
+    const score = await api(`/api/quality/scores?${q}`);
+    const u = score.unit;
+    document.getElementById('quality-score').innerHTML =
+      u && u.score !== null && u.score !== undefined
+        ? `Điểm chất lượng dữ liệu: <strong>${esc(formatScore(u.score))}</strong> ${bandBadge(score.bands ?? [], u.band)} · ` +
+          `${esc(formatNumber(u.failing_records))} bản ghi cần sửa trên ${esc(formatNumber(u.records))} bản ghi · ` +
+          `hạng ${esc(rankText(u.rank_in_parent, u.parent_ranked_units))} trong xã, phường`
+        : '';
+    status(`${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.total)} lỗi cần sửa.`);
   } catch (e) {
     status(e.message, 'error');
   }
+}
+
+/** Appends the next page of the failure list. */
+async function moreFailures() {
+  const page = await api(`/api/quality/failures?${failures.q}&limit=${PAGE}${failures.next ? `&cursor=${encodeURIComponent(failures.next)}` : ''}`);
+  const klass = (f) => (f.class_code === null ? '' : `${f.class_name ?? ''} <span class="note">${esc(f.class_code)}</span>`);
+  const related = (f) =>
+    f.related_record_key
+      ? ` <span class="note">(cùng nhóm: <code>${esc(f.related_record_key)}</code>${f.related_unit ? `, trường ${esc(f.related_unit)}` : ''})</span>`
+      : '';
+  document.querySelector('#failures tbody').insertAdjacentHTML(
+    'beforeend',
+    page.rows
+      .map(
+        (f) => `<tr>
+      <td><code>${esc(f.record_key)}</code></td><td>${klass(f)}</td><td class="num">${esc(f.grade ?? '')}</td>
+      <td><code>${esc(f.rule_id)}</code><br /><span class="note">${esc(f.description_vi)}</span></td>
+      <td><code>${esc(f.fields ?? '')}</code></td><td>${esc(f.detail ?? '')}${related(f)}</td>
+    </tr>`,
+      )
+      .join(''),
+  );
+  failures.next = page.next;
+  failures.total = page.total;
+  failures.shown += page.rows.length;
+  document.querySelector('#failures tfoot').innerHTML = failures.total
+    ? `<tr><td colspan="6" class="note">Đang hiện ${formatNumber(failures.shown)} / ${formatNumber(failures.total)} lỗi cần sửa.</td></tr>`
+    : '<tr><td colspan="6">Không có bản ghi cần sửa.</td></tr>';
+  document.getElementById('more').hidden = !failures.next;
 }
 
 async function start() {
@@ -89,4 +126,16 @@ async function start() {
 wireLogin(start);
 periodSelect.addEventListener('change', draw);
 document.getElementById('show').addEventListener('click', draw);
+document.getElementById('more').addEventListener('click', () => moreFailures().catch((e) => status(e.message, 'error')));
+document.getElementById('workbook').addEventListener('click', async () => {
+  const unit = unitInput.value.trim() || me?.unit.unit_key;
+  if (!unit) return;
+  status('Đang lập tệp Excel…');
+  try {
+    await downloadWorkbook(periodSelect.value, unit);
+    status('Đã tải tệp Excel danh sách bản ghi cần sửa.');
+  } catch (e) {
+    status(e.message, 'error');
+  }
+});
 await start();

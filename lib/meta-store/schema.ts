@@ -130,7 +130,8 @@ export interface QualityRunsTable {
   periods: string[];
   rules: number;
   records_checked: number | null;
-  sample_size: number;
+  /** Failing records kept per rule and school by runs that kept a sample; null since every failing record is kept. */
+  sample_size: number | null;
   status: RunStatusWord;
   error: string | null;
 }

@@ -1,5 +1,5 @@
 -- The rule catalogue of the latest evaluation run: one row per rule with its dimension, level,
--- Vietnamese and English descriptions, weight inside its dimension, thresholds and its SQL.
+-- Vietnamese and English descriptions, thresholds and its SQL.
 with
 
 latest_run as (
@@ -20,7 +20,6 @@ final as (
         c.field,
         c.description_vi,
         c.description_en,
-        c.weight,
         c.thresholds,
         c.rule_sql
     from meta.quality_rule_catalog as c

@@ -1,60 +1,79 @@
--- Quality scores per period x unit x dimension, plus dimension = 'overall', with ranks.
---   rule pass rate      p = 1 - failed / checked            (row-weighted: every record counts once)
---   dimension score     100 * sum(w_rule * p) / sum(w_rule)  over the rules checked at the unit
---   overall score       sum(W_dim * score) / sum(W_dim)      over the dimensions checked at the unit
--- Weights: quality.dq_rule_catalog.weight and quality.dq_dimension_weights.weight.
--- Ranks use rank() (ties share a rank, the next rank skips), best score first, among units
--- of the same level: nationally (rank, ranked_units), under the same parent, and in the same
--- province; the change is against the unit's previous period (same unit, same dimension).
+-- Quality scores per period x unit x dimension, plus dimension = 'overall', with bands and ranks.
+--   kind share     p_k = 1 - failing_k / records_k    records of kind k (learners, staff, classes,
+--                                                      the school's own record, ...) with no
+--                                                      failure in the dimension (for overall: in
+--                                                      any dimension); a record counts once however
+--                                                      many rules it fails
+--   score          100 * sum(w_k * p_k) / sum(w_k)     over the kinds checked at the unit
+-- Weights: quality.dq_record_kind_weights (they sum to 1; re-normalised over the kinds present).
+-- Records and failing records come from quality.dq_unit_records; `checked` and `failed` stay the
+-- rule checks (record x rule) of quality.dq_rule_results. The band is the one of the score shown
+-- to one decimal, rounded down (quality.dq_score_bands), so that a unit with a failing record
+-- never shows 100,0. Ranks are row_number() among units of the same level, best score first,
+-- ties broken by fewer failing records, then by name in Vietnamese order (ICU's sort key: a
+-- collate clause would hide the model's references from the runner), then code: nationally (rank,
+-- ranked_units), under the same parent, and in the same province; the change is against the
+-- unit's previous period (same unit, same dimension), only when the unit has both.
 with
 
-rule_rates as (
+kinds as (
     select
         r.period,
         r.unit_code,
         r.unit_level,
         r.dimension,
-        k.weight,
-        r.checked,
-        r.failed,
-        r.pass_rate
-    from quality.dq_rule_results as r
-    join quality.dq_rule_catalog as k
-        on k.rule_id = r.rule_id
+        r.records,
+        r.failing_records,
+        w.weight
+    from quality.dq_unit_records as r
+    join quality.dq_record_kind_weights as w
+        on w.record_kind = r.record_kind
 ),
 
-per_dimension as (
+by_records as (
     select
         period,
         unit_code,
         unit_level,
         dimension,
-        100 * sum(weight * pass_rate) / sum(weight) as score,
-        sum(checked)::bigint as checked,
-        sum(failed)::bigint as failed
-    from rule_rates
+        100 * sum(weight * (1 - failing_records / records)) / sum(weight) as score,
+        sum(records)::bigint as records,
+        sum(failing_records)::bigint as failing_records
+    from kinds
     group by all
 ),
 
-overall as (
+checks as (
     select
-        d.period,
-        d.unit_code,
-        d.unit_level,
-        'overall' as dimension,
-        sum(w.weight * d.score) / sum(w.weight) as score,
-        sum(d.checked)::bigint as checked,
-        sum(d.failed)::bigint as failed
-    from per_dimension as d
-    join quality.dq_dimension_weights as w
-        on w.dimension = d.dimension
+        period,
+        unit_code,
+        unit_level,
+        dimension,
+        sum(checked)::bigint as checked,
+        sum(failed)::bigint as failed
+    from quality.dq_rule_results
+    group by all
+),
+
+all_checks as (
+    select * from checks
+    union all
+    select period, unit_code, unit_level, 'overall', sum(checked)::bigint, sum(failed)::bigint
+    from checks
     group by all
 ),
 
 scored as (
-    select * from per_dimension
-    union all by name
-    select * from overall
+    select
+        s.*,
+        coalesce(c.checked, 0) as checked,
+        coalesce(c.failed, 0) as failed
+    from by_records as s
+    left join all_checks as c
+        on c.period = s.period
+        and c.unit_code = s.unit_code
+        and c.unit_level = s.unit_level
+        and c.dimension = s.dimension
 ),
 
 placed as (
@@ -75,16 +94,27 @@ placed as (
         and u.unit_level = s.unit_level
 ),
 
+banded as (
+    select
+        p.*,
+        (
+            select arg_max(b.band, b.min_score)
+            from quality.dq_score_bands as b
+            where b.min_score <= floor(p.score_key * 10) / 10
+        ) as band
+    from placed as p
+),
+
 ranked as (
     select
         *,
-        rank() over (nation_w order by score_key desc) as rank,
+        row_number() over (nation_w order by score_key desc, failing_records, icu_sort_key(unit_name, 'vi'), unit_code) as rank,
         count(*) over nation_w as ranked_units,
-        rank() over (parent_w order by score_key desc) as rank_in_parent,
+        row_number() over (parent_w order by score_key desc, failing_records, icu_sort_key(unit_name, 'vi'), unit_code) as rank_in_parent,
         count(*) over parent_w as parent_ranked_units,
-        rank() over (province_w order by score_key desc) as rank_in_province,
+        row_number() over (province_w order by score_key desc, failing_records, icu_sort_key(unit_name, 'vi'), unit_code) as rank_in_province,
         count(*) over province_w as province_ranked_units
-    from placed
+    from banded
     -- counts use the whole partition (no order by, which would make them running counts)
     window
         nation_w as (partition by period, dimension, unit_level),
@@ -111,6 +141,10 @@ final as (
         r.score_key as score,
         r.checked,
         r.failed,
+        r.records,
+        r.records - r.failing_records as clean_records,
+        r.failing_records,
+        r.band,
         r.rank,
         r.ranked_units,
         r.rank_in_parent,

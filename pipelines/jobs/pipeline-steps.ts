@@ -56,7 +56,7 @@ export function qualityStep(config: Config): JobStep {
   return {
     name: 'quality',
     async run({ runId, warehouse }) {
-      await runQuality({ warehouse, runId, deadlines: config });
+      await runQuality({ warehouse, runId, deadlines: config, bands: config.qualityBands });
     },
   };
 }

@@ -58,3 +58,33 @@ export function specFields(object: string): SpecField[] {
   const seen = new Set<string>();
   return (loadFieldSpec()[object] ?? []).filter((f) => !TRANSPORT_FIELDS.has(f.column) && !seen.has(f.column) && seen.add(f.column));
 }
+
+/** Vietnamese names of fields whose spec meaning starts with a condition or a list rather than a name. */
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  ngay_trang_thai: 'Ngày trạng thái',
+  ma_ly_do_thoi_hoc: 'Lý do thôi học',
+  ma_hoc_ban_tru: 'Hình thức học bán trú',
+  noi_chuyen_di: 'Nơi chuyển đi',
+  ma_he_chuyen: 'Hệ chuyên',
+  ma_lop_ghep: 'Mã lớp ghép',
+  ma_nhom_tuoi_mn: 'Nhóm tuổi mầm non',
+  ma_lop_hoc_dn: 'Lớp đầu năm',
+  ma_lop_hoc_cn: 'Lớp cuối năm',
+  ma_loai_khuyet_tat: 'Loại khuyết tật',
+};
+
+/**
+ * The short Vietnamese name of a spec field, as a school reads it in a finding: its meaning up to
+ * the first explanation ('Ngày sinh (vd: ...)' -> 'Ngày sinh'), or a stated name.
+ *
+ * @example
+ *   fieldName({ column: 'khoi_hoc', meaning: 'Khối học: 1,2,3,…12', ... }); // 'Khối học'
+ */
+export function fieldName(f: Pick<SpecField, 'column' | 'field' | 'meaning'>): string {
+  if (FIELD_NAMES[f.column]) return FIELD_NAMES[f.column];
+  const short = f.meaning
+    .replace(/^(\([^)]*\)\s*)+/, '')
+    .split(/\s+\(|:|\.\s|\?/)[0]
+    .trim();
+  return short && !/^(Theo|DM_|Nếu)/i.test(short) ? short : f.field;
+}

@@ -1,11 +1,14 @@
 /**
  * The durable side of data quality, the meta store's `meta.quality_*` tables: what each evaluation
- * run used (catalogue, weights) and found (school-level rule results and failing records per
- * period). A rebuild of the derived tables never drops them; re-evaluating a period replaces that
- * period's rows only, so trends over periods are queries over this history, never re-runs. The
- * models in models/quality derive everything published under schema `quality` from it.
+ * run used (catalogue, record-kind weights, score bands) and found (school-level rule results,
+ * the records of each kind per school, and every failing record per period). A rebuild of the
+ * derived tables never drops them; re-evaluating a period replaces that period's rows only, so
+ * trends over periods are queries over this history, never re-runs. The first completion of a
+ * school's data by the deadline is kept across runs (meta.quality_completions, reporting.sql).
+ * The models in models/quality derive everything published under schema `quality` from it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import type { QualityBand } from '../../lib/config.ts';
 import { literal, queryRows } from '../../lib/warehouse.ts';
 import { recordCatalog } from './catalog-table.ts';
 import type { Rule } from './rule.ts';
@@ -18,34 +21,51 @@ export async function assertNewRunId(conn: DuckDBConnection, runId: string): Pro
 }
 
 /** Records the start of a run (status 'running'). */
-export async function startRun(conn: DuckDBConnection, run: { runId: string; periods: readonly string[]; rules: number; sampleSize: number }): Promise<void> {
+export async function startRun(conn: DuckDBConnection, run: { runId: string; periods: readonly string[]; rules: number }): Promise<void> {
   await assertNewRunId(conn, run.runId);
   await conn.run(`
-    insert into meta.quality_runs (run_id, started_at, periods, rules, sample_size, status)
+    insert into meta.quality_runs (run_id, started_at, periods, rules, status)
     values (${literal(run.runId)}, current_localtimestamp(), [${run.periods.map(literal).join(', ')}]::varchar[],
-      ${run.rules}, ${run.sampleSize}, 'running')`);
+      ${run.rules}, 'running')`);
 }
 
 /**
  * Commits a run in one transaction: replaces the history of its periods with the staged results
- * (temp tables `dq_stage_results` and `dq_stage_failures`), records the catalogue and weights it
- * used, and marks it succeeded. A failure leaves the history as the previous run left it.
+ * (temp tables `dq_stage_results`, `dq_stage_records` and `dq_stage_failures`), adds the first
+ * completions it saw (temp table `dq_stage_completions`, when it evaluated TH-LATE), records the
+ * catalogue, weights and bands it used, and marks it succeeded. A failure leaves the history as
+ * the previous run left it.
  */
-export async function commitRun(conn: DuckDBConnection, runId: string, periods: readonly string[], rules: readonly Rule[]): Promise<void> {
+export async function commitRun(
+  conn: DuckDBConnection,
+  run: { runId: string; periods: readonly string[]; rules: readonly Rule[]; bands: readonly QualityBand[]; completions: boolean },
+): Promise<void> {
+  const { runId, periods, rules } = run;
   const list = periods.map(literal).join(', ');
   const id = literal(runId);
   await conn.run('begin transaction');
   try {
-    await conn.run(`delete from meta.quality_rule_results where period in (${list})`);
-    await conn.run(`delete from meta.quality_failures where period in (${list})`);
+    for (const t of ['quality_rule_results', 'quality_failures', 'quality_record_counts']) await conn.run(`delete from meta.${t} where period in (${list})`);
     await conn.run(`
       insert into meta.quality_rule_results
       select period, unit_code, rule_id, checked, failed, ${id} from dq_stage_results`);
     await conn.run(`
+      insert into meta.quality_record_counts
+      select period, unit_code, record_kind, records, ${id} from dq_stage_records`);
+    // sorted by school, so that a school's list is read from a few row groups
+    await conn.run(`
       insert into meta.quality_failures
-      select period, unit_code, rule_id, record_key, record_id, pseudonym, detail, ${id}
-      from dq_stage_failures`);
-    await recordCatalog(conn, runId, rules);
+      select period, unit_code, rule_id, record_kind, record_id, fields, detail, related_record_id, related_unit, ${id}
+      from dq_stage_failures
+      order by period, unit_code, rule_id, record_id`);
+    if (run.completions) {
+      await conn.run(`
+        insert into meta.quality_completions
+        select s.period, s.unit_code, s.completed_on, s.deadline, current_localtimestamp(), ${id}
+        from dq_stage_completions as s
+        anti join meta.quality_completions as m on m.period = s.period and m.unit_code = s.unit_code`);
+    }
+    await recordCatalog(conn, runId, rules, run.bands);
     await conn.run(`
       update meta.quality_runs
       set status = 'succeeded', finished_at = current_localtimestamp(),

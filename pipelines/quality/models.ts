@@ -1,8 +1,8 @@
 /**
  * The SQL models of models/quality, run by the shared model runner (pipelines/transform) in two
  * stages: the inputs adapt the core model (periods, the unit tree of each period) and run before
- * the rules; the outputs turn the durable rule history (the quality history (meta.quality_*)) into the published
- * roll-ups, scores, ranks and failure samples, for every period the history holds.
+ * the rules; the outputs turn the durable quality history (meta.quality_*) into the published
+ * roll-ups, scores, bands, ranks and failing records, for every period the history holds.
  */
 
 /**
@@ -13,4 +13,13 @@
 export const INPUT_MODELS = ['core.dim_period_deadlines', 'dq_periods', 'dq_units'] as const;
 
 /** Outputs, from the quality history (meta.quality_*) and the inputs (the runner orders them by their references). */
-export const OUTPUT_MODELS = ['dq_rule_catalog', 'dq_dimension_weights', 'dq_unit_closure', 'dq_rule_results', 'dq_unit_scores', 'dq_failures'] as const;
+export const OUTPUT_MODELS = [
+  'dq_rule_catalog',
+  'dq_record_kind_weights',
+  'dq_score_bands',
+  'dq_unit_closure',
+  'dq_rule_results',
+  'dq_unit_records',
+  'dq_unit_scores',
+  'dq_failures',
+] as const;

@@ -68,14 +68,14 @@ export function populationSql(name: string): string {
 }
 
 /**
- * The population's rows for the records in temp table `dq_stage_sample` only, by source id,
- * with that table's `rule_id`: the detail pass reads back the few sampled records this way.
+ * The population's rows for the failing records in temp table `dq_stage_failing` only, by source
+ * id, with that table's `rule_id`: the detail pass reads back the failing records this way.
  */
-export function sampledSql(name: string): string {
+export function failingSql(name: string): string {
   const pop = lookup(name);
   return `
     select s.rule_id, ${head(pop)}
-    from dq_stage_sample as s
+    from dq_stage_failing as s
     join dq_eval_periods as p
       on p.period = s.period
     join raw.${pop.table} as r

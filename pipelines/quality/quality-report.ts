@@ -17,6 +17,8 @@ const DIMENSION_VI: Record<string, string> = {
 const pad = (s: string, n: number) => (s.length >= n ? s.slice(0, n) : s + ' '.repeat(n - s.length));
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const fmt = (n: number, digits = 1) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+/** A score to one decimal, rounded down: a unit with a record to fix never shows 100.0. */
+const score = (n: number) => fmt(Math.floor(n * 10) / 10);
 const int = (n: number) => n.toLocaleString('en-US');
 
 /** The report as text, one section per period. */
@@ -24,18 +26,21 @@ export function formatQualitySummary(s: QualitySummary): string {
   const out: string[] = [];
   out.push(`Chất lượng dữ liệu / data quality — run ${s.runId}: ${s.rules} rules, ${int(s.recordsChecked)} checks, ${fmt(s.seconds)} s`);
   for (const period of s.periods) {
-    out.push('', `== ${period} ==`, 'Điểm toàn quốc / national scores (0-100):');
+    out.push('', `== ${period} ==`, 'Điểm toàn quốc / national scores (0-100, share of records with no failure):');
     for (const d of s.national.filter((x) => x.period === period)) {
-      const change = d.score_change === null ? '' : ` (${d.score_change >= 0 ? '+' : ''}${fmt(d.score_change, 2)})`;
+      const change = d.score_change === null ? '' : ` (${d.score_change >= 0 ? '+' : ''}${fmt(d.score_change, 1)})`;
       out.push(
-        `  ${pad(DIMENSION_VI[d.dimension] ?? d.dimension, 30)} ${lpad(fmt(d.score, 2), 6)}${pad(change, 10)} failed ${lpad(int(d.failed), 9)} of ${int(d.checked)}`,
+        `  ${pad(DIMENSION_VI[d.dimension] ?? d.dimension, 30)} ${lpad(score(d.score), 5)}${pad(change, 9)} cần sửa / to fix ${lpad(int(d.failing_records), 9)} of ${int(d.records)} records`,
       );
     }
     for (const level of ['province', 'school']) {
       const worst = s.worstUnits.filter((u) => u.period === period && u.unit_level === level);
       if (!worst.length) continue;
       out.push(level === 'province' ? 'Tỉnh thấp điểm nhất / worst provinces:' : 'Trường thấp điểm nhất / worst schools:');
-      for (const u of worst) out.push(`  ${pad(u.unit_code, 10)} ${pad(u.unit_name ?? '', 40)} ${lpad(fmt(u.score, 2), 6)}  rank ${u.rank}/${u.ranked_units}`);
+      for (const u of worst)
+        out.push(
+          `  ${pad(u.unit_code, 10)} ${pad(u.unit_name ?? '', 40)} ${lpad(score(u.score), 5)}  ${lpad(int(u.failing_records), 7)} to fix  rank ${u.rank}/${u.ranked_units}`,
+        );
     }
     const rules = s.topRules.filter((r) => r.period === period);
     if (rules.length) {

@@ -120,7 +120,7 @@ export function selectList(file: string, name: string, params: RuleParams = {}):
 }
 
 /** The parts of a record rule a block gives. */
-export type RecordParts = { applies?: string; fails: string; detail?: string };
+export type RecordParts = { applies?: string; fails: string; detail?: string; fields?: string };
 
 /**
  * A record rule's block, filled in: `fails` and, when the block has them, `applies` and `detail`.
@@ -129,13 +129,13 @@ export type RecordParts = { applies?: string; fails: string; detail?: string };
  *   recordParts('date', 'TH-DATE-ngay_thanh_lap'); // { applies: 'ngay_thanh_lap is not null', fails: '...' }
  */
 export function recordParts(file: string, name: string, params: RuleParams = {}): RecordParts {
-  const { applies, fails, detail, ...rest } = selectList(file, name, params);
+  const { applies, fails, detail, fields, ...rest } = selectList(file, name, params);
   const extra = Object.keys(rest);
   if (!fails || extra.length)
     throw new Error(
-      `models/quality/rules/${file}.sql: block ${name} must select fails (and may select applies, detail)${extra.length ? `, not ${extra.join(', ')}` : ''}`,
+      `models/quality/rules/${file}.sql: block ${name} must select fails (and may select applies, detail, fields)${extra.length ? `, not ${extra.join(', ')}` : ''}`,
     );
-  return { fails, ...(applies && { applies }), ...(detail && { detail }) };
+  return { fails, ...(applies && { applies }), ...(detail && { detail }), ...(fields && { fields }) };
 }
 
 /** One expression of a block's select list, by its alias; throws when the block has none. */
@@ -153,7 +153,12 @@ export function queryRule(rule: Omit<QueryRule, 'kind' | 'sql'>, block: string =
   return { kind: 'query', ...rule, sql: querySql(rule.family, block, { ...params, ...rule.thresholds }) };
 }
 
-/** A record rule whose parts are the block `block` (default: its id) of its family's file, as queryRule. */
+/**
+ * A record rule whose parts are the block `block` (default: its id) of its family's file, as
+ * queryRule; the block must explain a failure (`detail`).
+ */
 export function recordRule(rule: Omit<RecordRule, 'kind' | keyof RecordParts>, block: string = rule.id, params: RuleParams = {}): RecordRule {
-  return { kind: 'population', ...rule, ...recordParts(rule.family, block, { ...params, ...rule.thresholds }) };
+  const { detail, ...parts } = recordParts(rule.family, block, { ...params, ...rule.thresholds });
+  if (!detail) throw new Error(`models/quality/rules/${rule.family}.sql: block ${block} selects no detail, which rule ${rule.id} needs`);
+  return { kind: 'population', ...rule, ...parts, detail };
 }

@@ -1,8 +1,7 @@
 /**
- * The SQL of one rule, on its own: every checked record with `failed` and `detail`. The engine
- * (evaluate.ts) fuses rules that share a population into one scan for speed; this standalone
- * form is what the catalogue publishes, what the proof runs rule by rule, and what a unit can
- * run to list all of its failing records, not only the sample.
+ * The SQL of one rule, on its own: every checked record with `failed`, the fields at fault and
+ * the explanation. The engine (evaluate.ts) fuses rules that share a population into one scan for
+ * speed; this standalone form is what the catalogue publishes and what the proof runs rule by rule.
  */
 import type { Rule } from './rule.ts';
 import { populationSql } from './populations.ts';
@@ -17,17 +16,22 @@ export function failsExpr(rule: Rule): string {
   return rule.kind === 'population' ? `coalesce((${rule.fails}), false)` : 'failed';
 }
 
-/** Text SQL: why the record failed; the field name unless the rule says more. */
+/** Text SQL: why the record failed, in Vietnamese. */
 export function detailExpr(rule: Rule): string {
-  if (rule.kind !== 'population') return 'detail';
-  return rule.detail ?? (rule.field ? `'${rule.field}'` : 'null::varchar');
+  return rule.kind === 'population' ? rule.detail : 'detail';
+}
+
+/** Text SQL: the fields at fault; the rule's field unless the rule says more. */
+export function fieldsExpr(rule: Rule): string {
+  if (rule.kind !== 'population') return 'fields';
+  return rule.fields ?? (rule.field ? `'${rule.field}'` : 'null::varchar');
 }
 
 /**
  * The standalone SELECT of a rule over the periods in temp table `dq_eval_periods`.
  *
  * @example
- *   ruleSql(rule) // select period, unit_code, record_key, ..., failed, detail from (...) where ...
+ *   ruleSql(rule) // select period, unit_code, record_key, ..., failed, fields, detail, ... from (...) where ...
  */
 export function ruleSql(rule: Rule): string {
   if (rule.kind === 'query') return `-- ${rule.id}: ${rule.en}\n${rule.sql.trim()}`;
@@ -38,9 +42,11 @@ export function ruleSql(rule: Rule): string {
     '  unit_code,',
     '  record_key,',
     '  record_id,',
-    '  pseudonym,',
     `  ${failsExpr(rule)} as failed,`,
-    `  case when ${failsExpr(rule)} then ${detailExpr(rule)} end as detail`,
+    `  case when ${failsExpr(rule)} then ${fieldsExpr(rule)} end as fields,`,
+    `  case when ${failsExpr(rule)} then ${detailExpr(rule)} end as detail,`,
+    '  null::bigint as related_record_id,',
+    '  null::varchar as related_unit',
     `from (${populationSql(rule.population)}) as pop`,
     `where ${appliesExpr(rule)}`,
   ].join('\n');

@@ -7,9 +7,10 @@
  *                 it belongs to) and a boolean `fails` expression over its columns; `applies`
  *                 narrows the records checked (a conditional field is checked only where its
  *                 condition holds);
- *   unit rules    the rule brings its own `select` returning one row per checked unit (or
- *                 per checked record, when the check needs joins), with the columns
- *                 (period, unit_code, record_key, failed, detail).
+ *   query rules   the rule brings its own `select` returning one row per checked unit (or
+ *                 per checked record, when the check needs joins), with the columns of QueryRule.
+ * Every failing record is kept with the fields at fault and an explanation in Vietnamese that a
+ * school reads when it fixes the record.
  */
 
 /** DAMA dimensions used for scores; accuracy proxies (totals, jumps, outliers) are consistency. */
@@ -17,15 +18,21 @@ export const DIMENSIONS = ['completeness', 'validity', 'uniqueness', 'consistenc
 export type Dimension = (typeof DIMENSIONS)[number];
 
 /**
- * Weights of the dimensions in the overall score (they sum to 1). Stated here and published as
- * quality.dq_dimension_weights so that a reader of a score can redo the arithmetic.
+ * Weights of the record kinds (the tables whose records the rules check) in a unit's scores,
+ * summing to 1. A score is the share of a kind's records with no failure, weighted over the kinds
+ * checked at the unit (re-normalised when a kind is absent, as a school without satellite sites).
+ * The school's own record (truong_hoc) also stands for the unit-level checks (reporting,
+ * timeliness, totals, jumps). Stated here and published as quality.dq_record_kind_weights so that
+ * a reader of a score can redo the arithmetic.
  */
-export const DIMENSION_WEIGHTS: Readonly<Record<Dimension, number>> = Object.freeze({
-  completeness: 0.25,
-  validity: 0.25,
-  uniqueness: 0.15,
-  consistency: 0.2,
-  timeliness: 0.15,
+export const RECORD_KIND_WEIGHTS: Readonly<Record<string, number>> = Object.freeze({
+  hoc_sinh: 0.5,
+  can_bo: 0.2,
+  lop_hoc: 0.1,
+  truong_hoc: 0.1,
+  phong_hoc: 0.04,
+  diem_truong: 0.03,
+  hoc_sinh_trang_thai: 0.03,
 });
 
 /** Rule families, each with its SQL in models/quality/rules/<family>.sql; used for reports and for the defect-kind map. */
@@ -62,8 +69,6 @@ type RuleBase = {
   table: string;
   /** The field concerned, when there is one. */
   field?: string;
-  /** Weight of the rule inside its dimension (default 1). */
-  weight: number;
   /** Numeric parameters the SQL uses (jump ratio, z-score limit, ages); stored with the rule. */
   thresholds?: Record<string, number>;
 };
@@ -76,13 +81,17 @@ export type RecordRule = RuleBase & {
   fails: string;
   /** Boolean SQL: true when the record is checked at all (default: every record). */
   applies?: string;
-  /** SQL text describing why a record failed, without personal values (default: the field). */
-  detail?: string;
+  /** SQL text: why the record failed, in Vietnamese, without personal values. */
+  detail: string;
+  /** SQL text: the fields at fault, comma-separated column names (default: the rule's field). */
+  fields?: string;
 };
 
 /**
- * A rule with its own select: columns period, unit_code, record_key, record_id, pseudonym,
- * failed, detail - one row per checked record; `detail` is built for failing records only.
+ * A rule with its own select: columns period, unit_code, record_key, record_id, failed, fields,
+ * detail, related_record_id, related_unit - one row per checked record; `fields` (the columns at
+ * fault) and `detail` (why, in Vietnamese) are built for failing records only; a record that
+ * repeats another names it (`related_record_id`, of the same table) and its school.
  */
 export type QueryRule = RuleBase & {
   kind: 'query';
@@ -90,6 +99,3 @@ export type QueryRule = RuleBase & {
 };
 
 export type Rule = RecordRule | QueryRule;
-
-/** Defaults for optional parameters. */
-export const DEFAULT_SAMPLE_SIZE = 20;

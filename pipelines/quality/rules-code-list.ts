@@ -7,19 +7,22 @@
 import { codeListTable } from '../../lib/reference.ts';
 import type { RecordRule } from './rule.ts';
 import { SPEC_OBJECTS, specFields } from './field-spec.ts';
-import { recordParts, type RecordParts } from './rule-files.ts';
+import { recordParts } from './rule-files.ts';
 import { has, isText, type WarehouseColumns } from './warehouse-columns.ts';
 
 const ADMIN_LISTS: Readonly<Record<string, string>> = { DM_TINH: 'dm_tinh', DM_HUYEN: 'dm_huyen', DM_XA: 'dm_xa' };
 
 /** The SQL of the check of `column` against `list`, or null when the list is not in the warehouse. */
-function codeCheck(columns: WarehouseColumns, table: string, column: string, list: string): RecordParts | null {
+function codeCheck(columns: WarehouseColumns, table: string, column: string, list: string): Pick<RecordRule, 'applies' | 'fails' | 'detail'> | null {
   const admin = ADMIN_LISTS[list];
   const listTable = admin ?? codeListTable(list);
   if (!columns.has(listTable)) return null;
-  const params = { column, list_table: listTable };
-  const byType = recordParts('code_list', isText(columns, table, column) ? 'text' : 'number', params);
-  return admin ? { ...byType, fails: recordParts('code_list', 'administrative_unit', params).fails } : byType;
+  const params = { column, list_table: listTable, list };
+  const typed = isText(columns, table, column) ? 'text' : 'number';
+  const { applies } = recordParts('code_list', typed, params);
+  const { fails, detail } = recordParts('code_list', admin ? 'administrative_unit' : typed, params);
+  if (!detail) throw new Error(`models/quality/rules/code_list.sql: the block for ${column} selects no detail`);
+  return { applies, fails, detail };
 }
 
 /** One rule per spec field with a code list whose column and list are in the warehouse. */
@@ -38,7 +41,6 @@ export function codeListRules(columns: WarehouseColumns): RecordRule[] {
         level: 'record',
         table: o.table,
         field: f.column,
-        weight: 1,
         vi: `${f.field} (${f.meaning.replace(/:$/, '')}) của ${o.vi} không có trong danh mục ${f.code_list}`,
         en: `${f.field} of the ${o.en} is not a code of ${f.code_list}`,
         population: o.table,

@@ -6,7 +6,8 @@
  * listed by `unevaluableConditions` so that the gap is visible rather than silent.
  */
 import type { RecordRule } from './rule.ts';
-import { SPEC_OBJECTS, specFields } from './field-spec.ts';
+import { fieldName, SPEC_OBJECTS, specFields } from './field-spec.ts';
+import { literal } from '../../lib/warehouse.ts';
 import { presenceCheck } from './rules-required.ts';
 import { selectPart } from './rule-files.ts';
 import { has, type WarehouseColumns } from './warehouse-columns.ts';
@@ -83,12 +84,12 @@ export function conditionalRules(columns: WarehouseColumns): RecordRule[] {
         level: 'record',
         table: o.table,
         field: f.column,
-        weight: 1,
         vi: `Thiếu ${f.field} (${f.meaning.replace(/:$/, '')}), bắt buộc khi là ${cond.vi}`,
         en: `${f.field} is empty although required for a ${cond.en}`,
         population: o.table,
         applies: selectPart('conditional', cond.block, 'applies'),
         fails: check.fails,
+        detail: literal(`Chưa nhập ${fieldName(f)} (${f.field}), bắt buộc với ${cond.vi}`),
       });
     }
   }

@@ -11,8 +11,8 @@
 import type { QueryRule } from './rule.ts';
 import { queryRule, type RuleParams } from './rule-files.ts';
 
-type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'weight' | 'sql'>;
-const rule = (d: Draft, block?: string, params?: RuleParams): QueryRule => queryRule({ dimension: 'consistency', weight: 1, ...d }, block, params);
+type Draft = Omit<QueryRule, 'kind' | 'dimension' | 'sql'>;
+const rule = (d: Draft, block?: string, params?: RuleParams): QueryRule => queryRule({ dimension: 'consistency', ...d }, block, params);
 
 const TOTALS = [
   { field: 'tong_so_hoc_sinh', table: 'hoc_sinh', vi: 'học sinh', en: 'learners' },
@@ -52,7 +52,7 @@ export function consistencyRules(): QueryRule[] {
         en: `Declared total of ${t.en} differs from the ${t.en} records`,
       },
       'declared_total',
-      { table: t.table, field: t.field },
+      { table: t.table, field: t.field, what: t.vi },
     ),
   );
   return [

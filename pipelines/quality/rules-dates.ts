@@ -8,8 +8,8 @@
 import type { RecordRule } from './rule.ts';
 import { recordRule, type RuleParams } from './rule-files.ts';
 
-type Draft = Omit<RecordRule, 'kind' | 'level' | 'weight' | 'fails'>;
-const record = (d: Draft, block?: string, params?: RuleParams): RecordRule => recordRule({ level: 'record', weight: 1, ...d }, block, params);
+type Draft = Omit<RecordRule, 'kind' | 'level' | 'fails' | 'detail'>;
+const record = (d: Draft, block?: string, params?: RuleParams): RecordRule => recordRule({ level: 'record', ...d }, block, params);
 
 /** Ages accepted around the official age of grades 1-12 (khối + 5), published as the rule's thresholds. */
 const AGE_BAND = { below_official_age: 2, above_official_age: 7 } as const;

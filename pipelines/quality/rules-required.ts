@@ -7,7 +7,8 @@
  * ("(Mầm non) Theo DM_NHOM_TUOI_MN") is required of that level's records only.
  */
 import type { RecordRule } from './rule.ts';
-import { SPEC_OBJECTS, specFields, type SpecField } from './field-spec.ts';
+import { fieldName, SPEC_OBJECTS, specFields, type SpecField } from './field-spec.ts';
+import { literal } from '../../lib/warehouse.ts';
 import { selectPart } from './rule-files.ts';
 import { has, isText, type WarehouseColumns } from './warehouse-columns.ts';
 
@@ -48,11 +49,11 @@ export function requiredRules(columns: WarehouseColumns): RecordRule[] {
         level: 'record',
         table: o.table,
         field: f.column,
-        weight: 1,
         vi: `Thiếu trường bắt buộc ${f.field} (${f.meaning.replace(/:$/, '')}) của ${o.vi}`,
         en: `Required field ${f.field} of the ${o.en} is empty`,
         population: o.table,
         fails: check.fails,
+        detail: literal(`Chưa nhập ${fieldName(f)} (${f.field}), trường bắt buộc`),
         applies: scopeOf(o.table, f),
       });
     }

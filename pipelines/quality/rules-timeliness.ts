@@ -2,7 +2,9 @@
  * Reporting ("kịp thời", "sống"): one check per school active on the census day.
  *   TH-MISSING    the school reported nothing for the school year (no learners, classes, staff);
  *   TH-PARTIAL    it reported some of them only - a completeness finding;
- *   TH-LATE       its data for the period reached completeness after the province's deadline;
+ *   TH-LATE       its data for the period were first complete after the province's deadline: a
+ *                 run that sees them complete by the deadline records it, and a correction
+ *                 entered later does not make the school late (ĐN and CN alike);
  *   TH-CURRENCY   its records were last touched long before the census day (data not kept alive).
  * The SQL, and when a school's data count as complete, is models/quality/rules/reporting.sql and
  * currency.sql.
@@ -10,8 +12,8 @@
 import type { QueryRule } from './rule.ts';
 import { queryRule } from './rule-files.ts';
 
-type Draft = Omit<QueryRule, 'kind' | 'level' | 'table' | 'weight' | 'sql'> & { weight?: number };
-const rule = (d: Draft): QueryRule => queryRule({ level: 'unit', table: 'truong_hoc', weight: 1, ...d });
+type Draft = Omit<QueryRule, 'kind' | 'level' | 'table' | 'sql'>;
+const rule = (d: Draft): QueryRule => queryRule({ level: 'unit', table: 'truong_hoc', ...d });
 
 /** Days before the census day after which a school's last update counts as stale. */
 const CURRENCY_MAX_AGE_DAYS = 120;
@@ -23,7 +25,6 @@ export function timelinessRules(): QueryRule[] {
       id: 'TH-MISSING',
       dimension: 'timeliness',
       family: 'reporting',
-      weight: 2,
       vi: 'Trường không báo cáo số liệu trong kỳ (không có học sinh, lớp, cán bộ)',
       en: 'School reported nothing for the period (no learners, classes or staff)',
     }),
@@ -38,8 +39,8 @@ export function timelinessRules(): QueryRule[] {
       id: 'TH-LATE',
       dimension: 'timeliness',
       family: 'reporting',
-      vi: 'Số liệu của trường hoàn thành sau hạn báo cáo của tỉnh',
-      en: "School's data for the period completed after the province's deadline",
+      vi: 'Số liệu của kỳ hoàn thành (lần nộp đầy đủ đầu tiên: có học sinh, lớp, cán bộ và mọi học sinh đã xếp lớp của kỳ) sau hạn báo cáo của tỉnh; sửa chữa sau hạn không tính là trễ hạn',
+      en: "School's data for the period first complete (learners, classes and staff reported, every learner placed in a class of the period) after the province's deadline; a correction after the deadline does not count as late",
     }),
     rule({
       id: 'TH-CURRENCY',

@@ -9,6 +9,7 @@
  */
 import { LEGACY_TEXT_PATTERN, WELL_FORMED_PATTERNS, withoutOfficialNames } from '../ingest/index.ts';
 import { SOURCE_TABLES } from '../ingest/index.ts';
+import { literal } from '../../lib/warehouse.ts';
 import type { RecordRule } from './rule.ts';
 import { selectPart, type RuleParams } from './rule-files.ts';
 import { TABLE_PREFIX, TABLE_VI } from './field-spec.ts';
@@ -48,7 +49,7 @@ function faultList(checks: Check[]): string {
   return `nullif(concat_ws(', ', ${checks.map((c) => `case when ${c.bad} then '${c.column}' end`).join(', ')}), '')`;
 }
 
-function rule(table: string, suffix: string, checks: Check[], vi: string, en: string): RecordRule {
+function rule(table: string, suffix: string, checks: Check[], vi: string, en: string, fix: string): RecordRule {
   return {
     kind: 'population',
     id: `${TABLE_PREFIX[table] ?? table.toUpperCase()}-${suffix}`,
@@ -56,12 +57,12 @@ function rule(table: string, suffix: string, checks: Check[], vi: string, en: st
     family: 'uniformity',
     level: 'record',
     table,
-    weight: 1,
     vi: `${vi} (${TABLE_VI[table] ?? table})`,
     en: `${en} (${table})`,
     population: table,
     fails: checks.map((c) => `(${c.bad})`).join(' or '),
-    detail: faultList(checks),
+    fields: faultList(checks),
+    detail: literal(`${vi}: ${fix}`),
   };
 }
 
@@ -85,10 +86,27 @@ export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
         .filter(([c]) => has(columns, t.name, c))
         .map(([c, pattern]) => check('contact_malformed', c, { pattern: re2(pattern) })),
     ];
-    if (nfc.length) rules.push(rule(t.name, 'NFC', nfc, 'Văn bản không ở dạng Unicode dựng sẵn (NFC), bị tách dấu', 'Text not in Unicode NFC (decomposed)'));
+    if (nfc.length)
+      rules.push(
+        rule(
+          t.name,
+          'NFC',
+          nfc,
+          'Văn bản không ở dạng Unicode dựng sẵn (NFC), bị tách dấu',
+          'Text not in Unicode NFC (decomposed)',
+          'gõ lại bằng bộ gõ Unicode dựng sẵn',
+        ),
+      );
     if (legacy.length)
       rules.push(
-        rule(t.name, 'LEGACY', legacy, 'Văn bản gõ bằng bảng mã cũ (TCVN3, VNI, VIQR), lỗi phông chữ', 'Text typed in a legacy encoding (TCVN3, VNI, VIQR)'),
+        rule(
+          t.name,
+          'LEGACY',
+          legacy,
+          'Văn bản gõ bằng bảng mã cũ (TCVN3, VNI, VIQR), lỗi phông chữ',
+          'Text typed in a legacy encoding (TCVN3, VNI, VIQR)',
+          'gõ lại bằng bảng mã Unicode',
+        ),
       );
     if (contact.length) {
       rules.push(
@@ -98,6 +116,7 @@ export function uniformityRules(columns: WarehouseColumns): RecordRule[] {
           contact,
           'Số định danh, ngày, số điện thoại hoặc thư điện tử sai quy cách',
           'Identifier, date, phone number or e-mail address malformed',
+          'sửa theo quy cách của từng loại (số định danh đủ chữ số, ngày năm-tháng-ngày, số điện thoại bắt đầu bằng 0, thư điện tử dạng ten@mien)',
         ),
       );
     }

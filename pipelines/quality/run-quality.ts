@@ -1,15 +1,18 @@
 /**
  * One data-quality run: builds the inputs (periods, unit tree) with the model runner, evaluates
- * every rule of the catalogue in DuckDB for the periods asked (all by default), commits the
- * school-level results and failure samples to the quality history, meta.quality_* (replacing those periods), then
- * rebuilds the published quality.* tables (roll-ups, scores, ranks, samples) for every period in
- * the history. The CLI, the orchestrator and the server call `runQuality`.
+ * every rule of the catalogue in DuckDB for the periods asked (all by default, and any period the
+ * history holds without record counts, as an older version left it), commits the school-level
+ * results, the records per school and every failing record to the quality history, meta.quality_*
+ * (replacing those periods), then rebuilds the published quality.* tables (roll-ups, scores,
+ * bands, ranks, failing records) for every period in the history. The CLI, the orchestrator and
+ * the server call `runQuality`.
  *
  * @example
- *   const summary = await runQuality({ warehouse, periods: ['2025-DN'], sampleSize: 20 });
+ *   const summary = await runQuality({ warehouse, periods: ['2025-DN'], bands: config.qualityBands });
  *   summary.national.find((d) => d.dimension === 'overall')?.score;
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { DEFAULT_QUALITY_BANDS, type QualityBand } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
 import { newRunId, partRunId } from '../../lib/meta-store/index.ts';
@@ -19,10 +22,11 @@ import type { DeadlineConfig } from '../transform/index.ts';
 import { assertModelsCurrent } from './built-models.ts';
 import { assertLastTransformComplete } from './last-transform.ts';
 import { buildCatalog } from './catalog.ts';
+import { stageCompletions } from './completions.ts';
 import { evaluateRules } from './evaluate.ts';
 import { assertNewRunId, commitRun, failRun, startRun } from './history.ts';
 import { INPUT_MODELS, OUTPUT_MODELS } from './models.ts';
-import { DEFAULT_SAMPLE_SIZE, type Rule } from './rule.ts';
+import type { Rule } from './rule.ts';
 import { readSummary, type QualitySummary } from './summary.ts';
 import { readWarehouseColumns } from './warehouse-columns.ts';
 
@@ -33,8 +37,8 @@ export type QualityOptions = {
   warehouse: Warehouse | DuckDBConnection;
   /** Periods to evaluate, e.g. ['2025-DN']; default every period of core.dim_periods. */
   periods?: string[];
-  /** Failing records kept per rule and school (default 20). */
-  sampleSize?: number;
+  /** Score bands published with the scores (configuration's `qualityBands`); the default bands when omitted. */
+  bands?: readonly QualityBand[];
   runId?: string;
   /** Deadlines for input.deadlines (the model runner refreshes them); from configuration when omitted. */
   deadlines?: DeadlineConfig;
@@ -42,7 +46,7 @@ export type QualityOptions = {
   rules?: (catalog: Rule[]) => Rule[];
 };
 
-/** A problem with what was asked (unknown period, bad sample size) or with the model runs. */
+/** A problem with what was asked (unknown period) or with the model runs. */
 export class QualityError extends CsdlError {
   constructor(message: string, details: Record<string, unknown> = {}) {
     super('QUALITY_FAILED', message, { details });
@@ -56,7 +60,11 @@ async function runModelsOrThrow(conn: DuckDBConnection, runId: string, names: re
   }
 }
 
-/** Periods to evaluate: those asked for (each must exist) or all, in time order. */
+/**
+ * Periods to evaluate: those asked for (each must exist) or all, in time order; with them, the
+ * periods of the warehouse that the history holds without record counts (evaluated by a version
+ * that scored rule checks, not records), so that every period published is scored alike.
+ */
 async function resolvePeriods(conn: DuckDBConnection, asked?: string[]): Promise<string[]> {
   const known = (await queryRows<{ period: string }>(conn, 'select period from quality.dq_periods order by period_order')).map((r) => r.period);
   if (!asked?.length) return known;
@@ -65,16 +73,22 @@ async function resolvePeriods(conn: DuckDBConnection, asked?: string[]): Promise
     throw new QualityError(
       `unknown period ${unknown.join(', ')}; the warehouse has ${known.join(', ') || 'no periods (run csdl etl and csdl transform first)'}`,
     );
-  return known.filter((p) => asked.includes(p));
+  const uncounted = (
+    await queryRows<{ period: string }>(
+      conn,
+      `select distinct period from meta.quality_rule_results
+       where period not in (select period from meta.quality_record_counts)`,
+    )
+  ).map((r) => r.period);
+  if (uncounted.some((p) => !asked.includes(p) && known.includes(p))) {
+    log.info('quality: periods evaluated by an older version are evaluated again', { periods: uncounted.join(',') });
+  }
+  return known.filter((p) => asked.includes(p) || uncounted.includes(p));
 }
 
 /** Runs the rules and publishes scores; see the module comment. */
 export async function runQuality(opts: QualityOptions): Promise<QualitySummary> {
   const started = performance.now();
-  const sampleSize = opts.sampleSize ?? DEFAULT_SAMPLE_SIZE;
-  if (!Number.isInteger(sampleSize) || sampleSize < 1 || sampleSize > 10_000) {
-    throw new QualityError(`sample size must be a whole number from 1 to 10000 (got ${sampleSize})`);
-  }
   const own = 'connect' in opts.warehouse;
   const conn = own ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
   const runId = opts.runId ?? newRunId();
@@ -87,13 +101,14 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
     if (!periods.length) throw new QualityError('the warehouse holds no reporting period; run csdl etl and csdl transform first');
     const catalog = buildCatalog(await readWarehouseColumns(conn));
     const rules = opts.rules ? opts.rules(catalog) : catalog;
-    await startRun(conn, { runId, periods, rules: rules.length, sampleSize });
+    await startRun(conn, { runId, periods, rules: rules.length });
     let steps;
     try {
       await conn.run(`create or replace temp table dq_eval_periods as
         select * from quality.dq_periods where period in (${periods.map(literal).join(', ')})`);
-      steps = await evaluateRules(conn, rules, { sampleSize });
-      await commitRun(conn, runId, periods, rules);
+      steps = await evaluateRules(conn, rules);
+      const completions = await stageCompletions(conn, rules);
+      await commitRun(conn, { runId, periods, rules, bands: opts.bands ?? DEFAULT_QUALITY_BANDS, completions });
     } catch (err) {
       await failRun(conn, runId, (err as Error).message);
       throw err;

@@ -1,11 +1,12 @@
 /**
  * The quality tables as served, one query each: rankings from quality.dq_unit_scores (scores,
- * ranks, change against the previous period) and core.dim_period_deadlines (the province's
- * deadline), failing rules from quality.dq_rule_results with quality.dq_rule_catalog, and the
- * sampled record keys per school from quality.dq_failures.
+ * records to fix, bands, ranks among how many, change against the previous period) and
+ * core.dim_period_deadlines (the province's deadline), failing rules from quality.dq_rule_results
+ * with quality.dq_rule_catalog, the bands and record-kind weights of the latest run. The failing
+ * records themselves are failures.queries.ts.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { readRows } from '../db/read-rows.ts';
+import { readRows, tableExists } from '../db/read-rows.ts';
 import type { Unit } from '../units/units.queries.ts';
 
 /** The quality dimensions, each a column of a ranking. */
@@ -19,14 +20,24 @@ const OVERALL = [
   'ranked_units',
   'checked',
   'failed',
+  'records',
+  'failing_records',
+  'band',
   'previous_score',
   'score_change',
   'rank_change',
 ] as const;
 
-/** The columns of a ranking, in order; with suppression, the statuses of its counts too. */
+/** Record counts of a ranking that only the caller's own subtree sees (no suppression family protects them). */
+const RECORD_COUNTS = new Set(['records', 'failing_records']);
+
+/**
+ * The columns of a ranking, in order; with suppression, the statuses of its counts too, and
+ * without the record counts, which leave the subtree only as the score they make.
+ */
 export function rankingColumns(suppressed: boolean): string[] {
-  const base = ['unit_key', 'unit_code', 'unit_level', 'unit_name', ...OVERALL, ...DIMENSIONS, 'deadline', 'deadline_status'];
+  const overall = suppressed ? OVERALL.filter((c) => !RECORD_COUNTS.has(c)) : OVERALL;
+  const base = ['unit_key', 'unit_code', 'unit_level', 'unit_name', ...overall, ...DIMENSIONS, 'deadline', 'deadline_status'];
   return suppressed ? [...base, 'checked_status', 'failed_status'] : base;
 }
 
@@ -40,8 +51,9 @@ export const COUNT_FIGURES = [
 type Hidden = { keys: string[]; checked: Array<string | null>; failed: Array<string | null> };
 
 /**
- * One ranking row per unit (keys bound as $2), best overall score first (units without scores
- * last, by code): the overall score, ranks and change against the previous period, one column
+ * One ranking row per unit (keys bound as $2), in rank order (ties broken by failing records,
+ * then name, in quality.dq_unit_scores; units without scores last, by code): the overall score,
+ * band and records to fix, ranks among how many and change against the previous period, one column
  * per dimension, the province's deadline for the period and its status: 'met' (data complete in
  * time), 'open' (still time, $3 is today), 'late' (not complete, deadline passed), 'unknown'. With
  * `hidden`, hidden counts are null beside their status (a unit not listed has both hidden).
@@ -67,7 +79,7 @@ export function rankingTable(period: string, unitKeys: readonly string[], today:
       ),
       due as (select province_key, cast(deadline as varchar) as deadline from core.dim_period_deadlines where period = $1)
       select u.unit_key, u.unit_code, u.unit_level, u.unit_name,
-        ${OVERALL.map(figure).join(', ')},
+        ${(hidden ? OVERALL.filter((c) => !RECORD_COUNTS.has(c)) : OVERALL).map(figure).join(', ')},
         ${DIMENSIONS.map((d) => `p.${d}`).join(', ')},
         due.deadline,
         case when p.timeliness_checked > 0 and p.timeliness_failed = 0 then 'met'
@@ -80,14 +92,14 @@ export function rankingTable(period: string, unitKeys: readonly string[], today:
       left join due on due.province_key = u.province_key
       left join hidden as h on h.k = u.unit_level || '|' || u.unit_code
       where list_contains($2::varchar[], u.unit_key)
-      order by p.score is null, p.score desc, u.unit_code`,
+      order by p.rank is null, p.rank, u.unit_code`,
     params: [period, unitKeys, today, hidden?.keys ?? [], hidden?.checked ?? [], hidden?.failed ?? []],
   };
 }
 
 /** The columns of a rule list; with suppression, the statuses of its counts and pass rate too. */
 export function ruleColumns(suppressed: boolean): string[] {
-  const base = ['rule_id', 'dimension', 'family', 'table_name', 'field', 'description_vi', 'description_en', 'weight', 'checked', 'failed', 'pass_rate'];
+  const base = ['rule_id', 'dimension', 'family', 'table_name', 'field', 'description_vi', 'description_en', 'checked', 'failed', 'pass_rate'];
   return suppressed ? [...base, 'checked_status', 'failed_status', 'pass_rate_status'] : base;
 }
 
@@ -102,7 +114,7 @@ export function rulesTable(period: string, unit: Unit, hidden?: Hidden): { sql: 
      join quality.dq_rule_catalog as k on k.rule_id = r.rule_id
      left join (select unnest($4::varchar[]) as k, unnest($5::varchar[]) as c, unnest($6::varchar[]) as f) as h on h.k = r.rule_id
      where r.period = $1 and r.unit_code = $2 and r.unit_level = $3 and r.failed > 0`;
-  const head = 'r.rule_id, k.dimension, k.family, k.table_name, k.field, k.description_vi, k.description_en, k.weight';
+  const head = 'r.rule_id, k.dimension, k.family, k.table_name, k.field, k.description_vi, k.description_en';
   if (!hidden) return { sql: `select ${head}, r.checked, r.failed, r.pass_rate ${from} order by r.failed desc, r.rule_id`, params };
   return {
     sql: `select ${head},
@@ -124,41 +136,17 @@ export async function ruleExists(conn: DuckDBConnection, ruleId: string): Promis
   return rows[0].n > 0;
 }
 
-/**
- * Where a failure detail names another school: the uniqueness rules say which school holds the
- * first record of the same person ('same person as a record of school 48000040').
- */
-const NAMED_SCHOOL = `regexp_extract(f.detail, 'of school ([A-Za-z0-9_.-]+)', 1)`;
+/** A score band as published: id, lowest score, Vietnamese label and colour. */
+export type Band = { band: string; min_score: number; label_vi: string; color: string };
 
-/** The school codes that the failure details of a school name (other than itself). */
-export async function schoolsNamedInFailures(conn: DuckDBConnection, period: string, schoolCode: string): Promise<string[]> {
-  const rows = await readRows<{ code: string }>(
-    conn,
-    `select distinct ${NAMED_SCHOOL} as code from quality.dq_failures as f
-     where f.period = $1 and f.unit_code = $2 and ${NAMED_SCHOOL} not in ('', $2)`,
-    [period, schoolCode],
-  );
-  return rows.map((r) => r.code);
+/** The bands of the latest quality run, highest first. */
+export async function scoreBands(conn: DuckDBConnection): Promise<Band[]> {
+  if (!(await tableExists(conn, 'quality.dq_score_bands'))) return [];
+  return readRows<Band>(conn, `select band, min_score, label_vi, color from quality.dq_score_bands order by min_score desc`);
 }
 
-/** The columns of a school's failure list. */
-export const FAILURE_COLUMNS = ['rule_id', 'dimension', 'description_vi', 'record_key', 'record_id', 'pseudonym', 'detail'] as const;
-
-/**
- * The sampled failing record keys of a school in a period (optionally of one rule). A detail that
- * names a school outside `visibleSchools` (besides the school itself) says "another school
- * (outside your scope)" instead, so that no key learns of a unit it may not read.
- */
-export function failuresTable(period: string, schoolCode: string, ruleId: string | undefined, visibleSchools: string[]): { sql: string; params: unknown[] } {
-  return {
-    sql: `select f.rule_id, f.dimension, k.description_vi, f.record_key, f.record_id, f.pseudonym,
-            case when ${NAMED_SCHOOL} not in ('', $2) and not list_contains($4::varchar[], ${NAMED_SCHOOL})
-                 then regexp_replace(f.detail, 'of school [A-Za-z0-9_.-]+', 'of another school (outside your scope)')
-                 else f.detail end as detail
-     from quality.dq_failures as f
-     join quality.dq_rule_catalog as k on k.rule_id = f.rule_id
-     where f.period = $1 and f.unit_code = $2 and ($3::varchar is null or f.rule_id = $3)
-     order by f.rule_id, f.record_key`,
-    params: [period, schoolCode, ruleId ?? null, visibleSchools],
-  };
+/** The weights of the record kinds in the scores, of the latest quality run. */
+export async function recordKindWeights(conn: DuckDBConnection): Promise<Array<{ record_kind: string; weight: number }>> {
+  if (!(await tableExists(conn, 'quality.dq_record_kind_weights'))) return [];
+  return readRows(conn, `select record_kind, weight from quality.dq_record_kind_weights order by weight desc, record_kind`);
 }

@@ -69,7 +69,6 @@ describe('csdl command line', () => {
       [['etl', '--bogus'], /unknown option '--bogus'/],
       [['generate', '--preset', 'huge'], /argument 'huge' is invalid\. expected one of tiny, demo, province, national/],
       [['run', '--preset', 'huge', '--no-serve'], /argument 'huge' is invalid/],
-      [['quality', '--sample', 'abc'], /argument 'abc' is invalid\. expected a whole number from 1 to 10000/],
       [['status', '-n', '0'], /argument '0' is invalid/],
       [['accounts', 'create', '--unit', 'VN', '--kind', 'boss', '--name', 'x'], /argument 'boss' is invalid\. expected one of admin, exploit/],
       [[], /Usage: csdl/],

@@ -7,7 +7,9 @@
  * Screenshots go to /tmp/csdl-dashboard-*.png.
  * @module-tag browser
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sheetsOf } from '../support/libreoffice.ts';
 import { buildFixtureWarehouse, PROVINCES, provinceLearners } from '../server/support/fixture-warehouse.ts';
 import { startTestServer, type TestServer } from '../server/support/test-server.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
@@ -62,18 +64,59 @@ describe('dashboards in Chromium', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('Nguyễn Huệ');
     expect(rows[0]).toContain('62,5');
-    expect(rows[0]).toContain('12,5');
+    expect(rows[0]).toContain('▲ 12,5');
     expect(rows[0]).toContain('31/10/2025');
     expect(rows[1]).toContain('Đúng hạn');
     await page.screenshot({ path: '/tmp/csdl-dashboard-quality.png', fullPage: true });
   });
 
-  it('shows a school its indicators and the record keys to fix', async () => {
+  it('shows each rank among how many, the band in its colour with the records to fix, and no decrease of 0,0', async () => {
+    const page = await b.open(`${s.url}/dashboards/quality.html#key=${s.keys.communeAdmin}`);
+    await page.waitForSelector('#overall-chart svg');
+    const cells = async (row: number) => page.locator(`#ranking tbody tr:nth-child(${row}) td`).allInnerTexts();
+    const [t2, t1] = [await cells(1), await cells(2)];
+    expect(t2.slice(0, 5)).toEqual(['1/2', 'Trường THCS Nguyễn Huệ, "cơ sở 2"', '62,5', 'Kém', '26 / 301']);
+    expect(t1.slice(0, 5)).toEqual(['2/2', 'Trường Tiểu học Lê Lợi', '55,0', 'Kém', '3 / 7']);
+    // T1 moved from 55,03 to 55: both show 55,0, no change; T2's validity 91,666... shows 91,6
+    expect(t1[5]).toBe('0,0');
+    expect(await page.locator('#ranking tbody tr:nth-child(2) td:nth-child(6) .down').count()).toBe(0);
+    expect(t2[6]).toBe('–');
+    expect(t2[7]).toBe('91,6');
+    const badge = page.locator('#ranking tbody tr:nth-child(1) .badge.band');
+    expect(await badge.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(201, 42, 42)');
+    expect(await page.locator('#legend').innerText()).toBe('Xếp loại theo điểm: Tốt ≥ 98 · Cần cải thiện 90–98 · Kém < 90');
+    await page.locator('#formula summary').click();
+    const formula = await page.locator('#formula').innerText();
+    expect(formula).toContain('tỉ lệ bản ghi của đơn vị không có lỗi nào');
+    expect(formula).toContain('học sinh 0,50; cán bộ 0,20');
+    // the chart's marks take the band colours
+    const fills = await page.locator('#overall-chart svg .mark-symbol.role-mark path').evaluateAll((els) => els.map((e) => e.getAttribute('fill')));
+    expect(fills).toEqual(['#c92a2a', '#c92a2a']);
+  });
+
+  it('downloads the workbook of records to fix with the key in a header', async () => {
+    const page = await b.open(`${s.url}/dashboards/quality.html#key=${s.keys.communeAdmin}`);
+    await page.waitForSelector('#overall-chart svg');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#workbook').click()]);
+    expect(download.suggestedFilename()).toBe('quality-failures-2025-DN-C_20194_2025.xlsx');
+    const file = `/tmp/csdl-dashboard-workbook-${process.pid}.xlsx`;
+    await download.saveAs(file);
+    const sheets = await sheetsOf(file);
+    expect(sheets.get('Cần sửa')!.filter((r) => r.some((c) => c !== '')).length).toBe(30);
+    rmSync(file, { force: true });
+  });
+
+  it('shows a school its indicators, its score and every record key to fix', async () => {
     const page = await b.open(`${s.url}/dashboards/school.html#key=${s.keys.school1}`);
     await page.waitForSelector('#rules-chart svg');
+    await page.waitForFunction(() => document.getElementById('quality-score')?.textContent?.includes('bản ghi cần sửa'));
     const failures = await page.locator('#failures tbody').innerText();
     expect(failures).toContain('hoc_sinh:101');
     expect(failures).toContain('lop_hoc:7');
+    expect(failures).toContain('Ngày sinh sau ngày điều tra (ngày chốt số liệu 30/09/2025)');
+    expect(await page.locator('#failures tbody tr:first-child td:nth-child(2)').innerText()).toContain('1A');
+    expect(await page.locator('#failures tfoot').innerText()).toBe('Đang hiện 4 / 4 lỗi cần sửa.');
+    expect(await page.locator('#quality-score').innerText()).toContain('55,0 Kém · 3 bản ghi cần sửa trên 7 bản ghi · hạng 2/2');
     expect(await page.locator('#indicators tbody').innerText()).toContain('Số học sinh');
     await page.screenshot({ path: '/tmp/csdl-dashboard-school.png', fullPage: true });
   });

@@ -67,6 +67,33 @@ describe('the meta store', () => {
     wh.close();
   });
 
+  it('keeps the failure samples of earlier runs when the history starts keeping every failing record (0004)', async () => {
+    const path = join(dir, 'samples.duckdb');
+    const raw = await DuckDBInstance.create(path);
+    const c = await raw.connect();
+    await c.run(`create schema quality_history;
+      create table quality_history.rule_catalog (run_id varchar, rule_id varchar, dimension varchar, family varchar, level varchar,
+        table_name varchar, field varchar, description_vi varchar, description_en varchar, weight double, thresholds map(varchar, double), rule_sql varchar);
+      insert into quality_history.rule_catalog values ('dq-1', 'HS-FMT-ngay_sinh', 'validity', 'format', 'record', 'hoc_sinh', 'ngay_sinh', 'x', 'x', 1, null, 'select 1');
+      create table quality_history.failures (period varchar, unit_code varchar, rule_id varchar, record_key varchar, record_id bigint,
+        pseudonym varchar, detail varchar, run_id varchar);
+      insert into quality_history.failures values ('2025-DN', 'T1', 'HS-FMT-ngay_sinh', 'hoc_sinh:42', 42, 'abc', 'ngay_sinh: dd/mm/yyyy', 'dq-1');`);
+    c.closeSync();
+    raw.closeSync();
+    const wh = await openWarehouse(path, { memoryLimit: '256MB' });
+    const conn = await wh.connect();
+    expect(await queryRows(conn, `select unit_code, rule_id, record_kind, record_id::int as record_id, fields, detail from meta.quality_failures`)).toEqual([
+      { unit_code: 'T1', rule_id: 'HS-FMT-ngay_sinh', record_kind: 'hoc_sinh', record_id: 42, fields: 'ngay_sinh', detail: 'ngay_sinh: dd/mm/yyyy' },
+    ]);
+    const columns = await queryRows<{ c: string }>(
+      conn,
+      `select column_name as c from information_schema.columns where table_schema = 'meta' and table_name = 'quality_rule_catalog'`,
+    );
+    expect(columns.map((r) => r.c)).not.toContain('weight');
+    conn.closeSync();
+    wh.close();
+  });
+
   it('refuses a released migration whose file changed since it was applied', async () => {
     const path = join(dir, 'edited.duckdb');
     const wh = await openWarehouse(path, { memoryLimit: '256MB' });

@@ -9,7 +9,7 @@ import { codeListTable } from '../../lib/reference.ts';
 import { loadReference } from '../../lib/reference.ts';
 import { buildCatalog, countByDimension } from '../../pipelines/quality/catalog.ts';
 import { KIND_RULES, SIDE_EFFECTS } from '../support/quality-proof.ts';
-import { DIMENSIONS, DIMENSION_WEIGHTS } from '../../pipelines/quality/rule.ts';
+import { DIMENSIONS, RECORD_KIND_WEIGHTS } from '../../pipelines/quality/rule.ts';
 import { ruleSql } from '../../pipelines/quality/rule-sql.ts';
 import { unevaluableConditions } from '../../pipelines/quality/rules-conditional.ts';
 import { SPEC_OBJECTS, specFields } from '../../pipelines/quality/field-spec.ts';
@@ -85,10 +85,10 @@ describe('quality rule catalogue', () => {
     for (const r of rules) {
       expect(r.vi, r.id).toMatch(/[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]/);
       expect(r.en.length, r.id).toBeGreaterThan(10);
-      expect(r.weight, r.id).toBeGreaterThan(0);
+      expect(RECORD_KIND_WEIGHTS[r.table], r.id).toBeGreaterThan(0);
       expect(r.vi.normalize('NFC'), r.id).toBe(r.vi);
     }
-    expect(Object.values(DIMENSION_WEIGHTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(Object.values(RECORD_KIND_WEIGHTS).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(ids.size).toBe(rules.length);
   });
 

@@ -38,19 +38,19 @@ describe('rule SQL files', () => {
 
   it('fill every placeholder of every rule', () => {
     for (const r of rules) {
-      const text = r.kind === 'query' ? r.sql : [r.applies, r.fails, r.detail].join('\n');
+      const text = r.kind === 'query' ? r.sql : [r.applies, r.fails, r.detail, r.fields].join('\n');
       expect(text, r.id).not.toMatch(/\{\{|\}\}/);
     }
   });
 
   it('split a select list at its top-level commas only', () => {
-    const parts = recordParts('code_list', 'administrative_unit', { column: 'ma_xa', list_table: 'dm_xa' });
-    expect(Object.keys(parts)).toEqual(['fails']);
+    const parts = recordParts('code_list', 'administrative_unit', { column: 'ma_xa', list_table: 'dm_xa', list: 'DM_XA' });
+    expect(Object.keys(parts)).toEqual(['fails', 'detail']);
     expect(parts.fails).toMatch(/^\{'d': pop\.census_day, 'm': pop\.ma_xa\} not in \(/);
-    expect(recordParts('code_list', 'text', { column: 'ma_dan_toc', list_table: 'dm_dan_toc' })).toEqual({
+    expect(recordParts('code_list', 'text', { column: 'ma_dan_toc', list_table: 'dm_dan_toc', list: 'DM_DAN_TOC' })).toEqual({
       applies: "nullif(trim(ma_dan_toc), '') is not null",
       fails: 'pop.ma_dan_toc not in (select ma from raw.dm_dan_toc)',
-      detail: "'ma_dan_toc=' || ma_dan_toc",
+      detail: "'Mã ''' || ma_dan_toc || ''' không có trong danh mục DM_DAN_TOC'",
     });
   });
 
@@ -59,6 +59,8 @@ describe('rule SQL files', () => {
       'models/quality/rules/total.sql: block declared_total uses {{field}}, which no parameter or block supplies',
     );
     expect(() => querySql('total', 'no_such_block')).toThrow('models/quality/rules/total.sql has no block named no_such_block');
-    expect(() => recordParts('total', 'declared_total', { table: 'hoc_sinh', field: 'tong_so_hoc_sinh' })).toThrow('block declared_total is not a select list');
+    expect(() => recordParts('total', 'declared_total', { table: 'hoc_sinh', field: 'tong_so_hoc_sinh', what: 'học sinh' })).toThrow(
+      'block declared_total is not a select list',
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The rule engine on the hand-built warehouse of test/fixtures (shared with the models' tests):
- * findings counted by hand from its rows, the fused evaluation against each rule run alone, the
- * bounded failure sample, privacy of the details, and the durable history across runs.
+ * findings counted by hand from its rows, the fused evaluation against each rule run alone, every
+ * failing record kept, privacy of the details, and the durable history across runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
@@ -31,7 +31,7 @@ describe('quality rules on the hand-built warehouse', () => {
     fx = await openFixtureWarehouse();
     const t = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
     expect(t.errors).toEqual([]);
-    first = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, sampleSize: 1, runId: 'run-1' });
+    first = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, runId: 'run-1' });
   }, 300_000);
   afterAll(() => fx?.close());
 
@@ -44,8 +44,10 @@ describe('quality rules on the hand-built warehouse', () => {
       ['2025-CN', 'TH01', 7, 1],
       ['2025-DN', 'TH01', 7, 1],
     ]);
-    const details = await fx.rows<{ detail: string }>(`select distinct detail from quality.dq_failures where rule_id = 'HS-FMT-ngay_sinh'`);
-    expect(details).toEqual([{ detail: 'ngay_sinh: dd/mm/yyyy' }]);
+    const details = await fx.rows<{ fields: string; detail: string }>(
+      `select distinct fields, detail from quality.dq_failures where rule_id = 'HS-FMT-ngay_sinh'`,
+    );
+    expect(details).toEqual([{ fields: 'ngay_sinh', detail: 'Ngày sinh không đúng định dạng năm-tháng-ngày (yyyy-mm-dd): đang nhập dạng dd/mm/yyyy' }]);
     const leaks = await fx.rows<{ n: number }>(`select count(*) as n from quality.dq_failures as f
       join raw.hoc_sinh as h on f.detail like '%' || h.ngay_sinh || '%'`);
     expect(Number(leaks[0].n)).toBe(0);
@@ -60,7 +62,7 @@ describe('quality rules on the hand-built warehouse', () => {
       ['2025-DN', 'TH01', 4, 1],
     ]);
     const [f] = await fx.rows(`select record_key, detail from quality.dq_failures where rule_id = 'PH-FMT-dien_tich' and period = '2025-DN'`);
-    expect(f.detail).toBe('dien_tich: text with digits');
+    expect(f.detail).toBe('Diện tích không phải là một số (m², dấu chấm thập phân): đang nhập dạng chữ lẫn số');
     expect(f.record_key).toMatch(/^phong_hoc:\d+$/);
   });
 
@@ -144,16 +146,18 @@ describe('quality rules on the hand-built warehouse', () => {
     }
   });
 
-  it('keeps at most the sample size of failing records per rule and school', async () => {
-    // sample 1: HS-REQ-ma_lop_hoc_dn fails for all 9 TH01 learners of 2024 (no classes assigned), one is kept
-    const [r] = await fx.rows<{ biggest: number }>(`select max(n) as biggest from (
-      select count(*) as n from quality.dq_failures group by period, unit_code, rule_id)`);
-    expect(Number(r.biggest)).toBe(1);
+  it('keeps every failing record of every rule and school, with its source id and grade', async () => {
+    // HS-REQ-ma_lop_hoc_dn fails for all 9 TH01 learners of 2024 (no classes assigned): all 9 are kept
     expect(await results('HS-REQ-ma_lop_hoc_dn')).toContainEqual(['2024-DN', 'TH01', 9, 9]);
-    const kept = await fx.rows(`select record_key from quality.dq_failures
-      where rule_id = 'HS-REQ-ma_lop_hoc_dn' and period = '2024-DN' and unit_code = 'TH01'`);
-    // the sample holds the smallest source ids: L1 is the first learner inserted
-    expect(kept).toEqual([{ record_key: 'hoc_sinh:10' }]);
+    const kept = await fx.rows<{ record_key: string; record_id: number; grade: string; class_code: string | null }>(`
+      select record_key, record_id, grade, class_code from quality.dq_failures
+      where rule_id = 'HS-REQ-ma_lop_hoc_dn' and period = '2024-DN' and unit_code = 'TH01' order by record_id`);
+    expect(kept).toHaveLength(9);
+    expect(kept.every((k) => k.record_key === `hoc_sinh:${k.record_id}` && k.class_code === null && k.grade !== null)).toBe(true);
+    // every failing pair counted is listed, in every period, school and rule
+    const [{ counted, listed }] = await fx.rows<{ counted: number; listed: number }>(`
+      select (select sum(failed) from meta.quality_rule_results) as counted, (select count(*) from quality.dq_failures) as listed`);
+    expect(Number(listed)).toBe(Number(counted));
   });
 
   it("keeps each period's results in the history, replacing only the periods evaluated again", async () => {

@@ -172,21 +172,29 @@ describe('HTTP API on the fixture warehouse', () => {
     }
   });
 
-  it('ranks the children by overall score with dimensions, change and deadline status', async () => {
+  it('ranks the children in rank order with band, records to fix, dimensions, change and deadline status', async () => {
     const r = await s.get('/api/quality/scores?period=2025-DN&unit=C:20194@2025', s.keys.communeAdmin);
     expect(r.status).toBe(200);
     const [first, second] = r.body.rows;
     expect(first).toMatchObject({
       unit_code: 'T2',
       score: 62.5,
+      band: 'poor',
+      records: 301,
+      failing_records: 26,
       rank_in_parent: 1,
       parent_ranked_units: 2,
       score_change: 12.5,
-      validity: 100,
+      validity: 91.666667,
       timeliness: 0,
       deadline: '2025-10-31',
     });
-    expect(second).toMatchObject({ unit_code: 'T1', score: 55, rank_in_parent: 2, validity: 60, consistency: 0, deadline_status: 'met' });
+    expect(second).toMatchObject({ unit_code: 'T1', score: 55, failing_records: 3, rank_in_parent: 2, validity: 60, consistency: 0, deadline_status: 'met' });
+    expect(r.body.bands.map((b: { band: string; min_score: number; label_vi: string }) => [b.band, b.min_score, b.label_vi])).toEqual([
+      ['good', 98, 'Tốt'],
+      ['fair', 90, 'Cần cải thiện'],
+      ['poor', 0, 'Kém'],
+    ]);
     expect(['late', 'open']).toContain(first.deadline_status);
     expect(r.body.unit).toMatchObject({ unit_key: 'C:20194@2025', score: 61 });
   });
@@ -200,6 +208,8 @@ describe('HTTP API on the fixture warehouse', () => {
     const failures = await s.get('/api/quality/failures?period=2025-DN&rule=HS_NGAY_SINH', s.keys.school1);
     expect(failures.status).toBe(200);
     expect(failures.body.rows.map((x: { record_key: string }) => x.record_key)).toEqual(['hoc_sinh:101', 'hoc_sinh:102']);
+    expect(failures.body.rows[0]).toMatchObject({ unit_code: 'T1', record_id: 101, class_name: '1A', grade: '1', fields: 'ngay_sinh' });
+    expect(failures.body).toMatchObject({ total: 2, next: null });
   });
 
   it('answers 400 naming the bad parameter, and 404 for unknown periods, units and rules', async () => {
@@ -211,7 +221,8 @@ describe('HTTP API on the fixture warehouse', () => {
       ['/api/indicators?unit=%27%3B%20drop%20table%20x', 400, '"unit"'],
       ['/api/indicators?perod=2025-DN', 400, '"perod"'],
       ['/api/indicators?period=2025-DN&period=2024-DN', 400, '"period"'],
-      ['/api/quality/failures?unit=C:20194@2025', 400, '"unit"'],
+      ['/api/quality/failures?unit=C:20194@2025&limit=0', 400, '"limit"'],
+      ['/api/quality/failures?unit=C:20194@2025&cursor=bm9wZQ', 400, '"cursor"'],
       ['/api/indicators?period=2030-DN', 404, '2030-DN'],
       ['/api/indicators?unit=P:99@2025', 404, 'P:99@2025'],
       ['/api/quality/failures?unit=S:T1@2025&rule=NO_SUCH_RULE', 404, 'NO_SUCH_RULE'],

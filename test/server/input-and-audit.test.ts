@@ -67,18 +67,19 @@ describe('bad input, keys and audit on the fixture warehouse', () => {
     expect(unknown.account_id).toBeNull();
   });
 
-  it("names no school outside a school key's scope in failure details", async () => {
-    const details = async (key: string) => {
-      const r = await s.get('/api/quality/failures?period=2025-DN&unit=S:T1@2025&rule=HS-DUP-ACTIVE', key);
+  it("names no school outside the caller's scope beside a repeated record", async () => {
+    const related = async (key: string) => {
+      const r = await s.get('/api/quality/failures?period=2025-DN&unit=S:T1@2025&rule=HS_TRUNG', key);
       expect(r.status).toBe(200);
-      return r.body.rows.map((x: { detail: string }) => x.detail);
+      expect(r.body.rows).toHaveLength(1);
+      return { unit: r.body.rows[0].related_unit, key: r.body.rows[0].related_record_key };
     };
-    const other = 'same person as a record of another school (outside your scope)';
-    expect(await details(s.keys.school1)).toEqual([other, other]);
+    // T3 is in Hà Nội: neither the school nor its commune may read it; the nation may
+    expect(await related(s.keys.school1)).toEqual({ unit: null, key: null });
+    expect(await related(s.keys.communeAdmin)).toEqual({ unit: null, key: null });
+    expect(await related(s.keys.nationAdmin)).toEqual({ unit: 'T3', key: 'hoc_sinh:900' });
     const csv = await s.get('/api/quality/failures?period=2025-DN&unit=S:T1@2025&format=csv', s.keys.school1);
-    expect(csv.text).not.toMatch(/school T[23]/);
-    // the commune reads T2 but not T3 (Hà Nội); the nation reads both
-    expect(await details(s.keys.communeAdmin)).toEqual(['same person as a record of school T2', other]);
-    expect(await details(s.keys.nationAdmin)).toEqual(['same person as a record of school T2', 'same person as a record of school T3']);
+    expect(csv.status).toBe(200);
+    expect(csv.text).not.toMatch(/,T3[,\r\n]/);
   });
 });

@@ -7,8 +7,9 @@
  * A record-level defect is found when a rule of its kind flags its record ('<table>:<id>'); a
  * unit-level defect (late, missing, jump, outlier) when a rule of its kind flags a record of its
  * school in its period. A flagged record is explained by any defect on that record, or by a
- * unit-level defect of its school-year whose kind the rule finds or knowingly follows from (for a
- * duplicate, of either school of the pair).
+ * unit-level defect of its school-year whose kind the rule finds or knowingly follows from; a
+ * duplicate, which names the other record of its group, also by a defect on that record or by
+ * such a unit-level defect of that record's school.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { literal, queryRows } from '../../lib/warehouse.ts';
@@ -86,7 +87,9 @@ export type ProofReport = { recall: KindRecall[]; precision: RulePrecision[] };
  * than a national proof can hold). Every rule sees the same history it sees in a quality run of that period.
  */
 async function flagAll(conn: DuckDBConnection, rules: readonly Rule[], onProgress?: (message: string) => void): Promise<void> {
-  await conn.run('create or replace temp table dq_flagged (rule_id varchar, period varchar, unit_code varchar, record_key varchar, other_school varchar)');
+  await conn.run(
+    'create or replace temp table dq_flagged (rule_id varchar, period varchar, unit_code varchar, record_key varchar, other_school varchar, other_key varchar)',
+  );
   await conn.run('create or replace temp table dq_proof_periods as select * from dq_eval_periods');
   const periods = await queryRows<{ period: string }>(conn, 'select period from dq_proof_periods order by period');
   try {
@@ -94,9 +97,9 @@ async function flagAll(conn: DuckDBConnection, rules: readonly Rule[], onProgres
       await conn.run(`create or replace temp table dq_eval_periods as select * from dq_proof_periods where period = ${literal(period)}`);
       const t0 = performance.now();
       for (const r of rules) {
-        // a duplicate names the school of the record it repeats: either school may explain it
+        // a duplicate names the other record of its group and its school: either may explain it
         await conn.run(`insert into dq_flagged select distinct ${literal(r.id)}, period, unit_code, record_key,
-          nullif(regexp_extract(detail, 'record of school (\\S+)$', 1), '') from (${ruleSql(r)}) where failed`);
+          related_unit, ${literal(`${r.table}:`)} || related_record_id from (${ruleSql(r)}) where failed`);
       }
       onProgress?.(`proof: ${rules.length} rules over ${period} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     }
@@ -171,7 +174,7 @@ export async function measure(
     conn,
     `
     with flagged as (
-      select rule_id, unit_code, record_key, other_school, min(period) as period from dq_flagged group by all
+      select rule_id, unit_code, record_key, other_school, other_key, min(period) as period from dq_flagged group by all
     ),
     truth_keys as (select distinct record_key from dq_truth where record_key is not null),
     unit_truth as (
@@ -181,9 +184,10 @@ export async function measure(
     ),
     judged as (
       select f.*,
-        tk.record_key is not null or u1.rule_id is not null or u2.rule_id is not null as explained
+        tk.record_key is not null or ok.record_key is not null or u1.rule_id is not null or u2.rule_id is not null as explained
       from (select *, cast(split_part(period, '-', 1) as integer) as nam_hoc from flagged) as f
       left join truth_keys as tk on tk.record_key = f.record_key
+      left join truth_keys as ok on ok.record_key = f.other_key
       left join unit_truth as u1 on u1.rule_id = f.rule_id and u1.ma_truong_hoc = f.unit_code and u1.nam_hoc = f.nam_hoc
       left join unit_truth as u2 on u2.rule_id = f.rule_id and u2.ma_truong_hoc = f.other_school and u2.nam_hoc = f.nam_hoc
     )

@@ -29,7 +29,7 @@ export function reportsFixture(): ReportsFixture {
     h.fx = await openFixtureWarehouse(buildFormsFixture);
     const t = await runTransform({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
     if (t.status !== 'succeeded') throw new Error(t.errors.join('\n'));
-    await runQuality({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES, sampleSize: 5 });
+    await runQuality({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
     const make = async (unit: string, kind: 'admin' | 'exploit', name: string) => createAccount(h.fx.conn, { unit, kind, name });
     const nation = await make('VN', 'admin', 'Cục CNTT');
     const laiChau = await make('P:12@2025', 'admin', 'Sở GDĐT Lai Châu');

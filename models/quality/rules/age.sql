@@ -14,11 +14,18 @@ select
         when khoi_hoc between 13 and 15 then (nam_hoc - year(ngay_sinh_date)) < khoi_hoc + 3 - 2
         else (nam_hoc - year(ngay_sinh_date)) not between khoi_hoc + 5 - {{below_official_age}} and khoi_hoc + 5 + {{above_official_age}}
     end as fails,
-    'age ' || (nam_hoc - year(ngay_sinh_date)) || ' in khối ' || khoi_hoc as detail
+    'Học sinh ' || (nam_hoc - year(ngay_sinh_date)) || ' tuổi (tính theo năm học) học khối ' || khoi_hoc || ', tuổi phù hợp '
+        || case
+            when khoi_hoc = 16 then '0-3'
+            when khoi_hoc = 17 then '2-6'
+            when khoi_hoc between 13 and 15 then 'từ ' || (khoi_hoc + 3 - 2)
+            else (khoi_hoc + 5 - {{below_official_age}}) || '-' || (khoi_hoc + 5 + {{above_official_age}})
+        end as detail,
+    'ngay_sinh, khoi_hoc' as fields
 
 -- A staff member's age on the census day outside working age.
 -- name: CB-AGE
 select
     ngay_sinh_date between date '1900-01-01' and census_day as applies,
     date_sub('year', ngay_sinh_date, census_day) not between {{min_age}} and {{max_age}} as fails,
-    'age ' || date_sub('year', ngay_sinh_date, census_day) as detail
+    'Cán bộ ' || date_sub('year', ngay_sinh_date, census_day) || ' tuổi vào ngày chốt số liệu, ngoài độ tuổi lao động {{min_age}}-{{max_age}}' as detail

@@ -21,9 +21,13 @@ touched as (
     )
     group by all
 )
-select r.period, r.unit_code, r.record_key, r.record_id, null::varchar as pseudonym,
+select r.period, r.unit_code, r.record_key, r.record_id,
     cast(timezone('Asia/Ho_Chi_Minh', t.last_update) as date) < r.census_day - {{max_age_days}} as failed,
-    'last update ' || strftime(cast(timezone('Asia/Ho_Chi_Minh', t.last_update) as date), '%d/%m/%Y') as detail
+    null::varchar as fields,
+    'Số liệu của trường cập nhật lần cuối ngày ' || strftime(cast(timezone('Asia/Ho_Chi_Minh', t.last_update) as date), '%d/%m/%Y')
+        || ', quá {{max_age_days}} ngày trước ngày chốt số liệu ' || strftime(r.census_day, '%d/%m/%Y') as detail,
+    null::bigint as related_record_id,
+    null::varchar as related_unit
 from reported as r
 join touched as t on t.ma_truong_hoc = r.unit_code and t.nam_hoc = r.nam_hoc
 where r.learners + r.classes + r.staff > 0 and t.last_update is not null

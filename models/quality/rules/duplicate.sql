@@ -1,8 +1,10 @@
 -- Uniqueness: one person, one record. Identities are pseudonyms (keyed HMAC of the learner code
--- or citizen ID), so linkage works without any personal value. In each group of records that are
--- the same person, the record entered first (lowest source id) stands and every later one fails,
--- naming the school of the first; a person legitimately in two schools of a year (a transfer) is
--- enrolled in only one of them on the census day and is not a duplicate.
+-- or citizen ID), so linkage works without any personal value. Every record of a group that is
+-- the same person fails, each in its own school: which copy is right is for the schools to
+-- settle, and the original must be found as surely as the copy. A failing record names another
+-- record of its group (`related_record_id`) and that record's school (`related_unit`); a person
+-- legitimately in two schools of a year (a transfer) is enrolled in only one of them on the
+-- census day and is not a duplicate.
 -- Records are first grouped by a 64-bit hash of what makes them the same person (cheap on long
 -- pseudonyms); only the candidates, whose hash repeats, are grouped exactly. The learner rules
 -- carry the hash alone through the grouping and read the candidates' pseudonyms and birth dates
@@ -20,9 +22,10 @@ candidates as (
     semi join repeated as x using (period, identity_hash)
     join ({{learner_identity}}) as i on i.record_id = h.record_id
 ),
-{{later_copies}}
+{{all_copies}}
 
--- Two learner codes with the same citizen ID and birth date enrolled on the census day.
+-- Two learner codes with the same citizen ID and birth date enrolled on the census day: every
+-- record of such a group fails, naming a record of the group under another learner code.
 -- name: HS-DUP-CCCD
 with records as ({{enrolled_learners}}),
 hashed as (select * from records),
@@ -33,23 +36,29 @@ candidates as (
     semi join repeated as x using (period, identity_hash)
     join ({{learner_identity}}) as i on i.record_id = h.record_id
 ),
-{{firsts}},
-later as (
-    select c.period, c.record_id, c.pseudonym, {{same_person}} as detail
-    from candidates as c
-    join firsts as f using (period, {{key}})
-    where c.record_id <> f.first_id and f.first_pseudonym <> c.pseudonym
-)
-select r.period, r.unit_code, r.record_key, r.record_id, l.pseudonym as pseudonym,
-    l.record_id is not null as failed, l.detail
-from records as r
-left join later as l using (period, record_id)
+{{differing_groups}}
+
+-- One citizen ID carried by learners enrolled on the census day with different birth dates: the
+-- ID cannot be both persons'. Every record of such a group fails, naming a record of the group
+-- with another birth date. A record whose birth date is missing does not take part.
+-- name: HS-DUP-CCCD-BIRTH
+with records as ({{enrolled_learners}}),
+hashed as (select * from records),
+repeated as ({{repeated}}),
+candidates as (
+    select h.*, i.ma_cong_dan, {{birth_key}} as birth_key
+    from hashed as h
+    semi join repeated as x using (period, identity_hash)
+    join ({{learner_identity}}) as i on i.record_id = h.record_id
+    where nullif(trim(i.ngay_sinh), '') is not null
+),
+{{differing_groups}}
 
 -- The same staff member (citizen ID and birth date) recorded twice in the school year, among the
 -- staff still working at the school (DM_TRANG_THAI_CAN_BO 02, 03 and 05 have left).
 -- name: CB-DUP
 with records as (
-    select period, unit_code, record_key, record_id, pseudonym, ma_cong_dan, ngay_sinh
+    select period, unit_code, record_key, record_id, ma_cong_dan, ngay_sinh
     from ({{population:can_bo}})
     where ma_cong_dan is not null and coalesce(trang_thai, '') not in ('02', '03', '05')
 ),
@@ -60,7 +69,7 @@ candidates as (
     from hashed as h
     semi join repeated as x using (period, identity_hash)
 ),
-{{later_copies}}
+{{all_copies}}
 
 -- Learner records enrolled on the census day (core.fct_learners), placed at their school, with
 -- the 64-bit hash of `{{identity_column}}` of raw.hoc_sinh (the learner code's or the citizen
@@ -84,33 +93,69 @@ select id as record_id, ma_hoc_sinh as pseudonym, ma_cong_dan, ngay_sinh from ra
 -- name: repeated
 select period, identity_hash from hashed group by all having count(*) > 1
 
--- The first record of each group of candidates that are the same person by `{{key}}`.
--- name: firsts
-firsts as (
-    select period, {{key}}, min(record_id) as first_id, arg_min(unit_code, record_id) as first_school,
-        arg_min(pseudonym, record_id) as first_pseudonym
+-- Every candidate of a group that is the same person by `{{key}}` fails, naming the group's first
+-- record (lowest source id), and the first names the second.
+-- name: all_copies
+groups as (
+    select period, {{key}}, count(*) as copies, min(record_id, 2) as ids, arg_min(unit_code, record_id, 2) as schools
     from candidates
     group by period, {{key}}
     having count(*) > 1
-)
+),
+failing as (
+    select c.period, c.record_id, g.copies,
+        case when c.record_id = g.ids[1] then g.ids[2] else g.ids[1] end as related_record_id,
+        case when c.record_id = g.ids[1] then g.schools[2] else g.schools[1] end as related_unit
+    from candidates as c
+    join groups as g using (period, {{key}})
+),
+{{failing_records}}
 
--- Every record checked, failing when it is a later copy of its group's first; the pseudonym
--- comes from `{{pseudonym_of}}`: the records (r) when they carry it, else the later copies (l).
--- name: later_copies
-{{firsts}},
-later as (
-    select c.period, c.record_id, c.pseudonym, {{same_person}} as detail
+-- Every candidate of a group with the same `{{key}}` whose members differ in `{{differ}}` fails,
+-- naming the first record (lowest source id) of the group that differs from it.
+-- name: differing_groups
+firsts as (
+    select period, {{key}}, count(*) as copies, min(record_id) as first_id, arg_min(unit_code, record_id) as first_school,
+        arg_min({{differ}}, record_id) as first_value
+    from candidates
+    group by period, {{key}}
+    having count(distinct {{differ}}) > 1
+),
+others as (
+    -- per group, the first record that differs from the group's first
+    select f.period, f.first_id, min(c.record_id) as other_id, arg_min(c.unit_code, c.record_id) as other_school
     from candidates as c
     join firsts as f using (period, {{key}})
-    where c.record_id <> f.first_id
-)
-select r.period, r.unit_code, r.record_key, r.record_id, {{pseudonym_of}}.pseudonym as pseudonym,
-    l.record_id is not null as failed, l.detail
-from records as r
-left join later as l using (period, record_id)
+    where c.{{differ}} <> f.first_value
+    group by f.period, f.first_id
+),
+failing as (
+    select c.period, c.record_id, f.copies,
+        case when c.{{differ}} = f.first_value then o.other_id else f.first_id end as related_record_id,
+        case when c.{{differ}} = f.first_value then o.other_school else f.first_school end as related_unit
+    from candidates as c
+    join firsts as f using (period, {{key}})
+    join others as o on o.period = f.period and o.first_id = f.first_id
+),
+{{failing_records}}
 
--- name: same_person
-'same person as a record of school ' || f.first_school
+-- Every record checked, failing when it belongs to a group found above (`failing`).
+-- name: failing_records
+final as (
+    select r.period, r.unit_code, r.record_key, r.record_id,
+        k.record_id is not null as failed,
+        case when k.record_id is not null then '{{fields}}' end as fields,
+        case when k.record_id is not null then
+            '{{same}} ' || '{{table}}:' || k.related_record_id
+            || case when k.related_unit = r.unit_code then ' cùng trường' else ' của trường khác' end
+            || case when k.copies > 2 then ' (' || k.copies || ' bản ghi cùng nhóm)' else '' end
+        end as detail,
+        k.related_record_id,
+        k.related_unit
+    from records as r
+    left join failing as k using (period, record_id)
+)
+select * from final
 
 -- A birth date as a key, whatever format it was typed in (yyyy-mm-dd..., dd/mm/yyyy,
 -- dd-mm-yyyy): the same person keyed twice with two formats is still the same person.

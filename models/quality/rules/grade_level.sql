@@ -20,14 +20,17 @@ k as (
     select ma, try_cast(ma as integer) as ma_number, json_extract_string(thuoc_tinh, '$."Mã cấp học"') as cap from raw.dm_khoi
 ),
 checked as (
-    select r.period, r.unit_code, r.record_key, r.record_id, r.pseudonym, r.khoi_hoc, k.cap, s.served
+    select r.period, r.unit_code, r.record_key, r.record_id, r.khoi_hoc, k.cap, s.served
     from r
     join s on s.ma_truong_hoc = r.ma_truong_hoc and s.nam_hoc = r.nam_hoc
     join k on k.{{grade_code}} = r.khoi_hoc
 )
-select period, unit_code, record_key, record_id, pseudonym,
+select period, unit_code, record_key, record_id,
     not list_contains(served, cap) as failed,
+    'khoi_hoc' as fields,
     case when not list_contains(served, cap)
-        then 'khối ' || khoi_hoc || ' (cấp ' || cap || ') not in ' || array_to_string(served, ',') end as detail
+        then 'Khối ' || khoi_hoc || ' thuộc cấp học mã ' || cap || ', trường chỉ dạy cấp học mã ' || array_to_string(served, ', ') end as detail,
+    null::bigint as related_record_id,
+    null::varchar as related_unit
 from checked
 where served is not null and cap is not null

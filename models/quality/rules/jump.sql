@@ -21,10 +21,14 @@ compared as (
         range between {{previous_periods}} preceding and 1 preceding)
 )
 select c.period, c.ma_truong_hoc as unit_code, 'truong_hoc:' || s.truong_hoc_id as record_key,
-    s.truong_hoc_id as record_id, null::varchar as pseudonym,
+    s.truong_hoc_id as record_id,
     abs(c.n / c.previous_mean - 1) > {{max_change}} as failed,
-    'learners ' || c.n || ', mean of ' || c.previous_periods || ' previous periods ' || round(c.previous_mean, 1)
-        || ' (ratio ' || round(c.n / c.previous_mean, 2) || ')' as detail
+    'tong_so_hoc_sinh' as fields,
+    'Số học sinh đang học ' || c.n || ', trung bình ' || c.previous_periods || ' kỳ trước '
+        || replace(round(c.previous_mean, 1)::varchar, '.', ',')
+        || ' (bằng ' || replace(round(c.n / c.previous_mean, 2)::varchar, '.', ',') || ' lần): kiểm tra học sinh còn thiếu hoặc nhập trùng' as detail,
+    null::bigint as related_record_id,
+    null::varchar as related_unit
 from compared as c
 join dq_eval_periods as p on p.period = c.period
 join core.fct_schools as s on s.period = c.period and s.ma_truong_hoc = c.ma_truong_hoc

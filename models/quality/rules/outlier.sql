@@ -19,7 +19,7 @@ assigned as (
     group by all
 ),
 sized as (
-    select c.period, c.unit_code, c.record_key, c.record_id, c.pseudonym, c.khoi_hoc,
+    select c.period, c.unit_code, c.record_key, c.record_id, c.khoi_hoc,
         coalesce(t.ma_khu_vuc, '?') as khu_vuc, coalesce(a.n, 0) as x
     from classes as c
     left join assigned as a on a.period = c.period and a.ma_truong_hoc = c.ma_truong_hoc and a.ma_lop_hoc = c.ma_lop_hoc
@@ -51,8 +51,12 @@ z as (
     from scored
     where peers >= {{min_peers}} and med > 0
 )
-select period, unit_code, record_key, record_id, pseudonym,
+select period, unit_code, record_key, record_id,
     z_score > {{z_limit}} as failed,
+    'si_so' as fields,
     case when z_score > {{z_limit}}
-        then 'learners ' || x || ', median of ' || peers || ' peer classes ' || med || ' (z ' || round(z_score, 1) || ')' end as detail
+        then 'Lớp có ' || x || ' học sinh, trung vị của ' || peers || ' lớp cùng khối là ' || replace(med::varchar, '.', ',')
+            || ' (điểm z hiệu chỉnh ' || replace(round(z_score, 1)::varchar, '.', ',') || ')' end as detail,
+    null::bigint as related_record_id,
+    null::varchar as related_unit
 from z

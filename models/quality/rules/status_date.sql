@@ -5,14 +5,21 @@
 
 -- name: HS-STATUS-HIST
 with learners as ({{population:hoc_sinh}})
-select l.period, l.unit_code, l.record_key, l.record_id, l.pseudonym,
+select l.period, l.unit_code, l.record_key, l.record_id,
     l.trang_thai is distinct from f.last_change_status or l.ngay_trang_thai is distinct from f.last_change_date as failed,
     case
+        when l.trang_thai is distinct from f.last_change_status then 'trang_thai'
+        when l.ngay_trang_thai is distinct from f.last_change_date then 'ngay_trang_thai'
+    end as fields,
+    case
         when l.trang_thai is distinct from f.last_change_status
-            then 'trang_thai ' || coalesce(l.trang_thai::varchar, 'empty') || ', history ends in ' || f.last_change_status
+            then 'Trạng thái hiện tại ' || coalesce(l.trang_thai::varchar, 'để trống') || ', lần thay đổi trạng thái cuối cùng là ' || f.last_change_status
         when l.ngay_trang_thai is distinct from f.last_change_date
-            then 'ngay_trang_thai differs from the history'
-    end as detail
+            then 'Ngày trạng thái ' || coalesce(strftime(l.ngay_trang_thai, '%d/%m/%Y'), 'để trống')
+                || ' khác ngày của lần thay đổi trạng thái cuối cùng ' || strftime(f.last_change_date, '%d/%m/%Y')
+    end as detail,
+    null::bigint as related_record_id,
+    null::varchar as related_unit
 from learners as l
 join core.fct_learners as f
     on f.hoc_sinh_id = l.record_id and f.period = l.period

@@ -24,12 +24,21 @@ export type GeneratedWarehouse = {
   close(): Promise<void>;
 };
 
-/** Generates `preset`, loads and transforms it; `dir` keeps the files (default: a temp dir, removed on close). */
-export async function buildGeneratedWarehouse(preset: Preset, seed = 42, dir?: string): Promise<GeneratedWarehouse> {
+/**
+ * Generates `preset`, loads and transforms it; `dir` keeps the files (default: a temp dir, removed
+ * on close); `beforeLoad` changes the generated source before the ETL reads it (planted defects).
+ */
+export async function buildGeneratedWarehouse(
+  preset: Preset,
+  seed = 42,
+  dir?: string,
+  beforeLoad?: (source: TestSource) => Promise<void>,
+): Promise<GeneratedWarehouse> {
   const root = dir ?? mkdtempSync(join(tmpdir(), 'csdl-quality-'));
   const source = await startTestSource();
   try {
     await generate({ url: source.url, preset, seed });
+    await beforeLoad?.(source);
     const config = loadConfig({
       CSDL_DATABASE_URL: source.url,
       WAREHOUSE_PATH: join(root, 'warehouse.duckdb'),

@@ -109,42 +109,66 @@ async function fillValues(conn: DuckDBConnection): Promise<void> {
 }
 
 async function fillQuality(conn: DuckDBConnection): Promise<void> {
+  // T2's 25 learners failing HS_NGAY_SINH page in threes; T1's hoc_sinh:102 repeats T3's hoc_sinh:900
+  // (a duplicate in a school of another province)
+  const t2 = Array.from(
+    { length: 25 },
+    (_, i) =>
+      `('2025-DN', 'T2', 'HS_NGAY_SINH', 'validity', 'hoc_sinh', 'hoc_sinh:${200 + i}', ${200 + i}, 'p${200 + i}', 'L7A', '7A', '7', 'ngay_sinh', 'Ngày sinh không có trên lịch', null, null)`,
+  );
   await conn.run(`
     create table quality.dq_rule_catalog as select * from (values
-      ('HS_NGAY_SINH', 'validity', 'date', 'record', 'hoc_sinh', 'ngay_sinh', 'Ngày sinh không hợp lệ', 'Impossible birth date', 1.0, null, 'select 1'),
-      ('LOP_SI_SO', 'consistency', 'totals', 'record', 'lop_hoc', 'si_so', 'Sĩ số khai báo khác số học sinh', 'Declared class size differs', 1.0, null, 'select 1'),
-      ('DEADLINE', 'timeliness', 'deadline', 'unit', 'truong_hoc', null, 'Chưa đủ dữ liệu trước hạn', 'Not complete by the deadline', 1.0, null, 'select 1'),
-      ('HS-DUP-ACTIVE', 'uniqueness', 'duplicate', 'record', 'hoc_sinh', 'ma_hoc_sinh', 'Cùng một học sinh học ở hai trường', 'Same learner in two schools', 2.0, null, 'select 1')
-    ) t(rule_id, dimension, family, level, table_name, field, description_vi, description_en, weight, thresholds, rule_sql);
+      ('HS_NGAY_SINH', 'validity', 'date', 'record', 'hoc_sinh', 'ngay_sinh', 'Ngày sinh không hợp lệ', 'Impossible birth date', null::map(varchar, double), 'select 1'),
+      ('LOP_SI_SO', 'consistency', 'totals', 'record', 'lop_hoc', 'si_so', 'Sĩ số khai báo khác số học sinh', 'Declared class size differs', null, 'select 1'),
+      ('HS_TRUNG', 'uniqueness', 'duplicate', 'record', 'hoc_sinh', 'ma_hoc_sinh', 'Học sinh trùng', 'Duplicate learner', null, 'select 1'),
+      ('DEADLINE', 'timeliness', 'deadline', 'unit', 'truong_hoc', null, 'Chưa đủ dữ liệu trước hạn', 'Not complete by the deadline', null, 'select 1')
+    ) t(rule_id, dimension, family, level, table_name, field, description_vi, description_en, thresholds, rule_sql);
     create table quality.dq_rule_results as select * from (values
       ('2025-DN', 'T1', 'school', 'HS_NGAY_SINH', 'validity', 5, 2, 0.6),
       ('2025-DN', 'T1', 'school', 'LOP_SI_SO', 'consistency', 1, 1, 0.0),
       ('2025-DN', 'T1', 'school', 'DEADLINE', 'timeliness', 1, 0, 1.0),
-      ('2025-DN', 'T2', 'school', 'HS_NGAY_SINH', 'validity', 300, 0, 1.0),
+      ('2025-DN', 'T2', 'school', 'HS_NGAY_SINH', 'validity', 300, 25, 0.916667),
       ('2025-DN', 'T2', 'school', 'DEADLINE', 'timeliness', 1, 1, 0.0)
     ) t(period, unit_code, unit_level, rule_id, dimension, checked, failed, pass_rate);
+    create table quality.dq_units as select * from (values
+      ('2025-DN', 'S:T1@2025', 'T1', 'school', 'Trường Tiểu học Lê Lợi', '20194', 'commune', '48'),
+      ('2025-DN', 'S:T2@2025', 'T2', 'school', 'Trường THCS Nguyễn Huệ, "cơ sở 2"', '20194', 'commune', '48'),
+      ('2025-DN', 'S:T3@2025', 'T3', 'school', 'Trường THPT Chu Văn An', '00004', 'commune', '01')
+    ) t(period, unit_key, unit_code, unit_level, unit_name, parent_code, parent_level, province_code);
+    create table quality.dq_unit_closure as select * from (values
+      ('2025-DN', 'T1', 'T1', 'school'), ('2025-DN', 'T1', '20194', 'commune'), ('2025-DN', 'T1', '48', 'province'), ('2025-DN', 'T1', 'VN', 'nation'),
+      ('2025-DN', 'T2', 'T2', 'school'), ('2025-DN', 'T2', '20194', 'commune'), ('2025-DN', 'T2', '48', 'province'), ('2025-DN', 'T2', 'VN', 'nation'),
+      ('2025-DN', 'T3', 'T3', 'school'), ('2025-DN', 'T3', '00004', 'commune'), ('2025-DN', 'T3', '01', 'province'), ('2025-DN', 'T3', 'VN', 'nation')
+    ) t(period, school_code, unit_code, unit_level);
+    create table quality.dq_record_kind_weights as select * from (values
+      ('hoc_sinh', 0.5), ('can_bo', 0.2), ('lop_hoc', 0.1), ('truong_hoc', 0.1), ('phong_hoc', 0.04), ('diem_truong', 0.03), ('hoc_sinh_trang_thai', 0.03)
+    ) t(record_kind, weight);
+    create table quality.dq_score_bands as select * from (values
+      ('good', 98.0, 'Tốt', '#2b8a3e'), ('fair', 90.0, 'Cần cải thiện', '#e8590c'), ('poor', 0.0, 'Kém', '#c92a2a')
+    ) t(band, min_score, label_vi, color);
     create table quality.dq_failures as select * from (values
-      ('2025-DN', 'T1', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:101', 101, 'a1b2c3', 'ngay_sinh: in the future'),
-      ('2025-DN', 'T1', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:102', 102, 'd4e5f6', 'ngay_sinh: not a date'),
-      ('2025-DN', 'T1', 'LOP_SI_SO', 'consistency', 'lop_hoc:7', 7, null, 'si_so: 32 declared, 5 counted'),
-      ('2025-DN', 'T3', 'HS_NGAY_SINH', 'validity', 'hoc_sinh:900', 900, 'ffffff', 'ngay_sinh: in the future'),
-      ('2025-DN', 'T1', 'HS-DUP-ACTIVE', 'uniqueness', 'hoc_sinh:103', 103, 'aa11bb', 'same person as a record of school T2'),
-      ('2025-DN', 'T1', 'HS-DUP-ACTIVE', 'uniqueness', 'hoc_sinh:104', 104, 'cc22dd', 'same person as a record of school T3')
-    ) t(period, unit_code, rule_id, dimension, record_key, record_id, pseudonym, detail);
+      ('2025-DN', 'T1', 'HS_NGAY_SINH', 'validity', 'hoc_sinh', 'hoc_sinh:101', 101, 'a1b2c3', 'L1A', '1A', '1', 'ngay_sinh', 'Ngày sinh sau ngày điều tra (ngày chốt số liệu 30/09/2025)', null, null),
+      ('2025-DN', 'T1', 'HS_NGAY_SINH', 'validity', 'hoc_sinh', 'hoc_sinh:102', 102, 'd4e5f6', 'L1A', '1A', '1', 'ngay_sinh', 'Ngày sinh không có trên lịch', null, null),
+      ('2025-DN', 'T1', 'HS_TRUNG', 'uniqueness', 'hoc_sinh', 'hoc_sinh:102', 102, 'd4e5f6', 'L1A', '1A', '1', 'ma_hoc_sinh', 'Cùng mã học sinh với bản ghi hoc_sinh:900 của trường khác', 'hoc_sinh:900', 'T3'),
+      ('2025-DN', 'T1', 'LOP_SI_SO', 'consistency', 'lop_hoc', 'lop_hoc:7', 7, null, 'L1A', '1A', '1', 'si_so', 'Sĩ số khai báo 32, số học sinh xếp vào lớp đầu năm 5', null, null),
+      ('2025-DN', 'T3', 'HS_NGAY_SINH', 'validity', 'hoc_sinh', 'hoc_sinh:900', 900, 'ffffff', 'L10A', '10A', '10', 'ngay_sinh', 'Ngày sinh sau ngày điều tra (ngày chốt số liệu 30/09/2025)', null, null),
+      ${t2.join(',\n      ')}
+    ) t(period, unit_code, rule_id, dimension, record_kind, record_key, record_id, pseudonym, class_code, class_name, grade, fields, detail, related_record_key, related_unit);
     create table quality.dq_unit_scores (period varchar, unit_code varchar, unit_level varchar, unit_name varchar, parent_code varchar,
-      province_code varchar, dimension varchar, score double, checked bigint, failed bigint, rank bigint, ranked_units bigint,
-      rank_in_parent bigint, parent_ranked_units bigint, rank_in_province bigint, province_ranked_units bigint,
+      province_code varchar, dimension varchar, score double, checked bigint, failed bigint, records bigint, clean_records bigint, failing_records bigint,
+      band varchar, rank bigint, ranked_units bigint, rank_in_parent bigint, parent_ranked_units bigint, rank_in_province bigint, province_ranked_units bigint,
       previous_period varchar, previous_score double, score_change double, previous_rank bigint, rank_change bigint);
-    -- T1: validity 60, consistency 0, timeliness 100, overall 55 (rank 2 of 2 under C:20194);
-    -- T2: validity 100, timeliness 0, overall 62.5 (rank 1 of 2), previous 50 -> change +12.5
+    -- T1: validity 60, consistency 0, timeliness 100, overall 55 (rank 2 of 2 under C:20194), 3
+    -- records to fix; a change of -0,03 against 55,03 (shown 0,0, not a decrease);
+    -- T2: validity 91,7, timeliness 0, overall 62,5 (rank 1 of 2), previous 50 -> change +12,5
     insert into quality.dq_unit_scores values
-      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'validity', 60, 5, 2, 2, 3, 2, 2, 2, 2, '2024-DN', null, null, null, null),
-      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'consistency', 0, 1, 1, 1, 1, 1, 1, 1, 1, '2024-DN', null, null, null, null),
-      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'timeliness', 100, 1, 0, 1, 3, 1, 2, 1, 2, '2024-DN', null, null, null, null),
-      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'overall', 55, 7, 3, 3, 3, 2, 2, 2, 2, '2024-DN', null, null, null, null),
-      ('2025-DN', 'T2', 'school', 'Nguyễn Huệ', '20194', '48', 'validity', 100, 300, 0, 1, 3, 1, 2, 1, 2, '2024-DN', 100, 0, 1, 0),
-      ('2025-DN', 'T2', 'school', 'Nguyễn Huệ', '20194', '48', 'timeliness', 0, 1, 1, 2, 3, 2, 2, 2, 2, '2024-DN', 0, 0, 2, 0),
-      ('2025-DN', 'T2', 'school', 'Nguyễn Huệ', '20194', '48', 'overall', 62.5, 301, 1, 1, 3, 1, 2, 1, 2, '2024-DN', 50, 12.5, 2, 1),
-      ('2025-DN', '20194', 'commune', 'Hải Châu', '48', '48', 'overall', 61, 308, 4, 1, 2, 1, 1, 1, 1, '2024-DN', null, null, null, null);
+      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'validity', 60, 5, 2, 5, 3, 2, 'poor', 2, 3, 2, 2, 2, 2, '2024-DN', null, null, null, null),
+      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'consistency', 0, 1, 1, 1, 0, 1, 'poor', 1, 1, 1, 1, 1, 1, '2024-DN', null, null, null, null),
+      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'timeliness', 100, 1, 0, 1, 1, 0, 'good', 1, 3, 1, 2, 1, 2, '2024-DN', null, null, null, null),
+      ('2025-DN', 'T1', 'school', 'Lê Lợi', '20194', '48', 'overall', 55, 7, 3, 7, 4, 3, 'poor', 3, 3, 2, 2, 2, 2, '2024-DN', 55.03, -0.03, 2, -1),
+      ('2025-DN', 'T2', 'school', 'Nguyễn Huệ', '20194', '48', 'validity', 91.666667, 300, 25, 300, 275, 25, 'fair', 1, 3, 1, 2, 1, 2, '2024-DN', 100, -8.333333, 1, 0),
+      ('2025-DN', 'T2', 'school', 'Nguyễn Huệ', '20194', '48', 'timeliness', 0, 1, 1, 1, 0, 1, 'poor', 2, 3, 2, 2, 2, 2, '2024-DN', 0, 0, 2, 0),
+      ('2025-DN', 'T2', 'school', 'Nguyễn Huệ', '20194', '48', 'overall', 62.5, 301, 26, 301, 275, 26, 'poor', 1, 3, 1, 2, 1, 2, '2024-DN', 50, 12.5, 2, 1),
+      ('2025-DN', '20194', 'commune', 'Hải Châu', '48', '48', 'overall', 61, 308, 29, 308, 279, 29, 'poor', 1, 2, 1, 1, 1, 1, '2024-DN', null, null, null, null);
   `);
 }
