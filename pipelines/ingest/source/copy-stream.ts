@@ -57,19 +57,24 @@ async function copyInto(client: pg.ClientBase, sql: string, sink: FifoSink): Pro
 /**
  * Runs `load` on a fresh pipe and every SELECT into it; resolves with the rows copied once DuckDB
  * has read them all. Whatever fails, DuckDB's statement has ended before this settles, so nothing
- * still runs on its connection; DuckDB's own error comes first (a COPY then fails on the closed
- * pipe only as its consequence).
+ * still runs on its connection. The error thrown is the first cause: a COPY that fails on its own
+ * (PostgreSQL's error) closes the pipe mid-row, so DuckDB's parse error that follows is only its
+ * consequence; a statement that fails while reading fails the COPYs only through the pipe.
  */
 export async function streamIntoLoad(opts: StreamOptions): Promise<number> {
   const fifo = await opts.fifos.take();
   try {
+    let cause: unknown;
     let loadEnded = false;
     const loading = opts.load(fifo).finally(() => {
       loadEnded = true;
     });
     const loadError = loading.then(
       () => undefined,
-      (err: unknown) => err,
+      (err: unknown) => {
+        cause ??= err;
+        return err;
+      },
     );
     const sink = await openFifoWriter(fifo, () => loadEnded);
     if (!sink) {
@@ -84,17 +89,24 @@ export async function streamIntoLoad(opts: StreamOptions): Promise<number> {
     let rows = 0;
     const copies = await Promise.allSettled(
       opts.sqls.map((sql) =>
-        opts.pool.use(async (client) => {
-          const n = await copyInto(client, sql, sink);
-          rows += n;
-          opts.onRows?.(n);
-        }),
+        opts.pool
+          .use(async (client) => {
+            const n = await copyInto(client, sql, sink);
+            rows += n;
+            opts.onRows?.(n);
+          })
+          .catch((err: unknown) => {
+            // a COPY that fails while the pipe is still open failed on its own
+            if (!sink.failed) cause ??= err;
+            throw err;
+          }),
       ),
     );
     const copyFailure = copies.find((c): c is PromiseRejectedResult => c.status === 'rejected');
     if (copyFailure) sink.fail(copyFailure.reason as Error);
     else await sink.end().catch(() => {});
     const loadFailure = await loadError;
+    if (cause) throw cause;
     if (loadFailure) throw loadFailure;
     if (copyFailure) throw copyFailure.reason;
     return rows;

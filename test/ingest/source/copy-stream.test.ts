@@ -4,7 +4,7 @@
  * with DuckDB's statement ended, no writer left waiting and the pipe removed.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -85,6 +85,24 @@ describe('streamIntoLoad', () => {
     expect((result as Error).message).toMatch(/division by zero/);
     // the connection takes statements again: nothing of the load still runs on it
     expect(await queryRows(conn, 'select 1 as one')).toEqual([{ one: 1 }]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("keeps PostgreSQL's error as the cause when the reader then fails on the pipe cut mid-row", async () => {
+    // a reader that always fails once the pipe closes, as DuckDB does when the cut falls inside a row
+    const failing = `select g as id, (1 / (g - 30000))::text as label from generate_series(1, 60000) g`;
+    const result = await settle(
+      streamIntoLoad({
+        pool: new WorkerPool(clients),
+        sqls: [range(1, 50_000), failing],
+        fifos: new FifoSupply(dir, 1),
+        load: async (p) => {
+          for await (const chunk of createReadStream(p)) void chunk;
+          throw new Error('CSV Error: the last row is cut');
+        },
+      }),
+    );
+    expect((result as Error).message).toMatch(/division by zero/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
