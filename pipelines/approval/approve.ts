@@ -34,6 +34,21 @@ export type ApprovalOutcome = {
 
 const NATION_KEY = 'N:VN';
 
+/**
+ * Sign-off actions run one at a time in this process: each checks the state (the level above,
+ * the provinces, the version) and then writes it, so two that interleave would both pass their
+ * checks and collide on the frozen version's key. One process writes the warehouse at a time
+ * (DuckDB's rule), so this queue orders every action on it.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<A extends unknown[], T>(action: (...args: A) => Promise<T>): (...args: A) => Promise<T> {
+  return (...args) => {
+    const run = queue.then(() => action(...args));
+    queue = run.catch(() => {});
+    return run;
+  };
+}
+
 async function target(conn: DuckDBConnection, req: ApprovalRequest): Promise<{ period: ApprovalPeriod; unit: ApprovalUnit }> {
   await assertReady(conn);
   const period = await findApprovalPeriod(conn, req.period);
@@ -100,7 +115,7 @@ async function provincesBlockingNation(conn: DuckDBConnection, period: ApprovalP
 }
 
 /** Approves `unit`'s figures for `period`, freezing them as a version; see the module comment. */
-export async function approve(conn: DuckDBConnection, req: ApprovalRequest & { gate: Config['approvalGate'] }): Promise<ApprovalOutcome> {
+export const approve = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRequest & { gate: Config['approvalGate'] }): Promise<ApprovalOutcome> => {
   const { period, unit } = await target(conn, req);
   await assertMayApprove(conn, req.actor, unit);
   const refuse = async (message: string, detail: Record<string, unknown>): Promise<never> => {
@@ -175,10 +190,10 @@ export async function approve(conn: DuckDBConnection, req: ApprovalRequest & { g
       message: `Đã duyệt số liệu ${unit.unit_name} kỳ ${period.period}, phiên bản ${version.version_id} / approved, version ${version.version_id}`,
     };
   });
-}
+});
 
 /** Withdraws `unit`'s approval for `period`, while the level above has not approved. */
-export async function unapprove(conn: DuckDBConnection, req: ApprovalRequest): Promise<ApprovalOutcome> {
+export const unapprove = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRequest): Promise<ApprovalOutcome> => {
   const { period, unit } = await target(conn, req);
   await assertMayApprove(conn, req.actor, unit);
   const state = await stateOf(conn, period.period, unit.unit_key);
@@ -211,10 +226,10 @@ export async function unapprove(conn: DuckDBConnection, req: ApprovalRequest): P
     frozen: false,
     message: `Đã hủy duyệt số liệu ${unit.unit_name} kỳ ${period.period}; phiên bản ${state.version_id} vẫn được lưu / approval withdrawn; the version stays stored`,
   };
-}
+});
 
 /** The nation's admin marks a province as not reporting in `period` (or withdraws the mark), while the nation has not approved. */
-export async function setNotReporting(conn: DuckDBConnection, req: ApprovalRequest & { notReporting: boolean }): Promise<ApprovalOutcome> {
+export const setNotReporting = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRequest & { notReporting: boolean }): Promise<ApprovalOutcome> => {
   const { period, unit } = await target(conn, req);
   if (req.actor.kind !== 'admin' || req.actor.unit_level !== 'nation') {
     throw new ApprovalError(
@@ -262,4 +277,4 @@ export async function setNotReporting(conn: DuckDBConnection, req: ApprovalReque
       ? `Đã đánh dấu ${unit.unit_name} không báo cáo kỳ ${period.period} / marked not reporting`
       : `Đã bỏ đánh dấu không báo cáo của ${unit.unit_name} / mark withdrawn`,
   };
-}
+});

@@ -101,4 +101,19 @@ describe('/api/approvals and /api/exports', () => {
     expect((await post('/api/approvals/not-reporting', h.keys.laiChau, { period: '2025-DN', unit: '15', not_reporting: true })).status).toBe(403);
     expect((await post('/api/approvals/not-reporting', h.keys.nation, { period: '2025-DN', unit: '15', not_reporting: true })).status).toBe(200);
   });
+
+  it('answers sign-off actions that arrive together one after another, never with a 500', async () => {
+    const body = { period: '2025-CN', unit: '12' };
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 3 === 2 ? post('/api/approvals/unapprove', h.keys.laiChau, body) : post('/api/approvals', h.keys.laiChau, { ...body, comment: `lần ${i}` }),
+      ),
+    );
+    expect(answers.map((a) => a.status).filter((s) => s !== 200 && s !== 409)).toEqual([]);
+    // every action kept alternates: an approval follows a withdrawal, and the reverse
+    const history = await call('/api/approvals/history?period=2025-CN&unit=12', h.keys.laiChau);
+    const actions = (history.body.rows as { action: string }[]).map((r) => r.action).filter((a) => a === 'approve' || a === 'unapprove');
+    expect(actions.length).toBeGreaterThan(0);
+    for (let i = 1; i < actions.length; i++) expect(actions[i]).not.toBe(actions[i - 1]);
+  });
 });
