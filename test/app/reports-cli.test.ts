@@ -2,6 +2,7 @@
  * `csdl approve`, `csdl unapprove`, `csdl approvals` and `csdl export` as a user runs them, in a
  * child process: on the warehouse file when nothing holds it, and through the running server's
  * API (CSDL_API_KEY) when the server holds it; refusals exit 1 with the reason, no stack trace.
+ * @module-tag slow
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';

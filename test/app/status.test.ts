@@ -2,6 +2,7 @@
  * `csdl status` as a real process: a killed ETL shows as interrupted at once (not `running` until
  * the next ETL), and while `csdl serve` holds the warehouse the command reads the same through the
  * server's admin API, or says what to do.
+ * @module-tag slow
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';

@@ -4,6 +4,7 @@
  * exports; then the source changes (records deleted, sexes corrected), and a new ETL, transform
  * and quality run publish other figures. The frozen version keeps its rows and hash, its package
  * comes out byte for byte the same, and the diff and the overview show what moved.
+ * @module-tag slow
  */
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -3,6 +3,7 @@
  * Lai Châu's admin approves from the page, sees its province approved with a Vietnamese date and
  * the nation pending, downloads the package; the nation's admin sees the 34 provinces summed up
  * and, after a figure changes, the change; no console errors. Screenshots go to /tmp.
+ * @module-tag browser
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportsService } from '../../app/reports-service.ts';

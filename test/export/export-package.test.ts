@@ -5,6 +5,7 @@
  * by DuckDB and Arrow by apache-arrow against the frozen rows; the manifest's sizes and hashes;
  * the same bytes for the same version; no package from a tampered version; small cells hidden
  * for an outside recipient.
+ * @module-tag slow
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';

@@ -4,6 +4,7 @@
  * appears in the ETL's temporary folder; after each kill, the temporary folder, DuckDB's spill
  * folder, the warehouse file and its WAL are scanned for every learner code, staff code and
  * citizen ID of the source.
+ * @module-tag slow
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';

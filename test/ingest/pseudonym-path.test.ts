@@ -4,6 +4,7 @@
  * values that test every step of the path (COPY's CSV quoting, the pipe, DuckDB's CSV reading):
  * Unicode in both normal forms, spaces, the empty string, quotes, commas, newlines, 4-byte
  * characters, a long value.
+ * @module-tag slow
  */
 import { DuckDBInstance } from '@duckdb/node-api';
 import pg from 'pg';

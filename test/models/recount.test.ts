@@ -4,6 +4,7 @@
  * among today's 34, and for the nation, counted with plain SQL on the generated source and
  * compared with indicators.indicator_values cell by cell, on 2024-DN (the 63 old provinces) and
  * 2025-CN (the 34, at the end of the year). The `demo` preset runs in `npm run bench:recount`.
+ * @module-tag slow
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareWithIndicators, recount } from '../support/recount.ts';

@@ -2,6 +2,7 @@
  * Clients that close their connection early, thousands of times, under concurrent load: the
  * server stays up (it runs in this test's own process, so a crash fails the run), answers the
  * clients that stay, and gives every connection back to its pool.
+ * @module-tag slow
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortedRequest, NOISE_PATHS } from './support/abort-noise.ts';

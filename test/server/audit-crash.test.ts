@@ -2,6 +2,7 @@
  * The audit log survives a crash: a server process killed (SIGKILL) under load may lose requests
  * it had not answered, never one whose answer a client received. Every answer a client got must
  * have its row in meta.audit_log when the warehouse is opened again.
+ * @module-tag slow
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

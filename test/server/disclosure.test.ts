@@ -8,6 +8,7 @@
  * is the sum of its children plus the rest, a school counting under its own ownership and zone;
  * the quality counts add up from rules to dimensions to the overall figure and from children to
  * parents. It knows every zero rest, and solves exactly.
+ * @module-tag slow
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

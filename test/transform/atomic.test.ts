@@ -2,6 +2,7 @@
  * A transform publishes all its models at once or none: the real models on the hand-built
  * fixture, read from a second connection of the same DuckDB instance (as the API reads them)
  * while a run is held at its pause points, and after runs that fail.
+ * @module-tag slow
  */
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@
  * A transform killed with SIGKILL at known moments, in a child process over a real warehouse
  * file: the warehouse keeps exactly the previous model set, the next start marks the run
  * interrupted, and quality refuses until a transform completes.
+ * @module-tag slow
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';

@@ -2,6 +2,7 @@
  * COPY streams into one DuckDB statement through a pipe, on a real PostgreSQL and a real DuckDB:
  * every row arrives once, and whichever side fails, the call settles with that side's error,
  * with DuckDB's statement ended, no writer left waiting and the pipe removed.
+ * @module-tag slow
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createReadStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
