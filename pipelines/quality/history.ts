@@ -9,6 +9,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { QualityBand } from '../../lib/config.ts';
+import { isLiveRun, metaDb } from '../../lib/meta-store/index.ts';
 import { literal, queryRows } from '../../lib/warehouse.ts';
 import { recordCatalog } from './catalog-table.ts';
 import type { Rule } from './rule.ts';
@@ -18,6 +19,28 @@ import { QualityError } from './run-quality.ts';
 export async function assertNewRunId(conn: DuckDBConnection, runId: string): Promise<void> {
   const used = await queryRows(conn, `select 1 from meta.quality_runs where run_id = ${literal(runId)}`);
   if (used.length) throw new QualityError(`quality run id ${runId} is already recorded; give each run its own id`);
+}
+
+/**
+ * Marks the runs left `running` by a process that died as interrupted, and returns their ids; a
+ * run this process is executing is left alone. Their staged results never reached the history.
+ */
+export async function markInterrupted(conn: DuckDBConnection, by: string): Promise<string[]> {
+  const db = metaDb(conn);
+  const rows = await db.selectFrom('meta.quality_runs').select('run_id').where('status', '=', 'running').execute();
+  const dead = rows.map((r) => r.run_id).filter((id) => !isLiveRun(id));
+  if (dead.length === 0) return [];
+  await db
+    .updateTable('meta.quality_runs')
+    .set({
+      status: 'interrupted',
+      finished_at: new Date(),
+      error: `interrupted: the process stopped before the run finished (killed or crashed); the history kept the previous run's results; noticed by ${by}`,
+    })
+    .where('run_id', 'in', dead)
+    .where('status', '=', 'running')
+    .execute();
+  return dead;
 }
 
 /** Records the start of a run (status 'running'). */

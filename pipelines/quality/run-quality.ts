@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { DEFAULT_QUALITY_BANDS, type QualityBand } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
-import { newRunId, partRunId } from '../../lib/meta-store/index.ts';
+import { claimRun, newRunId, partRunId } from '../../lib/meta-store/index.ts';
 import { literal, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { runTransform } from '../transform/index.ts';
 import type { DeadlineConfig } from '../transform/index.ts';
@@ -24,7 +24,7 @@ import { assertLastTransformComplete } from './last-transform.ts';
 import { buildCatalog } from './catalog.ts';
 import { stageCompletions } from './completions.ts';
 import { evaluateRules } from './evaluate.ts';
-import { assertNewRunId, commitRun, failRun, startRun } from './history.ts';
+import { assertNewRunId, commitRun, failRun, markInterrupted, startRun } from './history.ts';
 import { INPUT_MODELS, OUTPUT_MODELS } from './models.ts';
 import type { Rule } from './rule.ts';
 import { readSummary, type QualitySummary } from './summary.ts';
@@ -92,8 +92,10 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
   const own = 'connect' in opts.warehouse;
   const conn = own ? await (opts.warehouse as Warehouse).connect() : (opts.warehouse as DuckDBConnection);
   const runId = opts.runId ?? newRunId();
+  const release = claimRun(runId);
   try {
     await assertNewRunId(conn, runId);
+    for (const id of await markInterrupted(conn, runId)) log.warn('marked a quality run that a stopped process left running as interrupted', { run: id });
     await assertLastTransformComplete(conn, runId);
     await runModelsOrThrow(conn, partRunId(runId, 'quality-inputs'), INPUT_MODELS, opts.deadlines);
     await assertModelsCurrent(conn);
@@ -119,6 +121,7 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
     log.info('quality run finished', { run: runId, periods: periods.join(','), rules: rules.length, seconds: seconds.toFixed(1) });
     return { runId, periods, rules: rules.length, recordsChecked: Number(checked), seconds, steps, ...(await readSummary(conn, periods)) };
   } finally {
+    release();
     if (own) conn.closeSync();
   }
 }

@@ -160,7 +160,10 @@ describe('quality rules on the hand-built warehouse', () => {
     expect(Number(listed)).toBe(Number(counted));
   });
 
-  it("keeps each period's results in the history, replacing only the periods evaluated again", async () => {
+  it("keeps each period's results in the history, replacing only the periods evaluated again, and marks a dead run interrupted", async () => {
+    // a run whose process was killed stays `running`; the next run marks it
+    await fx.conn.run(`insert into meta.quality_runs (run_id, started_at, periods, rules, status)
+      values ('run-killed', current_localtimestamp(), ['2025-DN']::varchar[], 1, 'running')`);
     await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, periods: ['2025-DN'], runId: 'run-2' });
     const byRun = await fx.rows<{ period: string; run_id: string; rows: number }>(`
       select period, run_id, count(*) as rows from meta.quality_rule_results group by all order by all`);
@@ -176,6 +179,7 @@ describe('quality rules on the hand-built warehouse', () => {
     const runs = await fx.rows<{ run_id: string; status: string }>('select run_id, status from meta.quality_runs order by started_at');
     expect(runs).toEqual([
       { run_id: 'run-1', status: 'succeeded' },
+      { run_id: 'run-killed', status: 'interrupted' },
       { run_id: 'run-2', status: 'succeeded' },
     ]);
   });
