@@ -7,6 +7,11 @@
  *
  * When every connection is leased, requests wait in a queue of bounded length for a bounded time;
  * past either bound `acquire` throws PoolSaturatedError (answered 503 with Retry-After).
+ *
+ * A connection goes back to the pool only outside any transaction: a request interrupted between
+ * its `begin` and its `rollback` (a hang-up at the wrong moment) would otherwise hand the next
+ * request an aborted transaction, failing every query of it. The pool rolls back whatever a lease
+ * left open, and closes a connection it cannot bring back to a clean state.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CsdlError } from '../../lib/errors.ts';
@@ -231,7 +236,52 @@ export class ConnectionPool {
     return new Lease(raw, (back) => this.giveBack(back));
   }
 
+  /** Ends any transaction the lease left open; false when the connection cannot be trusted. */
+  private async reset(raw: DuckDBConnection): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        // it rolled back a transaction left open (or an interrupt meant for the last query): check again
+        await raw.run('rollback');
+      } catch (err) {
+        if (/no transaction is active/i.test((err as Error).message)) return true;
+      }
+    }
+    return false;
+  }
+
   private giveBack(raw: DuckDBConnection): void {
+    void this.reset(raw).then(
+      (clean) => (clean ? this.release(raw) : this.replace(raw)),
+      () => this.replace(raw),
+    );
+  }
+
+  /** Closes a connection that stays in a transaction, and opens another for a waiting request. */
+  private replace(raw: DuckDBConnection): void {
+    try {
+      raw.closeSync();
+    } catch {
+      // already unusable; it is dropped either way
+    }
+    this.open--;
+    if (this.closing) {
+      if (this.idle.length === this.open) this.drained?.();
+      return;
+    }
+    const next = this.queue.shift();
+    if (!next) return;
+    clearTimeout(next.timer);
+    this.open++;
+    this.warehouse.connect().then(
+      (fresh) => next.resolve(this.lease(fresh)),
+      (err: Error) => {
+        this.open--;
+        next.reject(err);
+      },
+    );
+  }
+
+  private release(raw: DuckDBConnection): void {
     const next = this.queue.shift();
     if (next && !this.closing) {
       clearTimeout(next.timer);
