@@ -1,0 +1,85 @@
+/**
+ * The server's registry and delivery service, wired from the delivery stage with the
+ * configuration's export folder, sealing key and push settings (the server never imports
+ * pipelines/); the steps of a pipeline run, delivery last, so that one run id follows a run from
+ * the ETL to the receivers; and the schedules a server keeps: the pipeline's and each approved
+ * consumer's own.
+ */
+import type { Config } from '../lib/config.ts';
+import { listConsumers, unfinishedDeliveries } from '../lib/meta-store/index.ts';
+import type { Warehouse } from '../lib/warehouse.ts';
+import {
+  approveConsumer,
+  deliveryContext,
+  deliveryStep,
+  deliverToConsumer,
+  pullList,
+  pullPackage,
+  registerConsumer,
+  resumeDeliveries,
+  suspendConsumer,
+} from '../pipelines/delivery/index.ts';
+import { pipelineSteps, type JobStep, type ScheduleEntry } from '../pipelines/jobs/index.ts';
+import type { DeliveryService } from '../server/app-context.ts';
+
+export function deliveryService(config: Pick<Config, 'exportDir' | 'delivery'>): DeliveryService {
+  return {
+    register: (conn, body, requestedBy) => registerConsumer(conn, body, { deliveryKey: config.delivery.key, requestedBy }),
+    approve: (conn, id, req) => approveConsumer(conn, id, req),
+    suspend: (conn, id, req) => suspendConsumer(conn, id, req),
+    deliverNow: (conn, id, requestedBy) => deliverToConsumer(deliveryContext(config, conn, { requestedBy }), id),
+    pullList: (conn, consumer) => pullList(conn, consumer),
+    pullPackage: (conn, consumer, versionId, requestedBy) => pullPackage(deliveryContext(config, conn, { requestedBy }), consumer, versionId),
+  };
+}
+
+/** ETL -> transform -> quality -> delivery. */
+export function runSteps(config: Config): JobStep[] {
+  return [...pipelineSteps(config), deliveryStep(config)];
+}
+
+/** The step resuming deliveries a stopped process left unfinished (run once at start-up). */
+export function resumeStep(config: Config): JobStep {
+  return {
+    name: 'delivery-resume',
+    async run({ runId, warehouse }) {
+      const conn = await warehouse.connect();
+      try {
+        await resumeDeliveries(deliveryContext(config, conn, { runId }));
+      } finally {
+        conn.closeSync();
+      }
+    },
+  };
+}
+
+/** Whether a stopped process left deliveries pending or sending. */
+export async function hasUnfinishedDeliveries(warehouse: Warehouse): Promise<boolean> {
+  const conn = await warehouse.connect();
+  try {
+    return (await unfinishedDeliveries(conn)).length > 0;
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** The pipeline's schedule (unless off) and one per approved consumer with a schedule of its own. */
+export async function scheduleEntries(config: Config, warehouse: Warehouse): Promise<ScheduleEntry[]> {
+  const entries: ScheduleEntry[] = config.schedule.cron ? [{ name: 'pipeline', cron: config.schedule.cron, timezone: config.schedule.timezone }] : [];
+  const conn = await warehouse.connect();
+  try {
+    for (const c of await listConsumers(conn)) {
+      if (c.schedule && c.state === 'approved' && c.method !== 'pull') {
+        entries.push({
+          name: `consumer:${c.consumer_id}`,
+          cron: c.schedule,
+          timezone: config.schedule.timezone,
+          steps: [deliveryStep(config, [c.consumer_id])],
+        });
+      }
+    }
+  } finally {
+    conn.closeSync();
+  }
+  return entries;
+}
