@@ -173,7 +173,7 @@ export async function scheduleState(conn: DuckDBConnection, name: string): Promi
   return metaDb(conn).selectFrom('meta.schedules').select(['cron', 'last_tick_at']).where('name', '=', name).executeTakeFirst();
 }
 
-/** Records a schedule's tick (or, with `tick` null, that it exists without having ticked). */
+/** Records a schedule's tick (or, with `tick` null, that it exists without having ticked) and the run it started, if any (a skipped tick keeps the last). */
 export async function recordScheduleTick(
   conn: DuckDBConnection,
   s: { name: string; cron: string; timezone: string; tick: Date | null; runId?: string | null },
@@ -184,7 +184,7 @@ export async function recordScheduleTick(
   if (had) {
     await db
       .updateTable('meta.schedules')
-      .set({ cron: s.cron, timezone: s.timezone, updated_at: now, ...(s.tick ? { last_tick_at: s.tick, last_run_id: s.runId ?? null } : {}) })
+      .set({ cron: s.cron, timezone: s.timezone, updated_at: now, ...(s.tick ? { last_tick_at: s.tick } : {}), ...(s.runId ? { last_run_id: s.runId } : {}) })
       .where('name', '=', s.name)
       .execute();
   } else {
