@@ -6,8 +6,9 @@
  * period its unit has not approved, a package of the current figures whose manifest says so
  * (provisional.ts). The zip of a package is the same bytes each time it is built.
  */
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import JSZip from 'jszip';
@@ -61,6 +62,23 @@ export async function packagesFor(conn: DuckDBConnection, consumer: Consumer): P
   return [...approved, ...provisional];
 }
 
+/**
+ * The package's zip: entries in a fixed order with a fixed date, so that it is the same bytes
+ * every time; written once beside the package folder (`<folder>.zip`, by a temporary name and a
+ * rename) and read from there by every later delivery of the package.
+ */
+async function zipOf(dir: string, packageId: string, names: string[], date: Date): Promise<Buffer> {
+  const path = `${dir}.zip`;
+  if (existsSync(path)) return readFile(path);
+  const zip = new JSZip();
+  for (const name of names) zip.file(`${packageId}/${name}`, await readFile(join(dir, name)), { date, createFolders: false });
+  const buf = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', platform: 'UNIX' });
+  const tmp = `${path}.tmp-${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, buf);
+  await rename(tmp, path);
+  return buf;
+}
+
 /** Builds (or finds) the package and its zip. */
 export async function buildPackage(conn: DuckDBConnection, consumer: Consumer, ref: PackageRef, exportDir: string): Promise<BuiltPackage> {
   let dir: string;
@@ -88,16 +106,17 @@ export async function buildPackage(conn: DuckDBConnection, consumer: Consumer, r
   }
   const rowsOf = new Map<string, number>();
   for (const f of files) rowsOf.set(f.dataset, Math.max(rowsOf.get(f.dataset) ?? 0, f.rows));
-  // entries in a fixed order and with a fixed date, so a package zips to the same bytes every time
-  const zip = new JSZip();
-  const names = [...files.map((f) => f.name).sort(), 'manifest.json'];
   const listed: BuiltPackage['files'] = [];
+  const names = [...files.map((f) => f.name).sort(), 'manifest.json'];
   for (const name of names) {
-    const bytes = await readFile(join(dir, name));
-    zip.file(`${packageId}/${name}`, bytes, { date, createFolders: false });
-    listed.push({ name, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const f = files.find((x) => x.name === name);
+    if (f) listed.push({ name, bytes: f.bytes, sha256: f.sha256 });
+    else {
+      const bytes = await readFile(join(dir, name));
+      listed.push({ name, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
   }
-  const buf = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE', platform: 'UNIX' });
+  const buf = await zipOf(dir, packageId, names, date);
   return {
     ...ref,
     packageId,
