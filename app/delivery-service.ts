@@ -6,7 +6,8 @@
  * consumer's own.
  */
 import type { Config } from '../lib/config.ts';
-import { listConsumers, unfinishedDeliveries } from '../lib/meta-store/index.ts';
+import { CsdlError } from '../lib/errors.ts';
+import { findConsumer, listConsumers, listDeliveries, unfinishedDeliveries } from '../lib/meta-store/index.ts';
 import type { Warehouse } from '../lib/warehouse.ts';
 import {
   approveConsumer,
@@ -19,15 +20,32 @@ import {
   resumeDeliveries,
   suspendConsumer,
 } from '../pipelines/delivery/index.ts';
-import { pipelineSteps, type JobStep, type ScheduleEntry } from '../pipelines/jobs/index.ts';
+import { pipelineSteps, type JobRunner, type JobStep, type ScheduleEntry } from '../pipelines/jobs/index.ts';
 import type { DeliveryService } from '../server/app-context.ts';
 
-export function deliveryService(config: Pick<Config, 'exportDir' | 'delivery'>): DeliveryService {
+/**
+ * With `runner` (a server), a delivery on request is a run of the one runner, so it never overlaps
+ * a pipeline run on the warehouse (409 while one is in progress); without, it runs in place.
+ */
+export function deliveryService(config: Pick<Config, 'exportDir' | 'delivery'>, runner?: JobRunner): DeliveryService {
   return {
     register: (conn, body, requestedBy) => registerConsumer(conn, body, { deliveryKey: config.delivery.key, requestedBy }),
     approve: (conn, id, req) => approveConsumer(conn, id, req),
     suspend: (conn, id, req) => suspendConsumer(conn, id, req),
-    deliverNow: (conn, id, requestedBy) => deliverToConsumer(deliveryContext(config, conn, { requestedBy }), id),
+    async deliverNow(conn, id, requestedBy) {
+      if (!runner) return deliverToConsumer(deliveryContext(config, conn, { requestedBy }), id);
+      const consumer = await findConsumer(conn, id);
+      if (!consumer || consumer.state !== 'approved') {
+        throw new CsdlError(
+          'NOT_ACTIVE',
+          `${consumer?.name ?? id} đang ở trạng thái ${consumer?.state ?? 'không tồn tại'}, không nhận dữ liệu / is ${consumer?.state ?? 'unknown'}: only an approved, unexpired consumer receives data`,
+        );
+      }
+      const { runId, done } = runner.start('api', requestedBy, [deliveryStep(config, [id], requestedBy)]);
+      const result = await done;
+      if (result.status === 'failed') throw new CsdlError('DELIVERY_RUN_FAILED', `run ${runId}: ${result.error}`);
+      return (await listDeliveries(conn, { consumerId: id, limit: 1000 })).filter((d) => d.run_id === runId);
+    },
     pullList: (conn, consumer) => pullList(conn, consumer),
     pullPackage: (conn, consumer, versionId, requestedBy) => pullPackage(deliveryContext(config, conn, { requestedBy }), consumer, versionId),
   };

@@ -79,7 +79,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
     reports: reportsService(config),
-    deliveries: deliveryService(config),
+    deliveries: deliveryService(config, runner),
   }).catch((err: NodeJS.ErrnoException) => {
     // the port was free when the command started (preflight) and was taken since
     warehouse.close();

@@ -31,13 +31,13 @@ export function deliveryContext(
  * of its own gets what it has not received; with `consumerIds`, the step of those consumers'
  * own schedules. A failed delivery is recorded on its row and does not fail the run.
  */
-export function deliveryStep(config: Pick<Config, 'exportDir' | 'delivery'>, consumerIds?: string[]): JobStep {
+export function deliveryStep(config: Pick<Config, 'exportDir' | 'delivery'>, consumerIds?: string[], requestedBy: string | null = null): JobStep {
   return {
     name: 'delivery',
     async run({ runId, warehouse }) {
       const conn = await warehouse.connect();
       try {
-        await deliverAll(deliveryContext(config, conn, { runId }), consumerIds);
+        await deliverAll(deliveryContext(config, conn, { runId, requestedBy }), consumerIds);
       } finally {
         conn.closeSync();
       }

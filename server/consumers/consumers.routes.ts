@@ -40,6 +40,7 @@ const STATUS: Record<string, number> = {
   NOT_ACTIVE: 409,
   NOT_APPROVED: 409,
   NO_DELIVERY_KEY: 503,
+  JOB_RUNNING: 409,
   VERSION_CORRUPT: 500,
 };
 
@@ -228,7 +229,8 @@ export function consumersRoutes(api: ApiRouter, ctx: AppContext): void {
   api.post(
     '/admin/consumers/:id/deliver',
     {
-      summary: 'Sends the consumer what it has not received yet, now (push or folder consumers)',
+      summary: 'Sends the consumer what it has not received yet, now (push or folder consumers), as a run of the server’s runner',
+      description: '409 while a pipeline run is in progress (runs never overlap) or when the consumer is not approved.',
       tags: ['consumers'],
       auth: 'admin',
       query: z.strictObject({}),

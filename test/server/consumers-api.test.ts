@@ -14,21 +14,26 @@ import { deliveryService } from '../../app/delivery-service.ts';
 import { reportsService } from '../../app/reports-service.ts';
 import { metaDb } from '../../lib/meta-store/index.ts';
 import * as approval from '../../pipelines/approval/index.ts';
+import { JobRunner } from '../../pipelines/jobs/index.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
 import { approveLaiChauAndNation, PASSING_GATE, reportsFixture } from '../support/reports-fixture.ts';
 
 const h = reportsFixture();
 const out = mkdtempSync(join(tmpdir(), 'csdl-consumers-api-'));
 let server: RunningServer;
+let runner: JobRunner;
+let release: () => void = () => {};
 
 beforeAll(async () => {
   await approveLaiChauAndNation(h, approval);
   const delivery = { key: 'test-delivery-key-0123456789', attempts: 2, timeoutMs: 2000 };
+  // a pipeline run the test holds open, to show that a delivery on request waits for no one and overlaps nothing
+  runner = new JobRunner({ warehouse: h.fx.warehouse, steps: [{ name: 'etl', run: () => new Promise<void>((r) => (release = r)) }] });
   server = await startServer({
     warehouse: h.fx.warehouse,
     port: 0,
     reports: reportsService({ approvalGate: PASSING_GATE, exportDir: out }),
-    deliveries: deliveryService({ exportDir: out, delivery }),
+    deliveries: deliveryService({ exportDir: out, delivery }, runner),
   });
 }, 180_000);
 afterAll(async () => {
@@ -162,6 +167,28 @@ describe('/api/admin/consumers: the role matrix', () => {
     );
     expect(audit.some((a) => a.path.endsWith('/approve') && a.status === 200 && a.detail?.includes('approve_consumer'))).toBe(true);
     expect(audit.some((a) => a.path.startsWith('/api/deliveries/packages/') && a.detail?.includes('"action":"pull"'))).toBe(true);
+  });
+
+  it('sends on request as a run of the server’s runner: 409 while a pipeline run is in progress, then one run id on the delivery', async () => {
+    const folder = join(out, 'drop');
+    const reg = await post('/api/admin/consumers', h.keys.laiChau, { ...pullConsumer, name: 'Thư mục của Sở', method: 'folder', endpoint: folder });
+    const id = reg.body.consumer.consumer_id as string;
+    expect((await post(`/api/admin/consumers/${id}/deliver`, h.keys.laiChau)).status).toBe(409);
+    await post(`/api/admin/consumers/${id}/approve`, h.keys.laiChau, { until: '2099-12-31' });
+    const run = runner.start('manual');
+    const busy = await post(`/api/admin/consumers/${id}/deliver`, h.keys.laiChau);
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe('JOB_RUNNING');
+    release();
+    await run.done;
+    const sent = await post(`/api/admin/consumers/${id}/deliver`, h.keys.laiChau);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    expect(sent.body.deliveries).toHaveLength(1);
+    expect(sent.body.deliveries[0]).toMatchObject({ state: 'accepted', kind: 'folder', requested_by: h.laiChau.account_id });
+    const [job] = await h.fx.rows<{ trigger: string; requested_by: string }>(`select trigger, requested_by from meta.job_runs where run_id = $1`, [
+      sent.body.deliveries[0].run_id,
+    ]);
+    expect(job).toEqual({ trigger: 'api', requested_by: h.laiChau.account_id });
   });
 
   it('declares its routes in the OpenAPI document', async () => {
