@@ -81,19 +81,27 @@ export async function hasUnfinishedDeliveries(warehouse: Warehouse): Promise<boo
   }
 }
 
-/** The pipeline's schedule (unless off) and one per approved consumer with a schedule of its own. */
+/**
+ * The pipeline's schedule (unless off) and one per approved consumer with a schedule of its own;
+ * `deadline` means 06:00 on the reporting deadlines of the consumer's province (its package goes
+ * out on the day it is due, once approved).
+ */
 export async function scheduleEntries(config: Config, warehouse: Warehouse): Promise<ScheduleEntry[]> {
   const entries: ScheduleEntry[] = config.schedule.cron ? [{ name: 'pipeline', cron: config.schedule.cron, timezone: config.schedule.timezone }] : [];
   const conn = await warehouse.connect();
   try {
     for (const c of await listConsumers(conn)) {
-      if (c.schedule && c.state === 'approved' && c.method !== 'pull') {
-        entries.push({
-          name: `consumer:${c.consumer_id}`,
-          cron: c.schedule,
-          timezone: config.schedule.timezone,
-          steps: [deliveryStep(config, [c.consumer_id])],
-        });
+      if (!c.schedule || c.state !== 'approved' || c.method === 'pull') continue;
+      const steps = [deliveryStep(config, [c.consumer_id])];
+      if (c.schedule !== 'deadline') {
+        entries.push({ name: `consumer:${c.consumer_id}`, cron: c.schedule, timezone: config.schedule.timezone, steps });
+        continue;
+      }
+      // the province's own deadlines (the nation's: the Ministry's), start and end of year
+      const due = config.deadlines[c.scope_unit_code] ?? config.defaultDeadline;
+      for (const ky of ['dn', 'cn'] as const) {
+        const [month, day] = due[ky].split('-').map(Number);
+        entries.push({ name: `consumer:${c.consumer_id}:${ky}`, cron: `0 6 ${day} ${month} *`, timezone: config.schedule.timezone, steps });
       }
     }
   } finally {

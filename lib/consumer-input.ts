@@ -56,9 +56,12 @@ export const consumerInput = z
     schedule: z
       .string()
       .trim()
-      .refine((s) => cron.validate(s), 'must be a cron expression such as "0 6 * * 1"')
+      .refine((s) => s === 'deadline' || cron.validate(s), 'must be a cron expression such as "0 6 * * 1", or "deadline"')
       .optional()
-      .meta({ description: 'Its own cron schedule; without one it receives after each pipeline run' }),
+      .meta({
+        description:
+          "Its own cron schedule, or 'deadline' (06:00 on its province's reporting deadlines, `deadlines` in the configuration); without one it receives after each pipeline run",
+      }),
   })
   .superRefine((c, ctx) => {
     const problem = endpointProblem(c.method, c.endpoint);

@@ -194,7 +194,7 @@ export function register(program: Command): void {
     .option('--formats <list>', 'package files: xlsx,csv,parquet,arrow,json,sdmx (default csv,json)')
     .option('--figures <kind>', 'exact or suppressed (default suppressed)', oneOf(['exact', 'suppressed'] as const))
     .option('--provisional', 'also receives figures not yet approved, marked provisional (exact figures only)')
-    .option('--schedule <cron>', 'its own cron schedule (default: after each pipeline run)')
+    .option('--schedule <cron>', 'its own cron schedule, or "deadline" (06:00 on its province\'s reporting deadlines); default: after each pipeline run')
     .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
     .action(
       action(async (config, opts: AddOpts) => {

@@ -90,6 +90,43 @@ describe('scheduled deliveries on real cron ticks', () => {
     expect(receiver.accepted.size).toBe(1);
   }, 120_000);
 
+  it('schedules a consumer on its province’s reporting deadlines', async () => {
+    const c = await registerConsumer(
+      h.fx.conn,
+      {
+        name: 'Gói của Lào Cai đúng hạn',
+        owner_org: 'Bộ GDĐT',
+        contact: 'Cục CNTT',
+        purpose: 'Báo cáo định kỳ',
+        legal_basis_number: '1/QĐ',
+        legal_basis_date: '2025-01-01',
+        scope_unit: '15',
+        method: 'folder',
+        endpoint: join(dir, 'lao-cai'),
+        schedule: 'deadline',
+      },
+      { deliveryKey: config.delivery.key, requestedBy: null },
+    );
+    await approveConsumer(h.fx.conn, c.consumer_id, { actor: h.laoCai, until: '2099-12-31' });
+    const entries = (await scheduleEntries(config, h.fx.warehouse)).filter((e) => e.name.startsWith(`consumer:${c.consumer_id}`));
+    // Lào Cai's own deadlines in the fixture's configuration: 15/10 and 15/06
+    expect(entries.map((e) => [e.name, e.cron])).toEqual([
+      [`consumer:${c.consumer_id}:dn`, '0 6 15 10 *'],
+      [`consumer:${c.consumer_id}:cn`, '0 6 15 6 *'],
+    ]);
+    const bad = {
+      name: 'x',
+      owner_org: 'x',
+      contact: 'x',
+      purpose: 'x',
+      legal_basis_number: '1',
+      legal_basis_date: '2025-01-01',
+      scope_unit: '15',
+      method: 'pull',
+    };
+    await expect(registerConsumer(h.fx.conn, { ...bad, schedule: 'hằng tuần' }, { deliveryKey: null, requestedBy: null })).rejects.toThrow(/cron expression/);
+  });
+
   it('the pipeline’s schedule carries one run id from the transform to the delivery', async () => {
     const nightly = await consumer('Hệ thống sau mỗi lượt', '/nightly');
     const runner = new JobRunner({ warehouse: h.fx.warehouse, steps: [] });
