@@ -7,7 +7,7 @@
  */
 import type { Config } from '../lib/config.ts';
 import { CsdlError } from '../lib/errors.ts';
-import { findConsumer, listConsumers, listDeliveries, unfinishedDeliveries } from '../lib/meta-store/index.ts';
+import { findConsumer, listConsumers, listDeliveries, metaDb, unfinishedDeliveries } from '../lib/meta-store/index.ts';
 import type { Warehouse } from '../lib/warehouse.ts';
 import {
   approveConsumer,
@@ -71,6 +71,23 @@ export function resumeStep(config: Config): JobStep {
   };
 }
 
+/** Whether an ETL run that started at or after `since` succeeded (the pipeline ran since). */
+async function etlSucceededSince(warehouse: Warehouse, since: Date): Promise<boolean> {
+  const conn = await warehouse.connect();
+  try {
+    const row = await metaDb(conn)
+      .selectFrom('meta.etl_runs')
+      .select('run_id')
+      .where('status', '=', 'succeeded')
+      .where('started_at', '>=', since.toISOString())
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  } finally {
+    conn.closeSync();
+  }
+}
+
 /** Whether a stopped process left deliveries pending or sending. */
 export async function hasUnfinishedDeliveries(warehouse: Warehouse): Promise<boolean> {
   const conn = await warehouse.connect();
@@ -87,7 +104,9 @@ export async function hasUnfinishedDeliveries(warehouse: Warehouse): Promise<boo
  * out on the day it is due, once approved).
  */
 export async function scheduleEntries(config: Config, warehouse: Warehouse): Promise<ScheduleEntry[]> {
-  const entries: ScheduleEntry[] = config.schedule.cron ? [{ name: 'pipeline', cron: config.schedule.cron, timezone: config.schedule.timezone }] : [];
+  const entries: ScheduleEntry[] = config.schedule.cron
+    ? [{ name: 'pipeline', cron: config.schedule.cron, timezone: config.schedule.timezone, ranSince: (due) => etlSucceededSince(warehouse, due) }]
+    : [];
   const conn = await warehouse.connect();
   try {
     for (const c of await listConsumers(conn)) {

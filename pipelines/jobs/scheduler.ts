@@ -12,8 +12,12 @@ import { recordScheduleTick, scheduleState } from '../../lib/meta-store/index.ts
 import type { Warehouse } from '../../lib/warehouse.ts';
 import { JobRunningError, type JobRunner, type JobStep } from './job-runner.ts';
 
-/** A named schedule; without `steps` it runs the pipeline's. */
-export type ScheduleEntry = { name: string; cron: string; timezone: string; steps?: JobStep[] };
+/**
+ * A named schedule; without `steps` it runs the pipeline's. `ranSince(due)` tells a catch-up that
+ * a run doing the same work started after the missed tick (e.g. `csdl run` ran the pipeline
+ * before serving), so the tick is not run again.
+ */
+export type ScheduleEntry = { name: string; cron: string; timezone: string; steps?: JobStep[]; ranSince?: (due: Date) => Promise<boolean> };
 
 type Walker = { getNextMatch(d: Date): Date };
 
@@ -92,6 +96,11 @@ export async function catchUpSchedules(
       continue;
     }
     await runner.running?.done;
+    if (await entry.ranSince?.(due)) {
+      log.info('missed tick already covered by a later run', { schedule: entry.name, tick: due.toISOString() });
+      await record(warehouse, entry, due, null);
+      continue;
+    }
     const runId = startRun(runner, entry, `missed tick ${due.toISOString()}`);
     await record(warehouse, entry, due, runId);
     if (runId) ran.push(entry.name);

@@ -2,12 +2,15 @@
  * Missed schedules with a fake clock: the last due tick between the recorded one and now is found
  * by walking the cron expression's ticks in its time zone; a server that was down across several
  * ticks runs once at start-up, not once per tick; a schedule seen for the first time or changed
- * does not run at once; a catch-up waits for a run in progress rather than overlapping it.
+ * does not run at once; a catch-up waits for a run in progress rather than overlapping it; the
+ * pipeline's missed tick is not run again when an ETL run succeeded after it (`csdl run`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scheduleEntries } from '../../app/delivery-service.ts';
+import { loadConfig } from '../../lib/config.ts';
 import { openWarehouse, queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { catchUpSchedules, JobRunner, lastDueTick, type ScheduleEntry } from '../../pipelines/jobs/index.ts';
 
@@ -38,6 +41,20 @@ describe('catchUpSchedules', () => {
   afterAll(() => {
     warehouse?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("takes the pipeline's missed tick as covered when an ETL run succeeded after it", async () => {
+    const config = loadConfig({ CSDL_SCHEDULE: '0 2 * * *', WAREHOUSE_PATH: join(dir, 'w.duckdb') });
+    const [pipeline] = await scheduleEntries(config, warehouse);
+    expect(pipeline.name).toBe('pipeline');
+    const conn = await warehouse.connect();
+    await conn.run(`insert into meta.etl_runs (run_id, kind, started_at, status) values ('run-x', 'full', '2026-11-30T20:00:00Z', 'succeeded')`);
+    conn.closeSync();
+    expect(await pipeline.ranSince!(new Date('2026-11-30T19:00:00Z'))).toBe(true);
+    expect(await pipeline.ranSince!(new Date('2026-11-30T21:00:00Z'))).toBe(false);
+    const c2 = await warehouse.connect();
+    await c2.run(`delete from meta.etl_runs`);
+    c2.closeSync();
   });
 
   it('runs a schedule missed while the server was down once, however many ticks it missed', async () => {
@@ -89,6 +106,15 @@ describe('catchUpSchedules', () => {
     clock = new Date('2026-12-05T09:00:00Z');
     expect(await catchUpSchedules(runner, warehouse, entries, now)).toEqual([]);
     expect(runs).toBe(1);
+
+    // a tick missed while a later run already did the work (csdl run before serving) is not run again
+    clock = new Date('2026-12-06T09:00:00Z');
+    const asked: string[] = [];
+    const covered = [{ ...entries[0], ranSince: async (due: Date) => (asked.push(due.toISOString()), true) }];
+    expect(await catchUpSchedules(runner, warehouse, covered, now)).toEqual([]);
+    expect(asked).toEqual(['2026-12-05T19:00:00.000Z']);
+    expect(runs).toBe(1);
+    expect((await ticks())[0].last_tick_at).toBe('2026-12-05T19:00:00Z');
 
     // a changed expression starts counting anew
     clock = new Date('2026-12-09T09:00:00Z');
