@@ -99,6 +99,10 @@ describe('push with retries and receipts', () => {
       expect(row.rows).toBeGreaterThan(0);
     }
     for (const r of receiver.requests.filter((q) => q.answered === 'ok')) expect(r.signatureOk).toBe(true);
+    // the shared secret is stored sealed, never as it is
+    const stored = await h.fx.rows<{ secret_sealed: string }>(`select secret_sealed from meta.consumers where consumer_id = $1`, [ids[0]]);
+    expect(stored[0].secret_sealed).toMatch(/^v1:/);
+    expect(JSON.stringify(stored)).not.toContain(SECRET);
     // the zip holds the Ministry's package of the approved version, manifest included
     const zip = await JSZip.loadAsync(receiver.accepted.get((await rowsOf(ids[3]))[0].idempotency_key)!.body);
     const names = Object.keys(zip.files);
