@@ -40,9 +40,20 @@ export function lastDueTick(expression: string, timezone: string, after: Date, n
   const task = cron.createTask(expression, () => {}, { timezone, name: 'csdl-due-tick' });
   try {
     const secondly = expression.trim().split(/\s+/).length === 6;
-    let last: Date | null = null;
-    for (let t = nextTick(task, after, secondly); t.getTime() <= now.getTime(); t = nextTick(task, t, secondly)) last = t;
-    return last;
+    // walk from the latest of a few windows back from now that holds a tick, so that a frequent
+    // schedule missed for long walks an hour or a day of ticks, not all of them
+    for (const window of [3600e3, 86_400e3, 31 * 86_400e3, 366 * 86_400e3, Infinity]) {
+      const from = new Date(Math.max(after.getTime(), now.getTime() - window));
+      let t = nextTick(task, from, secondly);
+      if (t.getTime() > now.getTime()) {
+        if (from.getTime() === after.getTime()) return null;
+        continue;
+      }
+      let last = t;
+      for (t = nextTick(task, t, secondly); t.getTime() <= now.getTime(); t = nextTick(task, t, secondly)) last = t;
+      return last;
+    }
+    return null;
   } finally {
     void task.destroy();
   }

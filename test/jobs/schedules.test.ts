@@ -24,6 +24,12 @@ describe('lastDueTick', () => {
     expect(lastDueTick('0 2 * * *', TZ, new Date('2026-12-04T19:00:00Z'), new Date('2026-12-05T19:00:00Z'))?.toISOString()).toBe('2026-12-05T19:00:00.000Z');
     // weekly on Mondays at 06:30 local; 2026-12-07 is a Monday
     expect(lastDueTick('30 6 * * 1', TZ, new Date('2026-11-01T00:00:00Z'), new Date('2026-12-09T00:00:00Z'))?.toISOString()).toBe('2026-12-06T23:30:00.000Z');
+    // every second, missed for a year: found without walking every tick
+    const t0 = performance.now();
+    expect(lastDueTick('* * * * * *', TZ, new Date('2025-12-05T00:00:00Z'), new Date('2026-12-05T00:00:00.500Z'))?.toISOString()).toBe(
+      '2026-12-05T00:00:00.000Z',
+    );
+    expect(performance.now() - t0).toBeLessThan(5000);
     // seconds
     expect(lastDueTick('*/10 * * * * *', TZ, new Date('2026-12-05T00:00:00Z'), new Date('2026-12-05T00:00:35Z'))?.toISOString()).toBe(
       '2026-12-05T00:00:30.000Z',
