@@ -35,6 +35,7 @@ export const consumerInput = z
     owner_org: z.string().trim().min(1).max(200).meta({ description: 'The organisation that owns it' }),
     contact: z.string().trim().min(1).max(200).meta({ description: 'Who answers for it (a role, office phone or address; no personal ID)' }),
     purpose: z.string().trim().min(1).max(1000).meta({ description: 'What it uses the data for' }),
+    cost: z.string().trim().max(500).optional().meta({ description: 'What the exchange costs and who bears it', example: 'Không thu phí' }),
     legal_basis_number: z.string().trim().min(1).max(100).meta({ description: 'The legal basis: the document number', example: '123/QĐ-SGDĐT' }),
     legal_basis_date: z
       .string()

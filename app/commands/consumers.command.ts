@@ -67,7 +67,7 @@ function formatShow(c: Consumer, deliveries: Delivery[], keys: string[]): string
   const lines = [
     `${c.name} (${c.consumer_id}): ${STATE_VI[c.state] ?? c.state}`,
     `  Cơ quan chủ quản: ${c.owner_org}; liên hệ: ${c.contact}`,
-    `  Mục đích: ${c.purpose}`,
+    `  Mục đích: ${c.purpose}${c.cost ? `; chi phí: ${c.cost}` : ''}`,
     `  Căn cứ pháp lý: ${c.legal_basis_number} ngày ${vnDate(c.legal_basis_date)}`,
     `  Phạm vi: ${c.scope_unit_name ?? c.scope_unit_code} (${c.scope_unit_key}); số liệu ${c.figures === 'exact' ? 'chính xác' : 'đã ẩn ô nhỏ'}${c.provisional ? ', nhận cả số liệu tạm thời' : ''}; tệp ${c.formats.join(', ')}`,
     `  Cách nhận: ${METHOD_VI[c.method] ?? c.method}${c.endpoint ? ` ${c.endpoint}` : ''}; lịch: ${c.schedule ?? 'sau mỗi lượt cập nhật'}`,
@@ -126,6 +126,7 @@ type AddOpts = ServerOption & {
   owner: string;
   contact: string;
   purpose: string;
+  cost?: string;
   legalBasis: string;
   legalBasisDate: string;
   scope: string;
@@ -143,6 +144,7 @@ function addBody(o: AddOpts): Record<string, unknown> {
     owner_org: o.owner,
     contact: o.contact,
     purpose: o.purpose,
+    ...(o.cost ? { cost: o.cost } : {}),
     legal_basis_number: o.legalBasis,
     legal_basis_date: o.legalBasisDate,
     scope_unit: o.scope,
@@ -186,6 +188,7 @@ export function register(program: Command): void {
     .requiredOption('--owner <org>', 'the organisation that owns it')
     .requiredOption('--contact <contact>', 'who answers for it (an office, not a personal ID)')
     .requiredOption('--purpose <text>', 'what it uses the data for')
+    .option('--cost <text>', 'what the exchange costs and who bears it')
     .requiredOption('--legal-basis <number>', 'the legal basis: document number, e.g. 123/QĐ-SGDĐT')
     .requiredOption('--legal-basis-date <date>', 'the legal basis: document date, YYYY-MM-DD')
     .requiredOption('--scope <unit>', 'the province (code or key) or VN whose packages it receives')

@@ -77,7 +77,7 @@ function actionsCell(c) {
 
 function rowHtml(c) {
   return `<tr data-id="${esc(c.consumer_id)}">
-    <td><strong>${esc(c.name)}</strong><br /><span class="note">${esc(c.owner_org)} · ${esc(c.purpose)}</span></td>
+    <td><strong>${esc(c.name)}</strong><br /><span class="note">${esc(c.owner_org)} · ${esc(c.purpose)}${c.cost ? ` · chi phí: ${esc(c.cost)}` : ''}</span></td>
     <td>${esc(c.legal_basis_number)}<br /><span class="note">ngày ${esc(formatDate(c.legal_basis_date))}</span></td>
     <td>${esc(c.scope_unit_name ?? c.scope_unit_code)}<br /><span class="note">${c.figures === 'exact' ? 'số liệu chính xác' : 'đã che ô nhỏ'}${c.provisional ? ', cả số liệu tạm thời' : ''}</span></td>
     <td>${esc(METHOD[c.method] ?? c.method)}<br /><span class="note">${esc(c.schedule ?? 'sau mỗi lượt cập nhật')}</span></td>

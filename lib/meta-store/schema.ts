@@ -265,6 +265,8 @@ export interface ConsumersTable {
   owner_org: string;
   contact: string;
   purpose: string;
+  /** What the exchange costs and who bears it, as registered (free text). */
+  cost: string | null;
   legal_basis_number: string;
   /** YYYY-MM-DD. */
   legal_basis_date: string;

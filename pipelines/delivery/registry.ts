@@ -59,6 +59,7 @@ export async function registerConsumer(
     owner_org: c.owner_org,
     contact: c.contact,
     purpose: c.purpose,
+    cost: c.cost ?? null,
     legal_basis_number: c.legal_basis_number,
     legal_basis_date: c.legal_basis_date,
     scope_unit_key: unit.unit_key,

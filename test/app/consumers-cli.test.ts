@@ -49,6 +49,8 @@ const ADD = [
   'Cục CNTT',
   '--purpose',
   'Báo cáo định kỳ',
+  '--cost',
+  'Không thu phí',
   '--legal-basis',
   '123/QĐ-BGDĐT',
   '--legal-basis-date',
@@ -112,6 +114,7 @@ describe('csdl consumers', () => {
     const show = await csdl(['consumers', 'show', pushId]);
     expect(show.stdout).toContain('tạm dừng');
     expect(show.stdout).toContain('Căn cứ pháp lý: 123/QĐ-BGDĐT ngày 01/09/2025');
+    expect(show.stdout).toContain('chi phí: Không thu phí');
     expect(show.stdout).not.toContain('secret-of-the-national-system');
     expect((await csdl(['consumers', 'show', 'con_000000000000'])).status).toBe(1);
   }, 120_000);

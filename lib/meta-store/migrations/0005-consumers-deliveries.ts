@@ -1,7 +1,7 @@
 /**
  * The registry of reporting systems that receive the warehouse's packages, and what they received:
- * - meta.consumers: one row per registered system (owner, contact, purpose, legal basis, data
- *   scope, method, schedule, its sealed shared secret, its state and who approved it until when);
+ * - meta.consumers: one row per registered system (owner, contact, purpose, cost, legal basis,
+ *   data scope, method, schedule, its sealed shared secret, its state and who approved it until when);
  * - meta.consumer_keys: which `system` account (meta.accounts) pulls for which consumer; a link
  *   table rather than a column of meta.accounts, so no released table is altered;
  * - meta.deliveries: every push, folder drop and pull, with its idempotency key, attempts, size
@@ -23,6 +23,7 @@ export const migration: Migration = {
           owner_org varchar not null,
           contact varchar not null,
           purpose varchar not null,
+          cost varchar,
           legal_basis_number varchar not null,
           legal_basis_date varchar not null,
           scope_unit_key varchar not null,
