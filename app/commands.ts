@@ -10,8 +10,21 @@ import * as quality from './commands/quality.command.ts';
 import * as run from './commands/run.command.ts';
 import * as approvals from './commands/approvals.command.ts';
 import * as exportCommand from './commands/export.command.ts';
+import * as consumers from './commands/consumers.command.ts';
 
-const modules: Array<{ register(program: Command): void }> = [etl, generate, status, serve, accounts, transform, quality, run, approvals, exportCommand];
+const modules: Array<{ register(program: Command): void }> = [
+  etl,
+  generate,
+  status,
+  serve,
+  accounts,
+  transform,
+  quality,
+  run,
+  approvals,
+  exportCommand,
+  consumers,
+];
 
 export function registerCommands(program: Command): void {
   for (const m of modules) m.register(program);

@@ -11,11 +11,55 @@ import type { Warehouse } from '../lib/warehouse.ts';
 import { portProblem } from './preflight.ts';
 import { startServer } from '../server/start-server.ts';
 import { reportsService } from './reports-service.ts';
-import type { JobRunner } from '../pipelines/jobs/index.ts';
-import { startSchedule } from '../pipelines/jobs/index.ts';
+import { deliveryService, hasUnfinishedDeliveries, resumeStep, scheduleEntries } from './delivery-service.ts';
+import type { JobRunner, ScheduleEntry } from '../pipelines/jobs/index.ts';
+import { catchUpSchedules, startSchedules } from '../pipelines/jobs/index.ts';
 
 /** How long a shutdown waits for a pipeline run in progress before closing the warehouse. */
 const RUN_GRACE_MS = 60_000;
+
+/** How often the consumers' own schedules are read again (a consumer approved or suspended meanwhile). */
+const SCHEDULES_REFRESH_MS = 60_000;
+
+/**
+ * The schedules of a running server: started from the registry, then kept in step with it; at
+ * start-up, deliveries a stopped process left unfinished are resumed, then missed ticks run once,
+ * each as a run of the one runner (never overlapping another).
+ */
+function keepSchedules(opts: ServeOptions): { stop(): Promise<void> } {
+  const { config, warehouse, runner } = opts;
+  let current: { key: string; handle: { stop(): Promise<void> } } | null = null;
+  let stopped = false;
+  const keyOf = (entries: ScheduleEntry[]) => JSON.stringify(entries.map((e) => [e.name, e.cron]));
+  const refresh = async () => {
+    const entries = await scheduleEntries(config, warehouse);
+    if (stopped || current?.key === keyOf(entries)) return;
+    await current?.handle.stop();
+    current = { key: keyOf(entries), handle: startSchedules(runner, warehouse, entries) };
+  };
+  const startup = async () => {
+    try {
+      if (await hasUnfinishedDeliveries(warehouse)) {
+        await runner.running?.done;
+        await runner.start('startup', null, [resumeStep(config)]).done;
+      }
+      await catchUpSchedules(runner, warehouse, await scheduleEntries(config, warehouse));
+    } finally {
+      await refresh();
+    }
+  };
+  const ready = startup().catch((err: Error) => log.error('schedules could not start', { error: err.message }));
+  const timer = setInterval(() => void refresh().catch((err: Error) => log.warn('schedules not refreshed', { error: err.message })), SCHEDULES_REFRESH_MS);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await ready;
+      await current?.handle.stop();
+    },
+  };
+}
 
 export type ServeOptions = {
   config: Config;
@@ -35,12 +79,13 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
     reports: reportsService(config),
+    deliveries: deliveryService(config, runner),
   }).catch((err: NodeJS.ErrnoException) => {
     // the port was free when the command started (preflight) and was taken since
     warehouse.close();
     throw err?.syscall === 'listen' ? new ConfigError([portProblem(opts.host, config.port, err)]) : err;
   });
-  const schedule = config.schedule.cron ? startSchedule(runner, config.schedule.cron, config.schedule.timezone) : null;
+  const schedule = keepSchedules(opts);
   process.stdout.write(
     `csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${config.schedule.cron ?? 'off'} ${config.schedule.timezone})\n`,
   );
@@ -51,7 +96,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
       if (stopping) return;
       stopping = true;
       log.info('shutting down', { signal });
-      await schedule?.stop();
+      await schedule.stop();
       await server.close();
       const running = runner.running;
       if (running) {

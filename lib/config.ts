@@ -17,6 +17,9 @@ import { ConfigError } from './errors.ts';
 /** The secret used on the embedded demo source only; a real source must configure its own. */
 export const DEMO_PSEUDONYM_SECRET = 'demo-only-secret-not-for-real-data';
 
+/** The key sealing consumer secrets on the embedded demo source only; a real source sets its own. */
+export const DEMO_DELIVERY_KEY = 'demo-only-delivery-key-not-for-real-data';
+
 const deadline = z.object({
   dn: z
     .string()
@@ -105,6 +108,9 @@ const fields = z.object({
   CSDL_SCHEDULE_TZ: z.string().default('Asia/Ho_Chi_Minh').refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
   CSDL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   CSDL_JOB_BACKOFF_SECONDS: z.coerce.number().min(0).max(3600).default(30),
+  CSDL_DELIVERY_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  CSDL_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  CSDL_DELIVERY_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
   deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline).default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
   approvalGate: z.array(gateRule).default([{ rule: 'HS-REQ-trang_thai', max_failed: 0 }]),
@@ -150,6 +156,11 @@ export type Config = Readonly<{
   schedule: Readonly<{ cron: string | null; timezone: string }>;
   /** Tries per pipeline step on a transient failure, and the first wait between them (doubled each time). */
   jobs: Readonly<{ attempts: number; backoffMs: number }>;
+  /**
+   * Deliveries to reporting systems: the key sealing their shared secrets (null with a real source
+   * that set none: push consumers cannot be registered), tries per push, and each try's timeout.
+   */
+  delivery: Readonly<{ key: string | null; attempts: number; timeoutMs: number }>;
   /**
    * Reporting deadlines (MM-DD) per province of the period's own time ('31'; '15@2000' where a
    * code was reused by another province after 07/2025), falling back to `defaultDeadline`.
@@ -223,6 +234,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logLevel: c.LOG_LEVEL,
     schedule: Object.freeze({ cron: c.CSDL_SCHEDULE === 'off' ? null : c.CSDL_SCHEDULE, timezone: c.CSDL_SCHEDULE_TZ }),
     jobs: Object.freeze({ attempts: c.CSDL_JOB_ATTEMPTS, backoffMs: c.CSDL_JOB_BACKOFF_SECONDS * 1000 }),
+    delivery: Object.freeze({
+      key: c.CSDL_DELIVERY_KEY ?? (c.CSDL_DATABASE_URL ? null : DEMO_DELIVERY_KEY),
+      attempts: c.CSDL_DELIVERY_ATTEMPTS,
+      timeoutMs: c.CSDL_DELIVERY_TIMEOUT_SECONDS * 1000,
+    }),
     deadlines: Object.freeze(c.deadlines),
     defaultDeadline: Object.freeze(c.defaultDeadline),
     approvalGate: Object.freeze(c.approvalGate.map((g) => Object.freeze(g))),

@@ -4,6 +4,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Response } from 'express';
+import type { Consumer } from '../lib/meta-store/index.ts';
 import type { Warehouse } from '../lib/warehouse.ts';
 import type { Account } from './accounts/accounts.store.ts';
 import type { AuditLog } from './audit/audit-log.ts';
@@ -48,6 +49,23 @@ export type ReportsService = {
   ): Promise<ExportedPackage>;
 };
 
+/** A package a pull consumer may take (pipelines/delivery). */
+export type PullableRef = { versionId: string; period: string; unitKey: string; provisional: boolean };
+
+/**
+ * The registry of reporting systems and their deliveries (pipelines/delivery), provided by the
+ * entry point; the routes under /api/admin/consumers and /api/deliveries use it.
+ */
+export type DeliveryService = {
+  register(conn: DuckDBConnection, body: unknown, requestedBy: string): Promise<Consumer>;
+  approve(conn: DuckDBConnection, id: string, req: { actor: ReportsActor; until: string; comment?: string | null }): Promise<Consumer>;
+  suspend(conn: DuckDBConnection, id: string, req: { actor: ReportsActor; reason?: string | null }): Promise<Consumer>;
+  /** Sends what the consumer has not received, now. */
+  deliverNow(conn: DuckDBConnection, id: string, requestedBy: string): Promise<object[]>;
+  pullList(conn: DuckDBConnection, consumer: Consumer): Promise<PullableRef[]>;
+  pullPackage(conn: DuckDBConnection, consumer: Consumer, versionId: string, requestedBy: string): Promise<{ packageId: string; zip: Buffer; rows: number }>;
+};
+
 export type AppContext = {
   warehouse: Warehouse;
   /** The bounded pool every /api request but health leases its connection from. */
@@ -57,6 +75,8 @@ export type AppContext = {
   triggerRun?: RunTrigger;
   /** Absent when the server runs without the reporting stages (tests of the read API). */
   reports?: ReportsService;
+  /** Absent when the server runs without the delivery stage (tests of the read API). */
+  deliveries?: DeliveryService;
 };
 
 /** The request's warehouse connection (opened by the connection middleware). */

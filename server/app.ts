@@ -17,6 +17,7 @@ import { openApiDocument } from './api/openapi-document.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
 import { connectionMiddleware } from './db/connection.middleware.ts';
+import { consumersRoutes } from './consumers/consumers.routes.ts';
 import { dashboardsRoutes } from './dashboards.routes.ts';
 import { errorMiddleware, notFoundHandler } from './error.middleware.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
@@ -65,6 +66,7 @@ export function createApp(ctx: AppContext): Express {
   statusRoutes(keyed);
   approvalsRoutes(keyed, ctx);
   exportsRoutes(keyed, ctx);
+  consumersRoutes(keyed, ctx);
   dashboardsRoutes(pages);
 
   const api = Router();

@@ -4,7 +4,7 @@
  * flushes the audit log; the warehouse stays open for its owner to close.
  */
 import type { Warehouse } from '../lib/warehouse.ts';
-import type { ReportsService, RunTrigger } from './app-context.ts';
+import type { ReportsService, DeliveryService, RunTrigger } from './app-context.ts';
 import { createApp } from './app.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { ConnectionPool, type PoolOptions } from './db/connection-pool.ts';
@@ -22,11 +22,16 @@ export async function startServer(opts: {
   host?: string;
   triggerRun?: RunTrigger;
   reports?: ReportsService;
+  deliveries?: DeliveryService;
   pool?: PoolOptions;
 }): Promise<RunningServer> {
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
-  const http = await listen(createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun, reports: opts.reports }), opts.port, opts.host);
+  const http = await listen(
+    createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun, reports: opts.reports, deliveries: opts.deliveries }),
+    opts.port,
+    opts.host,
+  );
   return {
     url: http.url,
     port: http.port,

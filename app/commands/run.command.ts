@@ -12,7 +12,7 @@ import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
 import { createAccount, listAccounts, revokeAccount } from '../../server/accounts/accounts.store.ts';
 import { generate, type Preset } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/index.ts';
-import { pipelineSteps } from '../../pipelines/jobs/index.ts';
+import { runSteps } from '../delivery-service.ts';
 import { presetOption, seedOption } from '../options.ts';
 import { preflight } from '../preflight.ts';
 import { formatRunReport } from '../run-report.ts';
@@ -51,10 +51,10 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
   try {
     if (config.embedded) await generateSample(config, opts);
     else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
-    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+    const runner = new JobRunner({ warehouse, steps: runSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
     await runner.init();
     const { runId, done } = runner.start('manual', null);
-    process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality)\n`);
+    process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality -> delivery)\n`);
     const result = await done;
     if (result.status !== 'succeeded')
       throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { transient: result.transient, details: { runId } });

@@ -1,12 +1,12 @@
 /**
  * `csdl serve`: the long-running owner of the warehouse. Opens the file read-write once; the
- * HTTP API and the scheduler (ETL -> transform -> quality) share that one DuckDB instance.
+ * HTTP API and the scheduler (ETL -> transform -> quality -> delivery) share that one DuckDB instance.
  * SIGINT / SIGTERM stop it gracefully (serve-loop.ts).
  */
 import type { Command } from 'commander';
 import { openWarehouse } from '../../lib/warehouse.ts';
 import { JobRunner } from '../../pipelines/jobs/index.ts';
-import { pipelineSteps } from '../../pipelines/jobs/index.ts';
+import { runSteps } from '../delivery-service.ts';
 import { preflight } from '../preflight.ts';
 import { serveUntilStopped } from '../serve-loop.ts';
 import { action } from '../run-action.ts';
@@ -29,7 +29,7 @@ export function register(program: Command): void {
             warehouse.close();
             throw err;
           });
-          const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+          const runner = new JobRunner({ warehouse, steps: runSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
           await runner.init();
           await serveUntilStopped({ config, warehouse, runner, host: opts.host });
         },

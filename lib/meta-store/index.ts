@@ -8,18 +8,10 @@
  *   const db = metaDb(conn);
  *   const runs = await db.selectFrom('meta.job_runs').selectAll().orderBy('started_at', 'desc').limit(10).execute();
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import { Kysely } from 'kysely';
-import { DuckDBDialect } from './duckdb-dialect.ts';
-import type { MetaDatabase } from './schema.ts';
-
+export { metaDb } from './meta-db.ts';
 export { migrate } from './migrate.ts';
 export { newRunId, attemptRunId, partRunId, isRunId } from './run-id.ts';
 export { claimRun, isLiveRun } from './live-runs.ts';
 export { hasRunRecords, lastRuns, tableFreshness, type RunStatus, type TableFreshness } from './etl-status.ts';
 export type * from './schema.ts';
-
-/** Typed queries over the durable tables, on `conn` (which stays the caller's to close). */
-export function metaDb(conn: DuckDBConnection): Kysely<MetaDatabase> {
-  return new Kysely<MetaDatabase>({ dialect: new DuckDBDialect(conn) });
-}
+export * from './consumers.ts';

@@ -246,12 +246,105 @@ export interface ExportRunsTable {
   /** The manifest's file list (name, rows, bytes, sha256), as JSON text. */
   files: string | null;
   requested_by: string | null;
-  /** cli or api. */
+  /** cli, api or delivery. */
   via: string;
   status: RunStatusWord;
   error: string | null;
   started_at: Timestamp;
   finished_at: Timestamp | null;
+}
+
+export type ConsumerState = 'requested' | 'approved' | 'suspended' | 'expired';
+export type ConsumerMethod = 'push' | 'folder' | 'pull';
+export type ConsumerFigures = 'exact' | 'suppressed';
+
+/** A registered reporting system (migration 0005). */
+export interface ConsumersTable {
+  consumer_id: string;
+  name: string;
+  owner_org: string;
+  contact: string;
+  purpose: string;
+  /** What the exchange costs and who bears it, as registered (free text). */
+  cost: string | null;
+  legal_basis_number: string;
+  /** YYYY-MM-DD. */
+  legal_basis_date: string;
+  /** The unit whose subtree it may receive: a province or the nation. */
+  scope_unit_key: string;
+  scope_unit_code: string;
+  scope_unit_level: string;
+  scope_unit_name: string | null;
+  /** The package's formats (pipelines/export). */
+  formats: ColumnType<string[], unknown, unknown>;
+  /** exact: the Ministry's package; suppressed: the outside recipients' package. */
+  figures: ConsumerFigures;
+  /** Whether it may receive figures not yet approved (a package marked provisional). */
+  provisional: boolean;
+  method: ConsumerMethod;
+  /** The HTTPS endpoint of a push, or the folder of a drop; null for a pull. */
+  endpoint: string | null;
+  /** The shared secret of a push, sealed by lib/secret-box.ts. */
+  secret_sealed: string | null;
+  /** Its own cron schedule; null: delivered after each pipeline run. */
+  schedule: string | null;
+  state: ConsumerState;
+  requested_by: string | null;
+  created_at: Timestamp;
+  approved_by: string | null;
+  approved_by_name: string | null;
+  approved_unit: string | null;
+  approved_at: Timestamp | null;
+  /** YYYY-MM-DD, the last day the approval holds. */
+  approved_until: string | null;
+  state_changed_at: Timestamp | null;
+  state_changed_by: string | null;
+  state_reason: string | null;
+}
+
+/** The `system` account that pulls for a consumer. */
+export interface ConsumerKeysTable {
+  account_id: string;
+  consumer_id: string;
+  created_at: Timestamp;
+}
+
+export type DeliveryState = 'pending' | 'sending' | 'accepted' | 'failed';
+
+export interface DeliveriesTable {
+  delivery_id: string;
+  consumer_id: string;
+  /** The pipeline run that produced it (null: on request or a pull). */
+  run_id: string | null;
+  version_id: string;
+  period: string;
+  unit_key: string;
+  package_id: string;
+  provisional: boolean;
+  kind: ConsumerMethod;
+  state: DeliveryState;
+  /** `<version id>.<consumer id>`: the same for every retry and resumption. */
+  idempotency_key: string;
+  attempts: number;
+  rows: number | null;
+  bytes: number | null;
+  sha256: string | null;
+  receipt_status: number | null;
+  receipt_id: string | null;
+  error: string | null;
+  requested_by: string | null;
+  created_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface SchedulesTable {
+  name: string;
+  cron: string;
+  timezone: string;
+  last_tick_at: Timestamp | null;
+  last_run_id: string | null;
+  updated_at: Timestamp;
 }
 
 /** Every durable table Kysely queries. */
@@ -272,4 +365,8 @@ export interface MetaDatabase {
   'meta.frozen_indicator_values': FrozenIndicatorValuesTable;
   'meta.frozen_form_cells': FrozenFormCellsTable;
   'meta.frozen_quality_scores': FrozenQualityScoresTable;
+  'meta.consumers': ConsumersTable;
+  'meta.consumer_keys': ConsumerKeysTable;
+  'meta.deliveries': DeliveriesTable;
+  'meta.schedules': SchedulesTable;
 }

@@ -10,3 +10,5 @@ export { listActions, approvalStates, findVersion } from './approval-log.ts';
 export { storedHash } from './freeze.ts';
 export { findApprovalPeriod, findApprovalUnit, type Actor, type ApprovalUnit } from './approval-target.ts';
 export { frozenPartSql } from './version-content.ts';
+export { currentPartSql } from './version-content.ts';
+export { currentHash } from './freeze.ts';

@@ -64,7 +64,7 @@ export type ExportRequest = {
   csvHeaders?: 'en' | 'vi';
   outDir: string;
   requestedBy?: string | null;
-  via: 'cli' | 'api';
+  via: 'cli' | 'api' | 'delivery';
 };
 
 export type ManifestFile = { name: string; dataset: string; format: string; rows: number; bytes: number; sha256: string };

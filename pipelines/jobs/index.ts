@@ -2,6 +2,6 @@
  * The jobs stage: pipeline runs (ingest -> transform -> quality) one at a time under one run id,
  * on request or on a node-cron schedule. What the entry points may use of it.
  */
-export { JobRunner } from './job-runner.ts';
+export { JobRunner, type JobStep } from './job-runner.ts';
 export { pipelineSteps } from './pipeline-steps.ts';
-export { startSchedule } from './scheduler.ts';
+export { startSchedules, catchUpSchedules, lastDueTick, type ScheduleEntry } from './scheduler.ts';

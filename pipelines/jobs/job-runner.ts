@@ -68,23 +68,31 @@ export class JobRunner {
     return this.current;
   }
 
-  /** Starts a run in the background; throws JobRunningError when one is in progress. */
-  start(trigger: 'schedule' | 'manual' | 'api', requestedBy: string | null = null): { runId: string; done: Promise<JobResult> } {
+  /**
+   * Starts a run in the background; throws JobRunningError when one is in progress. `steps`
+   * replaces the pipeline's (a consumer's own schedule runs only its delivery), so that every
+   * run on the warehouse, whatever its steps, waits for no other and overlaps none.
+   */
+  start(
+    trigger: 'schedule' | 'manual' | 'api' | 'startup',
+    requestedBy: string | null = null,
+    steps: JobStep[] = this.opts.steps,
+  ): { runId: string; done: Promise<JobResult> } {
     if (this.current) throw new JobRunningError(this.current.runId);
     const runId = newRunId();
-    const done = this.execute(runId, trigger, requestedBy).finally(() => {
+    const done = this.execute(runId, trigger, requestedBy, steps).finally(() => {
       this.current = null;
     });
     this.current = { runId, done };
     return this.current;
   }
 
-  private async execute(runId: string, trigger: string, requestedBy: string | null): Promise<JobResult> {
+  private async execute(runId: string, trigger: string, requestedBy: string | null, steps: JobStep[]): Promise<JobResult> {
     const conn = await this.opts.warehouse.connect();
     try {
       await recordStart(conn, runId, trigger, requestedBy);
       log.info('job run started', { runId, trigger });
-      for (const step of this.opts.steps) {
+      for (const step of steps) {
         for (let attempt = 1; ; attempt++) {
           await recordStep(conn, runId, step.name);
           try {

@@ -1,7 +1,8 @@
 /**
  * Accounts in meta.accounts (seeds 000 and 001): each tied to one unit, whose subtree it may
- * read, and of one kind: 'admin' (manages the accounts of its unit and below) or 'exploit'
- * (reads what the unit may read). Keys are stored as SHA-256 hashes only.
+ * read, and of one kind: 'admin' (manages the accounts of its unit and below), 'exploit'
+ * (reads what the unit may read) or 'system' (a registered reporting system's key, which only
+ * pulls its packages). Keys are stored as SHA-256 hashes only.
  */
 import { randomBytes } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -10,7 +11,8 @@ import { tableExists } from '../db/read-rows.ts';
 import { findUnit, type Unit } from '../units/units.queries.ts';
 import { hashApiKey, newApiKey } from './api-key.ts';
 
-export type AccountKind = 'admin' | 'exploit';
+/** `system`: the key a registered reporting system pulls its packages with (meta.consumer_keys). */
+export type AccountKind = 'admin' | 'exploit' | 'system';
 
 export type Account = {
   account_id: string;

@@ -2,10 +2,12 @@
  * Authentication by API key: `Authorization: Bearer <key>` or `X-API-Key: <key>`, never a query
  * parameter (an address lands in proxy, browser and server logs). The key is hashed and looked up
  * in meta.accounts; a revoked or unknown key is refused with 401, and the audit row of a revoked
- * key names the account it belonged to.
+ * key names the account it belonged to. A `system` key works only while its consumer is approved
+ * and unexpired, and only for /api/deliveries (403 otherwise).
  */
 import type { RequestHandler } from 'express';
 import { connOf } from '../app-context.ts';
+import { consumerOfAccount } from '../../lib/meta-store/index.ts';
 import { findAccountByKey } from '../accounts/accounts.store.ts';
 import { isCredentialName } from '../audit/audit-log.ts';
 import { forbidden, unauthorized } from '../http-errors.ts';
@@ -34,6 +36,18 @@ export const requireAccount: RequestHandler = async (req, res, next) => {
   }
   if (!account || account.revoked_at) throw unauthorized('this API key is unknown or revoked');
   res.locals.account = account;
+  if (account.kind === 'system') {
+    // checked on every request, so a key stops working the moment its consumer is suspended or expires
+    const consumer = await consumerOfAccount(connOf(res), account.account_id);
+    if (!consumer || consumer.state !== 'approved') {
+      throw forbidden(
+        `hệ thống nhận ${consumer ? `${consumer.name} đang ở trạng thái ${consumer.state}` : 'của khóa này không còn'}: khóa không dùng được / ` +
+          `the consumer of this system key is ${consumer?.state ?? 'gone'}; only an approved, unexpired consumer receives data`,
+      );
+    }
+    if (!req.path.startsWith('/deliveries/'))
+      throw forbidden('khóa hệ thống chỉ dùng để lấy gói dữ liệu / a system key only pulls its packages (/api/deliveries/packages)');
+  }
   next();
 };
 

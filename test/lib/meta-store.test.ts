@@ -39,6 +39,10 @@ describe('the meta store', () => {
         'frozen_form_cells',
         'frozen_quality_scores',
         'export_runs',
+        'consumers',
+        'consumer_keys',
+        'deliveries',
+        'schedules',
       ]),
     );
     conn.closeSync();

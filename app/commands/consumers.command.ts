@@ -1,0 +1,307 @@
+/**
+ * The registry of reporting systems (hệ thống nhận dữ liệu):
+ *   csdl consumers list                                  every consumer, its state and last delivery
+ *   csdl consumers add --name ... --scope 12 --method push|folder|pull [...]
+ *                                                        registers one (state requested); a push's shared
+ *                                                        secret is read from CSDL_CONSUMER_SECRET, never an argument
+ *   csdl consumers approve <id> --until 2026-12-31       approves it (a pull consumer's key is printed once)
+ *   csdl consumers suspend <id> [--reason ...]           it receives nothing more; its keys stop at once
+ *   csdl consumers show <id>                             its registration and deliveries
+ * Approving and suspending act as the admin account whose key is in CSDL_API_KEY, within that
+ * account's subtree; on the warehouse file, or through the server's admin API when it holds it.
+ */
+import type { Command } from 'commander';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { CsdlError, UsageError } from '../../lib/errors.ts';
+import { findConsumer, keysOfConsumer, listConsumers, listDeliveries, type Consumer, type Delivery } from '../../lib/meta-store/index.ts';
+import { approveConsumer, registerConsumer, suspendConsumer } from '../../pipelines/delivery/index.ts';
+import { findAccountByKey, type Account } from '../../server/accounts/accounts.store.ts';
+import { canSee } from '../../server/auth/scope.ts';
+import { issueSystemKey } from '../../server/consumers/consumer-keys.ts';
+import { findUnit } from '../../server/units/units.queries.ts';
+import { oneOf } from '../options.ts';
+import { action } from '../run-action.ts';
+import { onWarehouseOrServer, type ServerOption } from '../warehouse-or-server.ts';
+
+const STATE_VI: Record<string, string> = { requested: 'chờ duyệt', approved: 'đã duyệt', suspended: 'tạm dừng', expired: 'hết hạn' };
+const DELIVERY_VI: Record<string, string> = { pending: 'chờ gửi', sending: 'đang gửi', accepted: 'đã nhận', failed: 'lỗi' };
+const METHOD_VI: Record<string, string> = { push: 'đẩy (HTTPS)', folder: 'thư mục', pull: 'lấy bằng khóa' };
+
+const vnDate = (d: string | null) => (d ? `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}` : '');
+function vnDateTime(iso: string | null): string {
+  if (!iso) return '';
+  // DuckDB writes '2026-12-05 07:31:33.86+00'; the API the same
+  const ms = Date.parse(iso.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
+  if (Number.isNaN(ms)) return iso;
+  const t = new Date(ms + 7 * 3600_000).toISOString();
+  return `${vnDate(t.slice(0, 10))} ${t.slice(11, 16)}`;
+}
+
+type Row = Consumer & { last_deliveries?: Delivery[] };
+
+function formatList(rows: Row[]): string {
+  if (rows.length === 0) return 'Chưa có hệ thống nhận nào / no consumers registered (csdl consumers add)\n';
+  const table = rows.map((c) => {
+    const last = c.last_deliveries?.[0];
+    return [
+      c.consumer_id,
+      STATE_VI[c.state] ?? c.state,
+      METHOD_VI[c.method] ?? c.method,
+      `${c.scope_unit_name ?? c.scope_unit_code} (${c.scope_unit_code})`,
+      vnDate(c.approved_until),
+      last ? `${vnDateTime(last.created_at)} ${DELIVERY_VI[last.state] ?? last.state}` : '',
+      c.name,
+    ];
+  });
+  const head = ['Mã', 'Trạng thái', 'Cách nhận', 'Phạm vi', 'Duyệt đến', 'Lần gửi gần nhất', 'Tên'];
+  const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [line(head), ...table.map(line)].join('\n') + '\n';
+}
+
+function formatShow(c: Consumer, deliveries: Delivery[], keys: string[]): string {
+  const lines = [
+    `${c.name} (${c.consumer_id}): ${STATE_VI[c.state] ?? c.state}`,
+    `  Cơ quan chủ quản: ${c.owner_org}; liên hệ: ${c.contact}`,
+    `  Mục đích: ${c.purpose}${c.cost ? `; chi phí: ${c.cost}` : ''}`,
+    `  Căn cứ pháp lý: ${c.legal_basis_number} ngày ${vnDate(c.legal_basis_date)}`,
+    `  Phạm vi: ${c.scope_unit_name ?? c.scope_unit_code} (${c.scope_unit_key}); số liệu ${c.figures === 'exact' ? 'chính xác' : 'đã ẩn ô nhỏ'}${c.provisional ? ', nhận cả số liệu tạm thời' : ''}; tệp ${c.formats.join(', ')}`,
+    `  Cách nhận: ${METHOD_VI[c.method] ?? c.method}${c.endpoint ? ` ${c.endpoint}` : ''}; lịch: ${c.schedule ?? 'sau mỗi lượt cập nhật'}`,
+    c.approved_at
+      ? `  Duyệt: ${c.approved_by_name ?? c.approved_by} (${c.approved_unit}) lúc ${vnDateTime(c.approved_at)}, đến hết ${vnDate(c.approved_until)}`
+      : '  Chưa duyệt',
+    ...(keys.length ? [`  Khóa hệ thống: ${keys.join(', ')}`] : []),
+    `  Lần gửi (${deliveries.length.toLocaleString('vi-VN')} gần nhất):`,
+    ...deliveries.map(
+      (d) =>
+        `    ${vnDateTime(d.created_at)}  ${d.kind.padEnd(6)}  ${(DELIVERY_VI[d.state] ?? d.state).padEnd(8)}  ${d.version_id}  ${(d.rows ?? 0).toLocaleString('vi-VN')} dòng  ${(d.bytes ?? 0).toLocaleString('vi-VN')} byte  lần thử ${d.attempts}${d.receipt_id ? `  biên nhận ${d.receipt_id}` : ''}${d.error ? `  lỗi: ${d.error}` : ''}`,
+    ),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The admin account behind CSDL_API_KEY, required to approve or suspend on the file. */
+async function adminOf(conn: DuckDBConnection): Promise<Account> {
+  const key = process.env.CSDL_API_KEY;
+  if (!key)
+    throw new CsdlError(
+      'NO_ACCOUNT',
+      'Cần khóa tài khoản quản trị / set CSDL_API_KEY to the key of the admin account that acts (csdl accounts create --kind admin)',
+    );
+  const a = await findAccountByKey(conn, key);
+  if (!a || a.revoked_at) throw new CsdlError('NO_ACCOUNT', 'CSDL_API_KEY matches no active account in this warehouse');
+  if (a.kind !== 'admin') throw new CsdlError('FORBIDDEN', 'chỉ tài khoản quản trị / only an admin account approves or suspends consumers');
+  return a;
+}
+
+/** The consumer if `admin` may act on it (its scope in the admin's subtree). */
+async function ownConsumer(conn: DuckDBConnection, admin: Account, id: string): Promise<Consumer> {
+  const c = await findConsumer(conn, id);
+  const unit = c && (await findUnit(conn, c.scope_unit_key));
+  if (!c || (admin.unit_level !== 'nation' && !(unit && (await canSee(conn, admin, unit))))) {
+    throw new CsdlError(
+      'UNKNOWN_CONSUMER',
+      `Không có hệ thống nhận ${id} trong phạm vi của ${admin.unit_key} / no consumer ${id} in this account's subtree (csdl consumers list)`,
+    );
+  }
+  return c;
+}
+
+/** A refused value (a bad field or date) is a usage error (exit 2), on the file or through the server. */
+async function asUsage<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CsdlError && (err.code === 'BAD_CONSUMER' || err.code === 'BAD_PARAMETER')) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+type AddOpts = ServerOption & {
+  name: string;
+  owner: string;
+  contact: string;
+  purpose: string;
+  cost?: string;
+  legalBasis: string;
+  legalBasisDate: string;
+  scope: string;
+  method: 'push' | 'folder' | 'pull';
+  endpoint?: string;
+  formats?: string;
+  figures?: 'exact' | 'suppressed';
+  provisional?: boolean;
+  schedule?: string;
+};
+
+function addBody(o: AddOpts): Record<string, unknown> {
+  return {
+    name: o.name,
+    owner_org: o.owner,
+    contact: o.contact,
+    purpose: o.purpose,
+    ...(o.cost ? { cost: o.cost } : {}),
+    legal_basis_number: o.legalBasis,
+    legal_basis_date: o.legalBasisDate,
+    scope_unit: o.scope,
+    method: o.method,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    ...(o.formats ? { formats: o.formats.split(',').map((f) => f.trim()) } : {}),
+    ...(o.figures ? { figures: o.figures } : {}),
+    ...(o.provisional ? { provisional: true } : {}),
+    ...(o.schedule ? { schedule: o.schedule } : {}),
+    ...(process.env.CSDL_CONSUMER_SECRET ? { secret: process.env.CSDL_CONSUMER_SECRET } : {}),
+  };
+}
+
+export function register(program: Command): void {
+  const consumers = program.command('consumers').description('Hệ thống nhận dữ liệu — registered reporting systems (consumers) and their deliveries');
+
+  consumers
+    .command('list')
+    .description('list consumers with their state and last delivery')
+    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .action(
+      action(async (config, opts: ServerOption) => {
+        const rows = await onWarehouseOrServer(
+          config,
+          opts,
+          { readOnly: false },
+          async (conn) =>
+            Promise.all(
+              (await listConsumers(conn)).map(async (x) => ({ ...x, last_deliveries: await listDeliveries(conn, { consumerId: x.consumer_id, limit: 1 }) })),
+            ),
+          async (api) => (await api<{ rows: Row[] }>('/api/admin/consumers')).rows,
+        );
+        process.stdout.write(formatList(rows));
+      }),
+    );
+
+  consumers
+    .command('add')
+    .description('register a consumer (state requested); a push secret is read from CSDL_CONSUMER_SECRET')
+    .requiredOption('--name <name>', 'the system')
+    .requiredOption('--owner <org>', 'the organisation that owns it')
+    .requiredOption('--contact <contact>', 'who answers for it (an office, not a personal ID)')
+    .requiredOption('--purpose <text>', 'what it uses the data for')
+    .option('--cost <text>', 'what the exchange costs and who bears it')
+    .requiredOption('--legal-basis <number>', 'the legal basis: document number, e.g. 123/QĐ-SGDĐT')
+    .requiredOption('--legal-basis-date <date>', 'the legal basis: document date, YYYY-MM-DD')
+    .requiredOption('--scope <unit>', 'the province (code or key) or VN whose packages it receives')
+    .requiredOption('--method <method>', 'push, folder or pull', oneOf(['push', 'folder', 'pull'] as const))
+    .option('--endpoint <url-or-folder>', 'the push URL (https://...) or the folder (absolute path)')
+    .option('--formats <list>', 'package files: xlsx,csv,parquet,arrow,json,sdmx (default csv,json)')
+    .option('--figures <kind>', 'exact or suppressed (default suppressed)', oneOf(['exact', 'suppressed'] as const))
+    .option('--provisional', 'also receives figures not yet approved, marked provisional (exact figures only)')
+    .option('--schedule <cron>', 'its own cron schedule, or "deadline" (06:00 on its province\'s reporting deadlines); default: after each pipeline run')
+    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .action(
+      action(async (config, opts: AddOpts) => {
+        const body = addBody(opts);
+        const consumer = await asUsage(() =>
+          onWarehouseOrServer(
+            config,
+            opts,
+            { readOnly: false },
+            async (conn) => {
+              const key = process.env.CSDL_API_KEY;
+              const by = key ? await findAccountByKey(conn, key) : undefined;
+              return registerConsumer(conn, body, { deliveryKey: config.delivery.key, requestedBy: by?.account_id ?? null });
+            },
+            async (api) => (await api<{ consumer: Consumer }>('/api/admin/consumers', { method: 'POST', body: JSON.stringify(body) })).consumer,
+          ),
+        );
+        process.stdout.write(
+          `Đã đăng ký ${consumer.name} (${consumer.consumer_id}), chờ duyệt: csdl consumers approve ${consumer.consumer_id} --until YYYY-MM-DD\n`,
+        );
+      }),
+    );
+
+  consumers
+    .command('approve <id>')
+    .description('approve a consumer until a day (the acting admin is CSDL_API_KEY); prints a pull consumer’s key once')
+    .requiredOption('--until <date>', 'the last day the approval holds, YYYY-MM-DD')
+    .option('--comment <text>', 'the written approval it rests on')
+    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .action(
+      action(async (config, id: string, opts: ServerOption & { until: string; comment?: string }) => {
+        const out = await asUsage(() =>
+          onWarehouseOrServer(
+            config,
+            opts,
+            { readOnly: false },
+            async (conn) => {
+              const admin = await adminOf(conn);
+              await ownConsumer(conn, admin, id);
+              const consumer = await approveConsumer(conn, id, { actor: admin, until: opts.until, comment: opts.comment ?? null });
+              const key =
+                consumer.method === 'pull' && (await keysOfConsumer(conn, id)).length === 0
+                  ? (await issueSystemKey(conn, consumer, admin.account_id)).key
+                  : undefined;
+              return { consumer, key };
+            },
+            (api) =>
+              api<{ consumer: Consumer; key?: string }>(`/api/admin/consumers/${encodeURIComponent(id)}/approve`, {
+                method: 'POST',
+                body: JSON.stringify({ until: opts.until, ...(opts.comment ? { comment: opts.comment } : {}) }),
+              }),
+          ),
+        );
+        process.stdout.write(`Đã duyệt ${out.consumer.name} (${out.consumer.consumer_id}) đến hết ngày ${vnDate(out.consumer.approved_until)}.\n`);
+        if (out.key) process.stdout.write(`Khóa hệ thống (chỉ hiện một lần, lưu ngay) / system key (shown once):\n${out.key}\n`);
+      }),
+    );
+
+  consumers
+    .command('suspend <id>')
+    .description('suspend a consumer: it receives nothing more and its keys stop at once')
+    .option('--reason <text>', 'why')
+    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .action(
+      action(async (config, id: string, opts: ServerOption & { reason?: string }) => {
+        const consumer = await onWarehouseOrServer(
+          config,
+          opts,
+          { readOnly: false },
+          async (conn) => {
+            const admin = await adminOf(conn);
+            await ownConsumer(conn, admin, id);
+            return suspendConsumer(conn, id, { actor: admin, reason: opts.reason ?? null });
+          },
+          async (api) =>
+            (
+              await api<{ consumer: Consumer }>(`/api/admin/consumers/${encodeURIComponent(id)}/suspend`, {
+                method: 'POST',
+                body: JSON.stringify(opts.reason ? { reason: opts.reason } : {}),
+              })
+            ).consumer,
+        );
+        process.stdout.write(`Đã tạm dừng ${consumer.name} (${consumer.consumer_id}).\n`);
+      }),
+    );
+
+  consumers
+    .command('show <id>')
+    .description('a consumer’s registration, approval and deliveries')
+    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .action(
+      action(async (config, id: string, opts: ServerOption) => {
+        const shown = await onWarehouseOrServer(
+          config,
+          opts,
+          { readOnly: false },
+          async (conn) => {
+            const consumer = await findConsumer(conn, id);
+            if (!consumer) throw new CsdlError('UNKNOWN_CONSUMER', `Không có hệ thống nhận ${id} / no consumer ${id} (csdl consumers list)`);
+            return { consumer, deliveries: await listDeliveries(conn, { consumerId: id, limit: 20 }), keys: await keysOfConsumer(conn, id) };
+          },
+          (api) => api<{ consumer: Consumer; deliveries: Delivery[]; keys: string[] }>(`/api/admin/consumers/${encodeURIComponent(id)}`),
+        );
+        process.stdout.write(formatShow(shown.consumer, shown.deliveries.slice(0, 20), shown.keys));
+      }),
+    );
+}
