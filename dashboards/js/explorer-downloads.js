@@ -14,7 +14,7 @@ function figures(r) {
   return { ...r, numerator: figure(r.numerator), denominator: figure(r.denominator), value: figure(r.value) };
 }
 
-export function makeDownloads({ dimensions, keyed, publicValues }) {
+export function makeDownloads({ dimensions, keyed }) {
   const filters = (ctx, unitLabel) => [
     ['Chỉ số', `${ctx.entry.name_vi} (${ctx.entry.code})`],
     ['Đơn vị tính', ctx.entry.unit],
@@ -36,24 +36,21 @@ export function makeDownloads({ dimensions, keyed, publicValues }) {
   ];
   const shape = (r) => ({ ...figures(r), level: LEVELS[r.unit_level] ?? r.unit_level, cell: cellLabel(r.breakdown) });
 
-  /** The values table: the unit and its children (or the parent's children when the table shows peers). */
+  /** The values table as it leaves the system: the rows of the request the table was drawn from (the unit and its children, or the parent's when it shows peers). */
   async function downloadValues(ctx) {
     const { s } = ctx;
     const peers = !ctx.children.length && ctx.peers?.rows?.length;
+    const data = peers ? ctx.peers.data : ctx.values;
+    const source = data.source;
     let rows;
-    if (keyed() && !(peers && !ctx.peers.parent)) {
-      const unit = peers ? ctx.peers.parent.unit_key : s.unit;
-      const text = await getJson(
-        `/api/indicators?${qs({ period: s.period, unit, indicator: s.indicator, breakdown: s.breakdown, format: 'csv' })}`,
-        undefined,
-        { text: true },
-      );
-      rows = parseCsv(text).filter((r) => r.indicator === s.indicator && r.breakdown === ctx.cellKey);
-    } else {
-      rows = (await publicValues(s.period, s.indicator)).rows.filter((r) => r.indicator === s.indicator && r.breakdown === ctx.cellKey);
+    if (source.public) {
+      rows = data.rows.map((r) => ({ ...r, numerator: r.numerator ?? '', denominator: r.denominator ?? '', value: r.value ?? '' }));
       if (!peers && s.unit !== 'N:VN') rows = rows.filter((r) => r.unit_key === s.unit);
-      rows = rows.map((r) => ({ ...r, numerator: r.numerator ?? '', denominator: r.denominator ?? '', value: r.value ?? '' }));
+    } else {
+      rows = parseCsv(await getJson(`${source.path}?${qs({ ...source.query, format: 'csv' })}`, undefined, { text: true }));
+      if (source.period) rows = rows.filter((r) => r.period === source.period);
     }
+    rows = rows.filter((r) => r.indicator === s.indicator && r.breakdown === ctx.cellKey);
     const name = ctx.unitInfo.unit_level === 'nation' ? 'Toàn quốc' : ctx.unitInfo.unit_name;
     return { title: `${ctx.entry.name_vi} · ${name} · ${periodName(ctx.period)}`, filters: filters(ctx, name), columns: columns(ctx), rows: rows.map(shape) };
   }

@@ -23,6 +23,17 @@ const CELLS = {
   },
 };
 
+/** The cells of a breakdown in the order the Ministry lists them (grades by number). */
+export function sortCells(cells) {
+  const place = (c) => {
+    const [dim, value] = c.split('=');
+    const known = Object.keys(CELLS[dim] ?? {});
+    if (known.includes(value)) return known.indexOf(value);
+    return /^\d+$/.test(value) ? Number(value) : 1000;
+  };
+  return [...cells].sort((a, b) => place(a) - place(b) || a.localeCompare(b));
+}
+
 /** 'sex=female' -> 'Nữ'; 'grade=6' -> 'Lớp 6'; 'total' -> 'Tổng số'. */
 export function cellLabel(breakdown) {
   if (!breakdown || breakdown === 'total') return 'Tổng số';
@@ -40,6 +51,12 @@ export function childrenWord(level, childLevel) {
   if (childLevel === 'district') return 'quận, huyện';
   if (childLevel === 'commune') return 'xã, phường';
   return 'trường';
+}
+
+/** The caption of a unit's children: 'Các xã, phường trực thuộc'. */
+export function childrenCaption(level, childLevel) {
+  if (level !== 'nation' && childLevel === 'province') return 'Các tỉnh cũ hợp nhất vào tỉnh này (trước 01/07/2025)';
+  return `Các ${childrenWord(level, childLevel)} trực thuộc`;
 }
 
 /** Decimals an indicator's values are shown with. */

@@ -3,7 +3,7 @@
 // and the series, one line per unit and one column per period.
 import { esc, formatNumber } from './common.js';
 import { breakdownLabel } from './explorer-parts.js';
-import { childrenWord, LEVELS, sortValue } from './explorer-format.js';
+import { childrenCaption, LEVELS, sortValue } from './explorer-format.js';
 
 function linkTo(unitKey) {
   const u = new URL(window.location.href);
@@ -20,7 +20,7 @@ export function tableRows(ctx) {
 }
 
 export function valuesTable(table, ctx, { onOpen, onCompare, compare, dimensions }) {
-  const { entry, digits, title, unitInfo, own, s } = ctx;
+  const { entry, digits, unitInfo, own, s } = ctx;
   const { rows, kind } = tableRows(ctx);
   const ratio = entry.value_kind !== 'count';
   const sorted = [...rows].sort((a, b) => sortValue(b.value) - sortValue(a.value) || String(a.unit_name).localeCompare(String(b.unit_name), 'vi'));
@@ -28,7 +28,9 @@ export function valuesTable(table, ctx, { onOpen, onCompare, compare, dimensions
     kind === 'children'
       ? unitInfo.unit_level === 'nation' && rows[0]?.unit_key.endsWith('@2025')
         ? 'Các tỉnh, thành phố'
-        : `Các ${childrenWord(unitInfo.unit_level, rows[0]?.unit_level)} trực thuộc`
+        : unitInfo.unit_level === 'nation'
+          ? 'Các tỉnh, thành phố trước 01/07/2025 (như đã báo cáo)'
+          : childrenCaption(unitInfo.unit_level, rows[0]?.unit_level)
       : kind === 'peers'
         ? `Cùng cấp: các ${ctx.peers.what}`
         : unitInfo.unit_name;
@@ -36,7 +38,7 @@ export function valuesTable(table, ctx, { onOpen, onCompare, compare, dimensions
   table.querySelector('caption').textContent = `${what}${cell}`;
   table.querySelector('thead').innerHTML = `<tr><th scope="col" class="num">#</th><th scope="col">Đơn vị</th>${
     ratio ? '<th scope="col" class="num">Tử số</th><th scope="col" class="num">Mẫu số</th>' : ''
-  }<th scope="col" class="num" id="value-header">${esc(title)}</th><th scope="col" class="compare">So sánh</th></tr>`;
+  }<th scope="col" class="num" id="value-header" title="${esc(title)}">Giá trị (${esc(entry.unit)})</th><th scope="col" class="compare">So sánh</th></tr>`;
   table.querySelector('tbody').innerHTML = sorted
     .map((r, i) => {
       const me = r.unit_key === s.unit;

@@ -9,7 +9,8 @@ import { captureKeyFromUrl, esc, formatNumber, getKey, periodName, showWho, stat
 import { downloadButtons } from './downloads.js';
 import { drawBars, drawMap, drawSeries } from './explorer-charts.js';
 import { makeDownloads } from './explorer-downloads.js';
-import { cellLabel, childrenWord, digitsOf, LEVELS, rankOf, sortValue } from './explorer-format.js';
+import { onTodaysProvinces, peersOf, publicValues, sourced } from './explorer-data.js';
+import { cellLabel, childrenCaption, childrenWord, digitsOf, rankOf, sortCells } from './explorer-format.js';
 import { breakdownLabel, renderBreadcrumb, renderMeta, wireSearch } from './explorer-parts.js';
 import { getJson, isAbort, latestOnly, qs, readState, writeState } from './explorer-state.js';
 import { seriesTable, valuesTable } from './explorer-tables.js';
@@ -74,22 +75,6 @@ function open(unitKey) {
   draw();
 }
 
-/** The public nation-and-provinces totals of a period and indicator (suppressed), cached. */
-const publicCache = new Map();
-function publicValues(period, indicator, signal) {
-  const k = `${period}|${indicator}`;
-  if (!publicCache.has(k)) {
-    publicCache.set(
-      k,
-      getJson(`/api/public/indicators?${qs({ period, indicator })}`, signal).catch((e) => {
-        publicCache.delete(k);
-        throw e;
-      }),
-    );
-  }
-  return publicCache.get(k);
-}
-
 async function draw() {
   normalise();
   syncControls();
@@ -111,15 +96,19 @@ async function draw() {
       breakdown: s.breakdown === 'total' ? 'total' : s.breakdown,
       geography: s.geography,
     };
-    const valuesPath = keyed() ? `/api/indicators?${qs({ period: s.period, unit: s.unit, indicator: s.indicator, breakdown: s.breakdown })}` : null;
+    const before = period.census_day < '2025-07-01';
     const [values, series] = await Promise.all([
-      valuesPath ? getJson(valuesPath, g.signal) : publicValues(s.period, s.indicator, g.signal),
+      s.unit === 'N:VN' && keyed() && before && s.geography === '2025'
+        ? onTodaysProvinces(s, g.signal)
+        : keyed()
+          ? sourced({ path: '/api/indicators', query: { period: s.period, unit: s.unit, indicator: s.indicator, breakdown: s.breakdown } }, g.signal)
+          : publicValues(s.period, s.indicator),
       getJson(`${seriesPath}?${qs(seriesQuery)}`, g.signal),
     ]);
     if (!g.current()) return;
     const unitInfo = series.units[0];
     // the cells the breakdown has for this unit; the one shown is the address's or the first
-    const cells = [...new Set(values.rows.map((r) => r.breakdown))].filter((b) => b !== 'total').sort();
+    const cells = sortCells([...new Set(values.rows.filter((r) => r.indicator === s.indicator).map((r) => r.breakdown))].filter((b) => b !== 'total'));
     if (s.breakdown !== 'total' && !cells.includes(`${s.breakdown}=${s.cell}`)) s.cell = cells[0]?.split('=')[1] ?? '';
     const cellKey = s.breakdown === 'total' ? 'total' : `${s.breakdown}=${s.cell}`;
     const rowsOf = (rows) => rows.filter((r) => r.indicator === s.indicator && r.breakdown === cellKey);
@@ -158,23 +147,6 @@ async function draw() {
   }
 }
 
-async function peersOf(unitInfo, s, period, cellKey, rowsOf, signal, mine) {
-  const path = unitInfo.path;
-  const parent = path.at(-2);
-  if (!parent) return null;
-  const before = period.census_day < '2025-07-01';
-  if (!keyed()) return unitInfo.unit_level === 'province' ? { rows: mine.filter((r) => r.unit_level === 'province'), what: 'tỉnh, thành phố' } : null;
-  if (parent.visible && !(unitInfo.unit_level === 'province' && before)) {
-    const data = await getJson(`/api/indicators?${qs({ period: s.period, unit: parent.unit_key, indicator: s.indicator, breakdown: s.breakdown })}`, signal);
-    return { rows: rowsOf(data.rows).filter((r) => r.role === 'child'), what: childrenWord(parent.unit_level, unitInfo.unit_level), parent };
-  }
-  if (unitInfo.unit_level === 'province' && cellKey === 'total') {
-    const data = await publicValues(s.period, s.indicator, signal);
-    return { rows: rowsOf(data.rows).filter((r) => r.unit_level === 'province'), what: 'tỉnh, thành phố (số liệu công bố, đã che ô nhỏ)' };
-  }
-  return null;
-}
-
 function renderHeading({ s, entry, period, digits, own, peers, unitInfo }) {
   const name = unitInfo.unit_level === 'nation' ? 'Toàn quốc' : unitInfo.unit_name;
   $('title').textContent = `${name} · ${entry.name_vi}`;
@@ -184,8 +156,8 @@ function renderHeading({ s, entry, period, digits, own, peers, unitInfo }) {
     const r = rankOf(peers.rows, unitInfo.unit_key);
     parts.push(
       r.rank
-        ? `vị trí <strong id="rank">${r.rank}/${r.of}</strong> trong ${r.of} ${esc(peers.what)} có số liệu${r.total > r.of ? ` (trên ${r.total})` : ''}, cao nhất là 1`
-        : `chưa xếp được vị trí trong các ${esc(peers.what)} (giá trị bị che hoặc chưa có)`,
+        ? `vị trí <strong id="rank">${r.rank}/${r.of}</strong> trong ${r.of} ${esc(peers.what)} có số liệu${r.total > r.of ? ` (trên ${r.total})` : ''}, cao nhất là 1${peers.source ? `, ${esc(peers.source)}` : ''}`
+        : `chưa xếp được vị trí trong các ${esc(peers.what)}: giá trị bị che hoặc chưa có${peers.source ? ` (${esc(peers.source)})` : ''}`,
     );
   }
   $('summary').innerHTML = parts.join(' · ');
@@ -196,27 +168,31 @@ async function renderCharts(ctx, g) {
   const atNation = unitInfo.unit_level === 'nation';
   $('map-card').hidden = !atNation;
   $('bars-card').hidden = atNation;
+  document.querySelector('.explorer-grid').classList.toggle('even', !atNation);
   shown.views = {};
   if (atNation) {
     let provinces = children.filter((r) => r.unit_level === 'province' && r.unit_key.endsWith('@2025'));
-    let note = '';
+    let note = ctx.period.census_day < '2025-07-01' && provinces.length ? 'Kỳ trước 01/07/2025: số liệu tổng hợp lại theo 34 tỉnh, thành phố hiện nay.' : '';
     if (provinces.length === 0 && ctx.cellKey === 'total') {
       // before the merger the nation's children are the old provinces: the map shows today's 34 as published
       provinces =
         ctx.s.breakdown === 'total'
-          ? (await publicValues(s.period, s.indicator, g.signal)).rows.filter((r) => r.unit_level === 'province' && r.indicator === s.indicator)
+          ? (await publicValues(s.period, s.indicator)).rows.filter((r) => r.unit_level === 'province' && r.indicator === s.indicator)
           : [];
       note = 'Bản đồ: số liệu công bố tổng hợp lại theo 34 tỉnh, thành phố hiện nay (đã che ô nhỏ); bảng: các tỉnh như đã báo cáo.';
       if (!g.current()) return;
     } else if (provinces.length === 0) note = 'Kỳ này các tỉnh là tỉnh cũ (trước 01/07/2025): bản đồ 34 tỉnh chỉ vẽ số liệu tổng hợp lại khi chọn Tổng số.';
-    $('map-note').textContent = note;
-    shown.views.map = await drawMap($('map'), provinces, { title, digits, onOpen: open });
+    $('map-note').textContent = provinces.length ? note : note || 'Kỳ này chưa có số liệu của các tỉnh để tô bản đồ.';
+    shown.views.map = provinces.length ? await drawMap($('map'), provinces, { title, digits, onOpen: open }) : null;
+    if (!provinces.length) $('map').innerHTML = '';
     window.csdlMapView = shown.views.map;
   } else {
     const rows = children.length ? children : (peers?.rows ?? []);
     $('bars-title').textContent = children.length
-      ? `Các ${childrenWord(unitInfo.unit_level, children[0]?.unit_level)} trực thuộc`
-      : `Cùng cấp trong ${peers?.parent?.unit_name ?? 'đơn vị cấp trên'}`;
+      ? childrenCaption(unitInfo.unit_level, children[0]?.unit_level)
+      : peers?.parent
+        ? `Cùng cấp trong ${peers.parent.unit_name}`
+        : `Cùng cấp: các ${peers?.what ?? 'đơn vị'}`;
     $('bars-empty').hidden = rows.length > 0;
     shown.views.bars = rows.length ? await drawBars($('bars'), rows, { title, digits, highlight: s.unit, onOpen: open }) : null;
     if (!rows.length) $('bars').innerHTML = '';
@@ -264,13 +240,14 @@ function wireDownloads(ctx) {
   const base = `${ctx.s.indicator}-${ctx.s.period}-${ctx.s.unit}`.replace(/[^A-Za-z0-9_-]+/g, '_');
   const values = () => downloadValues(ctx);
   downloadButtons($('table-downloads'), { name: `chi-so-${base}`, table: values, onError });
-  downloadButtons($('map-downloads'), { name: `ban-do-${base}`, table: values, view: () => shown.views.map, onError });
-  downloadButtons($('bars-downloads'), { name: `bieu-do-${base}`, table: values, view: () => shown.views.bars, onError });
+  const view = (name) => (shown.views[name] ? () => shown.views[name] : undefined);
+  downloadButtons($('map-downloads'), { name: `ban-do-${base}`, table: values, view: view('map'), onError });
+  downloadButtons($('bars-downloads'), { name: `bieu-do-${base}`, table: values, view: view('bars'), onError });
   downloadButtons($('series-downloads'), { name: `dien-bien-${base}`, table: () => downloadSeries(ctx), view: () => shown.views.series, onError });
 }
 
 // downloads read what leaves the system: the API's suppressed CSV (or the public answers, already suppressed)
-const { downloadValues, downloadSeries } = makeDownloads({ dimensions, keyed, publicValues });
+const { downloadValues, downloadSeries } = makeDownloads({ dimensions, keyed });
 
 $('indicator').addEventListener('change', () => {
   state = { ...state, indicator: $('indicator').value };

@@ -181,6 +181,53 @@ describe('indicator explorer in Chromium', () => {
     expect(b.errorsOf(page)).toEqual([]);
   });
 
+  it("shows a period before the merger on today's 34 provinces when asked, and says so, in the table, the map and the download", async () => {
+    const page = await b.open(`${s.url}/dashboards/?period=2024-DN&geography=2025#key=${s.keys.nationAdmin}`);
+    await drawn(page, 'N:VN|2024-DN|LRN|total|2025');
+    expect(await page.locator('#map-note').innerText()).toContain('tổng hợp lại theo 34 tỉnh, thành phố hiện nay');
+    expect(await page.locator('#provinces tbody').innerText()).toMatch(/Đà Nẵng\s+290/);
+    const api = parseCsv((await s.get(`/api/indicators/series?indicator=LRN&units=N:VN,P:48@2025&geography=2025&format=csv`, s.keys.nationAdmin)).text).filter(
+      (r) => r.period === '2024-DN',
+    );
+    const csv = await download(page, '#map-downloads [data-download="csv"]');
+    const lines = parseRows(readFileSync(csv.path, 'utf8').slice(1));
+    const head = lines.findIndex((l) => l[0] === 'Mã đơn vị');
+    expect(
+      lines
+        .slice(head + 1)
+        .filter((l) => l.length > 1)
+        .map((l) => [l[0], l[6]]),
+    ).toEqual(api.map((r) => [r.unit_code, viText(r.value)]));
+    rmSync(csv.path, { force: true });
+    // as reported, the nation's children in 2024 are the old provinces: the map shows today's 34 as published and says so
+    await page.selectOption('#geography', 'reported');
+    await drawn(page, 'N:VN|2024-DN|LRN|total|reported');
+    expect(await page.locator('#map-note').innerText()).toContain('bảng: các tỉnh như đã báo cáo');
+    expect(b.errorsOf(page)).toEqual([]);
+  });
+
+  it('opens a province for a visitor without a key, with its place among the 34 as published', async () => {
+    const page = await b.open(`${s.url}/dashboards/`);
+    await drawn(page, 'N:VN|2025-DN|LRN|total|reported');
+    await page.locator('#provinces a[data-unit="P:01@2025"]').click();
+    await drawn(page, 'P:01@2025|2025-DN|LRN|total|reported');
+    const pub = (await s.get('/api/public/indicators?period=2025-DN&indicator=LRN')).body.rows as Array<{
+      unit_key: string;
+      unit_level: string;
+      value: unknown;
+    }>;
+    const shown = pub.filter((r) => r.unit_level === 'province' && typeof r.value === 'number') as Array<{ unit_key: string; value: number }>;
+    const hanoi = shown.find((r) => r.unit_key === 'P:01@2025')!.value;
+    const rank = 1 + shown.filter((r) => r.value > hanoi).length;
+    expect(await page.locator('#summary').innerText()).toContain(`${vi(hanoi)} học sinh`);
+    expect(await page.locator('#rank').innerText()).toBe(`${rank}/${shown.length}`);
+    expect(await page.locator('#provinces tr.current').innerText()).toContain('Hà Nội');
+    await page.locator('#search').fill('ca mau');
+    await page.locator('#search-results button[data-unit="P:96@2025"]').click();
+    await drawn(page, 'P:96@2025|2025-DN|LRN|total|reported');
+    expect(b.errorsOf(page)).toEqual([]);
+  });
+
   it('finds a unit without diacritics, shows the metadata, and restores the whole state from the address', async () => {
     const page = await b.open(`${s.url}/dashboards/#key=${s.keys.province48}`);
     await drawn(page, 'P:48@2025|2025-DN|LRN|total|reported');

@@ -108,7 +108,7 @@ describe('indicator series and unit search', () => {
       ['indicator=LRN,PTR', 'indicator'],
       ['', 'indicator'],
       ['indicator=LRN&geography=1990', 'geography'],
-      ['indicator=LRN&units=a,b,c,d,e,f,g,h,i', 'units'],
+      [`indicator=LRN&units=${Array.from({ length: 41 }, (_, i) => `U${i}`).join(',')}`, 'units'],
       ['indicator=LRN&units=P:01@2025;drop', 'units'],
       ['indicator=LRN&breakdown=colour', 'breakdown'],
       ['indicator=LRN&format=xml', 'format'],
