@@ -151,6 +151,10 @@ function renderHeading({ s, entry, period, digits, own, peers, unitInfo }) {
   const name = unitInfo.unit_level === 'nation' ? 'Toàn quốc' : unitInfo.unit_name;
   $('title').textContent = `${name} · ${entry.name_vi}`;
   const parts = [`<strong>${esc(formatNumber(own?.value, digits))}</strong> ${esc(entry.unit)}`, esc(periodName(period))];
+  // the counts behind a ratio: how many records the value rests on
+  if (own && entry.value_kind !== 'count' && own.denominator !== null) {
+    parts.push(`tử số ${esc(formatNumber(own.numerator, 0))} / mẫu số ${esc(formatNumber(own.denominator, 0))}`);
+  }
   if (s.breakdown !== 'total') parts.push(esc(breakdownLabel(dimensions, s.breakdown, `${s.breakdown}=${s.cell}`)));
   if (peers?.rows?.length) {
     const r = rankOf(peers.rows, unitInfo.unit_key);
