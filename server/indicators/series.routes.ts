@@ -14,7 +14,8 @@ import { accountOf, connOf, countRows } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
 import { canSee, type ScopedAccount } from '../auth/scope.ts';
 import { inSnapshot } from '../db/connection.middleware.ts';
-import { forbidden, notFound } from '../http-errors.ts';
+import { tableExists } from '../db/read-rows.ts';
+import { forbidden, notFound, notReady } from '../http-errors.ts';
 import { toCsv } from '../output/csv.ts';
 import { fileName } from '../output/send-table.ts';
 import { breakdown, knownIndicators, unit } from '../params.ts';
@@ -22,10 +23,10 @@ import { dataVersion } from '../suppression/data-version.ts';
 import type { DecisionCache } from '../suppression/family-cascade.ts';
 import { IndicatorSuppression } from '../suppression/indicator-suppression.ts';
 import { NATION_KEY } from '../suppression/unit-families.ts';
-import { ancestorKeys, childUnits, findUnit, listPeriods, type Period, type Unit } from '../units/units.queries.ts';
+import { childUnits, findUnit, listPeriods, type Period, type Unit } from '../units/units.queries.ts';
 import { indicatorValues } from './indicators.queries.ts';
 import { catalogOrFail } from './indicators.routes.ts';
-import { fullCatalog, seriesColumns, seriesValues, type Geography, type SeriesRow } from './series.queries.ts';
+import { fullCatalog, seriesColumns, seriesValues, unitPaths, type Geography, type SeriesRow } from './series.queries.ts';
 
 // the nation and today's 34 provinces fit in one request
 const MAX_UNITS = 40;
@@ -127,23 +128,6 @@ async function visible(conn: DuckDBConnection, account: ScopedAccount | undefine
   return account ? canSee(conn, account, u) : u.unit_level === 'nation' || u.unit_level === 'province';
 }
 
-/** The chain nation -> ... -> `u`, each step saying whether the caller may open it. */
-async function pathOf(conn: DuckDBConnection, account: ScopedAccount | undefined, u: Unit) {
-  const out = [];
-  for (const key of (await ancestorKeys(conn, u.unit_key)).reverse()) {
-    const step = await findUnit(conn, key);
-    if (step)
-      out.push({
-        unit_key: step.unit_key,
-        unit_code: step.unit_code,
-        unit_level: step.unit_level,
-        unit_name: step.unit_name,
-        visible: await visible(conn, account, step),
-      });
-  }
-  return out;
-}
-
 /** The units whose rows make the series of `asked` in `at`, each with the asked unit it belongs to. */
 async function membersIn(conn: DuckDBConnection, account: ScopedAccount | undefined, asked: Unit[], at: Period, geo: Geography) {
   const out = new Map<string, { unit: Unit; of: string }>();
@@ -160,13 +144,39 @@ async function membersIn(conn: DuckDBConnection, account: ScopedAccount | undefi
   return [...out.values()];
 }
 
+/** The units asked, each with its path nation -> ... -> unit, each step saying whether the caller may open it. */
+async function withPaths(conn: DuckDBConnection, account: ScopedAccount | undefined, asked: Unit[]) {
+  const paths = await unitPaths(
+    conn,
+    asked.map((u) => u.unit_key),
+  );
+  const out = [];
+  for (const u of asked) {
+    const path = [];
+    // one after the other: one connection runs one query at a time
+    for (const step of paths.get(u.unit_key) ?? []) {
+      path.push({
+        unit_key: step.unit_key,
+        unit_code: step.unit_code,
+        unit_level: step.unit_level,
+        unit_name: step.unit_name,
+        visible: await visible(conn, account, step),
+      });
+    }
+    out.push({ ...u, path });
+  }
+  return out;
+}
+
 async function answerSeries(res: Response, q: SeriesQuery, account: ScopedAccount | undefined, decisions: DecisionCache): Promise<void> {
   const conn = connOf(res);
   const suppressed = account === undefined || q.format !== 'json';
   res.locals.format = q.format;
   await inSnapshot(res.locals, suppressed, async () => {
-    const [code] = knownIndicators([q.indicator], await catalogOrFail(conn));
-    const entry = (await fullCatalog(conn)).find((c) => c.code === code);
+    if (!(await tableExists(conn, 'indicators.indicator_catalog'))) throw notReady('indicators.indicator_catalog does not exist yet');
+    const catalog = await fullCatalog(conn);
+    const [code] = knownIndicators([q.indicator], catalog as Array<{ code: string }>);
+    const entry = catalog.find((c) => c.code === code);
     const periods = await listPeriods(conn);
     const latest = periods.at(-1);
     if (!latest) throw notFound('any period: the warehouse is empty');
@@ -184,10 +194,13 @@ async function answerSeries(res: Response, q: SeriesQuery, account: ScopedAccoun
     }
     const suppression = suppressed ? new IndicatorSuppression(conn, { decisions, version: await dataVersion(conn) }) : undefined;
     const rows: Array<Record<string, unknown>> = [];
+    const membersOf = new Map<string, Awaited<ReturnType<typeof membersIn>>>();
+    for (const at of periods) membersOf.set(at.period, await membersIn(conn, account, asked, at, q.geography));
+    const pairs = periods.flatMap((at) => membersOf.get(at.period)!.map((m) => ({ period: at.period, unitKey: m.unit.unit_key })));
+    const all = await seriesValues(conn, { pairs, indicator: code, breakdown: q.breakdown, geography: q.geography });
     for (const at of periods) {
-      const members = await membersIn(conn, account, asked, at, q.geography);
-      const keys = [...new Set(members.map((m) => m.unit.unit_key))];
-      const values = await seriesValues(conn, { period: at.period, unitKeys: keys, indicator: code, breakdown: q.breakdown, geography: q.geography });
+      const members = membersOf.get(at.period)!;
+      const values = all.filter((v) => v.period === at.period);
       const statuses = suppression ? await hiddenIn(conn, suppression, at, members, code, q.breakdown) : undefined;
       for (const m of members) {
         for (const v of values.filter((x) => x.unit_key === m.unit.unit_key)) {
@@ -213,7 +226,7 @@ async function answerSeries(res: Response, q: SeriesQuery, account: ScopedAccoun
         geography_note: GEOGRAPHY_NOTE[q.geography],
         breakdown: q.breakdown,
         periods,
-        units: await Promise.all(asked.map(async (u) => ({ ...u, path: await pathOf(conn, account, u) }))),
+        units: await withPaths(conn, account, asked),
         suppression: suppressed ? "counts 1-9 shown as '<10'; 'x' hidden so that another hidden cell cannot be derived" : 'none (your own subtree)',
       },
       filename: fileName('series', code, q.breakdown, q.geography, ...asked.map((u) => u.unit_key)),
