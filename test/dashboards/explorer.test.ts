@@ -228,6 +228,29 @@ describe('indicator explorer in Chromium', () => {
     expect(b.errorsOf(page)).toEqual([]);
   });
 
+  it('opens a commune office on its schools and a school on itself, each within its scope', async () => {
+    const commune = await b.open(`${s.url}/dashboards/#key=${s.keys.communeAdmin}`);
+    await drawn(commune, 'C:20194@2025|2025-DN|LRN|total|reported');
+    expect(await commune.locator('#breadcrumb a').count()).toBe(0);
+    expect(await commune.locator('#breadcrumb li').allInnerTexts()).toEqual(['Toàn quốc', 'Đà Nẵng', 'Phường Hải Châu']);
+    const api = await s.get('/api/indicators?period=2025-DN&unit=C:20194@2025&indicator=LRN', s.keys.communeAdmin);
+    const schools = api.body.rows.filter((r: { role: string }) => r.role === 'child');
+    expect(await commune.locator('#provinces tbody tr').count()).toBe(schools.length);
+    for (const r of schools) expect(await commune.locator(`#provinces tr[data-key="${r.unit_key}"] td.value`).innerText()).toBe(vi(r.value));
+    await commune.waitForSelector('#bars svg');
+    expect(b.errorsOf(commune)).toEqual([]);
+
+    const school = await b.open(`${s.url}/dashboards/#key=${s.keys.school1}`);
+    await drawn(school, 'S:T1@2025|2025-DN|LRN|total|reported');
+    expect(await school.locator('#summary').innerText()).toContain('5 học sinh');
+    // its own series over its two school years; its commune's other schools are outside its scope
+    expect(await school.locator('#series-table tbody').innerText()).toMatch(/Lê Lợi.*\s6\s+5/s);
+    expect(await school.locator('#provinces tbody tr').count()).toBe(1);
+    await school.locator('#search').fill('nguyen hue');
+    await expect.poll(() => school.locator('#search-results').innerText()).toContain('Không tìm thấy');
+    expect(b.errorsOf(school)).toEqual([]);
+  });
+
   it('finds a unit without diacritics, shows the metadata, and restores the whole state from the address', async () => {
     const page = await b.open(`${s.url}/dashboards/#key=${s.keys.province48}`);
     await drawn(page, 'P:48@2025|2025-DN|LRN|total|reported');
