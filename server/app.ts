@@ -23,9 +23,11 @@ import { errorMiddleware, notFoundHandler } from './error.middleware.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
 import { healthRoutes } from './health.routes.ts';
 import { indicatorsRoutes } from './indicators/indicators.routes.ts';
+import { seriesRoutes } from './indicators/series.routes.ts';
 import { publicRoutes } from './public/public.routes.ts';
 import { qualityRoutes } from './quality/quality.routes.ts';
 import { DecisionCache } from './suppression/family-cascade.ts';
+import { unitSearchRoutes } from './units/search.routes.ts';
 import { unitsRoutes } from './units/units.routes.ts';
 
 /** Builds the app; `ctx` holds the one warehouse instance, the audit log and the run trigger. */
@@ -58,6 +60,9 @@ export function createApp(ctx: AppContext): Express {
   // suppression decisions, kept across requests under the data version
   const decisions = new DecisionCache();
   publicRoutes(anyone, decisions);
+  // before the routes with a path parameter in the same place (/units/:unitKey)
+  seriesRoutes(anyone, keyed, decisions);
+  unitSearchRoutes(keyed);
   unitsRoutes(keyed);
   indicatorsRoutes(keyed, decisions);
   qualityRoutes(keyed, decisions);

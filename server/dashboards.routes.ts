@@ -1,7 +1,7 @@
 /**
  * Serves the dashboards (dashboards/: HTML pages, their scripts, vega-lite specs, page
  * definitions), the province shapes they draw, and vega / vega-lite / vega-embed from
- * node_modules: nothing comes from a CDN, the machine may have no internet.
+ * node_modules, and exceljs for the pages' workbook downloads: nothing comes from a CDN, the machine may have no internet.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -20,6 +20,8 @@ const VENDOR = new Map<string, string>([
   ['vega.min.js', 'vega/build/vega.min.js'],
   ['vega-lite.min.js', 'vega-lite/build/vega-lite.min.js'],
   ['vega-embed.min.js', 'vega-embed/build/vega-embed.min.js'],
+  // loaded only when a page writes a workbook (dashboards/js/downloads.js)
+  ['exceljs.min.js', 'exceljs/dist/exceljs.min.js'],
 ]);
 
 /** A file inside an installed package (whose `exports` may hide package.json): walks up from its entry. */
@@ -58,7 +60,7 @@ export function dashboardsRoutes(pages: ApiRouter): void {
   pages.get(
     '/vendor/:file',
     {
-      summary: 'vega, vega-lite and vega-embed for the pages, from node_modules',
+      summary: 'vega, vega-lite, vega-embed and exceljs for the pages, from node_modules',
       tags: ['pages'],
       auth: 'page',
       params: z.strictObject({ file: z.string().meta({ description: [...VENDOR.keys()].join(', ') }) }),

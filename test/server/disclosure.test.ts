@@ -183,6 +183,23 @@ describe('disclosure by combining responses (tiny preset through the real pipeli
       }
     }
     pq.closeSync();
+    // the series of every unit visited, over every period, as reported and on today's 34 provinces
+    // (GET /api/indicators/series CSV and the public series), forty units a request
+    const everyUnit = [...new Set([...children.keys()].map((k) => k.split('|')[1]))];
+    for (let i = 0; i < everyUnit.length; i += 40) {
+      const units = everyUnit.slice(i, i + 40).join(',');
+      for (const geography of ['reported', '2025']) {
+        for (const code of codes) {
+          const q = `indicator=${code}&units=${encodeURIComponent(units)}&breakdown=all&geography=${geography}`;
+          for (const row of parseCsv(await fetchText(`/api/indicators/series?${q}&format=csv`))) observe(row.period, row);
+        }
+      }
+    }
+    for (const code of codes) {
+      const units = everyUnit.filter((u) => u === 'N:VN' || u.startsWith('P:')).slice(0, 40);
+      const q = `indicator=${code}&units=${encodeURIComponent(units.join(','))}&breakdown=all&geography=2025`;
+      for (const row of parseCsv(await fetchText(`/api/public/indicators/series?${q}&format=csv`))) observe(row.period, row);
+    }
 
     // the equations of every count: within each unit, then from each parent to the children listed
     const schools = new Map<string, Record<string, string>>();
