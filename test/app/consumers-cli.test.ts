@@ -2,6 +2,7 @@
  * `csdl consumers list|add|approve|suspend|show` as a user runs them, in a child process: on the
  * warehouse file when nothing holds it, and through the server's admin API (CSDL_API_KEY) when a
  * server holds it. Bad values exit 2 naming the field; acting outside one's subtree is refused.
+ * @module-tag slow
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';

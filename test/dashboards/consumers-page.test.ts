@@ -3,6 +3,7 @@
  * its province's consumers only, with Vietnamese states and dd/mm/yyyy dates, approves one from
  * the page, sends it its package to a real receiver and sees the delivery as the last one, with
  * the usage report below; no console errors. Screenshot: /tmp/csdl-dashboard-consumers.png.
+ * @module-tag browser
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,6 +2,7 @@
  * A delivery survives kill -9: `csdl serve` (a child process) is killed while its push waits on
  * the receiver; the next `csdl serve` on the same warehouse resumes the delivery at start-up with
  * the same Idempotency-Key and the same bytes, and the package ends accepted once, in one row.
+ * @module-tag slow
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';

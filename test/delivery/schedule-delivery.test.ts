@@ -3,6 +3,7 @@
  * package to a real receiver under the run id of the scheduled run; the pipeline's schedule runs
  * transform -> quality -> delivery under one run id, which the transform, quality and delivery
  * records all carry.
+ * @module-tag slow
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
