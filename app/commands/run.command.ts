@@ -1,25 +1,23 @@
 /**
  * `csdl run`: the main job on one machine. On the embedded default it fills a sample CSDL
  * (skipped when the same preset and seed are already there), then runs ETL -> transform ->
- * quality once under one run id, creates a demo account for the nation, and serves the API and
+ * quality once under one run id, keeps a demo account for the nation (app/demo-key.ts), and serves the API and
  * dashboards until stopped. With CSDL_DATABASE_URL set it reads that source and generates nothing.
  */
 import type { Command } from 'commander';
 import type { Config } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { checkReachable, openSource } from '../../lib/source.ts';
-import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
-import { createAccount, listAccounts, revokeAccount } from '../../server/accounts/accounts.store.ts';
+import { openWarehouse } from '../../lib/warehouse.ts';
 import { generate, type Preset } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/index.ts';
 import { pipelineSteps } from '../../pipelines/jobs/index.ts';
 import { presetOption, seedOption } from '../options.ts';
+import { demoKey } from '../demo-key.ts';
 import { preflight } from '../preflight.ts';
 import { formatRunReport } from '../run-report.ts';
 import { action } from '../run-action.ts';
 import { serveUntilStopped } from '../serve-loop.ts';
-
-const DEMO_ACCOUNT = 'Tài khoản demo (csdl run)';
 
 type RunOptions = { preset: Preset; seed: number; serve: boolean; schedule?: string; host: string; port?: string };
 
@@ -60,7 +58,7 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
       throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { transient: result.transient, details: { runId } });
     process.stdout.write(await formatRunReport(warehouse, runId));
     if (!opts.serve) return;
-    const key = config.embedded ? await demoAccount(warehouse) : undefined;
+    const key = config.embedded ? (await demoKey(warehouse, config.warehousePath)).key : undefined;
     handedOver = true;
     await serveUntilStopped({
       config,
@@ -86,17 +84,5 @@ async function generateSample(config: Config, opts: RunOptions): Promise<void> {
     );
   } finally {
     await source.close();
-  }
-}
-
-/** A fresh nation-level admin key for the demo; earlier demo keys are revoked. */
-async function demoAccount(warehouse: Warehouse): Promise<string> {
-  const conn = await warehouse.connect();
-  try {
-    for (const a of await listAccounts(conn)) if (a.name === DEMO_ACCOUNT && !a.revoked_at) await revokeAccount(conn, a.account_id);
-    const { key } = await createAccount(conn, { unit: 'VN', kind: 'admin', name: DEMO_ACCOUNT, createdBy: 'csdl run' });
-    return key;
-  } finally {
-    conn.closeSync();
   }
 }
