@@ -10,10 +10,12 @@ import {
   formatDate,
   formatNumber,
   getKey,
+  latestOnly,
   loadSpec,
   pageParam,
   periodName,
   setPageParams,
+  setPrintHeader,
   showWho,
   status,
   wireLogin,
@@ -29,11 +31,41 @@ const DIMENSIONS = [
 ];
 const DEADLINE = { met: 'Đúng hạn', open: 'Còn hạn', late: 'Trễ hạn', unknown: 'Chưa rõ' };
 const LEVEL = { nation: 'toàn quốc', province: 'tỉnh', district: 'huyện', commune: 'xã', school: 'trường' };
+/** What a unit's own rank counts: the units under its parent. */
+const AMONG = { province: 'trong toàn quốc', district: 'trong tỉnh', commune: 'trong tỉnh', school: 'trong xã, phường' };
+const DEPTH = { N: 0, P: 1, D: 2, C: 3, S: 4 };
+const ACCOUNT_DEPTH = { nation: 0, province: 1, district: 2, commune: 3, school: 4 };
 
 captureKeyFromUrl();
 const periodSelect = document.getElementById('period');
 let me = null;
 let current = null;
+const turns = latestOnly();
+
+/**
+ * The unit "↑ Đơn vị cấp trên" opens from `u`: its parent when the account may see it, otherwise
+ * the account's own unit (null). An old province (before 07/2025) lies in the current province
+ * whose account shows it, not under the nation that province account cannot see.
+ */
+function upTarget(u) {
+  const parent = u.parent_key;
+  if (!parent || me.unit.unit_level === 'nation') return parent ?? null;
+  if (parent === me.unit.unit_key) return null;
+  const depth = DEPTH[parent[0]] ?? 0;
+  if (depth > ACCOUNT_DEPTH[me.unit.unit_level]) return parent;
+  if (me.unit.unit_level === 'province' && depth === 1 && u.current_province_code === me.unit.unit_code) return parent;
+  return null;
+}
+
+/**
+ * Ranks among the units shown: the API ranks a unit among its parent's children, which for the
+ * old provinces of a current province's 2024 view are every old province of the nation, most of
+ * them outside the account's reach. The rows come in rank order, so the position among the
+ * scored rows is the rank among the units the user sees.
+ */
+function visibleRanks(scored) {
+  return scored.map((r, i) => ({ ...r, rank_shown: i + 1, ranked_shown: scored.length }));
+}
 
 function link(row) {
   const target = row.unit_level === 'school' ? '/dashboards/school.html' : '/dashboards/quality.html';
@@ -50,21 +82,25 @@ async function draw() {
     status('Dán khóa API để xem xếp hạng của đơn vị bạn.');
     return;
   }
+  const turn = turns.next();
   status('Đang tải…');
   const unit = pageParam('unit') ?? me.unit.unit_key;
   setPageParams({ period: periodSelect.value, unit: pageParam('unit') });
   try {
-    const data = await api(`/api/quality/scores?period=${encodeURIComponent(periodSelect.value)}&unit=${encodeURIComponent(unit)}`);
+    const data = await api(`/api/quality/scores?period=${encodeURIComponent(periodSelect.value)}&unit=${encodeURIComponent(unit)}`, turn);
+    const [overall, dims] = await Promise.all([loadSpec('quality-ranking.vl.json'), loadSpec('quality-dimensions.vl.json')]);
+    if (!turn.current) return;
     const u = data.unit;
     const bands = data.bands ?? [];
-    current = { period: data.period.period, unit: u };
+    const scored = visibleRanks(data.rows.filter((r) => r.score !== null));
+    current = { period: data.period, unit: u, rows: scored, bands };
     document.getElementById('title').textContent = `Xếp hạng chất lượng dữ liệu · ${u.unit_name}`;
+    setPrintHeader({ title: 'Xếp hạng chất lượng dữ liệu', unit: u.unit_name, period: periodName(data.period) });
     const own =
       u.score === null || u.score === undefined
         ? 'chưa có điểm'
         : `${formatScore(u.score)} (${bands.find((b) => b.band === u.band)?.label_vi ?? ''}), ${formatNumber(u.failing_records)} bản ghi cần sửa` +
-          (u.rank_in_parent ? `, hạng ${rankText(u.rank_in_parent, u.parent_ranked_units)}` : '');
-    const scored = data.rows.filter((r) => r.score !== null);
+          (u.rank_in_parent ? `, hạng ${rankText(u.rank_in_parent, u.parent_ranked_units)} ${AMONG[u.unit_level] ?? ''}`.trimEnd() : '');
     document.getElementById('subtitle').textContent =
       `${periodName(data.period)} · điểm của ${LEVEL[u.unit_level] ?? 'đơn vị'}: ${own} · ${formatNumber(scored.length)} đơn vị trực thuộc được xếp hạng.`;
     document.getElementById('legend').innerHTML = bands.length ? `Xếp loại theo điểm: ${bandLegend(bands)}` : '';
@@ -72,8 +108,9 @@ async function draw() {
       (data.weights ?? []).map((w) => `${KIND_VI[w.record_kind] ?? w.record_kind} ${formatNumber(w.weight, 2)}`).join('; ') || 'chưa có';
     const up = document.getElementById('up');
     up.hidden = !pageParam('unit') || pageParam('unit') === me.unit.unit_key;
+    const target = upTarget(u);
     up.onclick = () => {
-      setPageParams({ unit: null });
+      setPageParams({ unit: target });
       draw();
     };
     const unscored = data.rows.length - scored.length;
@@ -83,7 +120,7 @@ async function draw() {
     document.querySelector('#ranking tbody').innerHTML = scored
       .map(
         (r) => `<tr>
-      <td class="num">${esc(rankText(r.rank_in_parent, r.parent_ranked_units))}</td>
+      <td class="num">${esc(rankText(r.rank_shown, r.ranked_shown))}</td>
       <td>${link(r)}</td><td class="num"><strong>${esc(formatScore(r.score))}</strong></td><td>${bandBadge(bands, r.band)}</td>
       <td class="num">${toFix(r)}</td><td class="num">${changeHtml(r)}</td>
       ${DIMENSIONS.map(([d]) => `<td class="num">${esc(formatScore(r[d]))}</td>`).join('')}
@@ -95,13 +132,12 @@ async function draw() {
     const ranking = scored.map((r) => ({
       unit_name: r.unit_name,
       score: shownScore(r.score),
-      rank: rankText(r.rank_in_parent, r.parent_ranked_units),
+      rank: rankText(r.rank_shown, r.ranked_shown),
       band_label: label(r.band),
       failing_records: r.failing_records,
-      order: r.rank_in_parent,
+      order: r.rank_shown,
     }));
     const lowest = Math.min(100, ...ranking.map((r) => r.score));
-    const overall = await loadSpec('quality-ranking.vl.json');
     overall.datasets = { ranking };
     overall.data = { name: 'ranking' };
     // the axis starts below the lowest score so that close scores stay apart; the stems start there too
@@ -110,18 +146,20 @@ async function draw() {
     overall.encoding.x.scale.domain = [start, 100];
     overall.encoding.color.scale = { domain: bands.map((b) => b.label_vi), range: bands.map((b) => b.color) };
     overall.encoding.x.title = `Điểm tổng hợp (trục từ ${formatNumber(start)} đến 100)`;
-    await embed('#overall-chart', overall);
-    const dims = await loadSpec('quality-dimensions.vl.json');
     dims.datasets = {
       dimensions: scored.flatMap((r) =>
-        DIMENSIONS.map(([d, l]) => ({ unit_name: r.unit_name, dimension_label: l, score: shownScore(r[d]), order: r.rank_in_parent })),
+        DIMENSIONS.map(([d, l]) => ({ unit_name: r.unit_name, dimension_label: l, score: shownScore(r[d]), order: r.rank_shown })),
       ),
     };
     dims.data = { name: 'dimensions' };
+    await embed('#overall-chart', overall);
+    if (!turn.current) return;
     await embed('#dimension-chart', dims);
+    if (!turn.current) return;
+    document.body.dataset.drawn = `${data.period.period}|${u.unit_key}`;
     status(data.rows.length ? '' : 'Chưa có điểm chất lượng cho kỳ này.');
   } catch (e) {
-    status(e.message, 'error');
+    if (turn.current) status(e.message, 'error');
   }
 }
 
@@ -140,7 +178,7 @@ document.getElementById('workbook').addEventListener('click', async () => {
   if (!current) return;
   status('Đang lập tệp Excel…');
   try {
-    await downloadWorkbook(current.period, current.unit.unit_key);
+    await downloadWorkbook(current.period.period, current.unit.unit_key);
     status('Đã tải tệp Excel danh sách bản ghi cần sửa.');
   } catch (e) {
     status(e.message, 'error');
