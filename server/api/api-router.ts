@@ -69,7 +69,10 @@ export function table(columns: readonly string[]): ResponseSpec {
 function badInput(error: z.ZodError, where: string, known: string[]): Error {
   const issue = error.issues[0];
   if (issue.code === 'unrecognized_keys') {
-    return badParam(issue.keys[0], known.length ? `unknown ${where}; this endpoint takes ${known.join(', ')}` : `unknown ${where}; this endpoint takes none`);
+    return badParam(
+      issue.keys[0],
+      known.length ? `${where} không được nhận; API này nhận ${known.join(', ')}` : `${where} không được nhận; API này không nhận ${where} nào`,
+    );
   }
   return badParam(String(issue.path[0] ?? where), issue.message);
 }
@@ -111,9 +114,9 @@ export class ApiRouter {
     const auth = AUTH_MIDDLEWARE[spec.auth];
     const run: RequestHandler = async (req, res) => {
       const input = {
-        query: parse(spec.query, req.query, 'parameter'),
-        params: parse(spec.params, req.params, 'path parameter'),
-        body: parse(spec.body, req.body, 'field'),
+        query: parse(spec.query, req.query, 'tham số'),
+        params: parse(spec.params, req.params, 'tham số đường dẫn'),
+        body: parse(spec.body, req.body, 'trường'),
       } as Input<S>;
       await handler(req, res, input);
     };

@@ -28,7 +28,8 @@ const action = z.strictObject({
 const mark = action.extend({ not_reporting: z.boolean() });
 
 function service(ctx: AppContext): ReportsService {
-  if (!ctx.reports) throw new HttpError(503, 'NO_REPORTS', 'this server runs without the approval and export stages; start it with `csdl serve`');
+  if (!ctx.reports)
+    throw new HttpError(503, 'NO_REPORTS', 'Máy chủ này chạy không có bước duyệt và xuất số liệu (NO_REPORTS); hãy khởi động bằng `csdl serve`');
   return ctx.reports;
 }
 
