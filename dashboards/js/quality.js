@@ -20,6 +20,7 @@ import {
   status,
   wireLogin,
 } from './common.js';
+import { downloadButtons, downloadChart, downloadTable, filePart } from './page-downloads.js';
 import { bandBadge, bandLegend, changeHtml, downloadWorkbook, formatScore, KIND_VI, rankText, shownScore } from './quality-format.js';
 
 const DIMENSIONS = [
@@ -152,14 +153,84 @@ async function draw() {
       ),
     };
     dims.data = { name: 'dimensions' };
-    await embed('#overall-chart', overall);
+    const overallView = (await embed('#overall-chart', overall)).view;
     if (!turn.current) return;
-    await embed('#dimension-chart', dims);
+    const dimsView = (await embed('#dimension-chart', dims)).view;
     if (!turn.current) return;
+    wireDownloads(data, overallView, dimsView);
     document.body.dataset.drawn = `${data.period.period}|${u.unit_key}`;
     status(data.rows.length ? '' : 'Chưa có điểm chất lượng cho kỳ này.');
   } catch (e) {
     if (turn.current) status(e.message, 'error');
+  }
+}
+
+/** The number a score shows (rounded down to one decimal), as the API's CSV text gives it. */
+const shownText = (v) => (v === '' || v === undefined ? '' : v === '<10' || v === 'x' ? v : String(shownScore(Number(v))));
+
+/** The ranking's rows of the API's CSV, in the page's order, with the rank among them. */
+function rankedCsvRows(rows) {
+  return rows.filter((r) => r.score !== '').map((r, i, all) => ({ ...r, rank_shown: String(i + 1), ranked_shown: String(all.length) }));
+}
+
+/** The download buttons of the ranking and of both charts, for the selection drawn. */
+function wireDownloads(data, overallView, dimsView) {
+  const u = data.unit;
+  const bands = data.bands ?? [];
+  const file = `${data.period.period}-${filePart(u.unit_key)}`;
+  const about = {
+    title: `Xếp hạng chất lượng dữ liệu · ${u.unit_name}`,
+    filters: [
+      ['Đơn vị', `${u.unit_name} (${u.unit_key})`],
+      ['Kỳ báo cáo', periodName(data.period)],
+      ['Cách xếp hạng', 'thứ tự trong các đơn vị trực thuộc có điểm, như trên trang'],
+    ],
+    file: `xep-hang-chat-luong-${file}`,
+    sheet: 'Xếp hạng',
+  };
+  const change = (r) => {
+    if (r.score === '' || r.previous_score === '' || r.previous_score === undefined) return '';
+    return String(Math.round((shownScore(Number(r.score)) - shownScore(Number(r.previous_score))) * 10) / 10);
+  };
+  const spec = {
+    path: `/api/quality/scores?period=${encodeURIComponent(data.period.period)}&unit=${encodeURIComponent(u.unit_key)}`,
+    rows: rankedCsvRows,
+    columns: [
+      { key: 'rank_shown', header: 'Hạng', kind: 'int' },
+      { key: 'ranked_shown', header: 'Số đơn vị được xếp hạng', kind: 'int' },
+      { key: 'unit_name', header: 'Đơn vị', kind: 'text' },
+      { key: 'unit_code', header: 'Mã đơn vị', kind: 'text' },
+      { key: 'score', header: 'Điểm tổng hợp', kind: 'dec', get: (r) => shownText(r.score) },
+      { key: 'band', header: 'Xếp loại', kind: 'text', get: (r) => bands.find((b) => b.band === r.band)?.label_vi ?? '' },
+      { key: 'checked', header: 'Bản ghi được kiểm tra', kind: 'int' },
+      { key: 'failed', header: 'Bản ghi cần sửa', kind: 'int' },
+      { key: 'score_change', header: 'So với kỳ trước', kind: 'dec', get: change },
+      ...DIMENSIONS.map(([d, l]) => ({ key: d, header: l, kind: 'dec', get: (r) => shownText(r[d]) })),
+      { key: 'deadline', header: 'Hạn báo cáo', kind: 'date' },
+      { key: 'deadline_status', header: 'Tình trạng', kind: 'text', get: (r) => DEADLINE[r.deadline_status] ?? '' },
+    ],
+  };
+  const fail = (e) => status(e.message, 'error');
+  downloadButtons(
+    document.getElementById('ranking-downloads'),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', spec, about)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', spec, about)],
+    ],
+    fail,
+  );
+  for (const [id, view, name] of [
+    ['overall-chart-downloads', overallView, `bieu-do-diem-tong-hop-${file}`],
+    ['dimension-chart-downloads', dimsView, `bieu-do-diem-tieu-chi-${file}`],
+  ]) {
+    downloadButtons(
+      document.getElementById(id),
+      [
+        ['Tải PNG', 'png', () => downloadChart('png', view, name)],
+        ['Tải SVG', 'svg', () => downloadChart('svg', view, name)],
+      ],
+      fail,
+    );
   }
 }
 

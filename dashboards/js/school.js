@@ -19,6 +19,7 @@ import {
   status,
   wireLogin,
 } from './common.js';
+import { downloadButtons, downloadChart, downloadTable, filePart } from './page-downloads.js';
 import { bandBadge, downloadWorkbook, formatScore, rankText } from './quality-format.js';
 
 captureKeyFromUrl();
@@ -98,14 +99,68 @@ async function draw() {
         : '';
     spec.datasets = { rules: rules.rows.map((r) => ({ ...r, label: `${r.rule_id} · ${r.description_vi}` })) };
     spec.data = { name: 'rules' };
-    if (rules.rows.length) await embed('#rules-chart', spec);
-    else document.getElementById('rules-chart').textContent = 'Không có quy tắc nào chưa đạt.';
+    const rulesView = rules.rows.length ? (await embed('#rules-chart', spec)).view : null;
+    if (!rulesView) document.getElementById('rules-chart').textContent = 'Không có quy tắc nào chưa đạt.';
     if (!turn.current) return;
+    wireDownloads(values, rulesView);
     document.body.dataset.drawn = `${values.period.period}|${values.unit.unit_key}`;
     status(`${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.total)} lỗi cần sửa.`);
   } catch (e) {
     if (turn.current) status(e.message, 'error');
   }
+}
+
+/** The download buttons of the indicator table and the rules chart, for the school drawn. */
+function wireDownloads(values, rulesView) {
+  const u = values.unit;
+  const file = `${values.period.period}-${filePart(u.unit_key)}`;
+  const about = {
+    title: `Chỉ số của trường · ${u.unit_name}`,
+    filters: [
+      ['Đơn vị', `${u.unit_name} (mã ${u.unit_code})`],
+      ['Kỳ báo cáo', periodName(values.period)],
+    ],
+    file: `chi-so-truong-${file}`,
+    sheet: 'Chỉ số',
+  };
+  const entry = (r) => catalog.find((c) => c.code === r.indicator);
+  const order = (r) => {
+    const i = catalog.findIndex((c) => c.code === r.indicator);
+    return i < 0 ? catalog.length : i;
+  };
+  const spec = {
+    path: `/api/indicators?period=${encodeURIComponent(values.period.period)}&unit=${encodeURIComponent(u.unit_key)}`,
+    rows: (rows) => rows.filter((r) => r.role === 'unit').sort((a, b) => order(a) - order(b)),
+    columns: [
+      { key: 'indicator', header: 'Mã chỉ số', kind: 'text' },
+      { key: 'name', header: 'Chỉ số', kind: 'text', get: (r) => entry(r)?.name_vi ?? r.indicator },
+      // counts are whole numbers; other indicators show one decimal, as on the page
+      { key: 'value', header: 'Giá trị', kind: (r) => (entry(r)?.value_kind === 'count' ? 'int' : 'dec') },
+      { key: 'numerator', header: 'Tử số', kind: 'int' },
+      { key: 'denominator', header: 'Mẫu số', kind: 'int' },
+      { key: 'unit', header: 'Đơn vị tính', kind: 'text', get: (r) => entry(r)?.unit ?? '' },
+    ],
+  };
+  const fail = (e) => status(e.message, 'error');
+  downloadButtons(
+    document.getElementById('indicators-downloads'),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', spec, about)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', spec, about)],
+    ],
+    fail,
+  );
+  const name = `bieu-do-quy-tac-chua-dat-${file}`;
+  downloadButtons(
+    document.getElementById('rules-chart-downloads'),
+    rulesView
+      ? [
+          ['Tải PNG', 'png', () => downloadChart('png', rulesView, name)],
+          ['Tải SVG', 'svg', () => downloadChart('svg', rulesView, name)],
+        ]
+      : [],
+    fail,
+  );
 }
 
 /** Appends a page of the failure list. */
