@@ -38,7 +38,7 @@ describe('admin status API', () => {
         [dead, 'interrupted'],
         [done, 'succeeded'],
       ]);
-      expect(r.body.runs[1].error).toMatch(/^interrupted: the process running it stopped/);
+      expect(r.body.runs[1].error).toMatch(/^bị ngắt \(interrupted\): tiến trình chạy lần này đã dừng/);
       expect(r.body.tables).toEqual([
         { table: 'hoc_sinh', runId: done, finishedAt: Date.parse('2026-12-04T08:05:00Z'), watermark: Date.parse('2026-12-03T23:00:00Z'), rowCount: 120 },
       ]);
