@@ -48,14 +48,14 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
   let handedOver = false;
   try {
     if (config.embedded) await generateSample(config, opts);
-    else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
+    else process.stdout.write('csdl run: nguồn từ CSDL_DATABASE_URL; không sinh dữ liệu mẫu\n');
     const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
     await runner.init();
     const { runId, done } = runner.start('manual', null);
-    process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality)\n`);
+    process.stdout.write(`csdl run: lần chạy quy trình ${runId} (ETL -> transform -> quality)\n`);
     const result = await done;
     if (result.status !== 'succeeded')
-      throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { transient: result.transient, details: { runId } });
+      throw new CsdlError('RUN_FAILED', `Lần chạy ${runId} thất bại: ${result.error}`, { transient: result.transient, details: { runId } });
     process.stdout.write(await formatRunReport(warehouse, runId));
     if (!opts.serve) return;
     const key = config.embedded ? (await demoKey(warehouse, config.warehousePath)).key : undefined;
@@ -79,8 +79,8 @@ async function generateSample(config: Config, opts: RunOptions): Promise<void> {
     const summary = await generate({ url: source.url, preset: opts.preset, seed: opts.seed, onProgress: (m) => process.stderr.write(`csdl run: ${m}\n`) });
     const learners = summary.counts['hoc_sinh'] ?? summary.counts['csdl.hoc_sinh'] ?? 0;
     process.stdout.write(
-      `csdl run: sample CSDL ${summary.status === 'skipped' ? 'already present' : 'generated'} ` +
-        `(preset ${summary.preset}, seed ${summary.seed}, ${learners.toLocaleString('vi-VN')} learner rows)\n`,
+      `csdl run: CSDL mẫu ${summary.status === 'skipped' ? 'đã có sẵn' : 'đã sinh'} ` +
+        `(preset ${summary.preset}, seed ${summary.seed}, ${learners.toLocaleString('vi-VN')} dòng học sinh)\n`,
     );
   } finally {
     await source.close();

@@ -110,7 +110,7 @@ describe('csdl command line', () => {
     expect(r.stderr).toContain('[SOURCE_UNAVAILABLE]');
     expect(r.stderr).toContain('postgres://csdl:***@127.0.0.1');
     expect(r.stderr).not.toMatch(noStackTrace);
-    expect(r.stdout).not.toContain('pipeline run');
+    expect(r.stdout).not.toContain('lần chạy quy trình');
     // no retries with backoff: a scheduler retries the command
     expect(Date.now() - started).toBeLessThan(20_000);
   });
