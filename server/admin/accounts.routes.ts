@@ -114,7 +114,7 @@ export function accountsRoutes(api: ApiRouter): void {
       tags: ['admin'],
       auth: 'admin',
       query: z.strictObject({}),
-      params: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an account id such as acc_0123456789ab') }),
+      params: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'phải là mã tài khoản, ví dụ acc_0123456789ab') }),
       response: { kind: 'json', description: '{ account } as revoked' },
     },
     async (_req, res, { params }) => {

@@ -77,9 +77,12 @@ function badInput(error: z.ZodError, where: string, known: string[]): Error {
   return badParam(String(issue.path[0] ?? where), issue.message);
 }
 
+/** zod's own messages in Vietnamese, where a schema gives none of its own (per parse: the CLI keeps its config's). */
+const VI_MESSAGES = z.locales.vi().localeError;
+
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return {} as Out<S>;
-  const parsed = schema.safeParse(value ?? {});
+  const parsed = schema.safeParse(value ?? {}, { error: VI_MESSAGES });
   if (parsed.success) return parsed.data as Out<S>;
   const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   throw badInput(parsed.error, where, known);

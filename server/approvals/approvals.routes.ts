@@ -21,7 +21,7 @@ import { findUnit } from '../units/units.queries.ts';
 import { asHttp } from './reports-errors.ts';
 
 const action = z.strictObject({
-  period: z.string().regex(/^\d{4}-(DN|CN)$/, 'must look like 2025-DN'),
+  period: z.string().regex(/^\d{4}-(DN|CN)$/, 'phải có dạng 2025-DN hoặc 2024-CN'),
   unit: z.string().min(1).max(60),
   comment: z.string().trim().max(2000).nullish(),
 });
