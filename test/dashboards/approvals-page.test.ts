@@ -14,6 +14,7 @@ import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
 import { FIXTURE_DEADLINES } from '../fixtures/fixture-warehouse.ts';
 import { PASSING_GATE, reportsFixture } from '../support/reports-fixture.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 
 const h = reportsFixture();
@@ -114,5 +115,10 @@ describe('the sign-off page', () => {
     const shown = await page.locator('#approvals tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
     expect(shown).toEqual(api.provinces.filter((p) => p.status !== 'no_data').map((p) => p.unit_key));
     await page.screenshot({ path: '/tmp/csdl-dashboard-approvals.png', fullPage: true });
+    // printed as an A4 report: title, unit, period and date above, no navigation
+    const text = pdfText(await page.pdf({ format: 'A4' }));
+    expect(text).toContain(`Duyệt số liệu Đơn vị: Việt Nam · Kỳ báo cáo: ${api.label} · Ngày in: `);
+    expect(text).toMatch(/Ngày in: \d{2}\/\d{2}\/\d{4}/);
+    expect(text).not.toContain('Tổng quan toàn quốc');
   });
 });
