@@ -80,13 +80,24 @@ async function tableOf({ path, columns, rows: shape }) {
   return { headers: columns.map((c) => c.header), rows };
 }
 
+/** What every downloaded table says about its small cells, under its filters. */
+const SUPPRESSION = ['Che số liệu nhỏ', 'số từ 1 đến 9 hiện là <10, ẩn thứ cấp là x (như tệp CSV của API)'];
+
 function csvField(text) {
   return /[";\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The CSV for Excel in Vietnamese: BOM, title and filters, a blank line, then the table. */
 export function vietnameseCsv({ title, filters }, table) {
-  const lines = [[title], ...filters.map(([k, v]) => [k, v]), ['Ngày tải', todayVi()], [], table.headers, ...table.rows.map((r) => r.map((c) => c.text))];
+  const lines = [
+    [title],
+    ...filters.map(([k, v]) => [k, v]),
+    ['Ngày tải', todayVi()],
+    SUPPRESSION,
+    [],
+    table.headers,
+    ...table.rows.map((r) => r.map((c) => c.text)),
+  ];
   return '\uFEFF' + lines.map((l) => l.map((f) => csvField(String(f))).join(';')).join('\r\n') + '\r\n';
 }
 
@@ -99,7 +110,7 @@ function sheetXml({ title, filters }, table) {
   const text = (ref, s, style = 0) => `<c r="${ref}" t="inlineStr"${style ? ` s="${style}"` : ''}><is><t xml:space="preserve">${xml(s)}</t></is></c>`;
   const add = (cells) => rows.push(`<row r="${rows.length + 1}">${cells.map((c, i) => c(`${colName(i)}${rows.length + 1}`)).join('')}</row>`);
   add([(r) => text(r, title, 1)]);
-  for (const [k, v] of [...filters, ['Ngày tải', todayVi()]]) add([(r) => text(r, k, 1), (r) => text(r, v)]);
+  for (const [k, v] of [...filters, ['Ngày tải', todayVi()], SUPPRESSION]) add([(r) => text(r, k, 1), (r) => text(r, v)]);
   add([]);
   add(table.headers.map((h) => (r) => text(r, h, 1)));
   for (const row of table.rows) {

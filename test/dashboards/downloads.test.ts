@@ -81,6 +81,7 @@ describe('downloads of the quality and school pages', () => {
     expect(rows[0]).toEqual(['Xếp hạng chất lượng dữ liệu · Phường Hải Châu']);
     expect(rows[1]).toEqual(['Đơn vị', 'Phường Hải Châu (C:20194@2025)']);
     expect(rows[2]).toEqual(['Kỳ báo cáo', 'Đầu năm 2025-2026']);
+    expect(rows.find((r) => r[0] === 'Che số liệu nhỏ')?.[1]).toContain('<10');
     const head = rows.findIndex((r) => r[0] === 'Hạng');
     expect(rows[head]).toEqual([
       'Hạng',
