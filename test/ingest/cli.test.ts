@@ -66,7 +66,7 @@ describe('csdl etl and csdl status', () => {
 
   it('says clearly, naming the host but not the password, when the source is unreachable', async () => {
     const r = await csdl(['etl'], { ...env, CSDL_DATABASE_URL: `postgres://postgres:hunter2@127.0.0.1:${await freePort()}/csdl` });
-    expect(r.stderr).toMatch(/\[SOURCE_UNAVAILABLE\] The source database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/csdl is unreachable/);
+    expect(r.stderr).toMatch(/\[SOURCE_UNAVAILABLE\] Không kết nối được cơ sở dữ liệu nguồn postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/csdl/);
     expect(r.stderr).not.toContain('hunter2');
   });
 });
