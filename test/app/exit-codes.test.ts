@@ -92,9 +92,9 @@ describe('csdl command line', () => {
       CSDL_JOB_ATTEMPTS: '0',
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--schedule (CSDL_SCHEDULE): must be a cron expression');
+    expect(r.stderr).toContain('--schedule (CSDL_SCHEDULE): phải là biểu thức cron');
     expect(r.stderr).toContain('--port (PORT)');
-    expect(r.stderr).toContain('CSDL_SCHEDULE_TZ: must be an IANA time zone');
+    expect(r.stderr).toContain('CSDL_SCHEDULE_TZ: phải là múi giờ IANA');
     expect(r.stderr).toContain('CSDL_JOB_ATTEMPTS');
     expect(r.stderr).not.toMatch(noStackTrace);
   });
