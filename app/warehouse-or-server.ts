@@ -35,8 +35,8 @@ export async function onWarehouseOrServer<T>(
     if (!key) {
       throw new CsdlError(
         'WAREHOUSE_LOCKED',
-        `Không mở được ${config.warehousePath}: \`csdl serve\` (hoặc tiến trình khác) đang giữ kho / cannot open ${config.warehousePath}: \`csdl serve\` (or another process) holds it. ` +
-          "Set CSDL_API_KEY to an admin key to go through the server's admin API (--server, default http://127.0.0.1:PORT), or stop the server first.",
+        `Không mở được ${config.warehousePath}: \`csdl serve\` (hoặc tiến trình khác) đang giữ kho. ` +
+          'Đặt CSDL_API_KEY là khóa quản trị để đi qua API quản trị của máy chủ (--server, mặc định http://127.0.0.1:PORT), hoặc dừng máy chủ trước.',
         { transient: true },
       );
     }
@@ -62,7 +62,7 @@ async function callApi<T>(base: string, key: string, path: string, init: Request
   } catch (err) {
     throw new CsdlError(
       'SERVER_UNREACHABLE',
-      `Không kết nối được máy chủ ${base} / cannot reach the server at ${base} (${(err as Error).message}); another process holds the warehouse. Give the server's address with --server.`,
+      `Không kết nối được máy chủ ${base} (${(err as Error).message}); một tiến trình khác đang giữ kho dữ liệu. Hãy cho địa chỉ máy chủ bằng --server.`,
       { transient: true },
     );
   }

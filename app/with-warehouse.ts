@@ -26,8 +26,8 @@ export async function withWarehouse<T>(
     if (!key) {
       throw new CsdlError(
         'WAREHOUSE_LOCKED',
-        `cannot open ${config.warehousePath}: \`csdl serve\` (or another process) holds it. ` +
-          'Set CSDL_API_KEY to an account key to go through the server (--server, default http://127.0.0.1:PORT), or stop the server first.',
+        `Không mở được ${config.warehousePath}: \`csdl serve\` (hoặc tiến trình khác) đang giữ kho. ` +
+          'Đặt CSDL_API_KEY là khóa của một tài khoản để đi qua máy chủ (--server, mặc định http://127.0.0.1:PORT), hoặc dừng máy chủ trước.',
         { transient: true },
       );
     }

@@ -23,11 +23,11 @@ export const DEMO_DELIVERY_KEY = 'demo-only-delivery-key-not-for-real-data';
 const deadline = z.object({
   dn: z
     .string()
-    .regex(/^\d{2}-\d{2}$/, 'must be MM-DD')
+    .regex(/^\d{2}-\d{2}$/, 'phải có dạng MM-DD (tháng-ngày)')
     .describe('start-of-year deadline, e.g. 10-15'),
   cn: z
     .string()
-    .regex(/^\d{2}-\d{2}$/, 'must be MM-DD')
+    .regex(/^\d{2}-\d{2}$/, 'phải có dạng MM-DD (tháng-ngày)')
     .describe('end-of-year deadline, e.g. 06-15'),
 });
 
@@ -44,17 +44,17 @@ export const DEFAULT_QUALITY_BANDS: readonly QualityBand[] = Object.freeze([
 const qualityBands = z
   .array(
     z.object({
-      band: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'must be a short id such as good (lower-case letters, digits, _)'),
+      band: z.string().regex(/^[a-z][a-z0-9_]{0,30}$/, 'phải là mã ngắn như good (chữ thường, chữ số, _)'),
       min: z.number().min(0).max(100),
       label: z.string().min(1).max(40),
-      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #2b8a3e'),
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'phải là mã màu như #2b8a3e'),
     }),
   )
   .min(1)
   .superRefine((bands, ctx) => {
-    if (!bands.some((b) => b.min === 0)) ctx.addIssue({ code: 'custom', message: 'needs a band starting at 0, so that every score has a band' });
-    if (new Set(bands.map((b) => b.min)).size !== bands.length) ctx.addIssue({ code: 'custom', message: 'two bands start at the same score' });
-    if (new Set(bands.map((b) => b.band)).size !== bands.length) ctx.addIssue({ code: 'custom', message: 'two bands have the same id' });
+    if (!bands.some((b) => b.min === 0)) ctx.addIssue({ code: 'custom', message: 'cần một mức bắt đầu từ 0, để điểm nào cũng có mức' });
+    if (new Set(bands.map((b) => b.min)).size !== bands.length) ctx.addIssue({ code: 'custom', message: 'hai mức bắt đầu cùng một điểm' });
+    if (new Set(bands.map((b) => b.band)).size !== bands.length) ctx.addIssue({ code: 'custom', message: 'hai mức trùng mã' });
   });
 
 /** Whether the runtime knows `zone` as a time zone (node-cron schedules in it). */
@@ -68,7 +68,7 @@ function isTimeZone(zone: string): boolean {
 }
 
 const gateRule = z.strictObject({
-  rule: z.string().regex(/^[A-Z]{2,3}-[A-Za-z0-9_-]+$/, 'a quality rule id such as HS-REQ-trang_thai'),
+  rule: z.string().regex(/^[A-Z]{2,3}-[A-Za-z0-9_-]+$/, 'phải là mã quy tắc chất lượng như HS-REQ-trang_thai'),
   /** Most failing records the unit may have (default 0). */
   max_failed: z.number().int().min(0).optional(),
   /** Or the largest failing share of the records checked, 0..1. */
@@ -78,25 +78,25 @@ const gateRule = z.strictObject({
 const fields = z.object({
   CSDL_DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .regex(/^postgres(ql)?:\/\//, 'phải là địa chỉ postgres://')
     .optional(),
   WAREHOUSE_PATH: z.string().min(1).default('data/warehouse.duckdb'),
   CSDL_EMBEDDED_DIR: z.string().min(1).default('data/pg'),
   CSDL_EMBEDDED_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
-  CSDL_PSEUDONYM_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CSDL_PSEUDONYM_SECRET: z.string().min(16, 'phải có ít nhất 16 ký tự').optional(),
   CSDL_ETL_PARALLELISM: z.coerce.number().int().min(1).max(32).default(2),
   CSDL_ETL_CHANGE_DETECTION: z.enum(['xmin', 'keys']).default('xmin'),
   CSDL_TMP_DIR: z.string().min(1).default('data/tmp'),
   CSDL_EXPORT_DIR: z.string().min(1).default('data/exports'),
   CSDL_DUCKDB_MEMORY_LIMIT: z
     .string()
-    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '4GB' or '512MB'")
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "phải là dung lượng như '4GB' hoặc '512MB'")
     .default('4GB'),
   CSDL_ETL_MEMORY_LIMIT: z
     .string()
-    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "a size such as '448MB'")
+    .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "phải là dung lượng như '448MB'")
     .default('448MB'),
-  PORT: z.coerce.number('must be a port number (0-65535)').int('must be a port number (0-65535)').min(0).max(65535).default(8080),
+  PORT: z.coerce.number('phải là số cổng (0-65535)').int('phải là số cổng (0-65535)').min(0).max(65535).default(8080),
   CSDL_API_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
   CSDL_API_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   CSDL_API_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(512),
@@ -104,14 +104,14 @@ const fields = z.object({
   CSDL_SCHEDULE: z
     .string()
     .default('0 2 * * *')
-    .refine((s) => s === 'off' || cron.validate(s), 'must be a cron expression such as "0 2 * * *", or "off"'),
-  CSDL_SCHEDULE_TZ: z.string().default('Asia/Ho_Chi_Minh').refine(isTimeZone, 'must be an IANA time zone such as Asia/Ho_Chi_Minh'),
+    .refine((s) => s === 'off' || cron.validate(s), 'phải là biểu thức cron như "0 2 * * *", hoặc "off"'),
+  CSDL_SCHEDULE_TZ: z.string().default('Asia/Ho_Chi_Minh').refine(isTimeZone, 'phải là múi giờ IANA như Asia/Ho_Chi_Minh'),
   CSDL_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
   CSDL_JOB_BACKOFF_SECONDS: z.coerce.number().min(0).max(3600).default(30),
-  CSDL_DELIVERY_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  CSDL_DELIVERY_KEY: z.string().min(16, 'phải có ít nhất 16 ký tự').optional(),
   CSDL_DELIVERY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   CSDL_DELIVERY_TIMEOUT_SECONDS: z.coerce.number().min(1).max(3600).default(60),
-  deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "keys are province codes ('31'), or code@valid-from year ('15@2000')"), deadline).default({}),
+  deadlines: z.record(z.string().regex(/^\d{2}(@\d{4})?$/, "khóa là mã tỉnh ('31') hoặc mã@năm bắt đầu hiệu lực ('15@2000')"), deadline).default({}),
   defaultDeadline: deadline.default({ dn: '10-31', cn: '06-30' }),
   approvalGate: z.array(gateRule).default([{ rule: 'HS-REQ-trang_thai', max_failed: 0 }]),
   qualityBands: qualityBands.default(DEFAULT_QUALITY_BANDS.map((b) => ({ ...b }))),
@@ -122,7 +122,7 @@ const schema = fields.superRefine((c, ctx) => {
     ctx.addIssue({
       code: 'custom',
       path: ['CSDL_PSEUDONYM_SECRET'],
-      message: 'is required when CSDL_DATABASE_URL names a real source (set a secret of 16+ characters and keep it stable)',
+      message: 'bắt buộc khi CSDL_DATABASE_URL chỉ tới một nguồn thật (đặt một bí mật từ 16 ký tự và giữ nguyên)',
     });
   }
 });
@@ -192,12 +192,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   let fileValues: Record<string, unknown> = {};
   const file = env.CSDL_CONFIG_FILE;
   if (file) {
-    if (!existsSync(file)) problems.push(`CSDL_CONFIG_FILE: file ${file} does not exist`);
+    if (!existsSync(file)) problems.push(`CSDL_CONFIG_FILE: không có tệp ${file}`);
     else {
       try {
         fileValues = JSON.parse(readFileSync(file, 'utf8'));
       } catch (err) {
-        problems.push(`CSDL_CONFIG_FILE: ${file} is not valid JSON (${(err as Error).message})`);
+        problems.push(`CSDL_CONFIG_FILE: ${file} không phải JSON hợp lệ (${(err as Error).message})`);
       }
     }
   }
@@ -206,7 +206,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     const v = overrides[key]?.value ?? env[key];
     if (v !== undefined && v !== '') raw[key] = v;
   }
-  const parsed = schema.safeParse(raw);
+  // zod's own messages in Vietnamese where a field gives none
+  const parsed = schema.safeParse(raw, { error: z.locales.vi().localeError });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = issue.path.join('.') || '(root)';

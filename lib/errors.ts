@@ -19,7 +19,7 @@ export class CsdlError extends Error {
 /** Configuration is missing or invalid; the message lists every problem at once. */
 export class ConfigError extends CsdlError {
   constructor(readonly problems: string[]) {
-    super('CONFIG_INVALID', `Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super('CONFIG_INVALID', `Cấu hình không hợp lệ (CONFIG_INVALID):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
@@ -42,7 +42,7 @@ export class LockHeldError extends CsdlError {
   constructor(path: string, cause?: unknown) {
     super(
       'WAREHOUSE_LOCKED',
-      `The warehouse ${path} is held by another process (is \`csdl serve\` running?). ` + 'Run the command through the server, or stop it first.',
+      `Kho dữ liệu ${path} đang bị một tiến trình khác giữ (\`csdl serve\` đang chạy?). ` + 'Hãy chạy lệnh qua máy chủ, hoặc dừng máy chủ trước.',
       { transient: true, cause, details: { path } },
     );
   }

@@ -91,7 +91,7 @@ export async function startEmbedded(dir: string, port: number): Promise<Source> 
         : err === undefined
           ? 'the server exited without a reason; is the directory or the port in use by another server?'
           : String(err);
-    throw new SourceUnavailableError(`Could not start the embedded PostgreSQL in ${dir} on port ${port}: ${reason}`, err);
+    throw new SourceUnavailableError(`Không khởi động được PostgreSQL nhúng trong ${dir} ở cổng ${port}: ${reason}`, err);
   }
   const admin = new pg.Client({ host: '127.0.0.1', port, user: EMBEDDED_USER, password: EMBEDDED_PASSWORD, database: 'postgres' });
   await admin.connect();
@@ -118,7 +118,7 @@ export async function checkReachable(url: string): Promise<void> {
     await client.connect();
   } catch (err) {
     const where = redactUrl(url);
-    throw new SourceUnavailableError(`The source database ${where} is unreachable: ${(err as Error).message}`, err);
+    throw new SourceUnavailableError(`Không kết nối được cơ sở dữ liệu nguồn ${where}: ${(err as Error).message}`, err);
   } finally {
     await client.end().catch(() => {});
   }

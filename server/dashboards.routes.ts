@@ -69,7 +69,7 @@ export function dashboardsRoutes(pages: ApiRouter): void {
     (_req, res, { params }) => {
       // a Map, so that names such as 'constructor' or '__proto__' are unknown files, not inherited members
       const spec = VENDOR.get(params.file);
-      if (!spec) throw notFound(`/vendor/${params.file} (served: ${[...VENDOR.keys()].join(', ')})`);
+      if (!spec) throw notFound(`/vendor/${params.file} (có: ${[...VENDOR.keys()].join(', ')})`);
       res.type('text/javascript').sendFile(packageFile(spec), cache);
     },
   );

@@ -12,7 +12,7 @@ import { HttpError, notFound } from './http-errors.ts';
 
 /** Unknown routes under /api answer 404 in the same shape. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(notFound(`no endpoint ${req.method} ${req.path}`));
+  next(notFound(`không có API ${req.method} ${req.path}`));
 };
 
 /** Maps an error to status, code and a client-safe message. */
@@ -20,22 +20,22 @@ export function describeError(err: unknown): { status: number; code: string; mes
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
   const status = (err as { status?: number; type?: string })?.status;
   if (status === 400 && (err as { type?: string }).type === 'entity.parse.failed') {
-    return { status: 400, code: 'BAD_JSON', message: 'Nội dung yêu cầu không phải JSON hợp lệ / request body is not valid JSON' };
+    return { status: 400, code: 'BAD_JSON', message: 'Nội dung yêu cầu không phải JSON hợp lệ (BAD_JSON)' };
   }
   if (status === 400 && err instanceof URIError) {
     // the router could not percent-decode a path segment ('/api/units/%')
     return {
       status: 400,
       code: 'BAD_PATH',
-      message: `Địa chỉ không hợp lệ / bad address: ${err.message.replace(/^Failed to decode param/, 'a path segment is not valid percent-encoding:')}`,
+      message: `Địa chỉ không hợp lệ (BAD_PATH): đoạn đường dẫn ${err.message.replace(/^Failed to decode param\s*/, '')} không phải mã hóa phần trăm (percent-encoding) hợp lệ`,
     };
   }
-  if (status === 413) return { status: 413, code: 'TOO_LARGE', message: 'Request body too large' };
+  if (status === 413) return { status: 413, code: 'TOO_LARGE', message: 'Nội dung yêu cầu quá lớn (TOO_LARGE)' };
   if (err instanceof PoolSaturatedError) return { status: 503, code: err.code, message: err.message };
   if (err instanceof CsdlError && err.transient) {
-    return { status: 503, code: err.code, message: 'Kho dữ liệu đang bận, thử lại sau / the warehouse is busy, retry shortly' };
+    return { status: 503, code: err.code, message: `Kho dữ liệu đang bận (${err.code}), hãy thử lại sau ít phút` };
   }
-  return { status: 500, code: 'INTERNAL', message: 'Lỗi máy chủ / internal server error; the server log has the details' };
+  return { status: 500, code: 'INTERNAL', message: 'Lỗi máy chủ (INTERNAL); chi tiết được ghi trong nhật ký của máy chủ' };
 }
 
 /** Express error handler (four arguments, registered last). */

@@ -1,6 +1,7 @@
 /**
  * Errors the API answers with on purpose. The error middleware turns them into
- * `{ error: { code, message } }` with their status; anything else becomes a plain 500.
+ * `{ error: { code, message } }` with their status; anything else becomes a plain 500. Messages
+ * are Vietnamese with the error's code beside the words; the `code` field is the contract.
  */
 export class HttpError extends Error {
   constructor(
@@ -14,29 +15,29 @@ export class HttpError extends Error {
   }
 }
 
-/** 400 naming the bad parameter: `badParam('period', 'must look like 2025-DN')`. */
+/** 400 naming the bad parameter: `badParam('period', 'phải có dạng 2025-DN')`. */
 export function badParam(param: string, reason: string): HttpError {
-  return new HttpError(400, 'BAD_PARAMETER', `Tham số không hợp lệ / bad parameter "${param}": ${reason}`, { param });
+  return new HttpError(400, 'BAD_PARAMETER', `Tham số không hợp lệ (BAD_PARAMETER) "${param}": ${reason}`, { param });
 }
 
 /** 401: no key, or a key that matches no active account. */
 export function unauthorized(reason: string): HttpError {
-  return new HttpError(401, 'UNAUTHORIZED', `Chưa xác thực / not authenticated: ${reason}`);
+  return new HttpError(401, 'UNAUTHORIZED', `Chưa xác thực (UNAUTHORIZED): ${reason}`);
 }
 
 /** 403 with the reason the caller may not see or do this. */
 export function forbidden(reason: string): HttpError {
-  return new HttpError(403, 'FORBIDDEN', `Không có quyền / forbidden: ${reason}`);
+  return new HttpError(403, 'FORBIDDEN', `Không có quyền (FORBIDDEN): ${reason}`);
 }
 
 /** 404 for an unknown period, unit, rule or route. */
 export function notFound(what: string): HttpError {
-  return new HttpError(404, 'NOT_FOUND', `Không tìm thấy / not found: ${what}`);
+  return new HttpError(404, 'NOT_FOUND', `Không tìm thấy (NOT_FOUND): ${what}`);
 }
 
 /** 409 when the request conflicts with the server's state (e.g. a run already in progress). */
 export function conflict(reason: string): HttpError {
-  return new HttpError(409, 'CONFLICT', reason);
+  return new HttpError(409, 'CONFLICT', `Xung đột (CONFLICT): ${reason}`);
 }
 
 /** 503 when the warehouse has not been built yet (no marts to read). */
@@ -44,6 +45,6 @@ export function notReady(what: string): HttpError {
   return new HttpError(
     503,
     'NOT_READY',
-    `Kho dữ liệu chưa sẵn sàng / warehouse not ready: ${what}; run the pipeline (POST /api/admin/runs or \`csdl etl\`, \`csdl transform\`, \`csdl quality\`).`,
+    `Kho dữ liệu chưa sẵn sàng (NOT_READY): ${what}; hãy chạy quy trình (POST /api/admin/runs, hoặc \`csdl etl\`, \`csdl transform\`, \`csdl quality\`).`,
   );
 }

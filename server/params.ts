@@ -19,25 +19,25 @@ export type Format = (typeof FORMATS)[number];
 /** One text value, given once and not empty. */
 function text() {
   return z
-    .string({ error: (iss) => (Array.isArray(iss.input) ? 'give it once, as a single value' : 'must be a single text value') })
-    .refine((v) => v.trim() !== '', 'must not be empty');
+    .string({ error: (iss) => (Array.isArray(iss.input) ? 'chỉ cho một lần, một giá trị' : 'phải là một giá trị văn bản') })
+    .refine((v) => v.trim() !== '', 'không được để trống');
 }
 
 /** `?format=json|csv|parquet` (json by default). */
 export const format = z
   .enum(FORMATS, {
-    error: (iss) => (Array.isArray(iss.input) ? 'give it once, as a single value' : `"${String(iss.input)}" is not one of ${FORMATS.join(', ')}`),
+    error: (iss) => (Array.isArray(iss.input) ? 'chỉ cho một lần, một giá trị' : `"${String(iss.input)}" không phải một trong ${FORMATS.join(', ')}`),
   })
   .default('json')
   .meta({ description: 'json (default), csv (UTF-8 with BOM, CRLF) or parquet (written by DuckDB)' });
 
 /** `?period=2025-DN` (the latest period when absent). */
 export const period = text()
-  .regex(/^\d{4}-(DN|CN)$/, 'must look like 2025-DN or 2024-CN (school year, then DN start or CN end)')
+  .regex(/^\d{4}-(DN|CN)$/, 'phải có dạng 2025-DN hoặc 2024-CN (năm học, rồi DN đầu năm hoặc CN cuối năm)')
   .meta({ description: 'Reporting period: school year then DN (start) or CN (end); the latest when absent', example: '2025-DN' });
 
 const UNIT_REF = /^(?:[NPDCS]:[\p{L}\p{N}_.-]{1,40}(?:@\d{4})?|[\p{L}\p{N}_.-]{1,40})$/u;
-const UNIT_HINT = 'must be a unit key (P:01@2025, S:<code>@2025) or a unit code';
+const UNIT_HINT = 'phải là khóa đơn vị (P:01@2025, S:<mã>@2025) hoặc mã đơn vị';
 
 /** `?unit=` or `/units/:unitKey`: a unit key or code. */
 export const unit = text()
@@ -46,7 +46,7 @@ export const unit = text()
 
 /** `?indicator=LRN,PTR`: codes of the catalogue, checked against it by the route. */
 export const indicator = text()
-  .regex(/^[A-Za-z0-9_,-]+$/, 'must be indicator codes separated by commas, e.g. LRN,PTR')
+  .regex(/^[A-Za-z0-9_,-]+$/, 'phải là các mã chỉ số cách nhau bởi dấu phẩy, ví dụ LRN,PTR')
   .transform((raw) =>
     raw
       .split(',')
@@ -57,11 +57,11 @@ export const indicator = text()
 
 /** `?breakdown=total|all|sex|sex=female` (total by default). */
 export const breakdown = text()
-  .regex(/^(total|all|[a-z]+(=[\p{L}\p{N}_.-]+)?)$/u, 'must be total, all, a dimension (sex) or one value (sex=female)')
+  .regex(/^(total|all|[a-z]+(=[\p{L}\p{N}_.-]+)?)$/u, 'phải là total, all, một chiều phân tổ (sex) hoặc một ô (sex=female)')
   .superRefine((b, ctx) => {
     const dim = b.split('=')[0];
     if (b !== 'total' && b !== 'all' && !DIMENSIONS.includes(dim)) {
-      ctx.addIssue({ code: 'custom', message: `unknown dimension "${dim}"; use one of ${DIMENSIONS.join(', ')}` });
+      ctx.addIssue({ code: 'custom', message: `không có chiều phân tổ "${dim}"; dùng một trong ${DIMENSIONS.join(', ')}` });
     }
   })
   .default('total')
@@ -69,14 +69,14 @@ export const breakdown = text()
 
 /** `?rule=` a rule id of the quality catalogue. */
 export const rule = text()
-  .regex(/^[\p{L}\p{N}_.:-]{1,80}$/u, 'must be a rule id from GET /api/quality/rules')
+  .regex(/^[\p{L}\p{N}_.:-]{1,80}$/u, 'phải là mã quy tắc trong GET /api/quality/rules')
   .meta({ description: 'A rule id (GET /api/quality/rules lists the failing ones)', example: 'HS-NGAY-SINH' });
 
 /** The period named (or the latest); 404 when the warehouse has no such period. */
 export async function resolvePeriod(conn: DuckDBConnection, name: string | undefined): Promise<Period> {
-  if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('core.dim_periods does not exist yet');
+  if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('chưa có bảng core.dim_periods');
   const found = await findPeriod(conn, name);
-  if (!found) throw notFound(name ? `period ${name} (GET /api/periods lists them)` : 'any period: the warehouse is empty');
+  if (!found) throw notFound(name ? `kỳ báo cáo ${name} (GET /api/periods liệt kê các kỳ)` : 'kỳ báo cáo nào: kho dữ liệu còn trống');
   return found;
 }
 
@@ -87,7 +87,7 @@ export async function resolvePeriod(conn: DuckDBConnection, name: string | undef
 export async function resolveUnit(conn: DuckDBConnection, ref: string | undefined, account: ScopedAccount, at?: Period): Promise<Unit> {
   const name = ref ?? account.unit_key;
   const found = await findUnit(conn, name, at);
-  if (!found) throw notFound(`unit ${name}`);
+  if (!found) throw notFound(`đơn vị ${name}`);
   await assertCanSee(conn, account, found);
   return found;
 }
@@ -96,6 +96,6 @@ export async function resolveUnit(conn: DuckDBConnection, ref: string | undefine
 export function knownIndicators(codes: string[] | undefined, catalogue: ReadonlyArray<{ code: string }>): string[] {
   if (!codes) return [];
   const unknown = codes.filter((c) => !catalogue.some((e) => e.code === c));
-  if (unknown.length) throw badParam('indicator', `unknown code(s) ${unknown.join(', ')} (GET /api/indicators/catalog lists them)`);
+  if (unknown.length) throw badParam('indicator', `không có mã chỉ số ${unknown.join(', ')} (GET /api/indicators/catalog liệt kê các mã)`);
   return codes;
 }

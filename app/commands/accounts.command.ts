@@ -45,8 +45,10 @@ export function register(program: Command): void {
           (api) => api<{ account: Account; key: string }>('/api/admin/accounts', { method: 'POST', body: JSON.stringify(input) }),
         );
         const a = created.account;
-        process.stdout.write(`Created ${a.kind} account ${a.account_id} for ${a.unit_name ?? a.unit_code} (${a.unit_key}).\n`);
-        process.stdout.write(`API key (shown once, store it now):\n${created.key}\n`);
+        process.stdout.write(
+          `Đã tạo tài khoản ${a.kind === 'admin' ? 'quản trị (admin)' : 'khai thác (exploit)'} ${a.account_id} cho ${a.unit_name ?? a.unit_code} (${a.unit_key}).\n`,
+        );
+        process.stdout.write(`Khóa API (chỉ hiện một lần, hãy lưu ngay):\n${created.key}\n`);
       }),
     );
   accounts

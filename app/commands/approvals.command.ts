@@ -36,7 +36,7 @@ async function actorOf(conn: DuckDBConnection): Promise<Actor> {
   if (!key) {
     throw new CsdlError(
       'NO_ACCOUNT',
-      'Cần khóa tài khoản quản trị / set CSDL_API_KEY to the key of the admin account that signs off (csdl accounts create --kind admin)',
+      'Cần khóa tài khoản quản trị: đặt CSDL_API_KEY là khóa của tài khoản quản trị ký duyệt (csdl accounts create --kind admin)',
     );
   }
   const a = await findAccountByKey(conn, key);
@@ -88,7 +88,7 @@ type HistoryRow = { acted_at: string; unit_code: string; action: string; account
 
 /** A unit's actions, newest first, one line each. */
 function formatHistory(rows: HistoryRow[]): string {
-  if (rows.length === 0) return 'Chưa có thao tác nào / no actions yet\n';
+  if (rows.length === 0) return 'Chưa có thao tác nào\n';
   return (
     rows
       .map((r) =>

@@ -32,7 +32,7 @@ export function register(program: Command): void {
           });
           process.stdout.write(formatSummary(summary));
         } catch (err) {
-          if (runId) process.stderr.write(`csdl etl: run ${runId} failed; \`csdl status\` lists it.\n`);
+          if (runId) process.stderr.write(`csdl etl: lần chạy ${runId} thất bại; \`csdl status\` liệt kê lần chạy này.\n`);
           throw err;
         } finally {
           await source.close();

@@ -16,13 +16,13 @@ export function formatSummary(s: GenerationSummary): string {
     const w = Math.max(...rows.map(([k]) => k.length));
     return rows.map(([k, v]) => `  ${k.padEnd(w)}  ${v.padStart(12)}`).join('\n');
   };
-  const fmt = (n: number) => n.toLocaleString('en-US');
+  const fmt = (n: number) => n.toLocaleString('vi-VN');
   const lines = [
-    `${s.status === 'skipped' ? 'Already generated' : 'Generated'}: preset ${s.preset}, seed ${s.seed}${s.status === 'generated' ? `, in ${s.seconds.toFixed(1)} s` : ''}`,
-    'Rows per table (both school years, 2024 and 2025):',
+    `${s.status === 'skipped' ? 'Đã có sẵn' : 'Đã sinh'}: preset ${s.preset}, seed ${s.seed}${s.status === 'generated' ? `, trong ${s.seconds.toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây` : ''}`,
+    'Số dòng mỗi bảng (cả hai năm học 2024 và 2025):',
     pad(Object.entries(s.counts).map(([k, v]) => [`csdl.${k}`, fmt(v)])),
-    'Injected defects by kind (ground truth in synthetic.defects):',
-    pad([...Object.entries(s.defects).map(([k, v]): [string, string] => [k, fmt(v)]), ['total', fmt(Object.values(s.defects).reduce((a, b) => a + b, 0))]]),
+    'Lỗi cài sẵn theo loại (đáp án trong synthetic.defects):',
+    pad([...Object.entries(s.defects).map(([k, v]): [string, string] => [k, fmt(v)]), ['tổng', fmt(Object.values(s.defects).reduce((a, b) => a + b, 0))]]),
   ];
   return lines.join('\n') + '\n';
 }

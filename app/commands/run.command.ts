@@ -1,25 +1,23 @@
 /**
  * `csdl run`: the main job on one machine. On the embedded default it fills a sample CSDL
  * (skipped when the same preset and seed are already there), then runs ETL -> transform ->
- * quality once under one run id, creates a demo account for the nation, and serves the API and
+ * quality once under one run id, keeps a demo account for the nation (app/demo-key.ts), and serves the API and
  * dashboards until stopped. With CSDL_DATABASE_URL set it reads that source and generates nothing.
  */
 import type { Command } from 'commander';
 import type { Config } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { checkReachable, openSource } from '../../lib/source.ts';
-import { openWarehouse, type Warehouse } from '../../lib/warehouse.ts';
-import { createAccount, listAccounts, revokeAccount } from '../../server/accounts/accounts.store.ts';
+import { openWarehouse } from '../../lib/warehouse.ts';
 import { generate, type Preset } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/index.ts';
 import { runSteps } from '../delivery-service.ts';
 import { presetOption, seedOption } from '../options.ts';
+import { demoKey } from '../demo-key.ts';
 import { preflight } from '../preflight.ts';
 import { formatRunReport } from '../run-report.ts';
 import { action } from '../run-action.ts';
 import { serveUntilStopped } from '../serve-loop.ts';
-
-const DEMO_ACCOUNT = 'Tài khoản demo (csdl run)';
 
 type RunOptions = { preset: Preset; seed: number; serve: boolean; schedule?: string; host: string; port?: string };
 
@@ -50,17 +48,17 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
   let handedOver = false;
   try {
     if (config.embedded) await generateSample(config, opts);
-    else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
+    else process.stdout.write('csdl run: nguồn từ CSDL_DATABASE_URL; không sinh dữ liệu mẫu\n');
     const runner = new JobRunner({ warehouse, steps: runSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
     await runner.init();
     const { runId, done } = runner.start('manual', null);
-    process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality -> delivery)\n`);
+    process.stdout.write(`csdl run: lần chạy quy trình ${runId} (ETL -> transform -> quality -> delivery)\n`);
     const result = await done;
     if (result.status !== 'succeeded')
-      throw new CsdlError('RUN_FAILED', `Run ${runId} failed: ${result.error}`, { transient: result.transient, details: { runId } });
+      throw new CsdlError('RUN_FAILED', `Lần chạy ${runId} thất bại: ${result.error}`, { transient: result.transient, details: { runId } });
     process.stdout.write(await formatRunReport(warehouse, runId));
     if (!opts.serve) return;
-    const key = config.embedded ? await demoAccount(warehouse) : undefined;
+    const key = config.embedded ? (await demoKey(warehouse, config.warehousePath)).key : undefined;
     handedOver = true;
     await serveUntilStopped({
       config,
@@ -81,22 +79,10 @@ async function generateSample(config: Config, opts: RunOptions): Promise<void> {
     const summary = await generate({ url: source.url, preset: opts.preset, seed: opts.seed, onProgress: (m) => process.stderr.write(`csdl run: ${m}\n`) });
     const learners = summary.counts['hoc_sinh'] ?? summary.counts['csdl.hoc_sinh'] ?? 0;
     process.stdout.write(
-      `csdl run: sample CSDL ${summary.status === 'skipped' ? 'already present' : 'generated'} ` +
-        `(preset ${summary.preset}, seed ${summary.seed}, ${learners.toLocaleString('vi-VN')} learner rows)\n`,
+      `csdl run: CSDL mẫu ${summary.status === 'skipped' ? 'đã có sẵn' : 'đã sinh'} ` +
+        `(preset ${summary.preset}, seed ${summary.seed}, ${learners.toLocaleString('vi-VN')} dòng học sinh)\n`,
     );
   } finally {
     await source.close();
-  }
-}
-
-/** A fresh nation-level admin key for the demo; earlier demo keys are revoked. */
-async function demoAccount(warehouse: Warehouse): Promise<string> {
-  const conn = await warehouse.connect();
-  try {
-    for (const a of await listAccounts(conn)) if (a.name === DEMO_ACCOUNT && !a.revoked_at) await revokeAccount(conn, a.account_id);
-    const { key } = await createAccount(conn, { unit: 'VN', kind: 'admin', name: DEMO_ACCOUNT, createdBy: 'csdl run' });
-    return key;
-  } finally {
-    conn.closeSync();
   }
 }

@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .action(
       action(async (config, opts: { runs: number } & ServerOption) => {
         if (!existsSync(config.warehousePath)) {
-          process.stdout.write(`No warehouse at ${config.warehousePath} yet: run \`csdl etl\` to create and load it.\n`);
+          process.stdout.write(`Chưa có kho dữ liệu tại ${config.warehousePath}: hãy chạy \`csdl etl\` để tạo và nạp.\n`);
           return;
         }
         const count = opts.runs;
@@ -38,7 +38,7 @@ export function register(program: Command): void {
             return api<Report>(`/api/admin/status?runs=${count}`);
           },
         );
-        if (through) process.stdout.write(`(đọc qua máy chủ / read through the server at ${through}, which holds the warehouse)\n\n`);
+        if (through) process.stdout.write(`(đọc qua máy chủ ${through}, nơi đang giữ kho dữ liệu)\n\n`);
         process.stdout.write(formatStatus(report.runs, report.tables));
       }),
     );

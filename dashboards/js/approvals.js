@@ -11,9 +11,11 @@ import {
   formatDate,
   formatNumber,
   getKey,
+  latestOnly,
   loadSpec,
   pageParam,
   setPageParams,
+  setPrintHeader,
   showWho,
   status,
   wireLogin,
@@ -26,6 +28,7 @@ const PART = { indicators: 'Chỉ tiêu', forms: 'Biểu mẫu', quality: 'Chấ
 captureKeyFromUrl();
 const periodSelect = document.getElementById('period');
 let me = null;
+const turns = latestOnly();
 
 /** The date and time in Vietnam of an ISO instant: '05/12/2026 08:30'. */
 function formatDateTime(iso) {
@@ -147,11 +150,17 @@ async function draw() {
     status('Dán khóa API để xem tình hình duyệt số liệu.');
     return;
   }
+  const turn = turns.next();
   status('Đang tải…');
   setPageParams({ period: periodSelect.value });
   try {
-    const data = await api(`/api/approvals?period=${encodeURIComponent(periodSelect.value)}`);
+    const [data, spec] = await Promise.all([
+      api(`/api/approvals?period=${encodeURIComponent(periodSelect.value)}`, turn),
+      loadSpec('approvals-timeline.vl.json'),
+    ]);
+    if (!turn.current) return;
     document.getElementById('title').textContent = `Duyệt số liệu · ${data.label}`;
+    setPrintHeader({ title: 'Duyệt số liệu', unit: me?.unit.unit_name, period: data.label });
     const n = data.nation;
     document.getElementById('nation').innerHTML =
       `${statusCell(n)} · hạn ${esc(formatDate(n.deadline))}` +
@@ -178,13 +187,14 @@ async function draw() {
         date: r.approved_at ? new Date(Date.parse(r.approved_at) + 7 * 3600_000).toISOString().slice(0, 10) : data.today,
         status_label: `${r.status === 'approved' ? 'Đã duyệt' : 'Chờ duyệt'}${r.late ? ', trễ hạn' : ''}`,
       }));
-    const spec = await loadSpec('approvals-timeline.vl.json');
     spec.datasets = { timeline };
     spec.data = { name: 'timeline' };
     await embed('#timeline-chart', spec);
+    if (!turn.current) return;
+    document.body.dataset.drawn = data.period ?? periodSelect.value;
     status(shown.length ? '' : 'Không có tỉnh nào có dữ liệu trong kỳ này.');
   } catch (e) {
-    status(e.message, 'error');
+    if (turn.current) status(e.message, 'error');
   }
 }
 

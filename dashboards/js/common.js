@@ -45,10 +45,10 @@ export class ApiError extends Error {
   }
 }
 
-/** GET a server URL as JSON, with the key when there is one. */
-export async function api(path) {
+/** GET a server URL as JSON, with the key when there is one; `signal` cancels it. */
+export async function api(path, { signal } = {}) {
   const key = getKey();
-  const res = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {} });
+  const res = await fetch(path, { headers: key ? { Authorization: `Bearer ${key}` } : {}, signal });
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw new ApiError(res.status, body.error?.code ?? String(res.status), body.error?.message ?? res.statusText);
   return body;
@@ -171,4 +171,54 @@ export async function showWho() {
   const kind = me.account.kind === 'admin' ? 'quản trị' : 'khai thác';
   document.getElementById('who').textContent = `${me.account.name} · tài khoản ${kind} · ${me.unit.unit_name}`;
   return me;
+}
+
+/**
+ * The latest selection of a page: `next()` starts a turn and aborts the previous one's requests.
+ * A drawing checks `turn.current` after each await and stops once a newer selection started, so a
+ * late answer never overwrites the figures of a newer one.
+ *
+ * @example
+ *   const turns = latestOnly();
+ *   const turn = turns.next();
+ *   const data = await api(url, turn);
+ *   if (!turn.current) return;
+ */
+export function latestOnly() {
+  let controller = null;
+  return {
+    next() {
+      controller?.abort();
+      const mine = new AbortController();
+      controller = mine;
+      return {
+        signal: mine.signal,
+        get current() {
+          return controller === mine;
+        },
+      };
+    },
+  };
+}
+
+/** Today as dd/mm/yyyy in Vietnam's time. */
+export function todayVi() {
+  return formatDate(new Date(Date.now() + 7 * 3600_000).toISOString());
+}
+
+/**
+ * The heading a printed page starts with (hidden on screen): the page's title, the unit, the
+ * period and the date of printing, so that a sheet of paper says what it shows.
+ */
+export function setPrintHeader({ title, unit, period }) {
+  let el = document.getElementById('print-header');
+  if (!el) {
+    el = document.createElement('div');
+    el.id = 'print-header';
+    el.className = 'print-only';
+    document.querySelector('main')?.prepend(el);
+  }
+  el.innerHTML =
+    `<p class="print-org">Bộ Giáo dục và Đào tạo · Kho dữ liệu ngành giáo dục</p><h1>${esc(title)}</h1>` +
+    `<p>Đơn vị: <strong>${esc(unit ?? '–')}</strong> · Kỳ báo cáo: <strong>${esc(period ?? '–')}</strong> · Ngày in: <strong>${esc(todayVi())}</strong></p>`;
 }

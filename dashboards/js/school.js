@@ -9,14 +9,17 @@ import {
   fillPeriods,
   formatNumber,
   getKey,
+  latestOnly,
   loadSpec,
   pageParam,
   periodName,
   setPageParams,
+  setPrintHeader,
   showWho,
   status,
   wireLogin,
 } from './common.js';
+import { downloadButtons, downloadChart, downloadTable, filePart } from './page-downloads.js';
 import { bandBadge, downloadWorkbook, formatScore, rankText } from './quality-format.js';
 
 captureKeyFromUrl();
@@ -24,9 +27,14 @@ const periodSelect = document.getElementById('period');
 const unitInput = document.getElementById('unit');
 let me = null;
 let catalog = [];
+/** The selection drawn: period, unit and the figures of its tables. */
+let current = null;
 /** The failure list shown: its query and the cursor of the next page. */
 let failures = { q: '', next: null, shown: 0, total: 0 };
 const PAGE = 200;
+const turns = latestOnly();
+/** The turn of the selection shown, which a further page of failures must still belong to. */
+let shownTurn = null;
 
 const digitsFor = (entry) => (entry?.value_kind === 'count' ? 0 : 1);
 
@@ -35,6 +43,7 @@ async function draw() {
     status('Dán khóa API để xem số liệu của trường.');
     return;
   }
+  const turn = turns.next();
   const unit = unitInput.value.trim() || (me.unit.unit_level === 'school' ? me.unit.unit_key : '');
   if (!unit) {
     status('Nhập mã trường (hoặc chọn một trường từ trang Chất lượng dữ liệu).');
@@ -44,9 +53,22 @@ async function draw() {
   status('Đang tải…');
   const q = `period=${encodeURIComponent(periodSelect.value)}&unit=${encodeURIComponent(unit)}`;
   try {
-    const [values, rules] = await Promise.all([api(`/api/indicators?${q}`), api(`/api/quality/rules?${q}`)]);
+    const [values, rules, firstPage, score, spec] = await Promise.all([
+      api(`/api/indicators?${q}`, turn),
+      api(`/api/quality/rules?${q}`, turn),
+      api(`/api/quality/failures?${q}&limit=${PAGE}`, turn),
+      api(`/api/quality/scores?${q}`, turn),
+      loadSpec('school-rules.vl.json'),
+    ]);
+    if (!turn.current) return;
+    shownTurn = turn;
     document.getElementById('title').textContent = values.unit.unit_name;
     document.getElementById('subtitle').textContent = `${periodName(values.period)} · mã trường ${values.unit.unit_code}`;
+    setPrintHeader({
+      title: `Trường học · ${values.unit.unit_name}`,
+      unit: `${values.unit.unit_name} (${values.unit.unit_code})`,
+      period: periodName(values.period),
+    });
     const order = (code) => {
       const i = catalog.findIndex((c) => c.code === code);
       return i < 0 ? catalog.length : i;
@@ -59,15 +81,15 @@ async function draw() {
           return `<tr><td>${esc(entry?.name_vi ?? r.indicator)}</td><td class="num">${esc(formatNumber(r.value, digitsFor(entry)))}</td><td>${esc(entry?.unit ?? '')}</td></tr>`;
         })
         .join('') || '<tr><td colspan="3">Chưa có chỉ số cho kỳ này.</td></tr>';
-    const spec = await loadSpec('school-rules.vl.json');
-    spec.datasets = { rules: rules.rows.map((r) => ({ ...r, label: `${r.rule_id} · ${r.description_vi}` })) };
-    spec.data = { name: 'rules' };
-    if (rules.rows.length) await embed('#rules-chart', spec);
-    else document.getElementById('rules-chart').textContent = 'Không có quy tắc nào chưa đạt.';
+    current = {
+      period: values.period,
+      unit: values.unit,
+      indicators: own.map((r) => ({ ...r, entry: catalog.find((c) => c.code === r.indicator) })),
+      rules: rules.rows,
+    };
     failures = { q, next: null, shown: 0, total: 0 };
     document.querySelector('#failures tbody').innerHTML = '';
-    await moreFailures();
-    const score = await api(`/api/quality/scores?${q}`);
+    showFailures(firstPage);
     const u = score.unit;
     document.getElementById('quality-score').innerHTML =
       u && u.score !== null && u.score !== undefined
@@ -75,15 +97,74 @@ async function draw() {
           `${esc(formatNumber(u.failing_records))} bản ghi cần sửa trên ${esc(formatNumber(u.records))} bản ghi · ` +
           `hạng ${esc(rankText(u.rank_in_parent, u.parent_ranked_units))} trong xã, phường`
         : '';
+    spec.datasets = { rules: rules.rows.map((r) => ({ ...r, label: `${r.rule_id} · ${r.description_vi}` })) };
+    spec.data = { name: 'rules' };
+    const rulesView = rules.rows.length ? (await embed('#rules-chart', spec)).view : null;
+    if (!rulesView) document.getElementById('rules-chart').textContent = 'Không có quy tắc nào chưa đạt.';
+    if (!turn.current) return;
+    wireDownloads(values, rulesView);
+    document.body.dataset.drawn = `${values.period.period}|${values.unit.unit_key}`;
     status(`${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.total)} lỗi cần sửa.`);
   } catch (e) {
-    status(e.message, 'error');
+    if (turn.current) status(e.message, 'error');
   }
 }
 
-/** Appends the next page of the failure list. */
-async function moreFailures() {
-  const page = await api(`/api/quality/failures?${failures.q}&limit=${PAGE}${failures.next ? `&cursor=${encodeURIComponent(failures.next)}` : ''}`);
+/** The download buttons of the indicator table and the rules chart, for the school drawn. */
+function wireDownloads(values, rulesView) {
+  const u = values.unit;
+  const file = `${values.period.period}-${filePart(u.unit_key)}`;
+  const about = {
+    title: `Chỉ số của trường · ${u.unit_name}`,
+    filters: [
+      ['Đơn vị', `${u.unit_name} (mã ${u.unit_code})`],
+      ['Kỳ báo cáo', periodName(values.period)],
+    ],
+    file: `chi-so-truong-${file}`,
+    sheet: 'Chỉ số',
+  };
+  const entry = (r) => catalog.find((c) => c.code === r.indicator);
+  const order = (r) => {
+    const i = catalog.findIndex((c) => c.code === r.indicator);
+    return i < 0 ? catalog.length : i;
+  };
+  const spec = {
+    path: `/api/indicators?period=${encodeURIComponent(values.period.period)}&unit=${encodeURIComponent(u.unit_key)}`,
+    rows: (rows) => rows.filter((r) => r.role === 'unit').sort((a, b) => order(a) - order(b)),
+    columns: [
+      { key: 'indicator', header: 'Mã chỉ số', kind: 'text' },
+      { key: 'name', header: 'Chỉ số', kind: 'text', get: (r) => entry(r)?.name_vi ?? r.indicator },
+      // counts are whole numbers; other indicators show one decimal, as on the page
+      { key: 'value', header: 'Giá trị', kind: (r) => (entry(r)?.value_kind === 'count' ? 'int' : 'dec') },
+      { key: 'numerator', header: 'Tử số', kind: 'int' },
+      { key: 'denominator', header: 'Mẫu số', kind: 'int' },
+      { key: 'unit', header: 'Đơn vị tính', kind: 'text', get: (r) => entry(r)?.unit ?? '' },
+    ],
+  };
+  const fail = (e) => status(e.message, 'error');
+  downloadButtons(
+    document.getElementById('indicators-downloads'),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', spec, about)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', spec, about)],
+    ],
+    fail,
+  );
+  const name = `bieu-do-quy-tac-chua-dat-${file}`;
+  downloadButtons(
+    document.getElementById('rules-chart-downloads'),
+    rulesView
+      ? [
+          ['Tải PNG', 'png', () => downloadChart('png', rulesView, name)],
+          ['Tải SVG', 'svg', () => downloadChart('svg', rulesView, name)],
+        ]
+      : [],
+    fail,
+  );
+}
+
+/** Appends a page of the failure list. */
+function showFailures(page) {
   const klass = (f) => (f.class_code === null ? '' : `${f.class_name ?? ''} <span class="note">${esc(f.class_code)}</span>`);
   const related = (f) =>
     f.related_record_key
@@ -108,6 +189,13 @@ async function moreFailures() {
     ? `<tr><td colspan="6" class="note">Đang hiện ${formatNumber(failures.shown)} / ${formatNumber(failures.total)} lỗi cần sửa.</td></tr>`
     : '<tr><td colspan="6">Không có bản ghi cần sửa.</td></tr>';
   document.getElementById('more').hidden = !failures.next;
+}
+
+/** Appends the next page of the failure list, unless another selection was made meanwhile. */
+async function moreFailures() {
+  const turn = shownTurn;
+  const page = await api(`/api/quality/failures?${failures.q}&limit=${PAGE}&cursor=${encodeURIComponent(failures.next)}`, turn ?? {});
+  if (turn && turn.current) showFailures(page);
 }
 
 async function start() {

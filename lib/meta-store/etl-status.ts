@@ -38,7 +38,7 @@ export type TableFreshness = {
 
 /** What a reader is told about a run whose process stopped before it finished. */
 const DEAD_RUN_ERROR =
-  'interrupted: the process running it stopped before it finished (killed or crashed); the warehouse kept the previous state, and the next ETL records it so';
+  'bị ngắt (interrupted): tiến trình chạy lần này đã dừng trước khi xong (bị tắt hoặc bị lỗi); kho dữ liệu giữ trạng thái trước đó, lần ETL sau sẽ ghi nhận việc này';
 
 async function queryRows<T>(conn: DuckDBConnection, sql: string): Promise<T[]> {
   return (await conn.runAndReadAll(sql)).getRowObjectsJson() as T[];

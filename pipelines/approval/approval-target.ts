@@ -44,7 +44,7 @@ export async function assertReady(conn: DuckDBConnection): Promise<void> {
   const missing: string[] = [];
   for (const [schema, name, command] of needed) if (!(await tableExists(conn, schema, name))) missing.push(`${schema}.${name} (${command})`);
   if (missing.length) {
-    throw new ApprovalError('NOT_READY', `Kho dữ liệu chưa có đủ bảng để duyệt / the warehouse lacks ${missing.join(', ')}: run the pipeline first`, {
+    throw new ApprovalError('NOT_READY', `Kho dữ liệu chưa có đủ bảng để duyệt, còn thiếu ${missing.join(', ')}: hãy chạy quy trình trước`, {
       missing,
     });
   }
@@ -58,7 +58,10 @@ export async function findApprovalPeriod(conn: DuckDBConnection, period: string)
   );
   const found = rows.find((p) => p.period === period);
   if (!found) {
-    throw new ApprovalError('UNKNOWN_PERIOD', `Không có kỳ báo cáo / no period ${period}; the warehouse has ${rows.map((p) => p.period).join(', ') || 'none'}`);
+    throw new ApprovalError(
+      'UNKNOWN_PERIOD',
+      `Không có kỳ báo cáo ${period}; kho dữ liệu có các kỳ ${rows.map((p) => p.period).join(', ') || '(chưa có kỳ nào)'}`,
+    );
   }
   return { ...found, nam_hoc: Number(found.nam_hoc) };
 }
@@ -77,7 +80,7 @@ export async function findApprovalUnit(conn: DuckDBConnection, ref: string, peri
   if (rows.length === 0) {
     throw new ApprovalError(
       'UNKNOWN_UNIT',
-      `Không có tỉnh hoặc cả nước với mã ${ref} trong kỳ ${period.period} / no province or nation "${ref}" valid on ${period.census_day}: approvals are by province (code such as 48 or key P:48@2025) or for the nation (VN)`,
+      `Không có tỉnh hoặc cả nước với mã ${ref} trong kỳ ${period.period} (ngày chốt số liệu ${period.census_day}): duyệt theo tỉnh (mã như 48 hoặc khóa P:48@2025) hoặc toàn quốc (VN)`,
     );
   }
   return rows[0];

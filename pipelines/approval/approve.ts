@@ -60,14 +60,11 @@ async function target(conn: DuckDBConnection, req: ApprovalRequest): Promise<{ p
 async function assertMayApprove(conn: DuckDBConnection, actor: Actor, unit: ApprovalUnit): Promise<void> {
   const who = `${actor.name} (${actor.account_id}, ${actor.kind} ${actor.unit_key})`;
   if (actor.kind !== 'admin') {
-    throw new ApprovalError('APPROVAL_FORBIDDEN', `Chỉ tài khoản quản trị được duyệt số liệu / only admin accounts approve figures; ${who} is not one`);
+    throw new ApprovalError('APPROVAL_FORBIDDEN', `Chỉ tài khoản quản trị được duyệt số liệu; ${who} không phải tài khoản quản trị`);
   }
   if (unit.unit_level === 'nation') {
     if (actor.unit_level !== 'nation') {
-      throw new ApprovalError(
-        'APPROVAL_FORBIDDEN',
-        `Chỉ quản trị cấp Bộ duyệt số liệu toàn quốc / only the nation's admin approves the national figures; ${who} is not`,
-      );
+      throw new ApprovalError('APPROVAL_FORBIDDEN', `Chỉ quản trị cấp Bộ duyệt số liệu toàn quốc; ${who} không phải quản trị cấp Bộ`);
     }
     return;
   }
@@ -80,7 +77,7 @@ async function assertMayApprove(conn: DuckDBConnection, actor: Actor, unit: Appr
   }
   throw new ApprovalError(
     'APPROVAL_FORBIDDEN',
-    `Tài khoản ${who} không duyệt được số liệu của ${unit.unit_name} (${unit.unit_key}): mỗi Sở duyệt số liệu của tỉnh mình / a province's figures are approved by that province's admin`,
+    `Tài khoản ${who} không duyệt được số liệu của ${unit.unit_name} (${unit.unit_key}): mỗi Sở duyệt số liệu của tỉnh mình`,
   );
 }
 
@@ -99,15 +96,13 @@ async function provincesBlockingNation(conn: DuckDBConnection, period: ApprovalP
       const version = await findVersion(conn, s.version_id);
       const now = await currentHash(conn, period.period, p);
       if (version && now.hash !== version.content_hash) {
-        blocking.push(
-          `${p.unit_name} (${p.unit_code}): số liệu đã thay đổi sau khi duyệt, cần duyệt lại / figures changed since its approval (${s.version_id})`,
-        );
+        blocking.push(`${p.unit_name} (${p.unit_code}): số liệu đã thay đổi sau khi duyệt (phiên bản ${s.version_id}), cần duyệt lại`);
       } else versions.push(s.version_id);
     } else if (!s?.not_reporting) {
       blocking.push(
         p.schools === 0
-          ? `${p.unit_name} (${p.unit_code}): không có dữ liệu trong kỳ, cần đánh dấu không báo cáo / no data in the period: mark it not reporting`
-          : `${p.unit_name} (${p.unit_code}): chưa duyệt / not approved`,
+          ? `${p.unit_name} (${p.unit_code}): không có dữ liệu trong kỳ, cần đánh dấu không báo cáo`
+          : `${p.unit_name} (${p.unit_code}): chưa duyệt`,
       );
     }
   }
@@ -126,16 +121,15 @@ export const approve = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRe
   if (unit.unit_level === 'province') {
     const nation = await stateOf(conn, period.period, NATION_KEY);
     if (nation?.approved) {
-      await refuse(
-        `Bộ đã duyệt số liệu toàn quốc kỳ ${period.period}: không duyệt lại được số liệu tỉnh cho đến khi Bộ hủy duyệt / the nation has approved ${period.period}; a province cannot re-approve until the nation un-approves`,
-        { reason: 'nation_approved' },
-      );
+      await refuse(`Bộ đã duyệt số liệu toàn quốc kỳ ${period.period}: không duyệt lại được số liệu tỉnh cho đến khi Bộ hủy duyệt`, {
+        reason: 'nation_approved',
+      });
     }
   } else {
     const { blocking, versions } = await provincesBlockingNation(conn, period);
     if (blocking.length) {
       await refuse(
-        `Chưa duyệt được số liệu toàn quốc kỳ ${period.period}: ${blocking.length} tỉnh chưa sẵn sàng / the nation approves once every province has approved or is marked not reporting:\n${blocking.map((b) => `  - ${b}`).join('\n')}`,
+        `Chưa duyệt được số liệu toàn quốc kỳ ${period.period}: ${blocking.length} tỉnh chưa sẵn sàng (Bộ duyệt khi mọi tỉnh đã duyệt hoặc được đánh dấu không báo cáo):\n${blocking.map((b) => `  - ${b}`).join('\n')}`,
         { reason: 'provinces_pending', provinces: blocking },
       );
     }
@@ -144,10 +138,11 @@ export const approve = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRe
   const gate = await evaluateGate(conn, req.gate, period.period, unit);
   if (!gate.passed) {
     const lines = describeGateFailures(gate);
-    await refuse(
-      `Số liệu của ${unit.unit_name} kỳ ${period.period} chưa đạt điều kiện chất lượng để duyệt / the figures fail the quality gate:\n${lines.map((l) => `  - ${l}`).join('\n')}`,
-      { reason: 'quality_gate', failures: gate.failures, stale: gate.stale },
-    );
+    await refuse(`Số liệu của ${unit.unit_name} kỳ ${period.period} chưa đạt điều kiện chất lượng để duyệt:\n${lines.map((l) => `  - ${l}`).join('\n')}`, {
+      reason: 'quality_gate',
+      failures: gate.failures,
+      stale: gate.stale,
+    });
   }
   return inTransaction(conn, async () => {
     const { version, created } = await freezeVersion(conn, {
@@ -168,7 +163,7 @@ export const approve = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRe
         version,
         frozen: false,
         gate,
-        message: `${unit.unit_name} đã duyệt kỳ ${period.period} với phiên bản ${version.version_id}; số liệu không thay đổi / already approved with these figures`,
+        message: `${unit.unit_name} đã duyệt kỳ ${period.period} với phiên bản ${version.version_id}; số liệu không thay đổi`,
       };
     }
     const actionId = await recordAction(conn, {
@@ -187,7 +182,7 @@ export const approve = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRe
       version,
       frozen: created,
       gate,
-      message: `Đã duyệt số liệu ${unit.unit_name} kỳ ${period.period}, phiên bản ${version.version_id} / approved, version ${version.version_id}`,
+      message: `Đã duyệt số liệu ${unit.unit_name} kỳ ${period.period}, phiên bản ${version.version_id}`,
     };
   });
 });
@@ -198,16 +193,14 @@ export const unapprove = oneAtATime(async (conn: DuckDBConnection, req: Approval
   await assertMayApprove(conn, req.actor, unit);
   const state = await stateOf(conn, period.period, unit.unit_key);
   if (!state?.approved) {
-    throw new ApprovalError('APPROVAL_REFUSED', `${unit.unit_name} chưa duyệt kỳ ${period.period}, không có gì để hủy / not approved, nothing to withdraw`, {
+    throw new ApprovalError('APPROVAL_REFUSED', `${unit.unit_name} chưa duyệt kỳ ${period.period}, không có gì để hủy`, {
       reason: 'not_approved',
     });
   }
   if (unit.unit_level === 'province' && (await stateOf(conn, period.period, NATION_KEY))?.approved) {
-    throw new ApprovalError(
-      'APPROVAL_REFUSED',
-      `Bộ đã duyệt số liệu toàn quốc kỳ ${period.period}: tỉnh chỉ hủy duyệt được sau khi Bộ hủy duyệt / the nation has approved; the province may un-approve once the nation has un-approved`,
-      { reason: 'nation_approved' },
-    );
+    throw new ApprovalError('APPROVAL_REFUSED', `Bộ đã duyệt số liệu toàn quốc kỳ ${period.period}: tỉnh chỉ hủy duyệt được sau khi Bộ hủy duyệt`, {
+      reason: 'nation_approved',
+    });
   }
   const actionId = await recordAction(conn, {
     period: period.period,
@@ -224,7 +217,7 @@ export const unapprove = oneAtATime(async (conn: DuckDBConnection, req: Approval
     unit,
     version: state.version_id ? ((await findVersion(conn, state.version_id)) ?? null) : null,
     frozen: false,
-    message: `Đã hủy duyệt số liệu ${unit.unit_name} kỳ ${period.period}; phiên bản ${state.version_id} vẫn được lưu / approval withdrawn; the version stays stored`,
+    message: `Đã hủy duyệt số liệu ${unit.unit_name} kỳ ${period.period}; phiên bản ${state.version_id} vẫn được lưu`,
   };
 });
 
@@ -232,24 +225,17 @@ export const unapprove = oneAtATime(async (conn: DuckDBConnection, req: Approval
 export const setNotReporting = oneAtATime(async (conn: DuckDBConnection, req: ApprovalRequest & { notReporting: boolean }): Promise<ApprovalOutcome> => {
   const { period, unit } = await target(conn, req);
   if (req.actor.kind !== 'admin' || req.actor.unit_level !== 'nation') {
-    throw new ApprovalError(
-      'APPROVAL_FORBIDDEN',
-      `Chỉ quản trị cấp Bộ đánh dấu tỉnh không báo cáo / only the nation's admin marks a province as not reporting`,
-    );
+    throw new ApprovalError('APPROVAL_FORBIDDEN', `Chỉ quản trị cấp Bộ đánh dấu tỉnh không báo cáo`);
   }
-  if (unit.unit_level !== 'province') throw new ApprovalError('APPROVAL_REFUSED', `Chỉ đánh dấu được tỉnh / only a province can be marked not reporting`);
+  if (unit.unit_level !== 'province') throw new ApprovalError('APPROVAL_REFUSED', `Chỉ đánh dấu được tỉnh không báo cáo, không đánh dấu được đơn vị khác`);
   if ((await stateOf(conn, period.period, NATION_KEY))?.approved) {
-    throw new ApprovalError(
-      'APPROVAL_REFUSED',
-      `Bộ đã duyệt kỳ ${period.period}: hủy duyệt toàn quốc trước / the nation has approved ${period.period}; un-approve it first`,
-      {
-        reason: 'nation_approved',
-      },
-    );
+    throw new ApprovalError('APPROVAL_REFUSED', `Bộ đã duyệt kỳ ${period.period}: hãy hủy duyệt toàn quốc trước`, {
+      reason: 'nation_approved',
+    });
   }
   const state = await stateOf(conn, period.period, unit.unit_key);
   if (req.notReporting && state?.approved) {
-    throw new ApprovalError('APPROVAL_REFUSED', `${unit.unit_name} đã duyệt kỳ ${period.period}, không đánh dấu không báo cáo được / it has approved`, {
+    throw new ApprovalError('APPROVAL_REFUSED', `${unit.unit_name} đã duyệt kỳ ${period.period}, không đánh dấu không báo cáo được`, {
       reason: 'approved',
     });
   }
@@ -261,7 +247,7 @@ export const setNotReporting = oneAtATime(async (conn: DuckDBConnection, req: Ap
       unit,
       version: null,
       frozen: false,
-      message: req.notReporting ? `${unit.unit_name} đã được đánh dấu không báo cáo / already marked` : `${unit.unit_name} không bị đánh dấu / not marked`,
+      message: req.notReporting ? `${unit.unit_name} đã được đánh dấu không báo cáo từ trước` : `${unit.unit_name} không bị đánh dấu không báo cáo`,
     };
   }
   const action = req.notReporting ? ('mark_not_reporting' as const) : ('unmark_not_reporting' as const);
@@ -273,8 +259,6 @@ export const setNotReporting = oneAtATime(async (conn: DuckDBConnection, req: Ap
     unit,
     version: null,
     frozen: false,
-    message: req.notReporting
-      ? `Đã đánh dấu ${unit.unit_name} không báo cáo kỳ ${period.period} / marked not reporting`
-      : `Đã bỏ đánh dấu không báo cáo của ${unit.unit_name} / mark withdrawn`,
+    message: req.notReporting ? `Đã đánh dấu ${unit.unit_name} không báo cáo kỳ ${period.period}` : `Đã bỏ đánh dấu không báo cáo của ${unit.unit_name}`,
   };
 });

@@ -43,7 +43,7 @@ export async function evaluateGate(conn: DuckDBConnection, gate: Config['approva
     const allowed =
       g.max_failed_share !== undefined ? `≤ ${(g.max_failed_share * 100).toLocaleString('vi-VN')} %` : `≤ ${(g.max_failed ?? 0).toLocaleString('vi-VN')}`;
     if (description === null) {
-      failures.push({ rule: g.rule, description_vi: 'quy tắc không có trong danh mục / rule not in the quality catalogue', checked: 0, failed: 0, allowed });
+      failures.push({ rule: g.rule, description_vi: 'quy tắc không có trong danh mục quy tắc chất lượng', checked: 0, failed: 0, allowed });
       continue;
     }
     const r = results.find((x) => x.rule_id === g.rule);
@@ -62,9 +62,7 @@ export function describeGateFailures(result: GateResult): string[] {
       `${f.rule} (${f.description_vi}): ${f.failed.toLocaleString('vi-VN')} / ${f.checked.toLocaleString('vi-VN')} bản ghi không đạt, cho phép ${f.allowed}`,
   );
   if (result.stale) {
-    lines.unshift(
-      'kết quả kiểm tra chất lượng cũ hơn lần biến đổi dữ liệu gần nhất, hãy chạy `csdl quality` / the quality results are older than the last transform: run `csdl quality`',
-    );
+    lines.unshift('kết quả kiểm tra chất lượng cũ hơn lần biến đổi dữ liệu gần nhất, hãy chạy `csdl quality`');
   }
   return lines;
 }

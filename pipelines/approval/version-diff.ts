@@ -81,17 +81,13 @@ export async function versionDiff(conn: DuckDBConnection, opts: { period: string
   const unit = await findApprovalUnit(conn, opts.unit, period);
   const id = opts.versionId ?? (await approvalStates(conn, period.period)).get(unit.unit_key)?.version_id;
   if (!id) {
-    throw new ApprovalError(
-      'APPROVAL_REFUSED',
-      `${unit.unit_name} chưa duyệt kỳ ${period.period}: không có phiên bản để so sánh / not approved, no version to compare`,
-      {
-        reason: 'not_approved',
-      },
-    );
+    throw new ApprovalError('APPROVAL_REFUSED', `${unit.unit_name} chưa duyệt kỳ ${period.period}: không có phiên bản để so sánh`, {
+      reason: 'not_approved',
+    });
   }
   const version = await findVersion(conn, id);
   if (!version || version.unit_key !== unit.unit_key || version.period !== period.period) {
-    throw new ApprovalError('UNKNOWN_UNIT', `Không có phiên bản ${id} của ${unit.unit_key} kỳ ${period.period} / no such version`);
+    throw new ApprovalError('UNKNOWN_UNIT', `Không có phiên bản ${id} của ${unit.unit_key} kỳ ${period.period}`);
   }
   const parts: PartDiff[] = [];
   for (const part of PART_NAMES) parts.push(await partDiff(conn, part, period.period, unit, id, opts.limit ?? 200));

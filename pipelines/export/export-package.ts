@@ -129,12 +129,12 @@ export async function exportPackage(conn: DuckDBConnection, req: ExportRequest):
   if (!versionId) {
     throw new ExportError(
       'NOT_APPROVED',
-      `${unit.unit_name} chưa duyệt số liệu kỳ ${period.period}: chỉ xuất được số liệu đã duyệt / only approved figures are exported; approve first (csdl approve --period ${period.period} --unit ${unit.unit_code})`,
+      `${unit.unit_name} chưa duyệt số liệu kỳ ${period.period}: chỉ xuất được số liệu đã duyệt; hãy duyệt trước (csdl approve --period ${period.period} --unit ${unit.unit_code})`,
     );
   }
   const version = await findVersion(conn, versionId);
   if (!version || version.unit_key !== unit.unit_key || version.period !== period.period) {
-    throw new ExportError('UNKNOWN_VERSION', `Không có phiên bản ${versionId} của ${unit.unit_key} kỳ ${period.period} / no such version`);
+    throw new ExportError('UNKNOWN_VERSION', `Không có phiên bản ${versionId} của ${unit.unit_key} kỳ ${period.period}`);
   }
 
   const suffix = `${recipient}${csvHeaders === 'vi' ? '-vi' : ''}${formats.length === EXPORT_FORMATS.length ? '' : '-' + formats.join('+')}`;
@@ -178,7 +178,7 @@ export async function exportPackage(conn: DuckDBConnection, req: ExportRequest):
     }
     const check = await storedHash(conn, version, (part) => `select * from ${partOf[part]}`);
     if (check.hash !== version.content_hash) {
-      const message = `Phiên bản ${version.version_id} không khớp mã băm đã lưu / the stored version no longer matches its content hash (${check.hash} against ${version.content_hash}); it is not exported`;
+      const message = `Phiên bản ${version.version_id} không còn khớp mã băm nội dung đã lưu (${check.hash} so với ${version.content_hash}); không xuất phiên bản này`;
       await record('failed', { error: message });
       throw new ExportError('VERSION_CORRUPT', message);
     }
@@ -293,9 +293,7 @@ async function writePackage(
 
   if (o.formats.includes('xlsx')) {
     if (o.period.ky !== 'DN') {
-      notes.push(
-        'Biểu 01-MN-ĐN và 02-TH-ĐN là biểu đầu năm học: kỳ cuối năm không có biểu / the report forms are start-of-year forms: none for an end-of-year period',
-      );
+      notes.push('Biểu 01-MN-ĐN và 02-TH-ĐN là biểu đầu năm học: kỳ cuối năm không có biểu');
     } else {
       const own = await queryRows<{ sheet: string; ma_so: number; col_no: number; value: number | string | null }>(
         conn,
@@ -342,8 +340,8 @@ async function writePackage(
     },
     recipient: o.recipient,
     suppression: outside
-      ? 'số từ 1 đến 9 hiện là <10, ẩn thứ cấp là x; chỉ đơn vị và các đơn vị trực thuộc, không có trường / counts 1-9 shown as <10, secondary suppression as x; the unit and the units directly below it, no schools'
-      : 'không / none: exact figures for the Ministry and the unit’s own hierarchy',
+      ? 'số từ 1 đến 9 hiện là <10, ẩn thứ cấp là x; chỉ đơn vị và các đơn vị trực thuộc, không có trường'
+      : 'không: số liệu chính xác cho Bộ và các cấp quản lý của chính đơn vị',
     csv_headers: o.csvHeaders,
     generated_at: new Date().toISOString(),
     files: files.sort((a, b) => a.name.localeCompare(b.name)),

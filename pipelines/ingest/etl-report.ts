@@ -1,7 +1,9 @@
 /**
- * Plain-text reports of the ETL for the terminal: the summary `csdl etl` prints after a run, the
- * progress lines of a long run, and `csdl status`. The many small code lists are folded into one
- * line so that the tables people look at stay readable.
+ * Plain-text reports of the ETL for the terminal, in Vietnamese (the technical word beside it
+ * where people search for it): the summary `csdl etl` prints after a run, the progress lines of a
+ * long run, and `csdl status`. Numbers read 1.234.567, times dd/mm/yyyy hh:mm:ss in Vietnam's
+ * time (UTC+7). The many small code lists are folded into one line so that the tables people look
+ * at stay readable.
  */
 import { SOURCE_TABLES } from './contract/tables.ts';
 import type { RunStatus, TableFreshness } from '../../lib/meta-store/index.ts';
@@ -11,7 +13,19 @@ import type { TableRunRecord } from './run-records.ts';
 const order = new Map(SOURCE_TABLES.map((t, i) => [t.name, i]));
 const listed = { has: (name: string) => order.has(name) };
 const byListing = <T extends { table: string }>(a: T, b: T) => order.get(a.table)! - order.get(b.table)!;
-const n = (v: number) => v.toLocaleString('en-US');
+const n = (v: number) => v.toLocaleString('vi-VN');
+const decimal = (v: number) => v.toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+/** Run kinds, load modes and run statuses in Vietnamese, the stored word beside them. */
+const WORDS: Record<string, string> = {
+  full: 'toàn bộ (full)',
+  incremental: 'tăng dần (incremental)',
+  running: 'đang chạy (running)',
+  succeeded: 'thành công (succeeded)',
+  failed: 'thất bại (failed)',
+  interrupted: 'bị ngắt (interrupted)',
+};
+const word = (w: string) => WORDS[w] ?? w;
 
 /** Left-aligns text columns and right-aligns numeric ones. */
 export function formatTable(header: string[], rows: string[][], numeric: boolean[]): string {
@@ -24,23 +38,23 @@ export function formatTable(header: string[], rows: string[][], numeric: boolean
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** A duration as "850 ms", "12.3 s", "4 min 05 s", "3 h 02 min", "2 d 4 h". */
+/** A duration as "850 ms", "12,3 giây", "4 phút 05 giây", "3 giờ 02 phút", "2 ngày 4 giờ". */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(Math.floor(s % 60)).padStart(2, '0')} s`;
-  if (s < 86400) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-  return `${Math.floor(s / 86400)} d ${Math.floor((s % 86400) / 3600)} h`;
+  if (s < 60) return `${decimal(s)} giây`;
+  if (s < 3600) return `${Math.floor(s / 60)} phút ${String(Math.floor(s % 60)).padStart(2, '0')} giây`;
+  if (s < 86400) return `${Math.floor(s / 3600)} giờ ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} phút`;
+  return `${Math.floor(s / 86400)} ngày ${Math.floor((s % 86400) / 3600)} giờ`;
 }
 
-const iso = (ms: number | null) =>
-  ms === null
-    ? '-'
-    : new Date(ms)
-        .toISOString()
-        .replace('T', ' ')
-        .replace(/\.\d+Z$/, 'Z');
+/** An instant as dd/mm/yyyy hh:mm:ss in Vietnam's time (UTC+7, no daylight saving). */
+export function formatInstant(ms: number | null): string {
+  if (ms === null) return '-';
+  const t = new Date(ms + 7 * 3600_000).toISOString();
+  return `${t.slice(8, 10)}/${t.slice(5, 7)}/${t.slice(0, 4)} ${t.slice(11, 19)}`;
+}
+const iso = formatInstant;
 
 function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
   const main = tables.filter((t) => listed.has(t.table));
@@ -48,7 +62,7 @@ function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
   if (lists.length === 0) return main;
   const sum = (k: 'rowsRead' | 'inserted' | 'updated' | 'deleted' | 'rowCount') => lists.reduce((a, t) => a + t[k], 0);
   const folded: TableRunRecord = {
-    table: `code lists (${lists.length} dm_* tables)`,
+    table: `danh mục (${lists.length} bảng dm_*)`,
     mode: 'full',
     rowsRead: sum('rowsRead'),
     keysRead: 0,
@@ -68,17 +82,17 @@ function foldCodeLists(tables: TableRunRecord[]): TableRunRecord[] {
 export function formatSummary(s: EtlRunSummary): string {
   const rows = foldCodeLists(s.tables).map((t) => [
     t.table,
-    t.changeDetection ? `${t.mode} (${t.changeDetection})` : t.mode,
+    t.changeDetection ? `${word(t.mode)}, ${t.changeDetection}` : word(t.mode),
     n(t.rowsRead),
     n(t.inserted),
     n(t.updated),
     n(t.deleted),
     n(t.rowCount),
-    t.watermark ?? '-',
-    t.seconds.toFixed(1),
+    t.watermark && Number.isFinite(Date.parse(t.watermark)) ? iso(Date.parse(t.watermark)) : (t.watermark ?? '-'),
+    decimal(t.seconds),
   ]);
-  const head = `Run ${s.runId} (${s.kind}) succeeded in ${formatDuration(s.seconds * 1000)}; snapshot ${s.snapshotId}`;
-  const table = formatTable(['table', 'mode', 'read', 'inserted', 'updated', 'deleted', 'rows', 'watermark', 'seconds'], rows, [
+  const head = `Lần chạy ${s.runId} (${word(s.kind)}) thành công sau ${formatDuration(s.seconds * 1000)}; ảnh chụp nguồn (snapshot) ${s.snapshotId}`;
+  const table = formatTable(['bảng', 'cách nạp', 'đã đọc', 'thêm', 'sửa', 'xóa', 'số dòng', 'mốc dữ liệu', 'giây'], rows, [
     false,
     false,
     true,
@@ -94,18 +108,18 @@ export function formatSummary(s: EtlRunSummary): string {
 
 /** `csdl status`: the last runs, then each table's freshness at `now`. */
 export function formatStatus(runs: RunStatus[], fresh: TableFreshness[], now = Date.now()): string {
-  if (runs.length === 0) return 'No ETL run yet: run `csdl etl` to load the warehouse.\n';
+  if (runs.length === 0) return 'Chưa có lần chạy ETL nào: hãy chạy `csdl etl` để nạp kho dữ liệu.\n';
   const runRows = runs.map((r) => [
     r.runId,
-    r.kind,
-    r.status,
+    word(r.kind),
+    word(r.status),
     iso(r.startedAt),
-    r.finishedAt === null ? (r.status === 'running' ? 'running' : '-') : formatDuration(r.finishedAt - r.startedAt),
+    r.finishedAt === null ? (r.status === 'running' ? 'đang chạy' : '-') : formatDuration(r.finishedAt - r.startedAt),
     n(r.rowsRead),
     `+${n(r.inserted)} ~${n(r.updated)} -${n(r.deleted)}`,
     r.error ? r.error.split('\n')[0].slice(0, 100) : '',
   ]);
-  const runsTable = formatTable(['run', 'kind', 'status', 'started', 'duration', 'read', 'changes', 'error'], runRows, [
+  const runsTable = formatTable(['lần chạy', 'loại', 'trạng thái', 'bắt đầu (giờ VN)', 'thời gian', 'đã đọc', 'thay đổi', 'lỗi'], runRows, [
     false,
     false,
     false,
@@ -127,16 +141,9 @@ export function formatStatus(runs: RunStatus[], fresh: TableFreshness[], now = D
   ]);
   if (lists.length > 0) {
     const oldest = Math.min(...lists.map((f) => f.finishedAt));
-    freshRows.push([
-      `code lists (${lists.length} dm_* tables)`,
-      '',
-      iso(oldest),
-      formatDuration(now - oldest),
-      '-',
-      n(lists.reduce((a, f) => a + f.rowCount, 0)),
-    ]);
+    freshRows.push([`danh mục (${lists.length} bảng dm_*)`, '', iso(oldest), formatDuration(now - oldest), '-', n(lists.reduce((a, f) => a + f.rowCount, 0))]);
   }
-  const freshTable = formatTable(['table', 'last successful run', 'loaded', 'age', 'source watermark', 'rows'], freshRows, [
+  const freshTable = formatTable(['bảng', 'lần chạy thành công gần nhất', 'nạp lúc (giờ VN)', 'đã qua', 'mốc dữ liệu nguồn (giờ VN)', 'số dòng'], freshRows, [
     false,
     false,
     false,
@@ -144,7 +151,7 @@ export function formatStatus(runs: RunStatus[], fresh: TableFreshness[], now = D
     false,
     true,
   ]);
-  return `Last runs\n\n${runsTable}\n\nFreshness of the warehouse (raw tables)\n\n${freshTable}\n`;
+  return `Các lần chạy ETL gần nhất\n\n${runsTable}\n\nĐộ mới của kho dữ liệu (các bảng raw)\n\n${freshTable}\n`;
 }
 
 /**
@@ -159,15 +166,15 @@ export function progressPrinter(write: (line: string) => void, everyMs = 5000): 
     if (e.phase === 'rows' && e.table) reading.set(e.table, e.rows ?? 0);
     if (e.phase === 'staged' && e.table) reading.delete(e.table);
     const now = Date.now();
-    if (e.phase === 'publish' && now - started > everyMs) write(`[${formatDuration(now - started)}] publishing (one transaction, then reconciliation)`);
-    if (e.phase === 'checkpoint' && now - started > everyMs) write(`[${formatDuration(now - started)}] published; writing the warehouse file (checkpoint)`);
-    if (e.phase === 'merge' && now - started > everyMs) write(`[${formatDuration(now - started)}] published; merging the changed rows into their tables`);
+    if (e.phase === 'publish' && now - started > everyMs) write(`[${formatDuration(now - started)}] đang công bố (một giao dịch, rồi đối chiếu)`);
+    if (e.phase === 'checkpoint' && now - started > everyMs) write(`[${formatDuration(now - started)}] đã công bố; đang ghi tệp kho dữ liệu (checkpoint)`);
+    if (e.phase === 'merge' && now - started > everyMs) write(`[${formatDuration(now - started)}] đã công bố; đang gộp các dòng thay đổi vào bảng`);
     if (e.phase !== 'rows' || now - last < everyMs) return;
     last = now;
     const parts = [...reading]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 4)
       .map(([t, r]) => `${t} ${n(r)}`);
-    write(`[${formatDuration(now - started)}] reading: ${parts.join(', ')} rows`);
+    write(`[${formatDuration(now - started)}] đang đọc: ${parts.join(', ')} dòng`);
   };
 }

@@ -310,7 +310,7 @@ async function extractAndPublish(conn: Conn, runId: string, kind: 'full' | 'incr
     });
     return { snapshotId: snapshot.snapshotId, tables };
   } catch (err) {
-    throw asSourceError(err, opts.sourceUrl, `run ${runId} was reading the snapshot`);
+    throw asSourceError(err, opts.sourceUrl, `lần chạy ${runId} đang đọc ảnh chụp nguồn (snapshot)`);
   } finally {
     await snapshot?.close();
     await rm(dir, { recursive: true, force: true });

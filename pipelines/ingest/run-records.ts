@@ -35,7 +35,7 @@ export async function markInterrupted(conn: DuckDBConnection, by: string): Promi
     .set({
       status: 'interrupted',
       finished_at: new Date(),
-      error: `interrupted: the process stopped before the run finished (killed or crashed); the warehouse kept the previous state; noticed by ${by}`,
+      error: `bị ngắt (interrupted): tiến trình đã dừng trước khi lần chạy xong (bị tắt hoặc bị lỗi); kho dữ liệu giữ trạng thái trước đó; phát hiện bởi ${by}`,
     })
     .where('status', '=', 'running')
     .returning('run_id')

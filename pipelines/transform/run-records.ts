@@ -31,7 +31,7 @@ export async function markInterrupted(conn: DuckDBConnection, by: string): Promi
     .set({
       status: 'interrupted',
       finished_at: new Date(),
-      error: `interrupted: the process stopped before the run finished (killed or crashed); nothing of it was published, the warehouse kept the models of the last successful run; noticed by ${by}`,
+      error: `bị ngắt (interrupted): tiến trình đã dừng trước khi lần chạy xong (bị tắt hoặc bị lỗi); không phần nào được công bố, kho dữ liệu giữ các mô hình của lần chạy thành công gần nhất; phát hiện bởi ${by}`,
     })
     .where('run_id', 'in', dead)
     .where('status', '=', 'running')

@@ -47,10 +47,10 @@ async function manages(conn: DuckDBConnection, admin: Account, target: Pick<Acco
  */
 async function refusal(conn: DuckDBConnection, admin: Account, unit: Unit | undefined, unitKey: string, kind: AccountKind): Promise<string | null> {
   if (admin.unit_level === 'nation') return null;
-  if (!unit || !(await canSee(conn, admin, unit))) return `${unitKey} is outside the subtree of ${admin.unit_key}`;
+  if (!unit || !(await canSee(conn, admin, unit))) return `${unitKey} nằm ngoài phạm vi phân cấp quản lý của ${admin.unit_key}`;
   const own = unit.unit_key === admin.unit_key || (unit.unit_level === admin.unit_level && unit.unit_code === admin.unit_code);
   if (kind === 'admin' && own) {
-    return `tài khoản quản trị của ${unitKey} do cấp trên cấp và thu hồi / an admin manages admin accounts of the units below it; the admin accounts of its own unit are issued and revoked from above`;
+    return `tài khoản quản trị của ${unitKey} do cấp trên cấp và thu hồi; quản trị viên chỉ quản lý tài khoản quản trị của các đơn vị trực thuộc`;
   }
   return null;
 }
@@ -94,7 +94,7 @@ export function accountsRoutes(api: ApiRouter): void {
       res.locals.auditDetail = { action: 'create', unit: input.unit, kind: input.kind };
       const unit = await findUnitIfLoaded(conn, input.unit);
       if (!unit && !(NATION_REFS.has(input.unit) && admin.unit_level === 'nation')) {
-        throw notFound(`unit ${input.unit} (không có trong danh mục đơn vị / not in core.dim_units; use a unit key such as P:01@2025 or a unit code)`);
+        throw notFound(`đơn vị ${input.unit} (không có trong danh mục đơn vị core.dim_units; dùng khóa đơn vị như P:01@2025 hoặc mã đơn vị)`);
       }
       const reason = await refusal(conn, admin, unit, unit?.unit_key ?? input.unit, input.kind);
       if (reason) throw forbidden(reason);
@@ -114,17 +114,17 @@ export function accountsRoutes(api: ApiRouter): void {
       tags: ['admin'],
       auth: 'admin',
       query: z.strictObject({}),
-      params: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an account id such as acc_0123456789ab') }),
+      params: z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'phải là mã tài khoản, ví dụ acc_0123456789ab') }),
       response: { kind: 'json', description: '{ account } as revoked' },
     },
     async (_req, res, { params }) => {
       const conn = connOf(res);
       const admin = accountOf(res);
       const target = await findAccount(conn, params.id);
-      if (!target) throw notFound(`account ${params.id}`);
+      if (!target) throw notFound(`tài khoản ${params.id}`);
       res.locals.auditDetail = { action: 'revoke', account_id: target.account_id, unit_key: target.unit_key, kind: target.kind };
       const reason = await refusal(conn, admin, await findUnitIfLoaded(conn, target.unit_key), target.unit_key, target.kind);
-      if (reason) throw forbidden(`account ${target.account_id} (${target.kind}, ${target.unit_key}): ${reason}`);
+      if (reason) throw forbidden(`tài khoản ${target.account_id} (${target.kind}, ${target.unit_key}): ${reason}`);
       await revokeAccount(conn, target.account_id);
       countRows(res, 1);
       res.json({ account: await findAccount(conn, target.account_id) });

@@ -25,7 +25,7 @@ export function runsRoutes(api: ApiRouter, ctx: AppContext): void {
       response: { kind: 'json', description: '{ runId, status }' },
     },
     async (_req, res) => {
-      if (!ctx.triggerRun) throw new HttpError(503, 'NO_SCHEDULER', 'this server runs without a scheduler; start it with `csdl serve`');
+      if (!ctx.triggerRun) throw new HttpError(503, 'NO_SCHEDULER', 'Máy chủ này chạy không có bộ lập lịch (NO_SCHEDULER); hãy khởi động bằng `csdl serve`');
       let run;
       try {
         run = await ctx.triggerRun(accountOf(res).account_id);

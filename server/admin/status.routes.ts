@@ -20,10 +20,10 @@ export function statusRoutes(api: ApiRouter): void {
       auth: 'nation-admin',
       query: z.strictObject({
         runs: z.coerce
-          .number({ error: () => 'must be a whole number from 1 to 100' })
-          .int('must be a whole number from 1 to 100')
-          .min(1, 'must be a whole number from 1 to 100')
-          .max(100, 'must be a whole number from 1 to 100')
+          .number({ error: () => 'phải là số nguyên từ 1 đến 100' })
+          .int('phải là số nguyên từ 1 đến 100')
+          .min(1, 'phải là số nguyên từ 1 đến 100')
+          .max(100, 'phải là số nguyên từ 1 đến 100')
           .default(10)
           .meta({ description: 'how many recent runs (1-100)' }),
       }),

@@ -69,14 +69,20 @@ export function table(columns: readonly string[]): ResponseSpec {
 function badInput(error: z.ZodError, where: string, known: string[]): Error {
   const issue = error.issues[0];
   if (issue.code === 'unrecognized_keys') {
-    return badParam(issue.keys[0], known.length ? `unknown ${where}; this endpoint takes ${known.join(', ')}` : `unknown ${where}; this endpoint takes none`);
+    return badParam(
+      issue.keys[0],
+      known.length ? `${where} không được nhận; API này nhận ${known.join(', ')}` : `${where} không được nhận; API này không nhận ${where} nào`,
+    );
   }
   return badParam(String(issue.path[0] ?? where), issue.message);
 }
 
+/** zod's own messages in Vietnamese, where a schema gives none of its own (per parse: the CLI keeps its config's). */
+const VI_MESSAGES = z.locales.vi().localeError;
+
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): Out<S> {
   if (!schema) return {} as Out<S>;
-  const parsed = schema.safeParse(value ?? {});
+  const parsed = schema.safeParse(value ?? {}, { error: VI_MESSAGES });
   if (parsed.success) return parsed.data as Out<S>;
   const known = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
   throw badInput(parsed.error, where, known);
@@ -111,9 +117,9 @@ export class ApiRouter {
     const auth = AUTH_MIDDLEWARE[spec.auth];
     const run: RequestHandler = async (req, res) => {
       const input = {
-        query: parse(spec.query, req.query, 'parameter'),
-        params: parse(spec.params, req.params, 'path parameter'),
-        body: parse(spec.body, req.body, 'field'),
+        query: parse(spec.query, req.query, 'tham số'),
+        params: parse(spec.params, req.params, 'tham số đường dẫn'),
+        body: parse(spec.body, req.body, 'trường'),
       } as Input<S>;
       await handler(req, res, input);
     };

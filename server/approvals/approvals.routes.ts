@@ -21,14 +21,15 @@ import { findUnit } from '../units/units.queries.ts';
 import { asHttp } from './reports-errors.ts';
 
 const action = z.strictObject({
-  period: z.string().regex(/^\d{4}-(DN|CN)$/, 'must look like 2025-DN'),
+  period: z.string().regex(/^\d{4}-(DN|CN)$/, 'phải có dạng 2025-DN hoặc 2024-CN'),
   unit: z.string().min(1).max(60),
   comment: z.string().trim().max(2000).nullish(),
 });
 const mark = action.extend({ not_reporting: z.boolean() });
 
 function service(ctx: AppContext): ReportsService {
-  if (!ctx.reports) throw new HttpError(503, 'NO_REPORTS', 'this server runs without the approval and export stages; start it with `csdl serve`');
+  if (!ctx.reports)
+    throw new HttpError(503, 'NO_REPORTS', 'Máy chủ này chạy không có bước duyệt và xuất số liệu (NO_REPORTS); hãy khởi động bằng `csdl serve`');
   return ctx.reports;
 }
 

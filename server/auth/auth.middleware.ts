@@ -24,17 +24,15 @@ export function keyOf(header: { authorization?: string; 'x-api-key'?: string | s
 export const requireAccount: RequestHandler = async (req, res, next) => {
   const key = keyOf(req.headers);
   if (!key && Object.keys(req.query as object).some(isCredentialName)) {
-    throw unauthorized(
-      'khóa API chỉ được gửi trong tiêu đề, không bao giờ trong địa chỉ / the API key is accepted only in a header ("Authorization: Bearer <key>" or "X-API-Key: <key>"), never in the address',
-    );
+    throw unauthorized('khóa API chỉ được gửi trong tiêu đề (header) "Authorization: Bearer <khóa>" hoặc "X-API-Key: <khóa>", không bao giờ trong địa chỉ');
   }
-  if (!key) throw unauthorized('send the API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"');
+  if (!key) throw unauthorized('hãy gửi khóa API trong tiêu đề (header) "Authorization: Bearer <khóa>" hoặc "X-API-Key: <khóa>"');
   const account = await findAccountByKey(connOf(res), key);
   if (account?.revoked_at) {
     // the audit row names whose revoked key was tried
     res.locals.attemptedAccount = account;
   }
-  if (!account || account.revoked_at) throw unauthorized('this API key is unknown or revoked');
+  if (!account || account.revoked_at) throw unauthorized('khóa API không tồn tại hoặc đã bị thu hồi');
   res.locals.account = account;
   if (account.kind === 'system') {
     // checked on every request, so a key stops working the moment its consumer is suspended or expires
@@ -53,7 +51,7 @@ export const requireAccount: RequestHandler = async (req, res, next) => {
 
 /** Requires an admin account (after requireAccount). */
 export const requireAdmin: RequestHandler = (_req, res, next) => {
-  if (res.locals.account?.kind !== 'admin') throw forbidden('chỉ tài khoản quản trị / only admin accounts may do this');
+  if (res.locals.account?.kind !== 'admin') throw forbidden('chỉ tài khoản quản trị được làm việc này');
   next();
 };
 
@@ -61,7 +59,7 @@ export const requireAdmin: RequestHandler = (_req, res, next) => {
 export const requireNationAdmin: RequestHandler = (_req, res, next) => {
   const a = res.locals.account;
   if (a?.kind !== 'admin' || a.unit_level !== 'nation') {
-    throw forbidden("chỉ tài khoản quản trị cấp Bộ / only the nation's admin accounts may start a pipeline run");
+    throw forbidden('chỉ tài khoản quản trị cấp Bộ được dùng chức năng này');
   }
   next();
 };

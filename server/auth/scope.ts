@@ -32,7 +32,6 @@ export async function assertCanSee(conn: DuckDBConnection, account: ScopedAccoun
   if (await canSee(conn, account, unit)) return;
   throw forbidden(
     `tài khoản của ${account.unit_name ?? account.unit_code} (${account.unit_key}) chỉ xem được đơn vị mình và các đơn vị trực thuộc; ` +
-      `${unit.unit_name} (${unit.unit_key}) nằm ngoài phạm vi phân cấp quản lý / ` +
-      `an account of ${account.unit_key} may read its own unit and the units below it, and ${unit.unit_key} is outside that subtree`,
+      `${unit.unit_name} (${unit.unit_key}) nằm ngoài phạm vi phân cấp quản lý`,
   );
 }

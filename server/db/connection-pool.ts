@@ -32,7 +32,7 @@ export class PoolSaturatedError extends CsdlError {
     readonly retryAfterSeconds: number,
     reason: string,
   ) {
-    super('SERVER_BUSY', `Máy chủ đang bận / the server is busy (${reason}); retry after ${retryAfterSeconds} s`, {
+    super('SERVER_BUSY', `Máy chủ đang bận (SERVER_BUSY: ${reason}); hãy thử lại sau ${retryAfterSeconds} giây`, {
       transient: true,
       details: { retryAfterSeconds },
     });
@@ -187,7 +187,7 @@ export class ConnectionPool {
    * `signal` withdraws a waiting request (LeaseEndedError) when its client has left.
    */
   async acquire(signal?: AbortSignal): Promise<Lease> {
-    if (this.closing) throw new PoolSaturatedError(5, 'shutting down');
+    if (this.closing) throw new PoolSaturatedError(5, 'đang dừng');
     if (signal?.aborted) throw new LeaseEndedError();
     const free = this.idle.pop();
     if (free) return this.lease(free);
@@ -200,7 +200,7 @@ export class ConnectionPool {
         throw err;
       }
     }
-    if (this.queue.length >= this.options.maxQueue) throw new PoolSaturatedError(this.retryAfter(), `${this.queue.length} requests already waiting`);
+    if (this.queue.length >= this.options.maxQueue) throw new PoolSaturatedError(this.retryAfter(), `đã có ${this.queue.length} yêu cầu đang chờ`);
     return new Promise<Lease>((resolve, reject) => {
       const leave = () => {
         this.queue = this.queue.filter((w) => w !== waiter);
@@ -220,7 +220,7 @@ export class ConnectionPool {
         reject,
         timer: setTimeout(() => {
           leave();
-          reject(new PoolSaturatedError(this.retryAfter(), `no connection free within ${this.options.queueTimeoutMs} ms`));
+          reject(new PoolSaturatedError(this.retryAfter(), `không có kết nối rảnh trong ${this.options.queueTimeoutMs} ms`));
         }, this.options.queueTimeoutMs),
       };
       signal?.addEventListener('abort', gone, { once: true });
@@ -297,7 +297,7 @@ export class ConnectionPool {
     this.closing = true;
     for (const w of this.queue.splice(0)) {
       clearTimeout(w.timer);
-      w.reject(new PoolSaturatedError(5, 'shutting down'));
+      w.reject(new PoolSaturatedError(5, 'đang dừng'));
     }
     if (this.idle.length < this.open) await new Promise<void>((resolve) => (this.drained = resolve));
     for (const c of this.idle.splice(0)) c.closeSync();

@@ -36,14 +36,14 @@ const packageQuery = {
   period: period.optional(),
   unit: unit.optional(),
   recipient: z
-    .enum(RECIPIENTS, { error: () => `must be one of ${RECIPIENTS.join(', ')}` })
+    .enum(RECIPIENTS, { error: () => `phải là một trong ${RECIPIENTS.join(', ')}` })
     .optional()
     .meta({
       description:
         "ministry (the nation's keys' default) or hierarchy (the others' default): exact figures; outside: the unit and its children, small cells suppressed",
     }),
   csv_headers: z
-    .enum(['en', 'vi'], { error: () => 'must be en or vi' })
+    .enum(['en', 'vi'], { error: () => 'phải là en hoặc vi' })
     .default('en')
     .meta({ description: 'CSV column headers: en (machine names) or vi (Vietnamese)' }),
 };
@@ -51,7 +51,8 @@ const packageSchema = z.strictObject(packageQuery);
 type PackageQuery = z.infer<typeof packageSchema>;
 
 async function packageFor(ctx: AppContext, res: Response, q: PackageQuery): Promise<ExportedPackage> {
-  if (!ctx.reports) throw new HttpError(503, 'NO_REPORTS', 'this server runs without the approval and export stages; start it with `csdl serve`');
+  if (!ctx.reports)
+    throw new HttpError(503, 'NO_REPORTS', 'Máy chủ này chạy không có bước duyệt và xuất số liệu (NO_REPORTS); hãy khởi động bằng `csdl serve`');
   const conn = connOf(res);
   const account = accountOf(res);
   const at = await resolvePeriod(conn, q.period);
@@ -125,7 +126,7 @@ export function exportsRoutes(api: ApiRouter, ctx: AppContext): void {
       const { name, ...rest } = query;
       const pkg = await packageFor(ctx, res, rest);
       const file = name === 'manifest.json' ? { name, format: 'json', rows: 0, sha256: null } : pkg.manifest.files.find((f) => f.name === name);
-      if (!file) throw notFound(`file ${name} in package ${pkg.manifest.package_id}`);
+      if (!file) throw notFound(`tệp ${name} trong gói ${pkg.manifest.package_id}`);
       res.locals.format = file.format;
       res.locals.auditDetail = { ...res.locals.auditDetail, file: name, sha256: file.sha256 };
       countRows(res, file.rows);

@@ -33,7 +33,7 @@ export function publicRoutes(api: ApiRouter, decisions: DecisionCache): void {
     { summary: 'Reporting periods (public)', tags: ['public'], auth: 'public', query: z.strictObject({ format }), response: table(PERIOD_COLUMNS) },
     async (_req, res, { query }) => {
       const conn = connOf(res);
-      if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('core.dim_periods does not exist yet');
+      if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('chưa có bảng core.dim_periods');
       await sendTable(res, conn, query.format, { sql: PERIODS_SQL, columns: PERIOD_COLUMNS, filename: 'periods' });
     },
   );
@@ -49,14 +49,14 @@ export function publicRoutes(api: ApiRouter, decisions: DecisionCache): void {
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
-      if (!(await tableExists(conn, 'indicators.indicator_values'))) throw notReady('indicators.indicator_values does not exist yet');
+      if (!(await tableExists(conn, 'indicators.indicator_values'))) throw notReady('chưa có bảng indicators.indicator_values');
       await inSnapshot(res.locals, true, async () => {
         const catalog = await catalogOrFail(conn);
         const asked = knownIndicators(query.indicator, catalog);
         const indicators = asked.length ? asked : [...MAP_INDICATORS];
         const at = await resolvePeriod(conn, query.period);
         const nation = await findUnit(conn, NATION_KEY);
-        if (!nation) throw notReady('core.dim_units has no nation');
+        if (!nation) throw notReady('core.dim_units chưa có đơn vị toàn quốc');
         const units = [nation, ...(await familyChildren(conn, nation, at))];
         const filter = { indicators, breakdown: 'total' };
         const hidden = await new IndicatorSuppression(conn, { decisions, version: await dataVersion(conn) }).hidden(at, units, filter);

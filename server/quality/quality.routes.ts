@@ -38,23 +38,23 @@ import { COUNT_FIGURES, rankingColumns, rankingTable, recordKindWeights, ruleCol
 const PAGE = { default: 1000, max: 10_000 };
 
 const limit = z
-  .string({ error: 'must be a single whole number' })
-  .regex(/^\d{1,5}$/, `must be a whole number from 1 to ${PAGE.max}`)
+  .string({ error: 'phải là một số nguyên' })
+  .regex(/^\d{1,5}$/, `phải là số nguyên từ 1 đến ${PAGE.max}`)
   .transform(Number)
-  .refine((n) => n >= 1 && n <= PAGE.max, `must be a whole number from 1 to ${PAGE.max}`)
+  .refine((n) => n >= 1 && n <= PAGE.max, `phải là số nguyên từ 1 đến ${PAGE.max}`)
   .meta({ description: `Rows per page (default ${PAGE.default}, at most ${PAGE.max})` });
 
 const cursor = z
-  .string({ error: 'must be a single value' })
-  .regex(/^[A-Za-z0-9_-]{1,400}$/, 'must be the `next` of a previous page')
-  .refine((c) => decodeCursor(c) !== undefined, 'must be the `next` of a previous page')
+  .string({ error: 'phải là một giá trị' })
+  .regex(/^[A-Za-z0-9_-]{1,400}$/, 'phải là giá trị `next` của trang trước')
+  .refine((c) => decodeCursor(c) !== undefined, 'phải là giá trị `next` của trang trước')
   .meta({ description: 'The `next` of the previous page (also in the X-Next-Cursor header)' });
 
 /** Vietnamese name of a period: 'Đầu năm học 2025-2026'. */
 const periodName = (p: Period) => `${p.ky === 'DN' ? 'Đầu năm học' : 'Cuối năm học'} ${p.nam_hoc}-${p.nam_hoc + 1}`;
 
 async function requireQuality(conn: DuckDBConnection): Promise<void> {
-  if (!(await tableExists(conn, 'quality.dq_unit_scores'))) throw notReady('quality.dq_unit_scores does not exist yet (run the quality step)');
+  if (!(await tableExists(conn, 'quality.dq_unit_scores'))) throw notReady('chưa có bảng quality.dq_unit_scores (hãy chạy bước quality)');
 }
 
 /** The period, unit and rule of a failure list, checked (404 for an unknown rule). */
@@ -66,7 +66,7 @@ async function failureScope(
   await requireQuality(conn);
   const at = await resolvePeriod(conn, q.period);
   const own = await resolveUnit(conn, q.unit, account, at);
-  if (q.rule !== undefined && !(await ruleExists(conn, q.rule))) throw notFound(`rule ${q.rule}`);
+  if (q.rule !== undefined && !(await ruleExists(conn, q.rule))) throw notFound(`quy tắc ${q.rule}`);
   return { at, own };
 }
 

@@ -40,7 +40,7 @@ export function unitsRoutes(api: ApiRouter): void {
     { summary: 'Reporting periods, oldest first', tags: ['units'], auth: 'key', query: z.strictObject({ format }), response: table(PERIOD_COLUMNS) },
     async (_req, res, { query }) => {
       const conn = connOf(res);
-      if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('core.dim_periods does not exist yet');
+      if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('chưa có bảng core.dim_periods');
       await sendTable(res, conn, query.format, { sql: PERIODS_SQL, columns: PERIOD_COLUMNS, filename: 'periods' });
     },
   );

@@ -92,9 +92,9 @@ describe('csdl command line', () => {
       CSDL_JOB_ATTEMPTS: '0',
     });
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--schedule (CSDL_SCHEDULE): must be a cron expression');
+    expect(r.stderr).toContain('--schedule (CSDL_SCHEDULE): phải là biểu thức cron');
     expect(r.stderr).toContain('--port (PORT)');
-    expect(r.stderr).toContain('CSDL_SCHEDULE_TZ: must be an IANA time zone');
+    expect(r.stderr).toContain('CSDL_SCHEDULE_TZ: phải là múi giờ IANA');
     expect(r.stderr).toContain('CSDL_JOB_ATTEMPTS');
     expect(r.stderr).not.toMatch(noStackTrace);
   });
@@ -110,7 +110,7 @@ describe('csdl command line', () => {
     expect(r.stderr).toContain('[SOURCE_UNAVAILABLE]');
     expect(r.stderr).toContain('postgres://csdl:***@127.0.0.1');
     expect(r.stderr).not.toMatch(noStackTrace);
-    expect(r.stdout).not.toContain('pipeline run');
+    expect(r.stdout).not.toContain('lần chạy quy trình');
     // no retries with backoff: a scheduler retries the command
     expect(Date.now() - started).toBeLessThan(20_000);
   });
@@ -180,7 +180,7 @@ describe('csdl command line', () => {
       });
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(code).toBe(143);
-      expect(stderr).toContain('csdl: interrupted by SIGTERM');
+      expect(stderr).toContain('csdl: bị ngắt bởi SIGTERM (interrupted by SIGTERM); chưa hoàn thành việc gì');
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -26,7 +26,7 @@ describe('csdl run (the main job)', () => {
     };
     const r = spawnSync(process.execPath, [bin, 'run', '--preset', 'tiny', '--seed', '7', '--no-serve'], { env, encoding: 'utf8', timeout: 300_000 });
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/sample CSDL generated \(preset tiny, seed 7, [\d.]+ learner rows\)/);
+    expect(r.stdout).toMatch(/CSDL mẫu đã sinh \(preset tiny, seed 7, [\d.]+ dòng học sinh\)/);
     const periods = r.stdout
       .split('\n')
       .filter((l) => /^(Đầu|Cuối) năm \d{4}-\d{4}/.test(l))
@@ -41,7 +41,7 @@ describe('csdl run (the main job)', () => {
     // a second run finds the sample in place and loads incrementally
     const again = spawnSync(process.execPath, [bin, 'run', '--preset', 'tiny', '--seed', '7', '--no-serve'], { env, encoding: 'utf8', timeout: 300_000 });
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toContain('sample CSDL already present');
+    expect(again.stdout).toContain('CSDL mẫu đã có sẵn');
     expect(again.stderr).toMatch(/etl run started run=\S+ kind=incremental/);
   });
 });

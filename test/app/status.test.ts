@@ -85,9 +85,9 @@ describe('csdl status', () => {
   it('shows a killed ETL as interrupted, not running', () => {
     const out = csdl(['status']);
     expect(out.status).toBe(0);
-    expect(lineOf(out.stdout, killed)).toMatch(/^\S+\s+incremental\s+interrupted\s/);
-    expect(out.stdout).not.toMatch(/^run-\S+\s+\S+\s+running\s/m);
-    expect(out.stdout).toContain('Freshness of the warehouse');
+    expect(lineOf(out.stdout, killed)).toMatch(/^\S+\s+tăng dần \(incremental\)\s+bị ngắt \(interrupted\)\s/);
+    expect(out.stdout).not.toMatch(/^run-\S+\s+\S+ \(\S+\)\s+đang chạy/m);
+    expect(out.stdout).toContain('Độ mới của kho dữ liệu');
   });
 
   it('reads through the server while `csdl serve` holds the warehouse, with an admin key', async () => {
@@ -104,11 +104,11 @@ describe('csdl status', () => {
     const via = csdl(['status', '--runs', '5'], { CSDL_API_KEY: keys.admin });
     expect(via.stderr).toBe('');
     expect(via.status).toBe(0);
-    expect(via.stdout).toContain('read through the server at http://127.0.0.1:');
-    expect(lineOf(via.stdout, killed)).toMatch(/^\S+\s+incremental\s+interrupted\s/);
+    expect(via.stdout).toContain('(đọc qua máy chủ http://127.0.0.1:');
+    expect(lineOf(via.stdout, killed)).toMatch(/^\S+\s+tăng dần \(incremental\)\s+bị ngắt \(interrupted\)\s/);
     expect(via.stdout).toMatch(/\nhoc_sinh\s+run-/);
     const local = csdl(['status', '--runs', '5'], { CSDL_API_KEY: keys.admin, WAREHOUSE_PATH: '/nonexistent/warehouse.duckdb' });
-    expect(local.stdout).toContain('No warehouse at /nonexistent/warehouse.duckdb');
+    expect(local.stdout).toContain('Chưa có kho dữ liệu tại /nonexistent/warehouse.duckdb');
 
     const refused = csdl(['status'], { CSDL_API_KEY: keys.exploit });
     expect(refused.status).toBe(1);

@@ -15,6 +15,7 @@ import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
 import { FIXTURE_DEADLINES } from '../fixtures/fixture-warehouse.ts';
 import { PASSING_GATE, reportsFixture } from '../support/reports-fixture.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 
 const h = reportsFixture();
@@ -81,5 +82,44 @@ describe('the sign-off page', () => {
     expect(await page.locator('#diff-summary').innerText()).toMatch(/Biểu mẫu \d+ dòng đổi/);
     await page.screenshot({ path: '/tmp/csdl-dashboard-approvals-nation.png', fullPage: true });
     expect(b.errorsOf(page)).toEqual([]);
+  });
+
+  it('shows the final period when the answer for an earlier choice arrives last', async () => {
+    const page = await b.open(`${server.url}/dashboards/approvals.html?period=2025-DN#key=${h.keys.nation}`);
+    await page.waitForFunction(() => document.body.dataset.drawn === '2025-DN');
+    const other = await page.locator('#period option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value).find((v) => v !== '2025-DN'));
+    expect(other).toBeTruthy();
+    let started = 0;
+    let settled = 0;
+    const held = (url: string) => url.includes('/api/approvals?') && url.includes(`period=${other}`);
+    await page.route(
+      (url) => held(url.toString()),
+      async (route) => {
+        started += 1;
+        await new Promise((r) => setTimeout(r, 1500));
+        await route.continue().catch(() => undefined);
+      },
+    );
+    const done = (r: { url(): string }) => void (held(r.url()) && (settled += 1));
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+    await page.evaluate(() => delete document.body.dataset.drawn);
+    await page.locator('#period').selectOption(other!);
+    await expect.poll(() => started).toBe(1);
+    await page.locator('#period').selectOption('2025-DN');
+    await page.waitForFunction(() => document.body.dataset.drawn === '2025-DN');
+    await expect.poll(() => settled, { timeout: 5000 }).toBe(1);
+    await page.waitForTimeout(500);
+    const res = await fetch(`${server.url}/api/approvals?period=2025-DN`, { headers: { Authorization: `Bearer ${h.keys.nation}` } });
+    const api = (await res.json()) as { label: string; provinces: Array<{ unit_key: string; status: string }> };
+    expect(await page.locator('#title').innerText()).toBe(`Duyệt số liệu · ${api.label}`);
+    const shown = await page.locator('#approvals tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-unit')));
+    expect(shown).toEqual(api.provinces.filter((p) => p.status !== 'no_data').map((p) => p.unit_key));
+    await page.screenshot({ path: '/tmp/csdl-dashboard-approvals.png', fullPage: true });
+    // printed as an A4 report: title, unit, period and date above, no navigation
+    const text = pdfText(await page.pdf({ format: 'A4' }));
+    expect(text).toContain(`Duyệt số liệu Đơn vị: Việt Nam · Kỳ báo cáo: ${api.label} · Ngày in: `);
+    expect(text).toMatch(/Ngày in: \d{2}\/\d{2}\/\d{4}/);
+    expect(text).not.toContain('Tổng quan toàn quốc');
   });
 });

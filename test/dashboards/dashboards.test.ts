@@ -67,6 +67,7 @@ describe('dashboards in Chromium', () => {
     expect(rows[0]).toContain('▲ 12,5');
     expect(rows[0]).toContain('31/10/2025');
     expect(rows[1]).toContain('Đúng hạn');
+    await page.waitForFunction(() => document.body.dataset.drawn);
     await page.screenshot({ path: '/tmp/csdl-dashboard-quality.png', fullPage: true });
   });
 
@@ -118,6 +119,7 @@ describe('dashboards in Chromium', () => {
     expect(await page.locator('#failures tfoot').innerText()).toBe('Đang hiện 4 / 4 lỗi cần sửa.');
     expect(await page.locator('#quality-score').innerText()).toContain('55,0 Kém · 3 bản ghi cần sửa trên 7 bản ghi · hạng 2/2');
     expect(await page.locator('#indicators tbody').innerText()).toContain('Số học sinh');
+    await page.waitForFunction(() => document.body.dataset.drawn);
     await page.screenshot({ path: '/tmp/csdl-dashboard-school.png', fullPage: true });
   });
 

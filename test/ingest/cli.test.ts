@@ -41,32 +41,32 @@ describe('csdl etl and csdl status', () => {
   it('says there is no warehouse yet before the first run', async () => {
     const r = await csdl(['status'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`No warehouse at ${config.warehousePath} yet`);
+    expect(r.stdout).toContain(`Chưa có kho dữ liệu tại ${config.warehousePath}: hãy chạy \`csdl etl\``);
   });
 
   it('prints the run id and a per-table summary', async () => {
     const r = await csdl(['etl'], env);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Run run-\d{8}T\d{6}Z-[0-9a-f]{6} \(full\) succeeded in /);
-    expect(r.stdout).toMatch(/\nhoc_sinh\s+full\s+25\s+25\s+0\s+0\s+25\s+\d{4}-/);
-    expect(r.stdout).toMatch(/\ncode lists \(\d+ dm_\* tables\)\s+full/);
+    expect(r.stdout).toMatch(/^Lần chạy run-\d{8}T\d{6}Z-[0-9a-f]{6} \(toàn bộ \(full\)\) thành công sau /);
+    expect(r.stdout).toMatch(/\nhoc_sinh\s+toàn bộ \(full\)\s+25\s+25\s+0\s+0\s+25\s+\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}\s/);
+    expect(r.stdout).toMatch(/\ndanh mục \(\d+ bảng dm_\*\)\s+toàn bộ \(full\)/);
     const again = await csdl(['etl'], env);
-    expect(again.stdout).toMatch(/\(incremental\) succeeded/);
+    expect(again.stdout).toMatch(/\(tăng dần \(incremental\)\) thành công/);
   });
 
   it('lists the last runs and the freshness of each table', async () => {
     const r = await csdl(['status'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Last runs\n/);
-    expect(r.stdout.match(/run-\S+ +(full|incremental) +succeeded/g)).toHaveLength(2);
-    expect(r.stdout).toMatch(/\nhoc_sinh +run-\S+ +\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z +[\d.]+ (ms|s) +\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z +25\n/);
+    expect(r.stdout).toMatch(/^Các lần chạy ETL gần nhất\n/);
+    expect(r.stdout.match(/run-\S+ +(toàn bộ \(full\)|tăng dần \(incremental\)) +thành công \(succeeded\)/g)).toHaveLength(2);
+    expect(r.stdout).toMatch(/\nhoc_sinh +run-\S+ +\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} +[\d,]+ (ms|giây) +\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} +25\n/);
     expect(r.stdout).toMatch(/\ndm_tinh +run-\S+ .* - +\d+\n/);
   });
 
   it('says clearly, naming the host but not the password, when the source is unreachable', async () => {
     const r = await csdl(['etl'], { ...env, CSDL_DATABASE_URL: `postgres://postgres:hunter2@127.0.0.1:${await freePort()}/csdl` });
-    expect(r.stderr).toMatch(/\[SOURCE_UNAVAILABLE\] The source database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/csdl is unreachable/);
+    expect(r.stderr).toMatch(/\[SOURCE_UNAVAILABLE\] Không kết nối được cơ sở dữ liệu nguồn postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/csdl/);
     expect(r.stderr).not.toContain('hunter2');
   });
 });
@@ -121,12 +121,14 @@ describe('formatStatus', () => {
       t0 + 125_000 + 90_061_000,
     );
     const lines = out.split('\n');
-    expect(lines[0]).toBe('Last runs');
-    expect(lines[4]).toMatch(/^etl-c +incremental +running +2026-11-22 01:30:00Z +running +0 +\+0 ~0 -0$/);
-    expect(lines[5]).toMatch(/^etl-b +incremental +failed +2026-11-22 00:30:00Z +1\.0 s +0 +\+0 ~0 -0 +interrupted: the process stopped$/);
-    expect(lines[6]).toMatch(/^etl-a +full +succeeded +2026-11-21 23:30:00Z +2 min 05 s +1,234,567 +\+1,234,567 ~0 -0$/);
-    expect(out).toMatch(/\nhoc_sinh +etl-a +2026-11-21 23:32:05Z +1 d 1 h +2026-11-21 23:29:00Z +1,000,000\n/);
-    expect(out).toMatch(/\ncode lists \(2 dm_\* tables\) +2026-11-21 23:32:05Z +1 d 1 h +- +57\n/);
+    expect(lines[0]).toBe('Các lần chạy ETL gần nhất');
+    expect(lines[4]).toMatch(/^etl-c +tăng dần \(incremental\) +đang chạy \(running\) +22\/11\/2026 08:30:00 +đang chạy +0 +\+0 ~0 -0$/);
+    expect(lines[5]).toMatch(
+      /^etl-b +tăng dần \(incremental\) +thất bại \(failed\) +22\/11\/2026 07:30:00 +1,0 giây +0 +\+0 ~0 -0 +interrupted: the process stopped$/,
+    );
+    expect(lines[6]).toMatch(/^etl-a +toàn bộ \(full\) +thành công \(succeeded\) +22\/11\/2026 06:30:00 +2 phút 05 giây +1\.234\.567 +\+1\.234\.567 ~0 -0$/);
+    expect(out).toMatch(/\nhoc_sinh +etl-a +22\/11\/2026 06:32:05 +1 ngày 1 giờ +22\/11\/2026 06:29:00 +1\.000\.000\n/);
+    expect(out).toMatch(/\ndanh mục \(2 bảng dm_\*\) +22\/11\/2026 06:32:05 +1 ngày 1 giờ +- +57\n/);
     expect(formatDuration(999)).toBe('999 ms');
   });
 });

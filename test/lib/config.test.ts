@@ -45,7 +45,7 @@ describe('loadConfig', () => {
 
   it('requires a pseudonym secret for a real source', () => {
     const problems = problemsOf({ CSDL_DATABASE_URL: 'postgres://u@db.example/csdl' });
-    expect(problems).toEqual([expect.stringMatching(/^CSDL_PSEUDONYM_SECRET: is required/)]);
+    expect(problems).toEqual([expect.stringMatching(/^CSDL_PSEUDONYM_SECRET: bắt buộc khi CSDL_DATABASE_URL/)]);
     const ok = loadConfig({ CSDL_DATABASE_URL: 'postgres://u@db.example/csdl', CSDL_PSEUDONYM_SECRET: 'a-long-enough-secret' });
     expect(ok.embedded).toBe(false);
   });
@@ -70,8 +70,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ CSDL_CONFIG_FILE: good }).deadlines['31']).toEqual({ dn: '10-15', cn: '06-15' });
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ deadlines: { '31': { dn: '15/10', cn: '06-15' } } }));
-    expect(problemsOf({ CSDL_CONFIG_FILE: bad })).toEqual([expect.stringMatching(/^deadlines\.31\.dn: must be MM-DD/)]);
-    expect(problemsOf({ CSDL_CONFIG_FILE: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/does not exist/)]);
+    expect(problemsOf({ CSDL_CONFIG_FILE: bad })).toEqual([expect.stringMatching(/^deadlines\.31\.dn: phải có dạng MM-DD/)]);
+    expect(problemsOf({ CSDL_CONFIG_FILE: join(dir, 'missing.json') })).toEqual([expect.stringMatching(/không có tệp/)]);
   });
 
   it('holds the scheduler settings, validated with the others, and lets a command-line option override one', () => {
@@ -91,8 +91,8 @@ describe('loadConfig', () => {
       expect.unreachable();
     } catch (err) {
       expect((err as ConfigError).problems).toEqual([
-        '--port (PORT): must be a port number (0-65535)',
-        '--schedule (CSDL_SCHEDULE): must be a cron expression such as "0 2 * * *", or "off"',
+        '--port (PORT): phải là số cổng (0-65535)',
+        '--schedule (CSDL_SCHEDULE): phải là biểu thức cron như "0 2 * * *", hoặc "off"',
       ]);
     }
   });

@@ -44,6 +44,8 @@ describe('admin accounts API', () => {
     const bad = await post(s.keys.communeAdmin, { unit: 'S:T1@2025', kind: 'owner', name: 'x' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('"kind"');
+    // zod's own message, in Vietnamese
+    expect(bad.body.error.message).toBe('Tham số không hợp lệ (BAD_PARAMETER) "kind": Tùy chọn không hợp lệ: mong đợi một trong các giá trị "admin"|"exploit"');
   });
 
   it("lists only the accounts in the admin's subtree, without secrets, and revokes them", async () => {

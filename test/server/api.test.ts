@@ -232,6 +232,9 @@ describe('HTTP API on the fixture warehouse', () => {
       const r = await s.get(path, s.keys.nationAdmin);
       expect({ path, status: r.status }).toEqual({ path, status });
       expect(r.body.error.message).toContain(mention);
+      // Vietnamese words with the technical code beside them, no English
+      expect(r.body.error.message).toMatch(/^(Tham số không hợp lệ \(BAD_PARAMETER\) "|Không tìm thấy \(NOT_FOUND\): )/);
+      expect(r.body.error.message).not.toMatch(/\b(must|unknown|not found|lists? them|bad parameter|endpoint|give it)\b/i);
       expect(r.text).not.toMatch(/select |at .*\.ts:\d+/i);
     }
   });

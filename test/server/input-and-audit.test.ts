@@ -40,7 +40,7 @@ describe('bad input, keys and audit on the fixture warehouse', () => {
     for (const name of ['key', 'api_key', 'token', 'access_token', 'apiKey']) {
       const r = await s.get(`/api/me?${name}=${s.keys.nationAdmin}`);
       expect({ name, status: r.status }).toEqual({ name, status: 401 });
-      expect(r.body.error.message).toContain('header');
+      expect(r.body.error.message).toContain('chỉ được gửi trong tiêu đề');
     }
     await s.audit.flush();
     const leaked = await readRows(s.conn, `select query from meta.audit_log where contains(coalesce(query, ''), $1)`, [s.keys.nationAdmin]);

@@ -42,7 +42,7 @@ describe('csdl serve and csdl accounts', () => {
   it('creates the first admin account while no server holds the file, printing its key once', () => {
     const out = csdl(['accounts', 'create', '--unit', 'VN', '--kind', 'admin', '--name', 'Cục CNTT']);
     expect(out.stderr).toBe('');
-    expect(out.stdout).toMatch(/Created admin account acc_[0-9a-f]+ for Việt Nam \(N:VN\)/);
+    expect(out.stdout).toMatch(/Đã tạo tài khoản quản trị \(admin\) acc_[0-9a-f]+ cho Việt Nam \(N:VN\)/);
     env.CSDL_ADMIN_KEY_FOR_TEST = out.stdout.trim().split('\n').at(-1);
     expect(env.CSDL_ADMIN_KEY_FOR_TEST).toMatch(/^csdl_/);
     expect(csdl(['accounts', 'list']).stdout).toContain('Cục CNTT');

@@ -139,7 +139,7 @@ describe('a transform run left running', () => {
         `select run_id, status, error from meta.transform_runs where run_id in ('${dead}', '${live}', '${summary.runId}')`,
       );
       expect(Object.fromEntries(rows.map(({ run_id, ...r }) => [run_id, r]))).toEqual({
-        [dead]: { status: 'interrupted', error: expect.stringMatching(new RegExp(`^interrupted: .*noticed by ${summary.runId}$`)) },
+        [dead]: { status: 'interrupted', error: expect.stringMatching(new RegExp(`^bị ngắt \\(interrupted\\): .*phát hiện bởi ${summary.runId}$`)) },
         [live]: { status: 'running', error: null },
         [summary.runId]: { status: 'succeeded', error: null },
       });

@@ -48,7 +48,7 @@ const PG_TRANSIENT = /^(57P0[123]|08...|40001|53300)$/;
 
 /**
  * Turns a connection-level failure into SourceUnavailableError (transient); other errors pass.
- * `what` says what was being done, e.g. "reading csdl.hoc_sinh".
+ * `what` says what was being done, in Vietnamese, e.g. "mở ảnh chụp nguồn (snapshot)".
  */
 export function asSourceError(err: unknown, url: string, what: string): unknown {
   if (err instanceof SourceUnavailableError) return err;
@@ -56,7 +56,7 @@ export function asSourceError(err: unknown, url: string, what: string): unknown 
   const message = (err as Error | null)?.message ?? String(err);
   if (CONNECTION_CODES.has(code) || PG_TRANSIENT.test(code) || /Connection terminated|connection timeout/i.test(message)) {
     return new SourceUnavailableError(
-      `The source database ${redactUrl(url)} failed while ${what}: ${message}. The run changed nothing in the warehouse; retry when the source is back.`,
+      `Cơ sở dữ liệu nguồn ${redactUrl(url)} bị lỗi khi ${what}: ${message}. Lần chạy không thay đổi gì trong kho dữ liệu; hãy chạy lại khi nguồn hoạt động trở lại.`,
       err,
     );
   }
@@ -71,7 +71,7 @@ async function connect(url: string, runId: string, errors: Error[]): Promise<pg.
     await client.connect();
   } catch (err) {
     throw new SourceUnavailableError(
-      `The source database ${redactUrl(url)} is unreachable: ${(err as Error).message}. Check CSDL_DATABASE_URL and that the server accepts connections, then retry.`,
+      `Không kết nối được cơ sở dữ liệu nguồn ${redactUrl(url)}: ${(err as Error).message}. Hãy kiểm tra CSDL_DATABASE_URL và máy chủ nguồn có nhận kết nối không, rồi chạy lại.`,
       err,
     );
   }
@@ -113,6 +113,6 @@ export async function openSnapshot(url: string, workers: number, runId: string):
     return { snapshotId, xmin, xmax, coordinator, workers: pool, close };
   } catch (err) {
     await close();
-    throw asSourceError(err, url, 'opening the snapshot');
+    throw asSourceError(err, url, 'mở ảnh chụp nguồn (snapshot)');
   }
 }
