@@ -40,7 +40,7 @@ describe('secret box', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      expect(problems).toContain('CSDL_DELIVERY_KEY: must be at least 16 characters');
+      expect(problems).toContain('CSDL_DELIVERY_KEY: phải có ít nhất 16 ký tự');
       expect(problems).toContain('CSDL_DELIVERY_ATTEMPTS');
     }
   });
