@@ -67,6 +67,7 @@ export function rankingTable(period: string, unitKeys: readonly string[], today:
     hidden && (c === 'checked' || c === 'failed') ? `case when h.k is not null and h.${c[0]} is null then p.${c} end as ${c}` : `p.${c}`;
   return {
     sql: `with hidden as (select unnest($4::varchar[]) as k, unnest($5::varchar[]) as c, unnest($6::varchar[]) as f),
+      period as (select census_day from core.dim_periods where period = $1),
       pivoted as (
         select unit_level, unit_code,
           ${OVERALL.map((c) => `max(${c}) filter (where dimension = 'overall') as ${c}`).join(', ')},
@@ -74,7 +75,11 @@ export function rankingTable(period: string, unitKeys: readonly string[], today:
           max(checked) filter (where dimension = 'timeliness') as timeliness_checked,
           max(failed) filter (where dimension = 'timeliness') as timeliness_failed
         from quality.dq_unit_scores
-        where period = $1 and (unit_level, unit_code) in (select unit_level, unit_code from core.dim_units where list_contains($2::varchar[], unit_key))
+        where period = $1 and (unit_level, unit_code) in (
+          select unit_level, unit_code from core.dim_units as v
+          where list_contains($2::varchar[], unit_key)
+            and (v.valid_from is null or v.valid_from <= (select census_day from period))
+            and (v.valid_to is null or v.valid_to >= (select census_day from period)))
         group by all
       ),
       due as (select province_key, cast(deadline as varchar) as deadline from core.dim_period_deadlines where period = $1)
@@ -88,7 +93,12 @@ export function rankingTable(period: string, unitKeys: readonly string[], today:
              else 'unknown' end as deadline_status
         ${statuses}
       from core.dim_units as u
+      cross join period as d
+      -- scores are keyed by code within the period: a unit not valid on its census day (today's
+      -- province in a period before the merger) must not take the old unit's score of that code
       left join pivoted as p on p.unit_level = u.unit_level and p.unit_code = u.unit_code
+        and (u.valid_from is null or u.valid_from <= d.census_day)
+        and (u.valid_to is null or u.valid_to >= d.census_day)
       left join due on due.province_key = u.province_key
       left join hidden as h on h.k = u.unit_level || '|' || u.unit_code
       where list_contains($2::varchar[], u.unit_key)

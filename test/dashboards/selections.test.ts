@@ -58,6 +58,15 @@ describe('quality and school pages: selections, the way up, ranks', () => {
     await s?.close();
   });
 
+  it("gives today's province no score of the old province that had its code in a period before it existed", async () => {
+    const body = (await s.get('/api/quality/scores?period=2024-DN&unit=P:48@2025', s.keys.province48)).body;
+    expect(body.unit.unit_key).toBe('P:48@2025');
+    expect(body.unit.score ?? null).toBeNull();
+    expect(body.unit.rank ?? null).toBeNull();
+    // the old Đà Nẵng keeps its own score among the rows
+    expect(body.rows.find((r: { unit_key: string }) => r.unit_key !== 'P:48@2025' && r.unit_code === '48')?.score).toBe(90);
+  });
+
   it('ranks the old provinces of a province 2024 view among the units the account sees', async () => {
     const page = await b.open(`${s.url}/dashboards/quality.html?period=2024-DN#key=${s.keys.province48}`);
     await page.waitForFunction(() => document.body.dataset.drawn === '2024-DN|P:48@2025');
