@@ -57,6 +57,8 @@ export type AppContext = {
   triggerRun?: RunTrigger;
   /** Absent when the server runs without the reporting stages (tests of the read API). */
   reports?: ReportsService;
+  /** Bytes of answers the response cache keeps (CSDL_API_CACHE_MB); 0 or absent keeps none, ETags still apply. */
+  cacheBytes?: number;
 };
 
 /** The request's warehouse connection (opened by the connection middleware). */

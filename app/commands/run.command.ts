@@ -51,7 +51,13 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
   try {
     if (config.embedded) await generateSample(config, opts);
     else process.stdout.write('csdl run: source from CSDL_DATABASE_URL; no sample is generated\n');
-    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+    const runner = new JobRunner({
+      warehouse,
+      steps: pipelineSteps(config),
+      attempts: config.jobs.attempts,
+      backoffMs: config.jobs.backoffMs,
+      threads: config.pipelineThreads,
+    });
     await runner.init();
     const { runId, done } = runner.start('manual', null);
     process.stdout.write(`csdl run: pipeline run ${runId} (ETL -> transform -> quality)\n`);

@@ -5,7 +5,10 @@
 import { ModelDefinitionError } from './transform-errors.ts';
 
 /** The layers `csdl transform` builds when nothing is selected. */
-export const DEFAULT_LAYERS = ['staging', 'core', 'indicators', 'forms'];
+export const DEFAULT_LAYERS = ['staging', 'core', 'indicators', 'forms', 'serving'];
+
+/** The models the serving tables are derived from: a run that rebuilds one rebuilds them too. */
+const SERVED = (id: string) => id.startsWith('indicators.') || id === 'core.dim_units' || id === 'core.dim_periods';
 
 /** Resolves a selection to model ids; an unknown name or layer is an error listing them all. */
 export function selectModelIds(allIds: Set<string>, select?: string[]): Set<string> {
@@ -18,5 +21,7 @@ export function selectModelIds(allIds: Set<string>, select?: string[]): Set<stri
     for (const id of matches) out.add(id);
   }
   if (unknown.length) throw new ModelDefinitionError(unknown.map((u) => `--select ${u}: no model or layer of that name`));
+  // the serving tables must never lag the contract they are derived from
+  if ([...out].some(SERVED)) for (const id of allIds) if (id.startsWith('serving.')) out.add(id);
   return out;
 }
