@@ -15,6 +15,7 @@ import { generate } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/job-runner.ts';
 import { pipelineSteps } from '../../pipelines/jobs/pipeline-steps.ts';
 import { createAccount } from '../../server/accounts/accounts.store.ts';
+import { STREAM_AFTER_ROWS } from '../../server/output/send-table.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
 import { childUnits, listPeriods, type Unit } from '../../server/units/units.queries.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
@@ -231,6 +232,37 @@ describe('serving tables and the response cache (tiny preset)', () => {
     expect(after.status).toBe(200);
     expect(after.cache).toBe('miss');
     expect(after.etag).not.toBe(first.etag);
+  });
+
+  it('streams a large CSV download chunk by chunk, counted in the audit row', async () => {
+    const path = `/api/indicators?period=${period}&breakdown=all&format=csv`;
+    const json = await get(server.url, path.replace('&format=csv', ''), keys.nation);
+    const rows = JSON.parse(json.text).rows.length;
+    // larger than what is sent in one piece
+    expect(rows).toBeGreaterThan(STREAM_AFTER_ROWS);
+    const since = new Date();
+    const res = await fetch(server.url + path, { headers: { Authorization: `Bearer ${keys.nation}`, 'Cache-Control': 'no-cache' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('transfer-encoding')).toBe('chunked');
+    expect(res.headers.get('content-length')).toBeNull();
+    // the body arrives in pieces: the first before the last row has been read
+    const reader = res.body!.getReader();
+    let pieces = 0;
+    let text = '';
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      pieces++;
+      text += decoder.decode(r.value, { stream: true });
+    }
+    expect(pieces).toBeGreaterThan(1);
+    expect(text.startsWith('\uFEFFrole,unit_key,')).toBe(true);
+    expect(text.split('\r\n').filter((l) => l !== '')).toHaveLength(rows + 1);
+    await server.audit.flush();
+    const [audit] = await sql<{ rows_returned: number }>(
+      `select rows_returned::int as rows_returned from meta.audit_log where path = '/api/indicators' and format = 'csv' and accessed_at >= $1`,
+      [since.toISOString()],
+    );
+    expect(audit.rows_returned).toBe(rows);
   });
 
   it('limits the DuckDB threads while a run is in progress and puts them back after', async () => {
