@@ -150,7 +150,7 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
         const t = byName.get(r.name) ?? byName.set(r.name, { latencies: [], statuses: {}, failures: 0 }).get(r.name)!;
         const s = performance.now();
         try {
-          const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {} });
+          const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) });
           const body = Buffer.from(await res.arrayBuffer());
           if (res.status !== 200) {
             let code = '';
@@ -174,9 +174,11 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
 
 /** Answers a call once; an optional call the server does not have (404, 400) is left out. */
 async function present(url: string, r: Request): Promise<boolean> {
-  const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {} });
-  await res.arrayBuffer();
-  return res.status === 200;
+  const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) }).catch(
+    () => undefined,
+  );
+  await res?.arrayBuffer();
+  return res?.status === 200;
 }
 
 async function pageTimes(url: string): Promise<Record<string, { median: number; max: number; loads: number[] }>> {

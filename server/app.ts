@@ -13,7 +13,7 @@ import { approvalsRoutes } from './approvals/approvals.routes.ts';
 import { runsRoutes } from './admin/runs.routes.ts';
 import { statusRoutes } from './admin/status.routes.ts';
 import { ApiRouter, RouteRegistry } from './api/api-router.ts';
-import { ResponseCache } from './cache/response-cache.ts';
+import { captureMiddleware, ResponseCache } from './cache/response-cache.ts';
 import { openApiDocument } from './api/openapi-document.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
@@ -73,7 +73,7 @@ export function createApp(ctx: AppContext): Express {
 
   const api = Router();
   api.use(open.router);
-  api.use(connectionMiddleware(ctx.pool), auditMiddleware(ctx.audit), servingMiddleware());
+  api.use(connectionMiddleware(ctx.pool), captureMiddleware(), auditMiddleware(ctx.audit), servingMiddleware());
   api.use(anyone.router);
   api.use(requireAccount);
   api.use(keyed.router);

@@ -12,7 +12,7 @@
  * through the audit middleware like any other: every access is recorded.
  */
 import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Account } from '../accounts/accounts.store.ts';
 
 type Entry = { headers: Array<[string, string]>; body: Buffer; rows: number | null; format: string | null };
@@ -27,6 +27,8 @@ export class ResponseCache {
   /** Keys answered 200 in this version, for 304s without a body in memory (bounded by count). */
   private answered = new Set<string>();
   private bytes = 0;
+  /** Answers being computed now, by key: a request for the same waits for the first (one computation, not fifty). */
+  readonly inFlight = new Map<string, Promise<void>>();
   readonly stats = { hits: 0, misses: 0, notModified: 0, stored: 0, evicted: 0 };
 
   constructor(
@@ -83,6 +85,39 @@ export class ResponseCache {
   }
 }
 
+/** The bytes of an answer being copied for the cache, until it is too big to keep. */
+type Capture = { chunks: Buffer[]; bytes: number; limit: number };
+
+function copy(res: Response, chunk: unknown, encoding: unknown): void {
+  const capture = res.locals.capture as Capture | undefined;
+  if (!capture || capture.bytes > capture.limit || chunk === undefined || chunk === null || typeof chunk === 'function') return;
+  const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  capture.bytes += b.length;
+  if (capture.bytes > capture.limit) capture.chunks = [];
+  else capture.chunks.push(b);
+}
+
+/**
+ * Copies what a response writes, for the cache (answerCached asks for it). Mounted before the
+ * audit middleware, which holds the first write back and later restores the functions it found:
+ * these, so that every byte, held or not, is seen once.
+ */
+export function captureMiddleware(): RequestHandler {
+  return (_req, res, next) => {
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => Response;
+    res.write = ((...args: unknown[]) => {
+      copy(res, args[0], args[1]);
+      return write(...args);
+    }) as Response['write'];
+    res.end = ((...args: unknown[]) => {
+      copy(res, args[0], args[1]);
+      return end(...args);
+    }) as Response['end'];
+    next();
+  };
+}
+
 /** The request's identity in the cache: scope (no key, or unit and kind of the key), path, sorted query and `vary`. */
 function cacheKey(req: Request, account: Account | undefined, vary: string): string {
   const scope = account ? `${account.unit_key}|${account.kind}` : 'public';
@@ -121,7 +156,12 @@ export async function answerCached(cache: ResponseCache, req: Request, res: Resp
     res.status(304).end();
     return;
   }
-  const hit = cache.maxBytes > 0 ? cache.get(version, key) : undefined;
+  let hit = cache.maxBytes > 0 ? cache.get(version, key) : undefined;
+  const computing = cache.maxBytes > 0 && !hit ? cache.inFlight.get(`${version}\n${key}`) : undefined;
+  if (computing) {
+    await computing;
+    hit = cache.get(version, key);
+  }
   if (hit) {
     cache.stats.hits++;
     res.locals.rows = hit.rows;
@@ -136,41 +176,34 @@ export async function answerCached(cache: ResponseCache, req: Request, res: Resp
   cache.stats.misses++;
   res.setHeader('ETag', etag);
   res.setHeader('X-Cache', 'miss');
-  let kept: Buffer[] | undefined = cache.maxBytes > 0 ? [] : undefined;
-  let bytes = 0;
-  const keep = (chunk: unknown, encoding: unknown) => {
-    if (!kept || chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
-    bytes += b.length;
-    // too big to keep: stop copying it
-    if (bytes > cache.maxBytes / 4) kept = undefined;
-    else kept.push(b);
-  };
-  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...a: unknown[]) => Response;
-  res.write = ((...args: unknown[]) => {
-    keep(args[0], args[1]);
-    return write(...args);
-  }) as Response['write'];
-  res.end = ((...args: unknown[]) => {
-    keep(args[0], args[1]);
-    return end(...args);
-  }) as Response['end'];
+  const capture: Capture | undefined = cache.maxBytes > 0 ? { chunks: [], bytes: 0, limit: cache.maxBytes / 4 } : undefined;
+  res.locals.capture = capture;
+  if (capture) {
+    const flight = `${version}\n${key}`;
+    const settled = new Promise<void>((resolve) => res.once('close', resolve));
+    cache.inFlight.set(flight, settled);
+    void settled.then(() => {
+      if (cache.inFlight.get(flight) === settled) cache.inFlight.delete(flight);
+    });
+  }
   res.once('finish', () => {
     if (res.statusCode !== 200) return;
     const headers = KEPT.flatMap((h): Array<[string, string]> => {
       const v = res.getHeader(h);
       return v === undefined ? [] : [[h, String(v)]];
     });
+    const whole = capture && capture.bytes <= capture.limit;
     cache.put(
       version,
       key,
-      kept && {
-        headers,
-        body: Buffer.concat(kept),
-        rows: (res.locals.rows as number | undefined) ?? null,
-        format: (res.locals.format as string | undefined) ?? null,
-      },
+      whole
+        ? {
+            headers,
+            body: Buffer.concat(capture.chunks),
+            rows: (res.locals.rows as number | undefined) ?? null,
+            format: (res.locals.format as string | undefined) ?? null,
+          }
+        : undefined,
     );
   });
   try {

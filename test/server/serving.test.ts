@@ -222,6 +222,14 @@ describe('serving tables and the response cache (tiny preset)', () => {
     ]);
   });
 
+  it('computes an answer asked for by many clients at once once', async () => {
+    const path = `/api/quality/failures?period=${period}&format=csv`;
+    const answers = await Promise.all(Array.from({ length: 6 }, () => get(server.url, path, keys.nation)));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(answers.filter((a) => a.cache === 'miss')).toHaveLength(1);
+    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+  });
+
   it('keys the public map by the data version: a pipeline run changes the ETag and the cached answer', async () => {
     const path = `/api/public/indicators?period=${period}`;
     const first = await get(server.url, path);
@@ -263,6 +271,11 @@ describe('serving tables and the response cache (tiny preset)', () => {
       [since.toISOString()],
     );
     expect(audit.rows_returned).toBe(rows);
+    // kept whole by the cache, every chunk of it
+    const again = await get(server.url, path, keys.nation);
+    expect(again.cache).toBe('hit');
+    // (text() drops the byte-order mark)
+    expect(again.text).toBe(text.replace(/^\uFEFF/, ''));
   });
 
   it('limits the DuckDB threads while a run is in progress and puts them back after', async () => {
