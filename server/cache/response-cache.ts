@@ -12,10 +12,25 @@
  * through the audit middleware like any other: every access is recorded.
  */
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Account } from '../accounts/accounts.store.ts';
 
-type Entry = { headers: Array<[string, string]>; body: Buffer; rows: number | null; format: string | null };
+type Entry = {
+  headers: Array<[string, string]>;
+  body: Buffer;
+  rows: number | null;
+  format: string | null;
+  /** The body gzipped, made on the first hit that accepts it, and its size once made. */
+  gzip?: Promise<Buffer>;
+  gzipBytes?: number;
+};
+
+/** Answers smaller than this are sent as they are. */
+const GZIP_FROM_BYTES = 1024;
+
+const gzipAsync = promisify(gzip);
 
 /** Headers a cached answer carries again (the others are set per response). */
 const KEPT = ['content-type', 'content-disposition', 'x-next-cursor'];
@@ -65,6 +80,18 @@ export class ResponseCache {
     return this.answered.has(key) || this.entries.has(key);
   }
 
+  /** The gzipped body of a kept answer, made once (off the event loop) and counted in the bound. */
+  gzipOf(entry: Entry): Promise<Buffer> {
+    entry.gzip ??= gzipAsync(entry.body).then((gz) => {
+      if ([...this.entries.values()].includes(entry)) {
+        entry.gzipBytes = gz.length;
+        this.bytes += gz.length;
+      }
+      return gz;
+    });
+    return entry.gzip;
+  }
+
   put(version: string, key: string, entry: Entry | undefined): void {
     // an answer computed while the version changed belongs to neither
     if (this.version !== version) return;
@@ -72,14 +99,14 @@ export class ResponseCache {
     this.answered.add(key);
     if (!entry || entry.body.length > this.maxBytes / 4) return;
     const old = this.entries.get(key);
-    if (old) this.bytes -= old.body.length;
+    if (old) this.bytes -= old.body.length + (old.gzipBytes ?? 0);
     this.entries.set(key, entry);
     this.bytes += entry.body.length;
     this.stats.stored++;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.entries.delete(k);
-      this.bytes -= e.body.length;
+      this.bytes -= e.body.length + (e.gzipBytes ?? 0);
       this.stats.evicted++;
     }
   }
@@ -130,6 +157,11 @@ function etagOf(version: string, key: string): string {
   return `"${createHash('sha256').update(version).update('\n').update(key).digest('base64url').slice(0, 32)}"`;
 }
 
+/** The ETag of the gzipped form of an answer (another representation, another tag). */
+function gzipTag(etag: string): string {
+  return `${etag.slice(0, -1)}-gz"`;
+}
+
 function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((t) => {
@@ -149,10 +181,11 @@ export async function answerCached(cache: ResponseCache, req: Request, res: Resp
   const key = cacheKey(req, account, vary);
   const etag = etagOf(version, key);
   res.setHeader('Cache-Control', account ? 'private, no-cache' : 'public, no-cache');
-  if (matches(req.headers['if-none-match'], etag) && cache.wasAnswered(version, key)) {
+  const asked = req.headers['if-none-match'];
+  if ((matches(asked, etag) || matches(asked, gzipTag(etag))) && cache.wasAnswered(version, key)) {
     cache.stats.notModified++;
     res.locals.format = new URL(req.originalUrl, 'http://x').searchParams.get('format') ?? 'json';
-    res.setHeader('ETag', etag);
+    res.setHeader('ETag', matches(asked, etag) ? etag : gzipTag(etag));
     res.status(304).end();
     return;
   }
@@ -167,10 +200,15 @@ export async function answerCached(cache: ResponseCache, req: Request, res: Resp
     res.locals.rows = hit.rows;
     res.locals.format = hit.format;
     for (const [h, v] of hit.headers) res.setHeader(h, v);
-    res.setHeader('ETag', etag);
     res.setHeader('X-Cache', 'hit');
-    res.setHeader('Content-Length', String(hit.body.length));
-    res.status(200).end(hit.body);
+    res.setHeader('Vary', 'Accept-Encoding');
+    // a kept answer is gzipped once for every client that accepts it (browsers do)
+    const gzip = hit.body.length >= GZIP_FROM_BYTES && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+    const body = gzip ? await cache.gzipOf(hit) : hit.body;
+    if (gzip) res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('ETag', gzip ? gzipTag(etag) : etag);
+    res.setHeader('Content-Length', String(body.length));
+    res.status(200).end(body);
     return;
   }
   cache.stats.misses++;

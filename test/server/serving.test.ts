@@ -6,8 +6,10 @@
  * @module-tag slow
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lib/config.ts';
 import { openWarehouse, queryRows, type Warehouse } from '../../lib/warehouse.ts';
@@ -34,7 +36,8 @@ describe('serving tables and the response cache (tiny preset)', () => {
   let school: string;
 
   const get = async (url: string, path: string, key?: string, headers: Record<string, string> = {}) => {
-    const res = await fetch(url + path, { headers: { ...headers, ...(key ? { Authorization: `Bearer ${key}` } : {}) } });
+    // identity unless asked: a kept answer is gzipped for a client that accepts it, under another ETag
+    const res = await fetch(url + path, { headers: { 'Accept-Encoding': 'identity', ...headers, ...(key ? { Authorization: `Bearer ${key}` } : {}) } });
     return { status: res.status, text: await res.text(), etag: res.headers.get('etag'), cache: res.headers.get('x-cache') };
   };
   const sql = async <T = Record<string, unknown>>(q: string, params?: unknown[]) => {
@@ -228,6 +231,29 @@ describe('serving tables and the response cache (tiny preset)', () => {
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(answers.filter((a) => a.cache === 'miss')).toHaveLength(1);
     expect(new Set(answers.map((a) => a.text)).size).toBe(1);
+  });
+
+  it('gzips a kept answer for a client that accepts it, under its own ETag', async () => {
+    const path = `/api/indicators?period=${period}&breakdown=all&format=csv`;
+    const plain = await get(server.url, path, keys.nation);
+    const raw = await new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      httpGet(server.url + path, { headers: { 'Accept-Encoding': 'gzip', Authorization: `Bearer ${keys.nation}` } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      }).on('error', reject);
+    });
+    expect(raw.headers['x-cache']).toBe('hit');
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.body.length).toBeLessThan(Buffer.byteLength(plain.text));
+    expect(
+      gunzipSync(raw.body)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    ).toBe(plain.text);
+    const tag = raw.headers.etag!;
+    expect(tag).not.toBe(plain.etag);
+    expect((await get(server.url, path, keys.nation, { 'If-None-Match': tag })).status).toBe(304);
   });
 
   it('keys the public map by the data version: a pipeline run changes the ETag and the cached answer', async () => {
