@@ -239,21 +239,31 @@ async function runVariant(variant: string) {
   let duringRun: { run: string; seconds: number; calls: Record<string, Stats> } | undefined;
   if (!SKIP.includes('pipeline')) {
     const started = performance.now();
-    const post = await fetch(`${server.url}/api/admin/runs`, { method: 'POST', headers: { Authorization: `Bearer ${ctx.keys.nation}` } });
-    const { runId } = (await post.json()) as { runId?: string };
+    const admin = { Authorization: `Bearer ${ctx.keys.nation}` };
+    // the admin's requests queue with everyone else's: on 503 they come back after Retry-After
+    const retrying = async (init: RequestInit): Promise<{ status: number; body: any }> => {
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${server.url}/api/admin/runs`, { ...init, headers: admin }).catch(() => undefined);
+        const body = res ? await res.json().catch(() => ({})) : {};
+        if ((res && res.status !== 503) || attempt >= 30) return { status: res?.status ?? 0, body };
+        await new Promise((r) => setTimeout(r, Number(res?.headers.get('retry-after') ?? 1) * 1000));
+      }
+    };
+    const post = await retrying({ method: 'POST' });
+    const runId = post.body.runId as string | undefined;
     let status = `POST ${post.status}`;
     const finished = (async () => {
       while (runId) {
         await new Promise((r) => setTimeout(r, 1000));
-        const runs = (await (await fetch(`${server.url}/api/admin/runs`, { headers: { Authorization: `Bearer ${ctx.keys.nation}` } })).json()) as {
-          rows: Array<{ run_id: string; status: string }>;
-        };
-        status = runs.rows.find((r) => r.run_id === runId)?.status ?? status;
+        const runs = await retrying({});
+        status = (runs.body.rows as Array<{ run_id: string; status: string }> | undefined)?.find((r) => r.run_id === runId)?.status ?? status;
         if (status !== 'running') return;
       }
     })();
     const mix: Request[] = [{ name: 'health', path: '/api/health' }, ...calls];
-    const measured = await load(server.url, LEVELS[0], (i, n) => mix[(i + n) % mix.length], 0, finished);
+    // at most four minutes of it: a run slower than that under load is reported as still running
+    const bounded = Promise.race([finished, new Promise((r) => setTimeout(r, 240_000))]);
+    const measured = await load(server.url, LEVELS[0], (i, n) => mix[(i + n) % mix.length], 0, bounded);
     duringRun = { run: status, seconds: (performance.now() - started) / 1000, calls: measured };
     say(`${variant}: pipeline run ${status} in ${duringRun.seconds.toFixed(1)} s under load`);
   }
@@ -262,8 +272,20 @@ async function runVariant(variant: string) {
   return { variant, checkout, levels, duringRun, pages, stoppedCleanly: code === 0 };
 }
 
-const results = [];
-for (const v of VARIANTS) results.push(await runVariant(v));
+const results: Array<Awaited<ReturnType<typeof runVariant>>> = [];
+const resultsDir = join(root, 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+const resultsFile = join(resultsDir, `serve-${preset}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const save = () =>
+  writeFileSync(
+    resultsFile,
+    JSON.stringify({ preset, seconds: SECONDS, levels: LEVELS, pipelineSeconds, machine: { cpus: cpus().length, load: loadavg() }, results }, null, 2),
+  );
+for (const v of VARIANTS) {
+  results.push(await runVariant(v));
+  // what is measured so far survives a later failure
+  save();
+}
 
 const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toLocaleString('vi-VN', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
 const lines = [
@@ -306,11 +328,6 @@ for (const other of results.filter((r) => r.variant !== 'serving')) {
   }
 }
 process.stdout.write(lines.join('\n') + '\n');
-const resultsDir = join(root, 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(
-  join(resultsDir, `serve-${preset}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
-  JSON.stringify({ preset, seconds: SECONDS, levels: LEVELS, pipelineSeconds, machine: { cpus: cpus().length, load: loadavg() }, results }, null, 2),
-);
+save();
 await source.close();
 rmSync(work, { recursive: true, force: true });
