@@ -7,8 +7,14 @@ import { ModelDefinitionError } from './transform-errors.ts';
 /** The layers `csdl transform` builds when nothing is selected. */
 export const DEFAULT_LAYERS = ['staging', 'core', 'indicators', 'forms', 'serving'];
 
-/** The models the serving tables are derived from: a run that rebuilds one rebuilds them too. */
-const SERVED = (id: string) => id.startsWith('indicators.') || id === 'core.dim_units' || id === 'core.dim_periods';
+/**
+ * What each serving table is derived from: a run that rebuilds one of those rebuilds the table too.
+ * A serving table not listed follows the indicators.
+ */
+const DERIVED_FROM: Record<string, (id: string) => boolean> = {
+  'serving.unit_children': (id) => id === 'core.dim_units' || id === 'core.dim_periods',
+};
+const fromIndicators = (id: string) => id.startsWith('indicators.');
 
 /** Resolves a selection to model ids; an unknown name or layer is an error listing them all. */
 export function selectModelIds(allIds: Set<string>, select?: string[]): Set<string> {
@@ -22,6 +28,6 @@ export function selectModelIds(allIds: Set<string>, select?: string[]): Set<stri
   }
   if (unknown.length) throw new ModelDefinitionError(unknown.map((u) => `--select ${u}: no model or layer of that name`));
   // the serving tables must never lag the contract they are derived from
-  if ([...out].some(SERVED)) for (const id of allIds) if (id.startsWith('serving.')) out.add(id);
+  for (const id of allIds) if (id.startsWith('serving.') && [...out].some(DERIVED_FROM[id] ?? fromIndicators)) out.add(id);
   return out;
 }
