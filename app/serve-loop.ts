@@ -77,6 +77,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     port: config.port,
     host: opts.host,
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
+    cacheBytes: config.api.cacheBytes,
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
     reports: reportsService(config),
     deliveries: deliveryService(config, runner),

@@ -9,6 +9,7 @@
  *   loadConfig(process.env, { CSDL_SCHEDULE: { value: '0 3 * * *', option: '--schedule' } }).schedule.cron; // '0 3 * * *'
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
@@ -97,7 +98,20 @@ const fields = z.object({
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, "phải là dung lượng như '448MB'")
     .default('448MB'),
   PORT: z.coerce.number('phải là số cổng (0-65535)').int('phải là số cổng (0-65535)').min(0).max(65535).default(8080),
-  CSDL_API_CONNECTIONS: z.coerce.number().int().min(1).max(256).default(8),
+  // connections beyond the cores still help: a request holds its connection while its audit row commits
+  CSDL_API_CONNECTIONS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(Math.min(256, Math.max(8, 4 * availableParallelism()))),
+  CSDL_API_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
+  CSDL_PIPELINE_THREADS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(Math.max(1, Math.floor(availableParallelism() / 2))),
   CSDL_API_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   CSDL_API_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(512),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -150,7 +164,9 @@ export type Config = Readonly<{
   etlMemoryLimit: string;
   port: number;
   /** API: warehouse connections running queries at once, how long a request waits for one, and how many may wait. */
-  api: Readonly<{ connections: number; queueTimeoutMs: number; maxQueue: number }>;
+  api: Readonly<{ connections: number; queueTimeoutMs: number; maxQueue: number; cacheBytes: number }>;
+  /** DuckDB threads while a pipeline run is in progress inside `csdl serve` / `csdl run`. */
+  pipelineThreads: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Pipeline runs of `csdl serve` and `csdl run`: the cron expression (null: off) and its time zone. */
   schedule: Readonly<{ cron: string | null; timezone: string }>;
@@ -231,7 +247,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     duckdbMemoryLimit: c.CSDL_DUCKDB_MEMORY_LIMIT,
     etlMemoryLimit: c.CSDL_ETL_MEMORY_LIMIT,
     port: c.PORT,
-    api: Object.freeze({ connections: c.CSDL_API_CONNECTIONS, queueTimeoutMs: c.CSDL_API_QUEUE_TIMEOUT_MS, maxQueue: c.CSDL_API_MAX_QUEUE }),
+    api: Object.freeze({
+      connections: c.CSDL_API_CONNECTIONS,
+      queueTimeoutMs: c.CSDL_API_QUEUE_TIMEOUT_MS,
+      maxQueue: c.CSDL_API_MAX_QUEUE,
+      cacheBytes: c.CSDL_API_CACHE_MB * 1024 * 1024,
+    }),
+    pipelineThreads: c.CSDL_PIPELINE_THREADS,
     logLevel: c.LOG_LEVEL,
     schedule: Object.freeze({ cron: c.CSDL_SCHEDULE === 'off' ? null : c.CSDL_SCHEDULE, timezone: c.CSDL_SCHEDULE_TZ }),
     jobs: Object.freeze({ attempts: c.CSDL_JOB_ATTEMPTS, backoffMs: c.CSDL_JOB_BACKOFF_SECONDS * 1000 }),

@@ -77,6 +77,8 @@ export type AppContext = {
   reports?: ReportsService;
   /** Absent when the server runs without the delivery stage (tests of the read API). */
   deliveries?: DeliveryService;
+  /** Bytes of answers the response cache keeps (CSDL_API_CACHE_MB); 0 or absent keeps none, ETags still apply. */
+  cacheBytes?: number;
 };
 
 /** The request's warehouse connection (opened by the connection middleware). */

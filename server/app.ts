@@ -13,11 +13,13 @@ import { approvalsRoutes } from './approvals/approvals.routes.ts';
 import { runsRoutes } from './admin/runs.routes.ts';
 import { statusRoutes } from './admin/status.routes.ts';
 import { ApiRouter, RouteRegistry } from './api/api-router.ts';
+import { captureMiddleware, ResponseCache } from './cache/response-cache.ts';
 import { openApiDocument } from './api/openapi-document.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
 import { connectionMiddleware } from './db/connection.middleware.ts';
 import { consumersRoutes } from './consumers/consumers.routes.ts';
+import { servingMiddleware } from './db/serving.ts';
 import { dashboardsRoutes } from './dashboards.routes.ts';
 import { errorMiddleware, notFoundHandler } from './error.middleware.ts';
 import { exportsRoutes } from './exports/exports.routes.ts';
@@ -37,9 +39,11 @@ export function createApp(ctx: AppContext): Express {
   app.set('etag', false);
 
   const registry = new RouteRegistry();
+  // answers kept per data version and scope; ETags and 304 for the routes that declare `cache`
+  const cache = new ResponseCache(ctx.cacheBytes ?? 0);
   const open = new ApiRouter(registry);
-  const anyone = new ApiRouter(registry);
-  const keyed = new ApiRouter(registry);
+  const anyone = new ApiRouter(registry, '/api', cache);
+  const keyed = new ApiRouter(registry, '/api', cache);
   const pages = new ApiRouter(registry, '');
 
   healthRoutes(open, ctx);
@@ -76,7 +80,7 @@ export function createApp(ctx: AppContext): Express {
 
   const api = Router();
   api.use(open.router);
-  api.use(connectionMiddleware(ctx.pool), auditMiddleware(ctx.audit));
+  api.use(connectionMiddleware(ctx.pool), captureMiddleware(), auditMiddleware(ctx.audit), servingMiddleware());
   api.use(anyone.router);
   api.use(requireAccount);
   api.use(keyed.router);

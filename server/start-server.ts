@@ -13,6 +13,9 @@ import { listen } from './http-server.ts';
 /** The pool's size when the caller sets none: the configuration's defaults. */
 export const DEFAULT_POOL: PoolOptions = { size: 8, queueTimeoutMs: 10_000, maxQueue: 512 };
 
+/** The response cache's bound when the caller sets none: the configuration's default (64 MiB). */
+const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
+
 export type RunningServer = { url: string; port: number; audit: AuditLog; close(): Promise<void> };
 
 /** Listens on `port` (0 for any free port) at `host`. */
@@ -24,11 +27,20 @@ export async function startServer(opts: {
   reports?: ReportsService;
   deliveries?: DeliveryService;
   pool?: PoolOptions;
+  cacheBytes?: number;
 }): Promise<RunningServer> {
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
   const http = await listen(
-    createApp({ warehouse: opts.warehouse, pool, audit, triggerRun: opts.triggerRun, reports: opts.reports, deliveries: opts.deliveries }),
+    createApp({
+      warehouse: opts.warehouse,
+      pool,
+      audit,
+      triggerRun: opts.triggerRun,
+      reports: opts.reports,
+      deliveries: opts.deliveries,
+      cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES,
+    }),
     opts.port,
     opts.host,
   );

@@ -49,7 +49,13 @@ async function mainJob(config: Config, opts: RunOptions): Promise<void> {
   try {
     if (config.embedded) await generateSample(config, opts);
     else process.stdout.write('csdl run: nguồn từ CSDL_DATABASE_URL; không sinh dữ liệu mẫu\n');
-    const runner = new JobRunner({ warehouse, steps: runSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+    const runner = new JobRunner({
+      warehouse,
+      steps: runSteps(config),
+      attempts: config.jobs.attempts,
+      backoffMs: config.jobs.backoffMs,
+      threads: config.pipelineThreads,
+    });
     await runner.init();
     const { runId, done } = runner.start('manual', null);
     process.stdout.write(`csdl run: lần chạy quy trình ${runId} (ETL -> transform -> quality -> delivery)\n`);

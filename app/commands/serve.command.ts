@@ -29,7 +29,13 @@ export function register(program: Command): void {
             warehouse.close();
             throw err;
           });
-          const runner = new JobRunner({ warehouse, steps: runSteps(config), attempts: config.jobs.attempts, backoffMs: config.jobs.backoffMs });
+          const runner = new JobRunner({
+            warehouse,
+            steps: runSteps(config),
+            attempts: config.jobs.attempts,
+            backoffMs: config.jobs.backoffMs,
+            threads: config.pipelineThreads,
+          });
           await runner.init();
           await serveUntilStopped({ config, warehouse, runner, host: opts.host });
         },

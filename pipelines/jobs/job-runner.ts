@@ -10,7 +10,8 @@
  */
 import { CsdlError, isTransient } from '../../lib/errors.ts';
 import { log } from '../../lib/log.ts';
-import type { Warehouse } from '../../lib/warehouse.ts';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { queryRows, type Warehouse } from '../../lib/warehouse.ts';
 import { attemptRunId, newRunId } from '../../lib/meta-store/index.ts';
 import { closeInterrupted, recordEnd, recordStart, recordStep } from './job-runs.ts';
 
@@ -38,6 +39,12 @@ export type JobRunnerOptions = {
   /** First backoff in ms, doubled each retry (default 30 s). */
   backoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * DuckDB threads while a run is in progress, restored after it (csdl serve: CSDL_PIPELINE_THREADS).
+   * The setting is the instance's: a run's parallel tasks stay within it, and every API query
+   * still runs on the thread that called it, so that a run cannot take every core from the API.
+   */
+  threads?: number;
 };
 
 /** Owns the pipeline's runs inside the server process. */
@@ -89,6 +96,7 @@ export class JobRunner {
 
   private async execute(runId: string, trigger: string, requestedBy: string | null, steps: JobStep[]): Promise<JobResult> {
     const conn = await this.opts.warehouse.connect();
+    const restore = this.opts.threads ? await limitThreads(conn, this.opts.threads) : undefined;
     try {
       await recordStart(conn, runId, trigger, requestedBy);
       log.info('job run started', { runId, trigger });
@@ -115,7 +123,17 @@ export class JobRunner {
       log.info('job run finished', { runId });
       return { runId, status: 'succeeded', error: null };
     } finally {
+      await restore?.();
       conn.closeSync();
     }
   }
+}
+
+/** Sets the instance's DuckDB threads to `threads`; the returned function puts the previous value back. */
+async function limitThreads(conn: DuckDBConnection, threads: number): Promise<() => Promise<void>> {
+  const [{ n }] = await queryRows<{ n: number }>(conn, `select current_setting('threads')::int as n`);
+  await conn.run(`set threads = ${Math.floor(threads)}`);
+  return async () => {
+    await conn.run(`set threads = ${Number(n)}`).catch((err: Error) => log.warn('could not restore the DuckDB threads after a run', { error: err.message }));
+  };
 }

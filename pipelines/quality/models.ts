@@ -22,4 +22,5 @@ export const OUTPUT_MODELS = [
   'dq_unit_records',
   'dq_unit_scores',
   'dq_failures',
+  'league_scores',
 ] as const;

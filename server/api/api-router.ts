@@ -14,6 +14,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { requireAdmin, requireNationAdmin } from '../auth/auth.middleware.ts';
+import { answerCached, type ResponseCache } from '../cache/response-cache.ts';
 import { badParam } from '../http-errors.ts';
 
 /** Who may call a route: anyone, any valid key, an admin key, the nation's admin key; `page` for the dashboards' files. */
@@ -43,6 +44,12 @@ export type RouteSpec<
   /** The status of a successful answer (200 unless given). */
   status?: number;
   response: ResponseSpec;
+  /**
+   * The answer depends only on the data version, the caller's scope and the request: it gets an
+   * ETag and may be answered from the cache (cache/response-cache.ts). A function names what else
+   * it depends on (today's date).
+   */
+  cache?: true | (() => string);
 };
 
 type Out<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
@@ -98,6 +105,7 @@ export class ApiRouter {
   constructor(
     private readonly registry: RouteRegistry,
     private readonly base = '/api',
+    private readonly cache?: ResponseCache,
   ) {}
 
   get<S extends RouteSpec>(path: string, spec: S, handler: Handler<S>, ...before: RequestHandler[]): void {
@@ -121,7 +129,9 @@ export class ApiRouter {
         params: parse(spec.params, req.params, 'tham số đường dẫn'),
         body: parse(spec.body, req.body, 'trường'),
       } as Input<S>;
-      await handler(req, res, input);
+      const cache = this.cache;
+      if (spec.cache && cache) await answerCached(cache, req, res, () => handler(req, res, input), spec.cache === true ? '' : spec.cache());
+      else await handler(req, res, input);
     };
     this.router[method](path, ...(auth ? [auth] : []), ...before, run);
   }

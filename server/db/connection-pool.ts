@@ -73,6 +73,7 @@ export class Lease {
   private ended = false;
   private returned = false;
   private holds = 0;
+  private inSnapshot = false;
   readonly conn: DuckDBConnection;
 
   constructor(
@@ -128,11 +129,15 @@ export class Lease {
    * when the request has ended meanwhile, before the connection can return to the pool.
    */
   async snapshot<T>(work: () => Promise<T>): Promise<T> {
+    // inside a snapshot already: the same one
+    if (this.inSnapshot) return work();
     return this.hold(async () => {
       await this.conn.run('begin transaction');
+      this.inSnapshot = true;
       try {
         return await work();
       } finally {
+        this.inSnapshot = false;
         await this.raw.run('rollback').catch(() => {});
       }
     });

@@ -39,6 +39,18 @@ export async function readRows<T = Row>(conn: DuckDBConnection, sql: string, par
   return convert(await result.getRowObjectsJson(), numeric) as T[];
 }
 
+/**
+ * Runs a parameterised query and yields its rows a chunk at a time (DuckDB's streaming result),
+ * so that a large result never sits whole in memory. Nothing else may run on `conn` until the
+ * generator has finished (a new query ends a streaming result).
+ */
+export async function* streamRows(conn: DuckDBConnection, sql: string, params: unknown[] = []): AsyncGenerator<Row[]> {
+  const { values, types } = bindable(params);
+  const result = await conn.stream(sql, values, types);
+  const numeric = numericColumns(result);
+  for await (const rows of result.yieldRowObjectJson()) yield convert(rows, numeric);
+}
+
 /** True when a table or view exists (schema-qualified name, e.g. 'quality.dq_failures'). */
 export async function tableExists(conn: DuckDBConnection, qualified: string): Promise<boolean> {
   const [schema, name] = qualified.split('.');

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, type Row } from '../db/read-rows.ts';
+import { servingOf } from '../db/serving.ts';
 
 export type CatalogEntry = {
   code: string;
@@ -64,6 +65,8 @@ export type ValueFilter = {
   indicators: readonly string[];
   /** 'total', 'all', a dimension ('sex') or one cell ('sex=female'). */
   breakdown: string;
+  /** Read serving.indicator_values (the same rows, one contiguous read per unit) instead of the contract. */
+  serving?: boolean;
 };
 
 /**
@@ -71,9 +74,19 @@ export type ValueFilter = {
  * the unit has it, else 'current_34'. Parameters $1 period, $2 unit keys, $3 indicators (all
  * when empty), $4 breakdown filter.
  */
-function valuesSql(breakdown: string): string {
+function valuesSql(breakdown: string, serving = false): string {
   // every branch reads $4, so the bound parameters always match the statement's
   const filter = breakdown === 'all' ? "$4 = 'all'" : breakdown.includes('=') || breakdown === 'total' ? 'v.breakdown = $4' : 'v.dimension = $4';
+  if (serving) {
+    // the serving table holds the one row each unit shows, ordered by period and unit
+    return `select v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,
+            v.numerator, v.denominator, v.value
+     from serving.indicator_values as v
+     where v.period = $1
+       and v.unit_key in (select unnest($2::varchar[]))
+       and (len($3::varchar[]) = 0 or list_contains($3::varchar[], v.indicator))
+       and ${filter}`;
+  }
   return `select v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown,
             v.numerator, v.denominator, v.value
      from indicators.indicator_values as v
@@ -90,12 +103,11 @@ function valuesSql(breakdown: string): string {
 /** Indicator values of the given units in a period (see valuesSql). */
 export async function indicatorValues(conn: DuckDBConnection, f: ValueFilter): Promise<ValueRow[]> {
   if (f.unitKeys.length === 0) return [];
-  return readRows<ValueRow>(conn, `${valuesSql(f.breakdown)} order by v.indicator, v.unit_level, v.unit_code, v.breakdown`, [
-    f.period,
-    f.unitKeys,
-    f.indicators,
-    f.breakdown,
-  ]);
+  return readRows<ValueRow>(
+    conn,
+    `${valuesSql(f.breakdown, f.serving ?? servingOf(conn)?.values)} order by v.indicator, v.unit_level, v.unit_code, v.breakdown`,
+    [f.period, f.unitKeys, f.indicators, f.breakdown],
+  );
 }
 
 /** The rows that hide a figure, by `unit_key|indicator|breakdown`, and their figures' statuses: '<10', 'x' or null (shown). */
@@ -133,7 +145,7 @@ export function valuesTable(f: ValueFilter, opts: { role?: string; hidden?: Hidd
   if (!hidden) {
     return {
       sql: `select ${role}v.unit_key, v.unit_code, v.unit_level, v.unit_name, v.indicator, v.breakdown, v.numerator, v.denominator, v.value
-            from (${valuesSql(f.breakdown)}) as v where $5 = $5 ${order}`,
+            from (${valuesSql(f.breakdown, f.serving)}) as v where $5 = $5 ${order}`,
       params,
     };
   }
@@ -147,7 +159,7 @@ export function valuesTable(f: ValueFilter, opts: { role?: string; hidden?: Hidd
             case when h.x is null then v.value end as value,
             h.n as numerator_status, h.d as denominator_status, h.x as value_status,
             h.k is not null as suppressed
-          from (${valuesSql(f.breakdown)}) as v
+          from (${valuesSql(f.breakdown, f.serving)}) as v
           left join hidden as h on h.k = v.unit_key || '|' || v.indicator || '|' || v.breakdown
           where $5 = $5
           ${order}`,

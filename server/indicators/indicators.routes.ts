@@ -10,6 +10,7 @@ import { accountOf, connOf } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
 import { inSnapshot } from '../db/connection.middleware.ts';
 import { tableExists } from '../db/read-rows.ts';
+import { servingOf } from '../db/serving.ts';
 import { notReady } from '../http-errors.ts';
 import { breakdown, format, indicator, knownIndicators, period, resolvePeriod, resolveUnit, unit } from '../params.ts';
 import { fileName, sendTable } from '../output/send-table.ts';
@@ -35,6 +36,7 @@ export function indicatorsRoutes(api: ApiRouter, decisions: DecisionCache): void
       auth: 'key',
       query: z.strictObject({ format }),
       response: table(CATALOG_COLUMNS),
+      cache: true,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
@@ -53,6 +55,7 @@ export function indicatorsRoutes(api: ApiRouter, decisions: DecisionCache): void
       auth: 'key',
       query: z.strictObject({ period: period.optional(), unit: unit.optional(), indicator: indicator.optional(), breakdown, format }),
       response: table(valueColumns({ role: true, suppressed: true })),
+      cache: true,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
@@ -63,7 +66,7 @@ export function indicatorsRoutes(api: ApiRouter, decisions: DecisionCache): void
         const children = await childUnits(conn, own, at);
         const unitKeys = [own.unit_key, ...children.map((c) => c.unit_key)];
         const exact = query.format === 'json';
-        const filter = { indicators, breakdown: query.breakdown };
+        const filter = { indicators, breakdown: query.breakdown, serving: servingOf(conn)?.values };
         const suppression = exact ? undefined : new IndicatorSuppression(conn, { decisions, version: await dataVersion(conn) });
         const hidden = await suppression?.hidden(at, [own, ...children], filter);
         await sendTable(res, conn, query.format, {

@@ -14,6 +14,7 @@ import { connOf, countRows } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
 import { inSnapshot } from '../db/connection.middleware.ts';
 import { tableExists } from '../db/read-rows.ts';
+import { servingOf } from '../db/serving.ts';
 import { notReady } from '../http-errors.ts';
 import { catalogOrFail } from '../indicators/indicators.routes.ts';
 import { VALUE_FIGURES, valueColumns, valuesTable } from '../indicators/indicators.queries.ts';
@@ -30,7 +31,14 @@ import { findUnit, PERIOD_COLUMNS, PERIODS_SQL } from '../units/units.queries.ts
 export function publicRoutes(api: ApiRouter, decisions: DecisionCache): void {
   api.get(
     '/public/periods',
-    { summary: 'Reporting periods (public)', tags: ['public'], auth: 'public', query: z.strictObject({ format }), response: table(PERIOD_COLUMNS) },
+    {
+      summary: 'Reporting periods (public)',
+      tags: ['public'],
+      auth: 'public',
+      query: z.strictObject({ format }),
+      response: table(PERIOD_COLUMNS),
+      cache: true,
+    },
     async (_req, res, { query }) => {
       const conn = connOf(res);
       if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('chưa có bảng core.dim_periods');
@@ -46,6 +54,7 @@ export function publicRoutes(api: ApiRouter, decisions: DecisionCache): void {
       auth: 'public',
       query: z.strictObject({ period: period.optional(), indicator: indicator.optional(), format }),
       response: table(valueColumns({ role: false, suppressed: true })),
+      cache: true,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
@@ -58,7 +67,7 @@ export function publicRoutes(api: ApiRouter, decisions: DecisionCache): void {
         const nation = await findUnit(conn, NATION_KEY);
         if (!nation) throw notReady('core.dim_units chưa có đơn vị toàn quốc');
         const units = [nation, ...(await familyChildren(conn, nation, at))];
-        const filter = { indicators, breakdown: 'total' };
+        const filter = { indicators, breakdown: 'total', serving: servingOf(conn)?.values };
         const hidden = await new IndicatorSuppression(conn, { decisions, version: await dataVersion(conn) }).hidden(at, units, filter);
         await sendTable(res, conn, query.format, {
           ...valuesTable({ ...filter, unitKeys: units.map((u) => u.unit_key), period: at.period }, { hidden }),

@@ -58,7 +58,7 @@ type Hidden = { keys: string[]; checked: Array<string | null>; failed: Array<str
  * time), 'open' (still time, $3 is today), 'late' (not complete, deadline passed), 'unknown'. With
  * `hidden`, hidden counts are null beside their status (a unit not listed has both hidden).
  */
-export function rankingTable(period: string, unitKeys: readonly string[], today: string, hidden?: Hidden): { sql: string; params: unknown[] } {
+export function rankingTable(period: string, unitKeys: readonly string[], today: string, hidden?: Hidden, serving = false): { sql: string; params: unknown[] } {
   const statuses = hidden
     ? `, case when p.checked is not null then (case when h.k is null then 'x' else h.c end) end as checked_status,
          case when p.failed is not null then (case when h.k is null then 'x' else h.f end) end as failed_status`
@@ -68,19 +68,24 @@ export function rankingTable(period: string, unitKeys: readonly string[], today:
   return {
     sql: `with hidden as (select unnest($4::varchar[]) as k, unnest($5::varchar[]) as c, unnest($6::varchar[]) as f),
       period as (select census_day from core.dim_periods where period = $1),
-      pivoted as (
-        select unit_level, unit_code,
+      pivoted as (${
+        serving
+          ? // the league tables the quality run pivots once (models/quality/league_scores.sql)
+            `select unit_level, unit_code, ${[...OVERALL, ...DIMENSIONS, 'timeliness_checked', 'timeliness_failed'].join(', ')}
+        from quality.league_scores`
+          : `select unit_level, unit_code,
           ${OVERALL.map((c) => `max(${c}) filter (where dimension = 'overall') as ${c}`).join(', ')},
           ${DIMENSIONS.map((d) => `max(score) filter (where dimension = '${d}') as ${d}`).join(', ')},
           max(checked) filter (where dimension = 'timeliness') as timeliness_checked,
           max(failed) filter (where dimension = 'timeliness') as timeliness_failed
-        from quality.dq_unit_scores
+        from quality.dq_unit_scores`
+      }
         where period = $1 and (unit_level, unit_code) in (
           select unit_level, unit_code from core.dim_units as v
           where list_contains($2::varchar[], unit_key)
             and (v.valid_from is null or v.valid_from <= (select census_day from period))
             and (v.valid_to is null or v.valid_to >= (select census_day from period)))
-        group by all
+        ${serving ? '' : 'group by all'}
       ),
       due as (select province_key, cast(deadline as varchar) as deadline from core.dim_period_deadlines where period = $1)
       select u.unit_key, u.unit_code, u.unit_level, u.unit_name,

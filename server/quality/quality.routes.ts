@@ -23,6 +23,7 @@ import { accountOf, connOf, countRows } from '../app-context.ts';
 import { table, type ApiRouter } from '../api/api-router.ts';
 import { inSnapshot, leaseOf } from '../db/connection.middleware.ts';
 import { readRows, tableExists, type Row } from '../db/read-rows.ts';
+import { servingOf } from '../db/serving.ts';
 import { notFound, notReady } from '../http-errors.ts';
 import { format, period, resolvePeriod, resolveUnit, rule, unit } from '../params.ts';
 import { fileName, sendTable } from '../output/send-table.ts';
@@ -73,6 +74,7 @@ async function failureScope(
 /** The quality routes (after authentication); `now` is the clock deadlines are measured against. */
 export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () => Date = () => new Date()): void {
   const scope = z.strictObject({ period: period.optional(), unit: unit.optional(), format });
+  const today = () => now().toISOString().slice(0, 10);
 
   api.get(
     '/quality/scores',
@@ -83,6 +85,8 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
       auth: 'key',
       query: scope,
       response: table(rankingColumns(true)),
+      // the deadline status is judged against today
+      cache: today,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
@@ -94,7 +98,8 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
         const today = now().toISOString().slice(0, 10);
         const exact = query.format === 'json';
         const hidden = exact ? undefined : await new QualitySuppression(conn, at, { decisions, version: await dataVersion(conn) }).overall(children);
-        const mine = rankingTable(at.period, [own.unit_key], today);
+        const league = servingOf(conn)?.league;
+        const mine = rankingTable(at.period, [own.unit_key], today, undefined, league);
         const [ranked] = await readRows(conn, mine.sql, mine.params);
         await sendTable(res, conn, query.format, {
           ...rankingTable(
@@ -102,6 +107,7 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
             children.map((c) => c.unit_key),
             today,
             hidden,
+            league,
           ),
           columns: rankingColumns(!exact),
           shown: exact ? undefined : COUNT_FIGURES,
@@ -121,6 +127,7 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
       auth: 'key',
       query: scope,
       response: table(ruleColumns(true)),
+      cache: true,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
@@ -157,6 +164,7 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
         format,
       }),
       response: table(FAILURE_COLUMNS),
+      cache: true,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
@@ -189,6 +197,8 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
       auth: 'key',
       query: z.strictObject({ period: period.optional(), unit: unit.optional(), rule: rule.optional() }),
       response: { kind: 'file', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', description: 'the workbook' },
+      // the workbook says when it was made: one a day at most
+      cache: today,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);

@@ -12,6 +12,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, tableExists } from '../db/read-rows.ts';
+import { servingOf } from '../db/serving.ts';
 import { indicatorCatalog, indicatorValues, type HiddenFigures, type ValueFilter } from '../indicators/indicators.queries.ts';
 import { PUBLICATION, type CountRef } from '../indicators/publication.ts';
 import { findPeriod, type Period, type Unit } from '../units/units.queries.ts';
@@ -143,12 +144,16 @@ export class IndicatorSuppression {
           await readRows<{ unit_key: string }>(
             this.conn,
             `with kids as (select unnest($2::varchar[]) as unit_key, unnest($3::varchar[]) as parent_key),
-             v as (
-               select k.parent_key, v.unit_key, v.indicator, v.breakdown
+             v as (${
+               servingOf(this.conn)?.values
+                 ? `select k.parent_key, v.unit_key, v.indicator, v.breakdown
+               from serving.indicator_values as v join kids as k using (unit_key)
+               where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)`
+                 : `select k.parent_key, v.unit_key, v.indicator, v.breakdown
                from indicators.indicator_values as v join kids as k using (unit_key)
                where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)
-               qualify row_number() over (partition by v.unit_key, v.indicator, v.breakdown order by (v.geography = 'as_reported') desc) = 1
-             )
+               qualify row_number() over (partition by v.unit_key, v.indicator, v.breakdown order by (v.geography = 'as_reported') desc) = 1`
+             })
              select distinct any_value(unit_key) as unit_key from v group by parent_key, indicator, breakdown having count(*) = 1`,
             [period.period, pairs.map((p) => p.unit.unit_key), pairs.map((p) => p.parent)],
           )

@@ -5,6 +5,7 @@
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows } from '../db/read-rows.ts';
+import { servingOf } from '../db/serving.ts';
 
 export type Unit = {
   unit_key: string;
@@ -105,6 +106,13 @@ export async function findUnit(conn: DuckDBConnection, ref: string, period?: Per
  * the 2025 merger has as children the old provinces that merged into it.
  */
 export async function childUnits(conn: DuckDBConnection, unit: Unit, period: Period): Promise<Unit[]> {
+  if (servingOf(conn)?.children) {
+    // precomputed by the transform (models/serving/unit_children.sql), the same rule as below
+    return readRows<Unit>(conn, `select ${UNIT_COLUMNS} from serving.unit_children where period = $1 and of_unit_key = $2 order by child_order`, [
+      period.period,
+      unit.unit_key,
+    ]);
+  }
   const rows = await readRows<Unit>(
     conn,
     `select ${UNIT_COLUMNS} from core.dim_units

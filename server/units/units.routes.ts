@@ -37,7 +37,14 @@ export function unitsRoutes(api: ApiRouter): void {
 
   api.get(
     '/periods',
-    { summary: 'Reporting periods, oldest first', tags: ['units'], auth: 'key', query: z.strictObject({ format }), response: table(PERIOD_COLUMNS) },
+    {
+      summary: 'Reporting periods, oldest first',
+      tags: ['units'],
+      auth: 'key',
+      query: z.strictObject({ format }),
+      response: table(PERIOD_COLUMNS),
+      cache: true,
+    },
     async (_req, res, { query }) => {
       const conn = connOf(res);
       if (!(await tableExists(conn, 'core.dim_periods'))) throw notReady('chưa có bảng core.dim_periods');
@@ -54,6 +61,7 @@ export function unitsRoutes(api: ApiRouter): void {
       params: z.strictObject({ unitKey: unit }),
       query: z.strictObject({ period: period.optional(), format }),
       response: table(UNIT_TABLE_COLUMNS),
+      cache: true,
     },
     async (_req, res, { params, query }) => {
       const conn = connOf(res);

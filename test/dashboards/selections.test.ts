@@ -64,7 +64,7 @@ describe('quality and school pages: selections, the way up, ranks', () => {
     expect(body.unit.score ?? null).toBeNull();
     expect(body.unit.rank ?? null).toBeNull();
     // the old Đà Nẵng keeps its own score among the rows
-    expect(body.rows.find((r: { unit_key: string }) => r.unit_key !== 'P:48@2025' && r.unit_code === '48')?.score).toBe(90);
+    expect(body.rows.find((r: { unit_key: string; unit_code: string; score: number }) => r.unit_key !== 'P:48@2025' && r.unit_code === '48')?.score).toBe(90);
   });
 
   it('ranks the old provinces of a province 2024 view among the units the account sees', async () => {

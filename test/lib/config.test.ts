@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, DEMO_PSEUDONYM_SECRET } from '../../lib/config.ts';
 import { ConfigError } from '../../lib/errors.ts';
@@ -41,6 +41,19 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('CSDL_ETL_PARALLELISM'))).toBe(true);
     expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
     expect(problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+  });
+
+  it('sizes the API connections and the pipeline threads to the machine, and bounds the response cache', () => {
+    const cores = availableParallelism();
+    const c = loadConfig({});
+    expect(c.api.connections).toBe(Math.min(256, Math.max(8, 4 * cores)));
+    expect(c.pipelineThreads).toBe(Math.max(1, Math.floor(cores / 2)));
+    expect(c.api.cacheBytes).toBe(64 * 1024 * 1024);
+    const set = loadConfig({ CSDL_API_CONNECTIONS: '3', CSDL_API_CACHE_MB: '0', CSDL_PIPELINE_THREADS: '1' });
+    expect([set.api.connections, set.api.cacheBytes, set.pipelineThreads]).toEqual([3, 0, 1]);
+    const problems = problemsOf({ CSDL_API_CACHE_MB: '-1', CSDL_PIPELINE_THREADS: '0' });
+    expect(problems.some((p) => p.startsWith('CSDL_API_CACHE_MB'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CSDL_PIPELINE_THREADS'))).toBe(true);
   });
 
   it('requires a pseudonym secret for a real source', () => {

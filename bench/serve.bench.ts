@@ -1,0 +1,333 @@
+/**
+ * Serving under load, on 127.0.0.1 only: a real `csdl serve` child over a warehouse built by the
+ * real pipeline from the sample CSDL (as bench/abuse.bench.ts starts it), then for each variant
+ * of the server, on its own copy of that warehouse:
+ *   (a) every API call the dashboards make (serve-calls.ts), each alone for BENCH_SECONDS under
+ *       50 and 200 clients back to back, beside GET /api/health under the same load in the same
+ *       run: p50/p95/p99, requests per second, answers other than 200 by status and code;
+ *   (b) the same calls (and health) mixed, 50 clients, while a pipeline run (POST /api/admin/runs)
+ *       is in progress, until it has finished;
+ *   (c) time to a ready page in headless Chromium for each dashboard page (no other load).
+ * Variants: `serving` (this checkout), `no-cache` (this checkout, CSDL_API_CACHE_MB=0, so every
+ * answer is computed) and, with BENCH_BASE=<a checkout of the previous code>, `base` (its
+ * `csdl serve` over the same warehouse), so that before and after are measured in one run.
+ *
+ * Usage: npm run bench:serve -- [tiny|demo|province]          (default demo)
+ *   BENCH_SECONDS=60 BENCH_CLIENTS=50,200 BENCH_BASE=/work/wt/h29-base BENCH_VARIANTS=serving,no-cache,base
+ *   BENCH_SKIP=pipeline,pages
+ * Results are printed and written to bench/results/serve-<preset>-<time>.json (git-ignored).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { loadConfig } from '../lib/config.ts';
+import { openWarehouse, queryRows } from '../lib/warehouse.ts';
+import { JobRunner } from '../pipelines/jobs/job-runner.ts';
+import { pipelineSteps } from '../pipelines/jobs/pipeline-steps.ts';
+import { generate, type Preset } from '../sample/generate/generate.ts';
+import { createAccount } from '../server/accounts/accounts.store.ts';
+import { startTestSource } from '../test/support/source.ts';
+import { CALLS, PAGES, type BenchContext } from './serve-calls.ts';
+
+const preset = (process.argv[2] ?? 'demo') as Preset;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
+const LEVELS = (process.env.BENCH_CLIENTS ?? '50,200').split(',').map(Number);
+const BASE = process.env.BENCH_BASE;
+const VARIANTS = (process.env.BENCH_VARIANTS ?? (BASE ? 'serving,no-cache,base' : 'serving,no-cache')).split(',');
+const SKIP = process.env.BENCH_SKIP ?? '';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
+const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
+
+const work = mkdtempSync(join(tmpdir(), 'csdl-bench-serve-'));
+const source = await startTestSource({ schema: false });
+const env = {
+  CSDL_DATABASE_URL: source.url,
+  CSDL_PSEUDONYM_SECRET: 'bench-serve-secret-0123456789abcdef',
+  WAREHOUSE_PATH: join(work, 'warehouse.duckdb'),
+  CSDL_TMP_DIR: join(work, 'tmp'),
+  LOG_LEVEL: 'warn',
+};
+let t0 = performance.now();
+await generate({ url: source.url, preset, seed: 1 });
+say(`generated ${preset} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+// the warehouse: one full pipeline run, then the keys the clients use
+const config = loadConfig(env);
+const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
+const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1 });
+await runner.init();
+t0 = performance.now();
+const first = await runner.start('api', 'bench').done;
+if (first.status !== 'succeeded') throw new Error(`the pipeline run failed: ${first.error}`);
+const pipelineSeconds = (performance.now() - t0) / 1000;
+say(`pipeline run in ${pipelineSeconds.toFixed(1)} s`);
+const conn = await warehouse.connect();
+const key = async (unit: string, kind: 'admin' | 'exploit') => (await createAccount(conn, { unit, kind, name: `bench ${unit}` })).key;
+const [latest] = await queryRows<{ period: string }>(conn, `select period from core.dim_periods where ky = 'DN' order by census_day desc limit 1`);
+const [province] = await queryRows<{ unit_key: string }>(
+  conn,
+  `select unit_key from core.dim_units where unit_level = 'province' and valid_to is null and unit_code = '48'`,
+);
+// the school with most failing records: the heaviest school page
+const [school] = await queryRows<{ unit_key: string }>(
+  conn,
+  `select u.unit_key from quality.dq_failures as f join core.dim_units as u on u.unit_level = 'school' and u.unit_code = f.unit_code
+   where f.period = $1 and u.nam_hoc = (select nam_hoc from core.dim_periods where period = $1)
+   group by 1 order by count(*) desc limit 1`,
+  [latest.period],
+);
+const ctx: BenchContext = {
+  period: latest.period,
+  province: province.unit_key,
+  school: school.unit_key,
+  keys: { nation: await key('VN', 'admin'), province: await key(province.unit_key, 'exploit'), school: await key(school.unit_key, 'exploit') },
+};
+conn.closeSync();
+warehouse.close();
+
+type Stats = { answered: number; rps: number; p50: number; p95: number; p99: number; statuses: Record<string, number>; failures: number };
+const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+function stats(latencies: number[], seconds: number, statuses: Record<string, number>, failures: number): Stats {
+  return {
+    answered: latencies.length,
+    rps: latencies.length / seconds,
+    p50: quantile(latencies, 0.5),
+    p95: quantile(latencies, 0.95),
+    p99: quantile(latencies, 0.99),
+    statuses,
+    failures,
+  };
+}
+
+/** A running `csdl serve` of one variant. */
+type Server = { url: string; child: ChildProcess; stop(): Promise<number | null> };
+
+async function startServe(checkout: string, warehousePath: string, extra: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, [join(checkout, 'bin', 'csdl.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--schedule', 'off'], {
+    cwd: checkout,
+    env: { ...process.env, ...env, WAREHOUSE_PATH: warehousePath, ...extra },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let childLog = '';
+  child.stderr!.on('data', (d) => (childLog += d));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /csdl serve: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`csdl serve exited before listening:\n${childLog.slice(-2000)}`)));
+  });
+  return {
+    url,
+    child,
+    async stop() {
+      child.kill('SIGTERM');
+      return exit;
+    },
+  };
+}
+
+type Request = { name: string; path: string; key?: string };
+
+/** `clients` loops sending `next()`'s request for `seconds` (or until `until` resolves); every answer is read whole. */
+async function load(url: string, clients: number, next: (i: number, n: number) => Request, seconds: number, until?: Promise<unknown>) {
+  const byName = new Map<string, { latencies: number[]; statuses: Record<string, number>; failures: number }>();
+  let done = false;
+  void until?.then(() => (done = true));
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, i) => {
+      for (let n = 0; until ? !done : performance.now() < end; n++) {
+        const r = next(i, n);
+        const t = byName.get(r.name) ?? byName.set(r.name, { latencies: [], statuses: {}, failures: 0 }).get(r.name)!;
+        const s = performance.now();
+        try {
+          const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) });
+          const body = Buffer.from(await res.arrayBuffer());
+          if (res.status !== 200) {
+            let code = '';
+            try {
+              code = JSON.parse(body.toString('utf8')).error.code;
+            } catch {
+              code = 'not JSON';
+            }
+            bump(t.statuses, `${res.status} ${code}`);
+          }
+          t.latencies.push(performance.now() - s);
+        } catch {
+          t.failures++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - start) / 1000;
+  return Object.fromEntries([...byName].map(([name, t]) => [name, stats(t.latencies, elapsed, t.statuses, t.failures)]));
+}
+
+/** Answers a call once; an optional call the server does not have (404, 400) is left out. */
+async function present(url: string, r: Request): Promise<boolean> {
+  const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) }).catch(
+    () => undefined,
+  );
+  await res?.arrayBuffer();
+  return res?.status === 200;
+}
+
+async function pageTimes(url: string): Promise<Record<string, { median: number; max: number; loads: number[] }>> {
+  const profile = mkdtempSync(join(tmpdir(), 'csdl-bench-chromium-'));
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 1000 },
+    locale: 'vi-VN',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  });
+  const out: Record<string, { median: number; max: number; loads: number[] }> = {};
+  try {
+    for (const p of PAGES) {
+      const loads: number[] = [];
+      // the first load also fetches the vega libraries into the browser cache, as a returning user has them
+      for (let i = 0; i < 4; i++) {
+        const page = await browser.newPage();
+        const s = performance.now();
+        await page.goto(url + p.path(ctx));
+        await page.waitForSelector(p.ready, { timeout: 60_000 });
+        loads.push(performance.now() - s);
+        await page.close();
+      }
+      out[p.name] = { median: quantile(loads, 0.5), max: Math.max(...loads), loads };
+    }
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+  return out;
+}
+
+async function runVariant(variant: string) {
+  const checkout = variant === 'base' ? BASE! : root;
+  const extra: Record<string, string> = variant === 'no-cache' ? { CSDL_API_CACHE_MB: '0' } : {};
+  const copy = join(work, `warehouse-${variant}.duckdb`);
+  copyFileSync(config.warehousePath, copy);
+  if (existsSync(`${config.warehousePath}.wal`)) copyFileSync(`${config.warehousePath}.wal`, `${copy}.wal`);
+  const server = await startServe(checkout, copy, extra);
+  say(`${variant}: csdl serve at ${server.url} (${checkout})`);
+  const calls: Request[] = [];
+  for (const c of CALLS) {
+    const r = { name: c.name, path: c.path(ctx), key: c.key?.(ctx) };
+    if (await present(server.url, r)) calls.push(r);
+    else say(`${variant}: ${c.name} left out (${c.optional ? 'not on this server' : 'did not answer 200'})`);
+  }
+  const levels: Record<number, Record<string, Stats>> = {};
+  for (const clients of LEVELS) {
+    const health = await load(server.url, clients, () => ({ name: 'health', path: '/api/health' }), SECONDS);
+    levels[clients] = { ...health };
+    for (const call of calls) {
+      Object.assign(levels[clients], await load(server.url, clients, () => call, SECONDS));
+      const s = levels[clients][call.name];
+      say(`${variant} ${clients} clients: ${call.name} p95 ${s.p95.toFixed(1)} ms, ${s.rps.toFixed(1)} req/s`);
+    }
+  }
+  let duringRun: { run: string; seconds: number; calls: Record<string, Stats> } | undefined;
+  if (!SKIP.includes('pipeline')) {
+    const started = performance.now();
+    const admin = { Authorization: `Bearer ${ctx.keys.nation}` };
+    // the admin's requests queue with everyone else's: on 503 they come back after Retry-After
+    const retrying = async (init: RequestInit): Promise<{ status: number; body: any }> => {
+      for (let attempt = 1; ; attempt++) {
+        const res = await fetch(`${server.url}/api/admin/runs`, { ...init, headers: admin }).catch(() => undefined);
+        const body = res ? await res.json().catch(() => ({})) : {};
+        if ((res && res.status !== 503) || attempt >= 30) return { status: res?.status ?? 0, body };
+        await new Promise((r) => setTimeout(r, Number(res?.headers.get('retry-after') ?? 1) * 1000));
+      }
+    };
+    const post = await retrying({ method: 'POST' });
+    const runId = post.body.runId as string | undefined;
+    let status = `POST ${post.status}`;
+    const finished = (async () => {
+      while (runId) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const runs = await retrying({});
+        status = (runs.body.rows as Array<{ run_id: string; status: string }> | undefined)?.find((r) => r.run_id === runId)?.status ?? status;
+        if (status !== 'running') return;
+      }
+    })();
+    const mix: Request[] = [{ name: 'health', path: '/api/health' }, ...calls];
+    // at most four minutes of it: a run slower than that under load is reported as still running
+    const bounded = Promise.race([finished, new Promise((r) => setTimeout(r, 240_000))]);
+    const measured = await load(server.url, LEVELS[0], (i, n) => mix[(i + n) % mix.length], 0, bounded);
+    duringRun = { run: status, seconds: (performance.now() - started) / 1000, calls: measured };
+    say(`${variant}: pipeline run ${status} in ${duringRun.seconds.toFixed(1)} s under load`);
+  }
+  const pages = SKIP.includes('pages') ? undefined : await pageTimes(server.url);
+  const code = await server.stop();
+  return { variant, checkout, levels, duringRun, pages, stoppedCleanly: code === 0 };
+}
+
+const results: Array<Awaited<ReturnType<typeof runVariant>>> = [];
+const resultsDir = join(root, 'bench', 'results');
+mkdirSync(resultsDir, { recursive: true });
+const resultsFile = join(resultsDir, `serve-${preset}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const save = () =>
+  writeFileSync(
+    resultsFile,
+    JSON.stringify({ preset, seconds: SECONDS, levels: LEVELS, pipelineSeconds, machine: { cpus: cpus().length, load: loadavg() }, results }, null, 2),
+  );
+for (const v of VARIANTS) {
+  results.push(await runVariant(v));
+  // what is measured so far survives a later failure
+  save();
+}
+
+const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toLocaleString('vi-VN', { minimumFractionDigits: d, maximumFractionDigits: d }) : '—');
+const lines = [
+  `serve benchmark, preset ${preset}, ${cpus().length} cores (load ${loadavg()
+    .map((l) => f(l, 2))
+    .join(' ')}), ${SECONDS} s per call and level`,
+];
+for (const r of results) {
+  lines.push(`\n== ${r.variant} (${r.checkout}) ==`);
+  for (const [clients, calls] of Object.entries(r.levels)) {
+    const health = calls.health;
+    lines.push(`${clients} clients: health p50 ${f(health.p50)} / p95 ${f(health.p95)} / p99 ${f(health.p99)} ms, ${f(health.rps)} req/s`);
+    for (const [name, s] of Object.entries(calls)) {
+      if (name === 'health') continue;
+      const errors = Object.entries(s.statuses).filter(([k]) => !k.startsWith('503 SERVER_BUSY'));
+      lines.push(
+        `  ${name}: p50 ${f(s.p50)} / p95 ${f(s.p95)} / p99 ${f(s.p99)} ms, ${f(s.rps)} req/s, p95 ${f(s.p95 / health.p95, 2)}x health` +
+          `${Object.keys(s.statuses).length ? `, ${JSON.stringify(s.statuses)}` : ''}${errors.length || s.failures ? ' ERROR' : ''}`,
+      );
+    }
+  }
+  if (r.duringRun) {
+    lines.push(`during a pipeline run (${r.duringRun.run}, ${f(r.duringRun.seconds)} s, ${LEVELS[0]} clients, mixed):`);
+    for (const [name, s] of Object.entries(r.duringRun.calls)) {
+      lines.push(
+        `  ${name}: p50 ${f(s.p50)} / p95 ${f(s.p95)} / p99 ${f(s.p99)} ms, ${s.answered} answers${Object.keys(s.statuses).length ? `, ${JSON.stringify(s.statuses)}` : ''}`,
+      );
+    }
+  }
+  if (r.pages) for (const [name, p] of Object.entries(r.pages)) lines.push(`page ${name}: ready in ${f(p.median, 0)} ms median, ${f(p.max, 0)} ms max of 4`);
+  lines.push(`stopped cleanly: ${r.stoppedCleanly}`);
+}
+const serving = results.find((r) => r.variant === 'serving');
+for (const other of results.filter((r) => r.variant !== 'serving')) {
+  if (!serving) break;
+  lines.push(`\n${other.variant} / serving, p95 at ${LEVELS[0]} clients:`);
+  for (const [name, s] of Object.entries(serving.levels[LEVELS[0]] ?? {})) {
+    const o = other.levels[LEVELS[0]]?.[name];
+    if (o) lines.push(`  ${name}: ${f(o.p95)} / ${f(s.p95)} ms = ${f(o.p95 / s.p95, 2)}x`);
+  }
+}
+process.stdout.write(lines.join('\n') + '\n');
+save();
+await source.close();
+rmSync(work, { recursive: true, force: true });
