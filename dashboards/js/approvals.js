@@ -20,6 +20,7 @@ import {
   status,
   wireLogin,
 } from './common.js';
+import { downloadButtons, downloadChart, downloadTable, filePart } from './page-downloads.js';
 
 const STATUS = { approved: 'Đã duyệt', not_reporting: 'Không báo cáo', pending: 'Chờ duyệt', no_data: 'Không có dữ liệu' };
 const BADGE = { approved: 'met', not_reporting: 'unknown', pending: 'open', no_data: 'unknown' };
@@ -145,6 +146,56 @@ async function act(action, unit) {
   status(outcome.message);
 }
 
+/** The table of the nation and the provinces shown, as CSV for Excel and XLSX; the chart as PNG and SVG. */
+function addDownloads(data, rows, view) {
+  const about = {
+    title: `Tình hình duyệt số liệu · ${data.label}`,
+    filters: [
+      ['Kỳ báo cáo', data.label],
+      ['Tài khoản', me?.unit.unit_name ?? ''],
+    ],
+    file: `duyet-so-lieu-${filePart(data.period ?? periodSelect.value)}`,
+    sheet: 'Duyệt số liệu',
+  };
+  const spec = {
+    source: rows,
+    columns: [
+      { key: 'unit_name', header: 'Đơn vị', kind: 'text' },
+      { key: 'unit_code', header: 'Mã', kind: 'text' },
+      { header: 'Trạng thái', kind: 'text', get: (r) => STATUS[r.status] ?? r.status },
+      { header: 'Trễ hạn', kind: 'text', get: (r) => (r.late ? 'Có' : 'Không') },
+      { key: 'deadline', header: 'Hạn báo cáo', kind: 'date' },
+      { header: 'Duyệt lúc', kind: 'text', get: (r) => (r.approved_at ? formatDateTime(r.approved_at) : '') },
+      { key: 'approved_by', header: 'Người duyệt', kind: 'text' },
+      { key: 'comment', header: 'Ghi chú', kind: 'text' },
+      {
+        header: 'So với số liệu hiện tại',
+        kind: 'text',
+        get: (r) =>
+          r.changed_since_approval === null || r.changed_since_approval === undefined ? '' : r.changed_since_approval ? 'Có thay đổi' : 'Không thay đổi',
+      },
+      { key: 'version_id', header: 'Phiên bản', kind: 'text' },
+    ],
+  };
+  const fail = (e) => status(e.message, 'error');
+  downloadButtons(
+    document.getElementById('approvals-downloads'),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', spec, about)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', spec, about)],
+    ],
+    fail,
+  );
+  downloadButtons(
+    document.getElementById('timeline-downloads'),
+    [
+      ['Tải PNG', 'png', () => downloadChart('png', view, `bieu-do-${about.file}`)],
+      ['Tải SVG', 'svg', () => downloadChart('svg', view, `bieu-do-${about.file}`)],
+    ],
+    fail,
+  );
+}
+
 async function draw() {
   if (!getKey()) {
     status('Dán khóa API để xem tình hình duyệt số liệu.');
@@ -189,8 +240,9 @@ async function draw() {
       }));
     spec.datasets = { timeline };
     spec.data = { name: 'timeline' };
-    await embed('#timeline-chart', spec);
+    const { view } = await embed('#timeline-chart', spec);
     if (!turn.current) return;
+    addDownloads(data, [n, ...shown], view);
     document.body.dataset.drawn = data.period ?? periodSelect.value;
     status(shown.length ? '' : 'Không có tỉnh nào có dữ liệu trong kỳ này.');
   } catch (e) {

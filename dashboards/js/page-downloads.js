@@ -70,11 +70,13 @@ function cell(raw, kind) {
 }
 
 /**
- * A table to download: `columns` [{ key, header, kind (or a function of the row), get? }] over the API's CSV rows of `path`,
+ * A table to download: `columns` [{ key, header, kind (or a function of the row), get? }] over the API's CSV rows of `path`
+ * (or the rows `source` when the table holds no counts to suppress),
  * `title` and `filters` [[label, value]] written above it.
  */
-async function tableOf({ path, columns, rows: shape }) {
-  const source = await apiCsv(path);
+async function tableOf({ path, source: given, columns, rows: shape }) {
+  // a table that holds no counts (the sign-off page's) comes from the answer the page drew
+  const source = given ?? (await apiCsv(path));
   const kindOf = (c, r) => (typeof c.kind === 'function' ? c.kind(r) : c.kind);
   const rows = (shape ? shape(source) : source).map((r) => columns.map((c) => cell(c.get ? c.get(r) : r[c.key], kindOf(c, r))));
   return { headers: columns.map((c) => c.header), rows };

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportsService } from '../../app/reports-service.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as approval from '../../pipelines/approval/index.ts';
@@ -16,6 +16,7 @@ import { startServer, type RunningServer } from '../../server/start-server.ts';
 import { FIXTURE_DEADLINES } from '../fixtures/fixture-warehouse.ts';
 import { PASSING_GATE, reportsFixture } from '../support/reports-fixture.ts';
 import { pdfText } from '../support/pdf-text.ts';
+import { sheetsOf } from '../support/libreoffice.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
 
 const h = reportsFixture();
@@ -43,7 +44,8 @@ describe('the sign-off page', () => {
     expect(await page.locator('#approvals tbody tr').count()).toBe(1);
     await row.locator('input.comment').fill('Sở đã rà soát');
     await row.locator('button.act[data-action="approve"]').click();
-    await expect.poll(() => row.innerText()).toContain('Đã duyệt');
+    // the approval freezes a version first: on a loaded machine that takes longer than a poll's default second
+    await expect.poll(() => row.innerText(), { timeout: 20_000 }).toContain('Đã duyệt');
     const text = await row.innerText();
     expect(text).toContain('31/10/2025');
     expect(text).toMatch(/\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
@@ -81,6 +83,53 @@ describe('the sign-off page', () => {
     expect(diff).toContain('-1');
     expect(await page.locator('#diff-summary').innerText()).toMatch(/Biểu mẫu \d+ dòng đổi/);
     await page.screenshot({ path: '/tmp/csdl-dashboard-approvals-nation.png', fullPage: true });
+    expect(b.errorsOf(page)).toEqual([]);
+  });
+
+  it('downloads the table as CSV and XLSX with what the API answers, and the chart as PNG and SVG', async () => {
+    const page = await b.open(`${server.url}/dashboards/approvals.html?period=2025-DN#key=${h.keys.nation}`);
+    await page.waitForSelector('#approvals-downloads button');
+    const res = await fetch(`${server.url}/api/approvals?period=2025-DN`, { headers: { Authorization: `Bearer ${h.keys.nation}` } });
+    const api = (await res.json()) as {
+      label: string;
+      nation: { unit_code: string };
+      provinces: Array<{ unit_code: string; status: string; version_id: string | null }>;
+    };
+    const shown = api.provinces.filter((p) => p.status !== 'no_data');
+    const save = async (selector: string) => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+      const file = join(out, d.suggestedFilename());
+      await d.saveAs(file);
+      return { name: d.suggestedFilename(), file, bytes: readFileSync(file) };
+    };
+    const csv = await save('#approvals-downloads button[data-format="csv"]');
+    expect(csv.name).toBe('duyet-so-lieu-2025-DN.csv');
+    const text = csv.bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const lines = text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
+    expect(lines[0]).toContain(`Tình hình duyệt số liệu · ${api.label}`);
+    const header = lines.findIndex((l) => l.startsWith('Đơn vị;Mã;Trạng thái'));
+    expect(header).toBeGreaterThan(0);
+    const rows = lines.slice(header + 1).map((l) => l.split(';'));
+    expect(rows.map((r) => r[1])).toEqual([api.nation.unit_code, ...shown.map((p) => p.unit_code)]);
+    const statusVi: Record<string, string> = { approved: 'Đã duyệt', pending: 'Chờ duyệt', not_reporting: 'Không báo cáo' };
+    expect(rows.slice(1).map((r) => r[2])).toEqual(shown.map((p) => statusVi[p.status]));
+    expect(rows.slice(1).map((r) => r[9])).toEqual(shown.map((p) => p.version_id ?? ''));
+    // the workbook as a spreadsheet program reads it holds the same rows
+    const xlsx = await save('#approvals-downloads button[data-format="xlsx"]');
+    const [sheet] = [...(await sheetsOf(xlsx.file)).values()];
+    const at = sheet.findIndex((r) => r[0] === 'Đơn vị');
+    expect(
+      sheet
+        .slice(at + 1)
+        .filter((r) => r[1])
+        .map((r) => [r[1], r[2]]),
+    ).toEqual(rows.map((r) => [r[1], r[2]]));
+    expect((await save('#timeline-downloads button[data-format="svg"]')).bytes.toString('utf8')).toContain('<svg');
+    expect((await save('#timeline-downloads button[data-format="png"]')).bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(b.errorsOf(page)).toEqual([]);
   });
 
