@@ -2,6 +2,7 @@
 // legal basis, scope, method, state, approval and last deliveries; admins approve, suspend and
 // send now from the page; the usage report for a period below.
 import { api, ApiError, captureKeyFromUrl, esc, formatDate, formatNumber, getKey, showWho, status, wireLogin } from './common.js';
+import { downloadButtons, downloadTable } from './page-downloads.js';
 
 const STATE = { requested: 'Chờ duyệt', approved: 'Đã duyệt', suspended: 'Tạm dừng', expired: 'Hết hạn' };
 const BADGE = { requested: 'open', approved: 'met', suspended: 'late', expired: 'unknown' };
@@ -88,6 +89,19 @@ function rowHtml(c) {
   </tr>`;
 }
 
+/** CSV for Excel and XLSX of a table the page drew (the registry holds no counts to suppress). */
+function tableDownloads(id, rows, { columns, ...about }) {
+  const spec = { source: rows, columns };
+  downloadButtons(
+    document.getElementById(id),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', spec, about)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', spec, about)],
+    ],
+    (e) => status(e.message, 'error'),
+  );
+}
+
 async function draw() {
   if (!getKey()) {
     status('Dán khóa API của tài khoản quản trị để xem các hệ thống nhận dữ liệu.');
@@ -97,6 +111,26 @@ async function draw() {
   try {
     const { rows } = await api('/api/admin/consumers');
     document.querySelector('#consumers tbody').innerHTML = rows.map(rowHtml).join('');
+    tableDownloads('consumers-downloads', rows, {
+      title: 'Hệ thống nhận dữ liệu trong phạm vi quản lý',
+      filters: [],
+      file: 'he-thong-nhan-du-lieu',
+      sheet: 'Hệ thống nhận dữ liệu',
+      columns: [
+        { key: 'name', header: 'Hệ thống', kind: 'text' },
+        { key: 'owner_org', header: 'Cơ quan', kind: 'text' },
+        { key: 'purpose', header: 'Mục đích', kind: 'text' },
+        { key: 'legal_basis_number', header: 'Căn cứ pháp lý', kind: 'text' },
+        { key: 'legal_basis_date', header: 'Ngày văn bản', kind: 'date' },
+        { header: 'Phạm vi', kind: 'text', get: (c) => c.scope_unit_name ?? c.scope_unit_code },
+        { header: 'Số liệu', kind: 'text', get: (c) => (c.figures === 'exact' ? 'chính xác' : 'đã che ô nhỏ') + (c.provisional ? ', cả tạm thời' : '') },
+        { header: 'Cách nhận', kind: 'text', get: (c) => METHOD[c.method] ?? c.method },
+        { header: 'Trạng thái', kind: 'text', get: (c) => STATE[c.state] ?? c.state },
+        { key: 'approved_until', header: 'Duyệt đến', kind: 'date' },
+        { header: 'Lần gửi gần nhất', kind: 'text', get: (c) => (c.last_deliveries?.[0] ? formatDateTime(c.last_deliveries[0].created_at) : '') },
+        { header: 'Kết quả', kind: 'text', get: (c) => (c.last_deliveries?.[0] ? (DELIVERY[c.last_deliveries[0].state] ?? c.last_deliveries[0].state) : '') },
+      ],
+    });
     const approved = rows.filter((r) => r.state === 'approved').length;
     status(
       rows.length
@@ -120,6 +154,25 @@ async function drawUsage() {
     return;
   }
   const data = await api(`/api/admin/consumers/usage?from=${fromDay}&to=${toDay}`);
+  tableDownloads('usage-downloads', data.rows, {
+    title: 'Tình hình sử dụng của các hệ thống nhận dữ liệu',
+    filters: [
+      ['Từ ngày', formatDate(fromDay)],
+      ['Đến ngày', formatDate(toDay)],
+    ],
+    file: `tinh-hinh-su-dung-${fromDay}-${toDay}`,
+    sheet: 'Tình hình sử dụng',
+    columns: [
+      { header: 'Hệ thống', kind: 'text', get: (r) => r.name ?? r.consumer_id },
+      { header: 'Cách nhận', kind: 'text', get: (r) => METHOD[r.kind] ?? r.kind },
+      { header: 'Kết quả', kind: 'text', get: (r) => DELIVERY[r.state] ?? r.state },
+      { key: 'deliveries', header: 'Số lần', kind: 'int' },
+      { key: 'packages', header: 'Số gói', kind: 'int' },
+      { key: 'rows', header: 'Số dòng', kind: 'int' },
+      { key: 'bytes', header: 'Dung lượng (byte)', kind: 'int' },
+      { header: 'Lần cuối', kind: 'text', get: (r) => formatDateTime(r.last_at) },
+    ],
+  });
   document.querySelector('#usage tbody').innerHTML = data.rows.length
     ? data.rows
         .map(

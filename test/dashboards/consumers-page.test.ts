@@ -5,7 +5,7 @@
  * the usage report below; no console errors. Screenshot: /tmp/csdl-dashboard-consumers.png.
  * @module-tag browser
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import { reportsService } from '../../app/reports-service.ts';
 import * as approval from '../../pipelines/approval/index.ts';
 import { registerConsumer } from '../../pipelines/delivery/index.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
+import { sheetsOf } from '../support/libreoffice.ts';
 import { startReceiver, type Receiver } from '../support/receiver.ts';
 import { approveLaiChauAndNation, PASSING_GATE, reportsFixture } from '../support/reports-fixture.ts';
 import { launchBrowser, type TestBrowser } from './browser.ts';
@@ -90,6 +91,21 @@ describe('the consumers page', () => {
     const usage = await page.locator('#usage tbody').innerText();
     expect(usage).toContain('Hệ thống thông tin báo cáo quốc gia');
     expect(usage).toContain('đã nhận');
+    // both tables download as the page shows them: CSV for Excel and a workbook LibreOffice reads
+    const save = async (selector: string) => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.locator(selector).click()]);
+      const file = join(out, d.suggestedFilename());
+      await d.saveAs(file);
+      return file;
+    };
+    const registry = readFileSync(await save('#consumers-downloads button[data-format="csv"]'), 'utf8');
+    expect(registry.startsWith('\uFEFFHệ thống nhận dữ liệu trong phạm vi quản lý')).toBe(true);
+    expect(registry).toContain('Hệ thống;Cơ quan;Mục đích;Căn cứ pháp lý');
+    expect(registry).toMatch(/Hệ thống thông tin báo cáo quốc gia;.*;Đã duyệt;\d{2}\/\d{2}\/\d{4};\d{2}\/\d{2}\/\d{4} \d{2}:\d{2};đã nhận/);
+    const [sheet] = [...(await sheetsOf(await save('#usage-downloads button[data-format="xlsx"]'))).values()];
+    const header = sheet.findIndex((r) => r[0] === 'Hệ thống');
+    const row1 = sheet[header + 1];
+    expect(row1.slice(0, 4)).toEqual(['Hệ thống thông tin báo cáo quốc gia', 'Đẩy qua HTTPS', 'đã nhận', '1']);
     await page.screenshot({ path: '/tmp/csdl-dashboard-consumers.png', fullPage: true });
     expect(b.errorsOf(page)).toEqual([]);
   }, 120_000);
