@@ -22,7 +22,7 @@ import { CATALOG_COLUMNS, CATALOG_SQL, indicatorCatalog, VALUE_FIGURES, valueCol
 
 /** The catalogue, or 503 when the indicators have not been built yet. */
 export async function catalogOrFail(conn: DuckDBConnection): Promise<CatalogEntry[]> {
-  if (!(await tableExists(conn, 'indicators.indicator_catalog'))) throw notReady('indicators.indicator_catalog does not exist yet');
+  if (!(await tableExists(conn, 'indicators.indicator_catalog'))) throw notReady('chưa có danh mục chỉ số (indicators.indicator_catalog)');
   return indicatorCatalog(conn);
 }
 

@@ -114,11 +114,9 @@ export function seriesRoutes(anyone: ApiRouter, keyed: ApiRouter, decisions: Dec
 /** A unit a caller without a key may ask about: the nation and the provinces. */
 async function publicUnit(conn: DuckDBConnection, ref: string, at: Period): Promise<Unit> {
   const found = await findUnit(conn, ref, at);
-  if (!found) throw notFound(`unit ${ref}`);
+  if (!found) throw notFound(`đơn vị ${ref}`);
   if (found.unit_level !== 'nation' && found.unit_level !== 'province') {
-    throw forbidden(
-      `không cần khóa API chỉ xem được toàn quốc và các tỉnh / without a key only the nation and the provinces are served, not ${found.unit_key}`,
-    );
+    throw forbidden(`không có khóa API chỉ xem được toàn quốc và các tỉnh, không xem được ${found.unit_key}`);
   }
   return found;
 }
@@ -173,21 +171,21 @@ async function answerSeries(res: Response, q: SeriesQuery, account: ScopedAccoun
   const suppressed = account === undefined || q.format !== 'json';
   res.locals.format = q.format;
   await inSnapshot(res.locals, suppressed, async () => {
-    if (!(await tableExists(conn, 'indicators.indicator_catalog'))) throw notReady('indicators.indicator_catalog does not exist yet');
+    if (!(await tableExists(conn, 'indicators.indicator_catalog'))) throw notReady('chưa có danh mục chỉ số (indicators.indicator_catalog)');
     const catalog = await fullCatalog(conn);
     const [code] = knownIndicators([q.indicator], catalog as Array<{ code: string }>);
     const entry = catalog.find((c) => c.code === code);
     const periods = await listPeriods(conn);
     const latest = periods.at(-1);
-    if (!latest) throw notFound('any period: the warehouse is empty');
+    if (!latest) throw notFound('kỳ báo cáo nào: kho dữ liệu còn trống');
     const refs = q.units ?? [account?.unit_key ?? NATION_KEY];
     const asked: Unit[] = [];
     for (const ref of refs) {
       if (account) {
         const found = await findUnit(conn, ref, latest);
-        if (!found) throw notFound(`unit ${ref}`);
+        if (!found) throw notFound(`đơn vị ${ref}`);
         if (!(await canSee(conn, account, found))) {
-          throw forbidden(`${found.unit_name} (${found.unit_key}) nằm ngoài phạm vi phân cấp quản lý của tài khoản / outside the account's subtree`);
+          throw forbidden(`${found.unit_name} (${found.unit_key}) nằm ngoài phạm vi phân cấp quản lý của tài khoản`);
         }
         asked.push(found);
       } else asked.push(await publicUnit(conn, ref, latest));
