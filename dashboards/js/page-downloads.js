@@ -6,40 +6,7 @@
 // Excel in Vietnamese; the XLSX keeps numbers as numbers with a thousands format. Charts download
 // as SVG and PNG from their vega view.
 import { ApiError, formatDate, formatNumber, getKey, todayVi } from './common.js';
-
-/** RFC 4180 rows of a CSV text (the API's: ',' between fields, CRLF, BOM). */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (quoted) {
-      if (ch === '"' && body[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && body[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
+import { parseCsv, saveBlob } from './downloads.js';
 
 /** The API's CSV of `path` (the key in a header) as objects by column name. */
 async function apiCsv(path) {
@@ -49,8 +16,7 @@ async function apiCsv(path) {
     const body = await res.json().catch(() => ({}));
     throw new ApiError(res.status, body.error?.code ?? String(res.status), body.error?.message ?? res.statusText);
   }
-  const [header, ...rows] = parseCsv(await res.text());
-  return rows.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+  return parseCsv(await res.text());
 }
 
 /**
@@ -248,31 +214,20 @@ export function vietnameseXlsx(about, table, sheet = 'Số liệu') {
   ]);
 }
 
-function save(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /**
  * Downloads a table as CSV or XLSX: `spec` gives the API path of the selection, the columns and
  * how to shape the rows; `about` the title, filters and file name (without extension).
  */
 export async function downloadTable(format, spec, about) {
   const table = await tableOf(spec);
-  if (format === 'csv') save(new Blob([vietnameseCsv(about, table)], { type: 'text/csv;charset=utf-8' }), `${about.file}.csv`);
-  else save(vietnameseXlsx(about, table, about.sheet), `${about.file}.xlsx`);
+  if (format === 'csv') saveBlob(new Blob([vietnameseCsv(about, table)], { type: 'text/csv;charset=utf-8' }), `${about.file}.csv`);
+  else saveBlob(vietnameseXlsx(about, table, about.sheet), `${about.file}.xlsx`);
 }
 
 /** Downloads a chart's vega view as SVG or PNG (twice the screen's resolution). */
 export async function downloadChart(format, view, file) {
-  if (format === 'svg') save(new Blob([await view.toSVG()], { type: 'image/svg+xml' }), `${file}.svg`);
-  else save(await (await fetch(await view.toImageURL('png', 2))).blob(), `${file}.png`);
+  if (format === 'svg') saveBlob(new Blob([await view.toSVG()], { type: 'image/svg+xml' }), `${file}.svg`);
+  else saveBlob(await (await fetch(await view.toImageURL('png', 2))).blob(), `${file}.png`);
 }
 
 /** A file name part from a unit key or period: 'C:20194@2025' -> 'C_20194_2025'. */
