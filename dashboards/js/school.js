@@ -150,6 +150,37 @@ function wireDownloads(values, rulesView) {
     ],
     fail,
   );
+  // the list of records to fix, as the API's CSV gives it (a page of at most 10.000; the Excel
+  // workbook button above holds every record)
+  const failuresSpec = {
+    path: `/api/quality/failures?period=${encodeURIComponent(values.period.period)}&unit=${encodeURIComponent(u.unit_key)}&limit=10000`,
+    columns: [
+      { key: 'record_key', header: 'Mã bản ghi', kind: 'text' },
+      { key: 'class_name', header: 'Lớp', kind: 'text' },
+      { key: 'class_code', header: 'Mã lớp', kind: 'text' },
+      { key: 'grade', header: 'Khối', kind: 'int' },
+      { key: 'rule_id', header: 'Quy tắc', kind: 'text' },
+      { key: 'description_vi', header: 'Mô tả quy tắc', kind: 'text' },
+      { key: 'fields', header: 'Trường dữ liệu', kind: 'text' },
+      { key: 'detail', header: 'Giải thích', kind: 'text' },
+      { key: 'related_record_key', header: 'Bản ghi cùng nhóm', kind: 'text' },
+    ],
+  };
+  const failuresAbout = {
+    ...about,
+    title: `Bản ghi cần sửa · ${u.unit_name}`,
+    filters: [...about.filters, ['Số bản ghi', 'tối đa 10.000 (tệp "Tải danh sách bản ghi cần sửa (Excel)" có tất cả)']],
+    file: `ban-ghi-can-sua-${file}`,
+    sheet: 'Bản ghi cần sửa',
+  };
+  downloadButtons(
+    document.getElementById('failures-downloads'),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', failuresSpec, failuresAbout)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', failuresSpec, failuresAbout)],
+    ],
+    fail,
+  );
   const name = `bieu-do-quy-tac-chua-dat-${file}`;
   downloadButtons(
     document.getElementById('rules-chart-downloads'),

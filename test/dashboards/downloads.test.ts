@@ -182,6 +182,14 @@ describe('downloads of the quality and school pages', () => {
     expect(xlsx.name).toBe('chi-so-truong-2025-DN-S_T1_2025.xlsx');
     const svg = await download(page, '#rules-chart-downloads button[data-format="svg"]');
     expect(svg.bytes.toString('utf8')).toMatch(/^<svg/);
+    // the records to fix: the API's list, record for record
+    const fix = await download(page, '#failures-downloads button[data-format="csv"]');
+    expect(fix.name).toBe('ban-ghi-can-sua-2025-DN-S_T1_2025.csv');
+    const fixRows = parseSemicolons(fix.bytes.toString('utf8').slice(1));
+    const fixHead = fixRows.findIndex((r) => r[0] === 'Mã bản ghi');
+    const failures = await apiCsv('/api/quality/failures?period=2025-DN&unit=S:T1@2025&limit=10000', s.keys.school1);
+    expect(failures.length).toBeGreaterThan(0);
+    expect(fixRows.slice(fixHead + 1).map((r) => [r[0], r[4], r[7]])).toEqual(failures.map((f) => [f.record_key, f.rule_id, f.detail]));
     await page.screenshot({ path: '/tmp/csdl-dashboard-school.png', fullPage: true });
     expect(b.errorsOf(page)).toEqual([]);
   });
