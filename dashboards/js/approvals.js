@@ -94,6 +94,47 @@ function rowHtml(row) {
   </tr>`;
 }
 
+/** What a changed row is: a form cell, an indicator cell or a quality score. */
+function diffWhat(r) {
+  if (r.part === 'forms')
+    return `${r.form === 'bieu-01-mn-dn' ? 'Biểu 01' : 'Biểu 02'} · ${r.sheet} · ${r.cell ?? ''} · Mã số ${r.ma_so} ${r.label ?? ''} (${r.header ?? ''})`;
+  if (r.part === 'indicators') return `${r.indicator} · ${r.breakdown} · ${r.field}`;
+  return `${r.dimension} · ${r.field}`;
+}
+
+/** Every changed row of the difference (the page shows 30 per part) as CSV for Excel and XLSX. */
+function diffDownloads(d, rows, name) {
+  const kind = (v) => (v === null || v === undefined || Number.isInteger(v) ? 'int' : 'dec');
+  const spec = {
+    source: rows,
+    columns: [
+      { header: 'Phần', kind: 'text', get: (r) => PART[r.part] ?? r.part },
+      { header: 'Dòng', kind: 'text', get: (r) => r.unit_key ?? r.unit_code },
+      { header: 'Chỉ tiêu / ô', kind: 'text', get: diffWhat },
+      { key: 'old', header: 'Đã duyệt', kind: (r) => kind(r.old) },
+      { key: 'new', header: 'Hiện tại', kind: (r) => kind(r.new) },
+      { key: 'delta', header: 'Chênh lệch', kind: (r) => kind(r.delta) },
+    ],
+  };
+  const about = {
+    title: `Thay đổi sau khi duyệt · ${name}`,
+    filters: [
+      ['Kỳ báo cáo', periodSelect.selectedOptions[0]?.textContent ?? periodSelect.value],
+      ['Phiên bản đã duyệt', d.version.version_id],
+    ],
+    file: `thay-doi-sau-khi-duyet-${filePart(d.version.version_id)}`,
+    sheet: 'Thay đổi',
+  };
+  downloadButtons(
+    document.getElementById('diff-downloads'),
+    [
+      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', spec, about)],
+      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', spec, about)],
+    ],
+    (e) => status(e.message, 'error'),
+  );
+}
+
 async function showDiff(unit, name) {
   const card = document.getElementById('diff-card');
   card.hidden = false;
@@ -102,15 +143,12 @@ async function showDiff(unit, name) {
   document.getElementById('diff-summary').textContent = d.changed
     ? `Phiên bản ${d.version.version_id}: ${d.parts.map((p) => `${PART[p.part]} ${formatNumber(p.changed)} dòng đổi, ${formatNumber(p.added)} thêm, ${formatNumber(p.removed)} bớt`).join('; ')}.`
     : `Phiên bản ${d.version.version_id} trùng với số liệu hiện tại.`;
+  const all = d.parts.flatMap((p) => p.rows.map((r) => ({ ...r, part: p.part })));
   const rows = d.parts.flatMap((p) => p.rows.slice(0, 30).map((r) => ({ ...r, part: p.part })));
+  diffDownloads(d, all, name);
   document.querySelector('#diff tbody').innerHTML = rows
     .map((r) => {
-      const what =
-        r.part === 'forms'
-          ? `${r.form === 'bieu-01-mn-dn' ? 'Biểu 01' : 'Biểu 02'} · ${r.sheet} · ${r.cell ?? ''} · Mã số ${r.ma_so} ${r.label ?? ''} (${r.header ?? ''})`
-          : r.part === 'indicators'
-            ? `${r.indicator} · ${r.breakdown} · ${r.field}`
-            : `${r.dimension} · ${r.field}`;
+      const what = diffWhat(r);
       const unitName = r.unit_key ?? r.unit_code;
       const delta = r.delta === null ? '–' : `${r.delta > 0 ? '+' : ''}${formatNumber(r.delta, Number.isInteger(r.delta) ? 0 : 2)}`;
       return `<tr><td>${PART[r.part]}</td><td>${esc(unitName)}</td><td>${esc(what)}</td>

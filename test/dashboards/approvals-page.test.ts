@@ -82,6 +82,19 @@ describe('the sign-off page', () => {
     expect(diff).toContain('Tổng quy mô');
     expect(diff).toContain('-1');
     expect(await page.locator('#diff-summary').innerText()).toMatch(/Biểu mẫu \d+ dòng đổi/);
+    // every changed row downloads, not only the 30 per part the page shows
+    const diffApi = (await (
+      await fetch(`${server.url}/api/approvals/diff?period=2025-DN&unit=P:12@2025`, { headers: { Authorization: `Bearer ${h.keys.nation}` } })
+    ).json()) as { parts: Array<{ rows: unknown[] }> };
+    const [d] = await Promise.all([page.waitForEvent('download'), page.locator('#diff-downloads button[data-format="csv"]').click()]);
+    const file = join(out, d.suggestedFilename());
+    await d.saveAs(file);
+    const lines = readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l !== '');
+    const head = lines.findIndex((l) => l.startsWith('Phần;Dòng;Chỉ tiêu / ô'));
+    expect(lines.length - head - 1).toBe(diffApi.parts.reduce((n, p) => n + p.rows.length, 0));
+    expect(lines.slice(head + 1).some((l) => l.includes('Tổng quy mô') && l.endsWith(';-1'))).toBe(true);
     await page.screenshot({ path: '/tmp/csdl-dashboard-approvals-nation.png', fullPage: true });
     expect(b.errorsOf(page)).toEqual([]);
   });
