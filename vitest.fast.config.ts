@@ -28,6 +28,8 @@ export default mergeConfig(
       // the files share one module cache instead of loading DuckDB and the pipelines once each; a
       // test that leaks module state into the next file still fails `npm test`, which isolates them
       isolate: false,
+      // the fixture warehouses' DuckDB on one thread (test/fixtures/fixture-warehouse.ts)
+      env: { CSDL_FIXTURE_THREADS: '1' },
     },
   }),
 );

@@ -5,17 +5,17 @@
  * Columns are the form's own numbers: col_no n is Excel column E + n - 1.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTransform, type TransformSummary } from '../../pipelines/transform/run-transform.ts';
-import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
-import { buildFormsFixture } from '../fixtures/forms-fixture.ts';
+import type { TransformSummary } from '../../pipelines/transform/run-transform.ts';
+import type { FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
+import { scoredFormsFixture } from '../support/reports-fixture.ts';
 import { flatten, MN, PROVINCE, TH } from '../fixtures/forms-expected.ts';
 
 let fx: FixtureWarehouse;
 let summary: TransformSummary;
 
 beforeAll(async () => {
-  fx = await openFixtureWarehouse(buildFormsFixture);
-  summary = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+  // the fixture as sign-off uses it: transformed, then scored (scoring writes no form cell)
+  ({ fx, value: summary } = await scoredFormsFixture());
 });
 afterAll(() => fx?.close());
 

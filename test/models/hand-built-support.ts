@@ -5,17 +5,25 @@
  */
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runTransform, type TransformSummary } from '../../pipelines/transform/run-transform.ts';
-import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
+import { FIXTURE_DEADLINES, preparedWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
+import { buildHandFixture } from '../fixtures/hand-built-fixture.ts';
 
 /** The fixture warehouse and the summary of its transform, set before the file's tests run. */
 export type TransformedFixture = { fx: FixtureWarehouse; summary: TransformSummary };
+
+/** A copy of the hand-built fixture after a whole transform with FIXTURE_DEADLINES, and the transform's summary. */
+export function transformedHandFixture(): Promise<{ fx: FixtureWarehouse; value: TransformSummary }> {
+  return preparedWarehouse('hand:transformed', async (fx) => {
+    await buildHandFixture(fx.conn);
+    return runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+  });
+}
 
 /** Builds the fixture warehouse and runs the whole transform before the file's tests; closes it after. */
 export function transformedFixture(): TransformedFixture {
   const h = {} as TransformedFixture;
   beforeAll(async () => {
-    h.fx = await openFixtureWarehouse();
-    h.summary = await runTransform({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
+    ({ fx: h.fx, value: h.summary } = await transformedHandFixture());
   });
   afterAll(() => h.fx?.close());
   return h;

@@ -21,6 +21,8 @@
  * Last, a population file keyed by today's 34 provinces (not saying so: the loader detects it)
  * must give new Đà Nẵng's 2024 GER as all its learners (old Đà Nẵng's and Quảng Nam's) over its
  * whole population, and no ratio to either old province.
+ *
+ * @module-tag slow
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

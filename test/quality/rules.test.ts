@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
+import { transformedHandFixture } from '../models/hand-built-support.ts';
 import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { QualityError, runQuality, type QualitySummary } from '../../pipelines/quality/run-quality.ts';
 import { StaleModelsError } from '../../pipelines/quality/built-models.ts';
@@ -28,8 +29,8 @@ describe('quality rules on the hand-built warehouse', () => {
     ).map((r) => [r.period, r.unit_code, Number(r.checked), Number(r.failed)]);
 
   beforeAll(async () => {
-    fx = await openFixtureWarehouse();
-    const t = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+    let t;
+    ({ fx, value: t } = await transformedHandFixture());
     expect(t.errors).toEqual([]);
     first = await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES, runId: 'run-1' });
   }, 300_000);
@@ -257,8 +258,9 @@ describe('a quality run with other deadlines than the last transform', () => {
 describe('a quality run on models built by an older version', () => {
   let fx: FixtureWarehouse;
   beforeAll(async () => {
-    fx = await openFixtureWarehouse();
-    expect((await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES })).errors).toEqual([]);
+    let t;
+    ({ fx, value: t } = await transformedHandFixture());
+    expect(t.errors).toEqual([]);
   }, 300_000);
   afterAll(() => fx?.close());
 

@@ -1,13 +1,13 @@
 /**
  * The forms fixture (test/fixtures/forms-fixture.ts) built the way production builds it for
  * sign-off: transform, then quality, then accounts for the nation's admin, Lai Châu's admin and
- * an admin of another province. Each test file gets its own warehouse.
+ * an admin of another province. Each test file gets its own copy of the warehouse.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { runQuality } from '../../pipelines/quality/index.ts';
-import { runTransform } from '../../pipelines/transform/run-transform.ts';
+import { runTransform, type TransformSummary } from '../../pipelines/transform/run-transform.ts';
 import { createAccount, type Account } from '../../server/accounts/accounts.store.ts';
-import { FIXTURE_DEADLINES, openFixtureWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
+import { FIXTURE_DEADLINES, preparedWarehouse, type FixtureWarehouse } from '../fixtures/fixture-warehouse.ts';
 import { buildFormsFixture } from '../fixtures/forms-fixture.ts';
 
 export type ReportsFixture = {
@@ -22,14 +22,22 @@ export type ReportsFixture = {
 /** The gate the tests approve under unless they test the gate itself. */
 export const PASSING_GATE = [{ rule: 'HS-REQ-trang_thai', max_failed: 0 }];
 
+/** A copy of the forms fixture after a whole transform and a quality run, with the transform's summary. */
+export function scoredFormsFixture(): Promise<{ fx: FixtureWarehouse; value: TransformSummary }> {
+  return preparedWarehouse('forms:transformed+quality', async (fx) => {
+    await buildFormsFixture(fx.conn);
+    const t = await runTransform({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+    if (t.status !== 'succeeded') throw new Error(t.errors.join('\n'));
+    await runQuality({ warehouse: fx.conn, deadlines: FIXTURE_DEADLINES });
+    return t;
+  });
+}
+
 /** Builds the fixture before the file's tests and closes it after. */
 export function reportsFixture(): ReportsFixture {
   const h = {} as ReportsFixture;
   beforeAll(async () => {
-    h.fx = await openFixtureWarehouse(buildFormsFixture);
-    const t = await runTransform({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
-    if (t.status !== 'succeeded') throw new Error(t.errors.join('\n'));
-    await runQuality({ warehouse: h.fx.conn, deadlines: FIXTURE_DEADLINES });
+    ({ fx: h.fx } = await scoredFormsFixture());
     const make = async (unit: string, kind: 'admin' | 'exploit', name: string) => createAccount(h.fx.conn, { unit, kind, name });
     const nation = await make('VN', 'admin', 'Cục CNTT');
     const laiChau = await make('P:12@2025', 'admin', 'Sở GDĐT Lai Châu');
