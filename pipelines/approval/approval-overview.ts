@@ -59,6 +59,23 @@ async function changedSince(conn: DuckDBConnection, period: string, unit: Approv
   return changed;
 }
 
+/**
+ * Remembers whole overviews, per period, day, options, state of the published tables and state of
+ * the period's sign-off log (append-only: its count and last action move with every action), so
+ * that a page polled by many users costs three small queries instead of one per province.
+ */
+const overviewCache = new Map<string, ApprovalOverview>();
+const OVERVIEWS_KEPT = 64;
+
+async function actionsState(conn: DuckDBConnection, period: string): Promise<string> {
+  const [r] = await queryRows<{ n: number; last: string | null }>(
+    conn,
+    `select count(*)::integer as n, cast(max(acted_at) as varchar) || '|' || max(action_id) as last from meta.approval_actions where period = ?`,
+    [period],
+  );
+  return `${r.n}|${r.last}`;
+}
+
 /** The calendar date in Vietnam (UTC+7, no daylight saving) of an ISO instant. */
 function vietnamDate(iso: string | null): string {
   return iso === null ? '' : new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
@@ -72,8 +89,13 @@ export async function approvalOverview(
   await assertReady(conn);
   const period = await findApprovalPeriod(conn, opts.period);
   const today = opts.today ?? vietnamDate(new Date().toISOString());
-  const states = await approvalStates(conn, period.period);
   const state = await tablesState(conn);
+  const cacheKey = [period.period, today, opts.withChanges !== false, opts.provinceKeys?.join(',') ?? '*', state, await actionsState(conn, period.period)].join(
+    '\n',
+  );
+  const cached = overviewCache.get(cacheKey);
+  if (cached) return structuredClone(cached);
+  const states = await approvalStates(conn, period.period);
   const row = async (u: ApprovalUnit, schools: number | null, deadline: string | null): Promise<OverviewRow> => {
     const s = states.get(u.unit_key);
     const status: UnitStatus = s?.approved ? 'approved' : s?.not_reporting ? 'not_reporting' : schools === 0 ? 'no_data' : 'pending';
@@ -107,5 +129,8 @@ export async function approvalOverview(
     [String(period.ky === 'DN' ? period.nam_hoc : period.nam_hoc + 1), period.ky],
   );
   const nation = await row(nationUnit, null, d?.deadline ?? null);
-  return { period: period.period, label: period.name_vi, today, nation, provinces };
+  const overview = { period: period.period, label: period.name_vi, today, nation, provinces };
+  if (overviewCache.size >= OVERVIEWS_KEPT) overviewCache.delete(overviewCache.keys().next().value as string);
+  overviewCache.set(cacheKey, structuredClone(overview));
+  return overview;
 }

@@ -53,8 +53,12 @@ export function approvalsRoutes(api: ApiRouter, ctx: AppContext): void {
       const all = await asHttp(() => service(ctx).overview(conn, { period: at.period }));
       const visible = [];
       for (const p of all.provinces) {
-        const u = await findUnit(conn, p.unit_key);
-        if (u && (await canSee(conn, account, u))) visible.push(p);
+        // the nation reads every province: no unit to look up
+        if (account.unit_level === 'nation') visible.push(p);
+        else {
+          const u = await findUnit(conn, p.unit_key);
+          if (u && (await canSee(conn, account, u))) visible.push(p);
+        }
       }
       countRows(res, visible.length + 1);
       res.json({ ...all, provinces: visible });

@@ -139,6 +139,22 @@ describe('sign-off per period and unit', () => {
     expect(o.provinces).toHaveLength(34);
   });
 
+  it('follows every action at once however often it is asked, and hands out answers a caller may change', async () => {
+    const ask = () => approval.approvalOverview(h.fx.conn, { period: P, today: '2025-10-20' });
+    const first = await ask();
+    expect(first.nation.status).toBe('approved');
+    first.nation.status = 'pending';
+    first.provinces.length = 0;
+    expect((await ask()).nation.status).toBe('approved');
+    expect((await ask()).provinces).toHaveLength(34);
+    await approval.unapprove(h.fx.conn, { period: P, unit: 'VN', actor: h.nation, comment: 'xem lại' });
+    expect((await ask()).nation).toMatchObject({ status: 'pending', version_id: null });
+    await approval.approve(h.fx.conn, { period: P, unit: 'VN', actor: h.nation, gate: PASSING_GATE });
+    const again = await ask();
+    expect(again.nation.status).toBe('approved');
+    expect(again.nation.version_id).not.toBeNull();
+  });
+
   it('shows what changed since approval, keeps the frozen version as it was, and lets the nation wait for a re-approval', async () => {
     await approval.unapprove(h.fx.conn, { period: P, unit: 'VN', actor: h.nation });
     const state = (await approval.approvalStates(h.fx.conn, P)).get('P:12@2025')!;
