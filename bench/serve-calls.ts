@@ -28,6 +28,8 @@ export const CALLS: BenchCall[] = [
   { name: 'map: map indicators', path: () => '/api/public/map-indicators' },
   { name: 'map: public indicators LRN', path: (c) => `/api/public/indicators?period=${c.period}&indicator=LRN` },
   { name: 'map: public series', path: () => '/api/public/indicators/series?indicator=LRN', optional: true },
+  { name: 'map: public catalogue', path: () => '/api/public/indicators/catalog', optional: true },
+  { name: 'map: public dimensions', path: () => '/api/public/dimensions', optional: true },
   // every keyed page
   { name: 'me', path: () => '/api/me', key: (c) => c.keys.province },
   { name: 'periods', path: () => '/api/periods', key: (c) => c.keys.province },
@@ -56,7 +58,21 @@ export const CALLS: BenchCall[] = [
   { name: 'download: public Parquet', path: (c) => `/api/public/indicators?period=${c.period}&format=parquet` },
   // approvals page
   { name: 'approvals', path: (c) => `/api/approvals?period=${c.period}`, key: (c) => c.keys.nation },
+  {
+    name: 'approvals: province history',
+    path: (c) => `/api/approvals/history?period=${c.period}&unit=${e(c.province)}`,
+    key: (c) => c.keys.nation,
+    optional: true,
+  },
+  // consumers page (the registry and the last 30 days of deliveries)
+  { name: 'consumers: registry', path: () => '/api/admin/consumers', key: (c) => c.keys.nation, optional: true },
+  { name: 'consumers: usage, 30 days', path: () => `/api/admin/consumers/usage?from=${day(-30)}&to=${day(0)}`, key: (c) => c.keys.nation, optional: true },
 ];
+
+/** Today plus `days`, as YYYY-MM-DD. */
+function day(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
 
 /** Each dashboard page and the selector that appears once it has drawn its data. */
 export const PAGES: Array<{ name: string; path: (c: BenchContext) => string; ready: string }> = [
@@ -64,4 +80,5 @@ export const PAGES: Array<{ name: string; path: (c: BenchContext) => string; rea
   { name: 'quality', path: (c) => `/dashboards/quality.html#key=${c.keys.province}`, ready: '#dimension-chart svg' },
   { name: 'school', path: (c) => `/dashboards/school.html#key=${c.keys.school}`, ready: '#quality-score strong' },
   { name: 'approvals', path: (c) => `/dashboards/approvals.html#key=${c.keys.nation}`, ready: '#approvals tbody tr' },
+  { name: 'consumers', path: (c) => `/dashboards/consumers.html#key=${c.keys.nation}`, ready: '#usage tbody tr' },
 ];
