@@ -88,6 +88,7 @@ export function seriesRoutes(anyone: ApiRouter, keyed: ApiRouter, decisions: Dec
     auth,
     query,
     response: table(seriesColumns(true)),
+    cache: true as const,
   });
   keyed.get('/indicators/series', spec('key'), (_req, res, input) => answerSeries(res, input.query, accountOf(res), decisions));
   anyone.get('/public/indicators/series', spec('public'), (_req, res, input) => answerSeries(res, input.query, undefined, decisions));
@@ -100,6 +101,7 @@ export function seriesRoutes(anyone: ApiRouter, keyed: ApiRouter, decisions: Dec
       auth: 'public',
       query: z.strictObject({}),
       response: { kind: 'json', description: '{ rows: [catalogue entries] }' },
+      cache: true,
     },
     async (_req, res) => {
       const conn = connOf(res);

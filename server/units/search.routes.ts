@@ -45,6 +45,7 @@ export function unitSearchRoutes(api: ApiRouter): void {
       auth: 'key',
       query: z.strictObject({ q, period: period.optional(), limit, format: searchFormat }),
       response: table(SEARCH_COLUMNS),
+      cache: true,
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);

@@ -225,6 +225,37 @@ describe('serving tables and the response cache (tiny preset)', () => {
     ]);
   });
 
+  it("keeps the explorer's series and unit search per scope: each scope its own answer, hit on asking again", async () => {
+    // the province of the tiny preset that has schools in the period, and a school of it
+    const [{ unit_key: province }] = await sql<{ unit_key: string }>(
+      `select distinct unit_key from serving.indicator_values where unit_level = 'province' and period = $1 and indicator = 'LRN' order by 1 limit 1`,
+      [period],
+    );
+    const conn = await warehouse.connect();
+    const keyP = (await createAccount(conn, { unit: province, kind: 'exploit', name: 'series province' })).key;
+    conn.closeSync();
+    const search = `/api/units/search?q=tr&period=${period}&limit=100`;
+    for (const path of ['/api/indicators/series?indicator=LRN', search]) {
+      const p1 = await get(server.url, path, keyP);
+      const s1 = await get(server.url, path, keys.school);
+      const p2 = await get(server.url, path, keyP);
+      const s2 = await get(server.url, path, keys.school);
+      expect([p1.status, s1.status, p2.status, s2.status], path).toEqual([200, 200, 200, 200]);
+      expect([p2.cache, s2.cache], path).toEqual(['hit', 'hit']);
+      expect(p2.text, path).toBe(p1.text);
+      expect(s2.text, path).toBe(s1.text);
+      expect(p1.etag, path).not.toBe(s1.etag);
+    }
+    // each scope's series is its own unit's, and the school's search finds the school alone
+    const rowsOf = async (path: string, key: string) => JSON.parse((await get(server.url, path, key)).text).rows;
+    const keysIn = async (path: string, key: string) => (await rowsOf(path, key)).map((r: { unit_key: string }) => r.unit_key);
+    const seriesOf = async (key: string) => new Set((await rowsOf('/api/indicators/series?indicator=LRN', key)).map((r: { series_of: string }) => r.series_of));
+    expect(await seriesOf(keyP)).toEqual(new Set([province]));
+    expect(await seriesOf(keys.school)).toEqual(new Set([school]));
+    expect(await keysIn(search, keys.school)).toEqual([school]);
+    expect((await keysIn(search, keyP)).length).toBeGreaterThan(1);
+  });
+
   it('computes an answer asked for by many clients at once once', async () => {
     const path = `/api/quality/failures?period=${period}&format=csv`;
     const answers = await Promise.all(Array.from({ length: 6 }, () => get(server.url, path, keys.nation)));
