@@ -15,12 +15,15 @@
  * Usage: npm run bench:serve -- [tiny|demo|province]          (default demo)
  *   BENCH_SECONDS=60 BENCH_CLIENTS=50,200 BENCH_BASE=/work/wt/h29-base BENCH_VARIANTS=serving,no-cache,base
  *   BENCH_SKIP=pipeline,pages
+ *   BENCH_WAREHOUSE=<a warehouse file built by the pipeline, e.g. by `csdl run --preset national
+ *   --no-serve`>: measured as it is (copied per variant), nothing generated; the pipeline phase
+ *   then needs CSDL_DATABASE_URL (and the warehouse's CSDL_PSEUDONYM_SECRET), else it is skipped
  * Results are printed and written to bench/results/serve-<preset>-<time>.json (git-ignored).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../lib/config.ts';
@@ -42,29 +45,37 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
 
-const work = mkdtempSync(join(tmpdir(), 'csdl-bench-serve-'));
-const source = await startTestSource({ schema: false });
-const env = {
-  CSDL_DATABASE_URL: source.url,
-  CSDL_PSEUDONYM_SECRET: 'bench-serve-secret-0123456789abcdef',
-  WAREHOUSE_PATH: join(work, 'warehouse.duckdb'),
+const GIVEN = process.env.BENCH_WAREHOUSE;
+const work = mkdtempSync(join(GIVEN ? dirname(GIVEN) : tmpdir(), 'csdl-bench-serve-'));
+const source = GIVEN ? undefined : await startTestSource({ schema: false });
+const sourceUrl = source?.url ?? process.env.CSDL_DATABASE_URL;
+const env: Record<string, string> = {
+  ...(sourceUrl ? { CSDL_DATABASE_URL: sourceUrl } : {}),
+  CSDL_PSEUDONYM_SECRET: GIVEN ? (process.env.CSDL_PSEUDONYM_SECRET ?? 'bench-serve-secret-0123456789abcdef') : 'bench-serve-secret-0123456789abcdef',
+  WAREHOUSE_PATH: GIVEN ?? join(work, 'warehouse.duckdb'),
   CSDL_TMP_DIR: join(work, 'tmp'),
   LOG_LEVEL: 'warn',
 };
+const SKIPPED = SKIP + (sourceUrl ? '' : ',pipeline');
 let t0 = performance.now();
-await generate({ url: source.url, preset, seed: 1 });
-say(`generated ${preset} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+if (source) {
+  await generate({ url: source.url, preset, seed: 1 });
+  say(`generated ${preset} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+} else say(`measuring ${GIVEN} as it is${SKIPPED.includes('pipeline') ? ' (no source: no pipeline phase)' : ''}`);
 
 // the warehouse: one full pipeline run, then the keys the clients use
 const config = loadConfig(env);
 const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
-const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1 });
-await runner.init();
-t0 = performance.now();
-const first = await runner.start('api', 'bench').done;
-if (first.status !== 'succeeded') throw new Error(`the pipeline run failed: ${first.error}`);
-const pipelineSeconds = (performance.now() - t0) / 1000;
-say(`pipeline run in ${pipelineSeconds.toFixed(1)} s`);
+let pipelineSeconds: number | null = null;
+if (!GIVEN) {
+  const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1 });
+  await runner.init();
+  t0 = performance.now();
+  const first = await runner.start('api', 'bench').done;
+  if (first.status !== 'succeeded') throw new Error(`the pipeline run failed: ${first.error}`);
+  pipelineSeconds = (performance.now() - t0) / 1000;
+  say(`pipeline run in ${pipelineSeconds.toFixed(1)} s`);
+}
 const conn = await warehouse.connect();
 const key = async (unit: string, kind: 'admin' | 'exploit') => (await createAccount(conn, { unit, kind, name: `bench ${unit}` })).key;
 const [latest] = await queryRows<{ period: string }>(conn, `select period from core.dim_periods where ky = 'DN' order by census_day desc limit 1`);
@@ -237,7 +248,7 @@ async function runVariant(variant: string) {
     }
   }
   let duringRun: { run: string; seconds: number; calls: Record<string, Stats> } | undefined;
-  if (!SKIP.includes('pipeline')) {
+  if (!SKIPPED.includes('pipeline')) {
     const started = performance.now();
     const admin = { Authorization: `Bearer ${ctx.keys.nation}` };
     // the admin's requests queue with everyone else's: on 503 they come back after Retry-After
@@ -329,5 +340,5 @@ for (const other of results.filter((r) => r.variant !== 'serving')) {
 }
 process.stdout.write(lines.join('\n') + '\n');
 save();
-await source.close();
+await source?.close();
 rmSync(work, { recursive: true, force: true });
