@@ -151,12 +151,12 @@ function addBody(o: AddOpts): Record<string, unknown> {
 }
 
 export function register(program: Command): void {
-  const consumers = program.command('consumers').description('Hệ thống nhận dữ liệu — registered reporting systems (consumers) and their deliveries');
+  const consumers = program.command('consumers').description('Hệ thống nhận dữ liệu đã đăng ký (consumers) và các lần gửi cho chúng');
 
   consumers
     .command('list')
-    .description('list consumers with their state and last delivery')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('liệt kê hệ thống nhận cùng trạng thái và lần gửi gần nhất')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: ServerOption) => {
         const rows = await onWarehouseOrServer(
@@ -175,22 +175,22 @@ export function register(program: Command): void {
 
   consumers
     .command('add')
-    .description('register a consumer (state requested); a push secret is read from CSDL_CONSUMER_SECRET')
-    .requiredOption('--name <name>', 'the system')
-    .requiredOption('--owner <org>', 'the organisation that owns it')
-    .requiredOption('--contact <contact>', 'who answers for it (an office, not a personal ID)')
-    .requiredOption('--purpose <text>', 'what it uses the data for')
-    .option('--cost <text>', 'what the exchange costs and who bears it')
-    .requiredOption('--legal-basis <number>', 'the legal basis: document number, e.g. 123/QĐ-SGDĐT')
-    .requiredOption('--legal-basis-date <date>', 'the legal basis: document date, YYYY-MM-DD')
-    .requiredOption('--scope <unit>', 'the province (code or key) or VN whose packages it receives')
-    .requiredOption('--method <method>', 'push, folder or pull', oneOf(['push', 'folder', 'pull'] as const))
-    .option('--endpoint <url-or-folder>', 'the push URL (https://...) or the folder (absolute path)')
-    .option('--formats <list>', 'package files: xlsx,csv,parquet,arrow,json,sdmx (default csv,json)')
-    .option('--figures <kind>', 'exact or suppressed (default suppressed)', oneOf(['exact', 'suppressed'] as const))
-    .option('--provisional', 'also receives figures not yet approved, marked provisional (exact figures only)')
-    .option('--schedule <cron>', 'its own cron schedule, or "deadline" (06:00 on its province\'s reporting deadlines); default: after each pipeline run')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('đăng ký một hệ thống nhận (trạng thái chờ duyệt); khóa bí mật của push đọc từ CSDL_CONSUMER_SECRET')
+    .requiredOption('--name <name>', 'tên hệ thống')
+    .requiredOption('--owner <org>', 'cơ quan chủ quản')
+    .requiredOption('--contact <contact>', 'đầu mối liên hệ (một phòng, ban; không ghi thông tin cá nhân)')
+    .requiredOption('--purpose <text>', 'mục đích sử dụng dữ liệu')
+    .option('--cost <text>', 'chi phí trao đổi và bên chịu chi phí')
+    .requiredOption('--legal-basis <number>', 'căn cứ pháp lý: số văn bản, ví dụ 123/QĐ-SGDĐT')
+    .requiredOption('--legal-basis-date <date>', 'căn cứ pháp lý: ngày văn bản, dạng YYYY-MM-DD')
+    .requiredOption('--scope <unit>', 'tỉnh (mã hoặc khóa) hoặc VN mà hệ thống nhận gói số liệu')
+    .requiredOption('--method <method>', 'push (đẩy qua HTTPS), folder (thư mục) hoặc pull (tự lấy bằng khóa)', oneOf(['push', 'folder', 'pull'] as const))
+    .option('--endpoint <url-or-folder>', 'URL nhận push (https://...) hoặc thư mục (đường dẫn tuyệt đối)')
+    .option('--formats <list>', 'các tệp của gói: xlsx,csv,parquet,arrow,json,sdmx (mặc định csv,json)')
+    .option('--figures <kind>', 'exact (số liệu chính xác) hoặc suppressed (ẩn ô nhỏ; mặc định)', oneOf(['exact', 'suppressed'] as const))
+    .option('--provisional', 'nhận cả số liệu chưa duyệt, ghi rõ là tạm thời (chỉ với số liệu chính xác)')
+    .option('--schedule <cron>', 'lịch cron riêng, hoặc "deadline" (06:00 vào các hạn báo cáo của tỉnh); mặc định: sau mỗi lượt cập nhật')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: AddOpts) => {
         const body = addBody(opts);
@@ -215,10 +215,10 @@ export function register(program: Command): void {
 
   consumers
     .command('approve <id>')
-    .description('approve a consumer until a day (the acting admin is CSDL_API_KEY); prints a pull consumer’s key once')
-    .requiredOption('--until <date>', 'the last day the approval holds, YYYY-MM-DD')
-    .option('--comment <text>', 'the written approval it rests on')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('duyệt một hệ thống nhận đến hết một ngày (quản trị thực hiện là tài khoản của CSDL_API_KEY); in khóa của hệ thống pull một lần')
+    .requiredOption('--until <date>', 'ngày cuối cùng duyệt còn hiệu lực, dạng YYYY-MM-DD')
+    .option('--comment <text>', 'văn bản chấp thuận làm căn cứ')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, id: string, opts: ServerOption & { until: string; comment?: string }) => {
         const out = await asUsage(() =>
@@ -250,9 +250,9 @@ export function register(program: Command): void {
 
   consumers
     .command('suspend <id>')
-    .description('suspend a consumer: it receives nothing more and its keys stop at once')
-    .option('--reason <text>', 'why')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('tạm dừng một hệ thống nhận: không nhận thêm gì và khóa của nó ngừng ngay')
+    .option('--reason <text>', 'lý do')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, id: string, opts: ServerOption & { reason?: string }) => {
         const consumer = await onWarehouseOrServer(
@@ -278,8 +278,8 @@ export function register(program: Command): void {
 
   consumers
     .command('show <id>')
-    .description('a consumer’s registration, approval and deliveries')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('thông tin đăng ký, duyệt và các lần gửi của một hệ thống nhận')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, id: string, opts: ServerOption) => {
         const shown = await onWarehouseOrServer(

@@ -59,19 +59,25 @@ describe('csdl command line', () => {
   it('exits 2 on an unknown command and shows the commands', () => {
     const r = csdl(['bogus']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("unknown command 'bogus'");
-    expect(r.stderr).toContain('Commands:');
+    expect(r.stderr).toContain("csdl: không có lệnh 'bogus'");
+    expect(r.stderr).toContain('Lệnh:');
   });
 
   it('exits 2 on an unknown option, a bad option value or no command at all, and 0 for help', async () => {
     const env = isolated('usage');
     const cases: Array<[string[], RegExp]> = [
-      [['etl', '--bogus'], /unknown option '--bogus'/],
-      [['generate', '--preset', 'huge'], /argument 'huge' is invalid\. expected one of tiny, demo, province, national/],
-      [['run', '--preset', 'huge', '--no-serve'], /argument 'huge' is invalid/],
-      [['status', '-n', '0'], /argument '0' is invalid/],
-      [['accounts', 'create', '--unit', 'VN', '--kind', 'boss', '--name', 'x'], /argument 'boss' is invalid\. expected one of admin, exploit/],
-      [[], /Usage: csdl/],
+      [['etl', '--bogus'], /không có tùy chọn '--bogus'/],
+      [
+        ['generate', '--preset', 'huge'],
+        /giá trị 'huge' của tùy chọn '-p, --preset <preset>' không hợp lệ: cần một trong các giá trị tiny, demo, province, national/,
+      ],
+      [['run', '--preset', 'huge', '--no-serve'], /giá trị 'huge' của tùy chọn '--preset <preset>' không hợp lệ/],
+      [['status', '-n', '0'], /giá trị '0' của tùy chọn '-n, --runs <count>' không hợp lệ: cần một số nguyên từ 1 đến 100/],
+      [
+        ['accounts', 'create', '--unit', 'VN', '--kind', 'boss', '--name', 'x'],
+        /giá trị 'boss' của tùy chọn '--kind <kind>' không hợp lệ: cần một trong các giá trị admin, exploit/,
+      ],
+      [[], /Cách dùng: csdl/],
     ];
     const ran = await csdlAll(cases.map(([args]) => ({ args, env })));
     for (const [i, [args, message]] of cases.entries()) {
@@ -162,7 +168,7 @@ describe('csdl command line', () => {
     for (const [i, cmd] of commands.entries()) {
       const r = ran[i];
       expect(r.status, cmd).toBe(0);
-      expect(r.stdout, cmd).toContain(`Usage: csdl ${cmd}`);
+      expect(r.stdout, cmd).toContain(`Cách dùng: csdl ${cmd}`);
     }
   });
 
