@@ -136,7 +136,7 @@ describe('csdl command line', () => {
       for (const [i, { args }] of runs.entries()) {
         const r = ran[i];
         expect(r.status, args[0]).toBe(2);
-        expect(r.stderr, args[0]).toContain(`PORT (or --port): 127.0.0.1:${port} is in use by another process`);
+        expect(r.stderr, args[0]).toContain(`PORT (hoặc --port): 127.0.0.1:${port} đang bị một tiến trình khác dùng`);
         expect(r.stderr, args[0]).not.toMatch(noStackTrace);
         expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
       }
@@ -156,7 +156,7 @@ describe('csdl command line', () => {
     for (const [i, args] of commands.entries()) {
       const r = ran[i];
       expect(r.status, args[0]).toBe(2);
-      expect(r.stderr, args[0]).toContain(`WAREHOUSE_PATH: cannot write ${join(file, 'warehouse.duckdb')}`);
+      expect(r.stderr, args[0]).toContain(`WAREHOUSE_PATH: không ghi được ${join(file, 'warehouse.duckdb')}`);
       expect(r.stderr, args[0]).not.toMatch(noStackTrace);
       expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
     }
