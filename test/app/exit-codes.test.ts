@@ -186,7 +186,7 @@ describe('csdl command line', () => {
       });
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(code).toBe(143);
-      expect(stderr).toContain('csdl: bị ngắt bởi SIGTERM (interrupted by SIGTERM); chưa hoàn thành việc gì');
+      expect(stderr).toContain('csdl: bị ngắt bởi SIGTERM; chưa hoàn thành việc gì');
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
