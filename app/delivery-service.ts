@@ -11,6 +11,7 @@ import { findConsumer, listConsumers, listDeliveries, metaDb, unfinishedDeliveri
 import type { Warehouse } from '../lib/warehouse.ts';
 import {
   approveConsumer,
+  CONSUMER_STATE_VI,
   deliveryContext,
   deliveryStep,
   deliverToConsumer,
@@ -38,12 +39,14 @@ export function deliveryService(config: Pick<Config, 'exportDir' | 'delivery'>, 
       if (!consumer || consumer.state !== 'approved') {
         throw new CsdlError(
           'NOT_ACTIVE',
-          `${consumer?.name ?? id} đang ở trạng thái ${consumer?.state ?? 'không tồn tại'}, không nhận dữ liệu / is ${consumer?.state ?? 'unknown'}: only an approved, unexpired consumer receives data`,
+          consumer
+            ? `${consumer.name} (${id}) đang ở trạng thái ${CONSUMER_STATE_VI[consumer.state] ?? consumer.state} (${consumer.state}), không nhận dữ liệu: chỉ hệ thống nhận đã duyệt và còn hạn duyệt mới nhận`
+            : `Không có hệ thống nhận ${id} (xem csdl consumers list)`,
         );
       }
       const { runId, done } = runner.start('api', requestedBy, [deliveryStep(config, [id], requestedBy)]);
       const result = await done;
-      if (result.status === 'failed') throw new CsdlError('DELIVERY_RUN_FAILED', `run ${runId}: ${result.error}`);
+      if (result.status === 'failed') throw new CsdlError('DELIVERY_RUN_FAILED', `Lần chạy gửi dữ liệu ${runId} bị lỗi: ${result.error}`);
       return (await listDeliveries(conn, { consumerId: id, limit: 1000 })).filter((d) => d.run_id === runId);
     },
     pullList: (conn, consumer) => pullList(conn, consumer),

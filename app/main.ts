@@ -4,12 +4,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.ts';
+import { speakVietnamese } from './vietnamese-help.ts';
 
-const program = new Command()
-  .name('csdl')
-  .description('Kho dữ liệu phân tích ngành giáo dục — analytics warehouse for the education CSDL')
+const program = speakVietnamese(new Command().name('csdl'))
+  .description('Kho dữ liệu phân tích ngành giáo dục: sao chép CSDL ngành giáo dục, tính chỉ tiêu, chấm chất lượng, duyệt, xuất và gửi số liệu')
   .showHelpAfterError()
-  .configureOutput({ outputError: (str, write) => write(`csdl: ${str}`) })
   // commander's errors come back here instead of exiting (subcommands inherit this)
   .exitOverride();
 

@@ -8,21 +8,21 @@ import { PRESETS, type Preset } from '../sample/generate/presets.ts';
 /** A seed: an integer from 0 to 2^32 - 1. */
 export function seedOption(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 32 - 1) throw new InvalidArgumentError('cần một số nguyên từ 0 đến 4.294.967.295');
   return n;
 }
 
 /** A multiplier of the defect rates, from 0 to 50. */
 export function rateOption(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 50) throw new InvalidArgumentError('expected a number from 0 to 50');
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 50) throw new InvalidArgumentError('cần một số từ 0 đến 50');
   return n;
 }
 
 /** One of `values`, e.g. `--kind admin`. */
 export function oneOf<T extends string>(values: readonly T[]): (value: string) => T {
   return (value) => {
-    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${values.join(', ')}`);
+    if (!(values as readonly string[]).includes(value)) throw new InvalidArgumentError(`cần một trong các giá trị ${values.join(', ')}`);
     return value as T;
   };
 }
@@ -34,7 +34,7 @@ export const presetOption: (value: string) => Preset = oneOf(PRESETS);
 export function countOption(max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`expected a whole number from 1 to ${max}`);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) throw new InvalidArgumentError(`cần một số nguyên từ 1 đến ${max}`);
     return n;
   };
 }

@@ -20,11 +20,11 @@ export async function listenProblem(host: string, port: number): Promise<string 
 export function portProblem(host: string, port: number, err: NodeJS.ErrnoException): string {
   const why =
     err.code === 'EADDRINUSE'
-      ? 'is in use by another process; stop it, or choose another port'
+      ? 'đang bị một tiến trình khác dùng; hãy dừng tiến trình đó hoặc chọn cổng khác'
       : err.code === 'EACCES'
-        ? 'needs privileges this process does not have; choose a port above 1023'
-        : `cannot be listened on (${err.code ?? err.message})`;
-  return `PORT (or --port): ${host}:${port} ${why}`;
+        ? 'cần quyền mà tiến trình này không có; hãy chọn cổng lớn hơn 1023'
+        : `không lắng nghe được (${err.code ?? err.message})`;
+  return `PORT (hoặc --port): ${host}:${port} ${why}`;
 }
 
 /** Throws ConfigError naming every check that fails: the warehouse file can be written, the HTTP port is free. */

@@ -34,13 +34,11 @@ export function action<A extends unknown[]>(fn: (config: Config, ...args: A) => 
       if (interruptedBy) {
         // the embedded PostgreSQL stops on the signal too: what failed next is its consequence
         process.exitCode = interruptedBy === 'SIGINT' ? 130 : 143;
-        process.stderr.write(
-          `csdl: bị ngắt bởi ${interruptedBy} (interrupted by ${interruptedBy}); chưa hoàn thành việc gì (${(err as Error)?.message ?? String(err)})\n`,
-        );
+        process.stderr.write(`csdl: bị ngắt bởi ${interruptedBy}; chưa hoàn thành việc gì (${(err as Error)?.message ?? String(err)})\n`);
       } else if (err instanceof CsdlError) {
         process.stderr.write(`csdl: [${err.code}] ${err.message}\n`);
       } else {
-        process.stderr.write(`csdl: lỗi không lường trước (unexpected error): ${(err as Error)?.stack ?? String(err)}\n`);
+        process.stderr.write(`csdl: lỗi không lường trước: ${(err as Error)?.stack ?? String(err)}\n`);
       }
     }
   };

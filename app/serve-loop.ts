@@ -114,5 +114,5 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
-  process.stdout.write('csdl serve: stopped\n');
+  process.stdout.write('csdl serve: đã dừng\n');
 }

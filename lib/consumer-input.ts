@@ -15,18 +15,19 @@ export const PACKAGE_FORMATS = ['xlsx', 'csv', 'parquet', 'arrow', 'json', 'sdmx
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 function endpointProblem(method: string, endpoint: string | undefined): string | null {
-  if (method === 'pull') return endpoint ? 'a pull consumer takes no endpoint (it pulls with its system key)' : null;
-  if (!endpoint) return method === 'push' ? 'a push consumer needs its endpoint (https://...)' : 'a folder consumer needs its folder (an absolute path)';
-  if (method === 'folder') return isAbsolute(endpoint) ? null : `the folder ${endpoint} must be an absolute path`;
+  if (method === 'pull') return endpoint ? 'hệ thống nhận kiểu pull không có endpoint (nó tự lấy gói bằng khóa hệ thống)' : null;
+  if (!endpoint)
+    return method === 'push' ? 'hệ thống nhận kiểu push cần endpoint (https://...)' : 'hệ thống nhận kiểu folder cần thư mục (đường dẫn tuyệt đối)';
+  if (method === 'folder') return isAbsolute(endpoint) ? null : `thư mục ${endpoint} phải là đường dẫn tuyệt đối`;
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    return `${endpoint} is not a URL`;
+    return `${endpoint} không phải là URL`;
   }
   if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:' && LOOPBACK.has(url.hostname)) return null;
-  return `${endpoint}: a push goes over HTTPS (plain http only to 127.0.0.1 / localhost)`;
+  return `${endpoint}: push phải đi qua HTTPS (http thường chỉ đến 127.0.0.1 / localhost)`;
 }
 
 export const consumerInput = z
@@ -39,8 +40,8 @@ export const consumerInput = z
     legal_basis_number: z.string().trim().min(1).max(100).meta({ description: 'The legal basis: the document number', example: '123/QĐ-SGDĐT' }),
     legal_basis_date: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-      .refine((d) => !Number.isNaN(Date.parse(d)), 'is not a calendar date')
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'phải là một ngày dạng YYYY-MM-DD')
+      .refine((d) => !Number.isNaN(Date.parse(d)), 'không phải là một ngày có thật')
       .meta({ description: 'The legal basis: the document date (YYYY-MM-DD)' }),
     scope_unit: z.string().trim().min(1).max(60).meta({ description: 'The province or nation whose packages it may receive (code or key)', example: '12' }),
     formats: z.array(z.enum(PACKAGE_FORMATS)).min(1).default(['csv', 'json']).meta({ description: 'The package files it takes' }),
@@ -48,16 +49,11 @@ export const consumerInput = z
     provisional: z.boolean().default(false).meta({ description: 'Whether it also receives figures not yet approved, marked provisional' }),
     method: z.enum(['push', 'folder', 'pull']).meta({ description: 'push to an HTTPS endpoint, drop into a folder, or pull with a system key' }),
     endpoint: z.string().trim().min(1).max(500).optional().meta({ description: 'The push URL or the folder' }),
-    secret: z
-      .string()
-      .min(16, 'must be at least 16 characters')
-      .max(200)
-      .optional()
-      .meta({ description: 'The shared secret a push is signed with (stored sealed)' }),
+    secret: z.string().min(16, 'phải có ít nhất 16 ký tự').max(200).optional().meta({ description: 'The shared secret a push is signed with (stored sealed)' }),
     schedule: z
       .string()
       .trim()
-      .refine((s) => s === 'deadline' || cron.validate(s), 'must be a cron expression such as "0 6 * * 1", or "deadline"')
+      .refine((s) => s === 'deadline' || cron.validate(s), 'phải là biểu thức cron như "0 6 * * 1", hoặc "deadline"')
       .optional()
       .meta({
         description:
@@ -68,13 +64,14 @@ export const consumerInput = z
     const problem = endpointProblem(c.method, c.endpoint);
     if (problem) ctx.addIssue({ code: 'custom', path: ['endpoint'], message: problem });
     if (c.method === 'push' && !c.secret)
-      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'a push consumer needs a shared secret of 16+ characters' });
-    if (c.method !== 'push' && c.secret) ctx.addIssue({ code: 'custom', path: ['secret'], message: 'only a push consumer takes a shared secret' });
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'hệ thống nhận kiểu push cần khóa bí mật chung (secret) từ 16 ký tự' });
+    if (c.method !== 'push' && c.secret)
+      ctx.addIssue({ code: 'custom', path: ['secret'], message: 'chỉ hệ thống nhận kiểu push có khóa bí mật chung (secret)' });
     if (c.provisional && c.figures === 'suppressed') {
       ctx.addIssue({
         code: 'custom',
         path: ['provisional'],
-        message: 'provisional (unapproved) figures go only to consumers of exact figures in the hierarchy',
+        message: 'số liệu tạm thời (chưa duyệt) chỉ gửi cho hệ thống nhận số liệu chính xác (figures exact) của các cấp quản lý',
       });
     }
   });

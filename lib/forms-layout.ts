@@ -13,6 +13,9 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CsdlError } from './errors.ts';
 
+/** zod's own messages in Vietnamese (the schema gives none of its own). */
+const VI_MESSAGES = z.locales.vi().localeError;
+
 export const formsDir = fileURLToPath(new URL('../data/forms/', import.meta.url));
 
 const status = z.enum(['CORE', 'STAGING', 'SPEC', 'NONE']);
@@ -79,9 +82,12 @@ const cache = new Map<string, FormsLayout>();
 export function loadFormsLayout(path = formsDir + 'layout.json'): FormsLayout {
   const hit = cache.get(path);
   if (hit) return hit;
-  const parsed = layoutSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  const parsed = layoutSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')), { error: VI_MESSAGES });
   if (!parsed.success) {
-    throw new CsdlError('FORMS_LAYOUT_INVALID', `${path}:\n${parsed.error.issues.map((i) => `  - [${i.path.join('.')}] ${i.message}`).join('\n')}`);
+    throw new CsdlError(
+      'FORMS_LAYOUT_INVALID',
+      `Bố cục biểu mẫu ${path} không hợp lệ:\n${parsed.error.issues.map((i) => `  - [${i.path.join('.')}] ${i.message}`).join('\n')}`,
+    );
   }
   const layout = parsed.data;
   const problems: string[] = [];
@@ -89,12 +95,12 @@ export function loadFormsLayout(path = formsDir + 'layout.json'): FormsLayout {
   for (const r of layout.rows) {
     if (r.ma_so === null) continue;
     const key = `${r.form}/${r.sheet}/${r.ma_so}`;
-    if (seen.has(key)) problems.push(`Mã số ${r.ma_so} appears twice on ${r.form} ${r.sheet}`);
+    if (seen.has(key)) problems.push(`Mã số ${r.ma_so} xuất hiện hai lần trên biểu ${r.form} trang ${r.sheet}`);
     seen.add(key);
-    if (!r.status || !r.supplied_splits) problems.push(`${key}: a row with a Mã số needs status and supplied_splits`);
-    if (r.supplied_splits !== 'all' && !r.reason_vi) problems.push(`${key}: a row left (partly) blank needs reason_vi`);
+    if (!r.status || !r.supplied_splits) problems.push(`${key}: dòng có Mã số cần có status và supplied_splits`);
+    if (r.supplied_splits !== 'all' && !r.reason_vi) problems.push(`${key}: dòng để trống (toàn bộ hoặc một phần) cần có reason_vi`);
   }
-  if (problems.length) throw new CsdlError('FORMS_LAYOUT_INVALID', `${path}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (problems.length) throw new CsdlError('FORMS_LAYOUT_INVALID', `Bố cục biểu mẫu ${path} không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   cache.set(path, layout);
   return layout;
 }

@@ -22,7 +22,7 @@ export type Warehouse = {
  * found as surely as a missing permission.
  *
  * @example
- *   warehouseWriteProblem('/etc/passwd/w.duckdb'); // "WAREHOUSE_PATH: cannot write /etc/passwd/w.duckdb (ENOTDIR: ...)"
+ *   warehouseWriteProblem('/etc/passwd/w.duckdb'); // "WAREHOUSE_PATH: không ghi được /etc/passwd/w.duckdb (ENOTDIR: ...)"
  */
 export function warehouseWriteProblem(path: string): string | null {
   try {
@@ -33,7 +33,7 @@ export function warehouseWriteProblem(path: string): string | null {
     rmSync(probe);
     return null;
   } catch (err) {
-    return `WAREHOUSE_PATH: cannot write ${path} (${(err as Error).message})`;
+    return `WAREHOUSE_PATH: không ghi được ${path} (${(err as Error).message})`;
   }
 }
 

@@ -19,14 +19,18 @@ function formatAccounts(rows: Account[]): string {
 }
 
 export function register(program: Command): void {
-  const accounts = program.command('accounts').description('Tài khoản quản trị và khai thác — API accounts (admin, exploit)');
+  const accounts = program.command('accounts').description('Tài khoản quản trị và khai thác của API (admin, exploit)');
   accounts
     .command('create')
-    .description('create an account and print its key once')
-    .requiredOption('--unit <unit>', 'unit code or key: VN, 48, P:48@2025, C:20194@2025, S:<ma_truong>@2025')
-    .requiredOption('--kind <kind>', 'admin (manages the accounts of its unit and below) or exploit (reads its subtree)', oneOf(['admin', 'exploit'] as const))
-    .requiredOption('--name <label>', 'a label: who or what uses the key')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('tạo một tài khoản và in khóa của nó một lần')
+    .requiredOption('--unit <unit>', 'mã hoặc khóa đơn vị: VN, 48, P:48@2025, C:20194@2025, S:<ma_truong>@2025')
+    .requiredOption(
+      '--kind <kind>',
+      'admin (quản lý tài khoản của đơn vị mình và cấp dưới) hoặc exploit (đọc số liệu trong phạm vi của mình)',
+      oneOf(['admin', 'exploit'] as const),
+    )
+    .requiredOption('--name <label>', 'nhãn: ai hoặc hệ thống nào dùng khóa')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: { unit: string; kind: AccountKind; name: string; server?: string }) => {
         const input = { unit: opts.unit, kind: opts.kind, name: opts.name };
@@ -53,8 +57,8 @@ export function register(program: Command): void {
     );
   accounts
     .command('list')
-    .description('list accounts (keys are never shown)')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('liệt kê tài khoản (không bao giờ hiện khóa)')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: ServerOption) => {
         const rows = await onWarehouseOrServer(

@@ -40,7 +40,7 @@ async function actorOf(conn: DuckDBConnection): Promise<Actor> {
     );
   }
   const a = await findAccountByKey(conn, key);
-  if (!a) throw new CsdlError('NO_ACCOUNT', 'CSDL_API_KEY matches no active account in this warehouse');
+  if (!a) throw new CsdlError('NO_ACCOUNT', 'Khóa trong CSDL_API_KEY không khớp tài khoản nào đang hoạt động trong kho dữ liệu này');
   return a;
 }
 
@@ -118,7 +118,7 @@ async function act(config: Config, opts: ActOpts, kind: 'approve' | 'unapprove')
     .split(',')
     .map((u) => u.trim())
     .filter(Boolean);
-  if (units.length > 1 && !opts.notReporting) throw new CsdlError('BAD_ARGUMENT', '--unit takes one unit, or a list with --not-reporting');
+  if (units.length > 1 && !opts.notReporting) throw new CsdlError('BAD_ARGUMENT', '--unit nhận một đơn vị, hoặc một danh sách khi có --not-reporting');
   for (const unit of units) {
     const req = { period: opts.period, unit, comment: opts.comment ?? null };
     const outcome = await withWarehouse(
@@ -148,34 +148,32 @@ export function register(program: Command): void {
   for (const kind of ['approve', 'unapprove'] as const) {
     program
       .command(kind)
-      .description(
-        kind === 'approve' ? 'Duyệt số liệu — approve a province or the nation for a period (freezes a version)' : 'Hủy duyệt — withdraw an approval',
-      )
-      .requiredOption('--period <period>', 'reporting period, e.g. 2025-DN')
-      .requiredOption('--unit <unit>', 'province code or key (48, P:48@2025) or VN; a comma list with --not-reporting')
-      .option('--comment <text>', 'a comment kept with the action')
-      .option('--not-reporting', kind === 'approve' ? "the nation's admin marks the provinces as not reporting" : 'withdraws a not-reporting mark')
-      .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+      .description(kind === 'approve' ? 'Duyệt số liệu của một tỉnh hoặc toàn quốc trong một kỳ (chốt một phiên bản)' : 'Hủy duyệt số liệu đã duyệt')
+      .requiredOption('--period <period>', 'kỳ báo cáo, ví dụ 2025-DN')
+      .requiredOption('--unit <unit>', 'mã hoặc khóa tỉnh (48, P:48@2025) hoặc VN; danh sách cách nhau bởi dấu phẩy khi có --not-reporting')
+      .option('--comment <text>', 'ghi chú lưu cùng thao tác')
+      .option('--not-reporting', kind === 'approve' ? 'quản trị cấp Bộ đánh dấu các tỉnh không báo cáo' : 'bỏ dấu không báo cáo')
+      .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
       .action(action(async (config, opts: ActOpts) => act(config, opts, kind)));
   }
   program
     .command('approvals')
-    .description('Tình hình duyệt số liệu — where sign-off stands in a period; a unit’s history or changes since approval')
-    .option('--period <period>', 'reporting period (default: the latest)')
-    .option('--unit <unit>', 'a province code or VN, with --history or --diff')
-    .option('--history', 'every action on the unit in the period')
-    .option('--diff', 'what changed since the unit’s approved version')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('Tình hình duyệt số liệu trong một kỳ; lịch sử của một đơn vị hoặc thay đổi từ khi duyệt')
+    .option('--period <period>', 'kỳ báo cáo (mặc định: kỳ mới nhất)')
+    .option('--unit <unit>', 'mã tỉnh hoặc VN, dùng với --history hoặc --diff')
+    .option('--history', 'mọi thao tác trên đơn vị trong kỳ')
+    .option('--diff', 'những gì thay đổi so với phiên bản đã duyệt của đơn vị')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: Via & { period?: string; unit?: string; history?: boolean; diff?: boolean }) => {
-        if ((opts.history || opts.diff) && !opts.unit) throw new CsdlError('BAD_ARGUMENT', '--history and --diff need --unit');
+        if ((opts.history || opts.diff) && !opts.unit) throw new CsdlError('BAD_ARGUMENT', '--history và --diff cần có --unit');
         const text = await withWarehouse(
           config,
           opts,
           async (conn) => {
             const period =
               opts.period ?? (await queryRows<{ p: string }>(conn, `select period as p from core.dim_periods order by census_day desc limit 1`))[0]?.p;
-            if (!period) throw new CsdlError('NOT_READY', 'the warehouse has no periods yet: run csdl etl and csdl transform');
+            if (!period) throw new CsdlError('NOT_READY', 'Kho dữ liệu chưa có kỳ báo cáo nào: hãy chạy csdl etl và csdl transform');
             if (opts.diff) return formatDiff(await versionDiff(conn, { period, unit: opts.unit! }));
             if (opts.history) return formatHistory((await listActions(conn, { period })).filter((r) => r.unit_code === opts.unit || r.unit_key === opts.unit));
             return formatOverview(await approvalOverview(conn, { period }));

@@ -14,7 +14,7 @@ import type { Command } from 'commander';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CsdlError, UsageError } from '../../lib/errors.ts';
 import { findConsumer, keysOfConsumer, listConsumers, listDeliveries, type Consumer, type Delivery } from '../../lib/meta-store/index.ts';
-import { approveConsumer, registerConsumer, suspendConsumer } from '../../pipelines/delivery/index.ts';
+import { approveConsumer, CONSUMER_STATE_VI, registerConsumer, suspendConsumer, viDate } from '../../pipelines/delivery/index.ts';
 import { findAccountByKey, type Account } from '../../server/accounts/accounts.store.ts';
 import { canSee } from '../../server/auth/scope.ts';
 import { issueSystemKey } from '../../server/consumers/consumer-keys.ts';
@@ -23,32 +23,30 @@ import { oneOf } from '../options.ts';
 import { action } from '../run-action.ts';
 import { onWarehouseOrServer, type ServerOption } from '../warehouse-or-server.ts';
 
-const STATE_VI: Record<string, string> = { requested: 'chờ duyệt', approved: 'đã duyệt', suspended: 'tạm dừng', expired: 'hết hạn' };
 const DELIVERY_VI: Record<string, string> = { pending: 'chờ gửi', sending: 'đang gửi', accepted: 'đã nhận', failed: 'lỗi' };
 const METHOD_VI: Record<string, string> = { push: 'đẩy (HTTPS)', folder: 'thư mục', pull: 'lấy bằng khóa' };
 
-const vnDate = (d: string | null) => (d ? `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}` : '');
 function vnDateTime(iso: string | null): string {
   if (!iso) return '';
   // DuckDB writes '2026-12-05 07:31:33.86+00'; the API the same
   const ms = Date.parse(iso.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00'));
   if (Number.isNaN(ms)) return iso;
   const t = new Date(ms + 7 * 3600_000).toISOString();
-  return `${vnDate(t.slice(0, 10))} ${t.slice(11, 16)}`;
+  return `${viDate(t.slice(0, 10))} ${t.slice(11, 16)}`;
 }
 
 type Row = Consumer & { last_deliveries?: Delivery[] };
 
 function formatList(rows: Row[]): string {
-  if (rows.length === 0) return 'Chưa có hệ thống nhận nào / no consumers registered (csdl consumers add)\n';
+  if (rows.length === 0) return 'Chưa có hệ thống nhận nào (đăng ký bằng csdl consumers add)\n';
   const table = rows.map((c) => {
     const last = c.last_deliveries?.[0];
     return [
       c.consumer_id,
-      STATE_VI[c.state] ?? c.state,
+      CONSUMER_STATE_VI[c.state] ?? c.state,
       METHOD_VI[c.method] ?? c.method,
       `${c.scope_unit_name ?? c.scope_unit_code} (${c.scope_unit_code})`,
-      vnDate(c.approved_until),
+      viDate(c.approved_until),
       last ? `${vnDateTime(last.created_at)} ${DELIVERY_VI[last.state] ?? last.state}` : '',
       c.name,
     ];
@@ -65,14 +63,14 @@ function formatList(rows: Row[]): string {
 
 function formatShow(c: Consumer, deliveries: Delivery[], keys: string[]): string {
   const lines = [
-    `${c.name} (${c.consumer_id}): ${STATE_VI[c.state] ?? c.state}`,
+    `${c.name} (${c.consumer_id}): ${CONSUMER_STATE_VI[c.state] ?? c.state}`,
     `  Cơ quan chủ quản: ${c.owner_org}; liên hệ: ${c.contact}`,
     `  Mục đích: ${c.purpose}${c.cost ? `; chi phí: ${c.cost}` : ''}`,
-    `  Căn cứ pháp lý: ${c.legal_basis_number} ngày ${vnDate(c.legal_basis_date)}`,
+    `  Căn cứ pháp lý: ${c.legal_basis_number} ngày ${viDate(c.legal_basis_date)}`,
     `  Phạm vi: ${c.scope_unit_name ?? c.scope_unit_code} (${c.scope_unit_key}); số liệu ${c.figures === 'exact' ? 'chính xác' : 'đã ẩn ô nhỏ'}${c.provisional ? ', nhận cả số liệu tạm thời' : ''}; tệp ${c.formats.join(', ')}`,
-    `  Cách nhận: ${METHOD_VI[c.method] ?? c.method}${c.endpoint ? ` ${c.endpoint}` : ''}; lịch: ${c.schedule ?? 'sau mỗi lượt cập nhật'}`,
+    `  Cách nhận: ${METHOD_VI[c.method] ?? c.method}${c.endpoint ? ` ${c.endpoint}` : ''}; lịch: ${c.schedule === 'deadline' ? 'vào hạn báo cáo của tỉnh (deadline)' : (c.schedule ?? 'sau mỗi lượt cập nhật')}`,
     c.approved_at
-      ? `  Duyệt: ${c.approved_by_name ?? c.approved_by} (${c.approved_unit}) lúc ${vnDateTime(c.approved_at)}, đến hết ${vnDate(c.approved_until)}`
+      ? `  Duyệt: ${c.approved_by_name ?? c.approved_by} (${c.approved_unit}) lúc ${vnDateTime(c.approved_at)}, đến hết ${viDate(c.approved_until)}`
       : '  Chưa duyệt',
     ...(keys.length ? [`  Khóa hệ thống: ${keys.join(', ')}`] : []),
     `  Lần gửi (${deliveries.length.toLocaleString('vi-VN')} gần nhất):`,
@@ -88,13 +86,10 @@ function formatShow(c: Consumer, deliveries: Delivery[], keys: string[]): string
 async function adminOf(conn: DuckDBConnection): Promise<Account> {
   const key = process.env.CSDL_API_KEY;
   if (!key)
-    throw new CsdlError(
-      'NO_ACCOUNT',
-      'Cần khóa tài khoản quản trị / set CSDL_API_KEY to the key of the admin account that acts (csdl accounts create --kind admin)',
-    );
+    throw new CsdlError('NO_ACCOUNT', 'Cần khóa của tài khoản quản trị thực hiện thao tác trong CSDL_API_KEY (tạo bằng csdl accounts create --kind admin)');
   const a = await findAccountByKey(conn, key);
-  if (!a || a.revoked_at) throw new CsdlError('NO_ACCOUNT', 'CSDL_API_KEY matches no active account in this warehouse');
-  if (a.kind !== 'admin') throw new CsdlError('FORBIDDEN', 'chỉ tài khoản quản trị / only an admin account approves or suspends consumers');
+  if (!a || a.revoked_at) throw new CsdlError('NO_ACCOUNT', 'Khóa trong CSDL_API_KEY không khớp tài khoản nào đang hoạt động trong kho dữ liệu này');
+  if (a.kind !== 'admin') throw new CsdlError('FORBIDDEN', 'Chỉ tài khoản quản trị được duyệt hoặc tạm dừng hệ thống nhận');
   return a;
 }
 
@@ -103,10 +98,7 @@ async function ownConsumer(conn: DuckDBConnection, admin: Account, id: string): 
   const c = await findConsumer(conn, id);
   const unit = c && (await findUnit(conn, c.scope_unit_key));
   if (!c || (admin.unit_level !== 'nation' && !(unit && (await canSee(conn, admin, unit))))) {
-    throw new CsdlError(
-      'UNKNOWN_CONSUMER',
-      `Không có hệ thống nhận ${id} trong phạm vi của ${admin.unit_key} / no consumer ${id} in this account's subtree (csdl consumers list)`,
-    );
+    throw new CsdlError('UNKNOWN_CONSUMER', `Không có hệ thống nhận ${id} trong phạm vi của ${admin.unit_key} (xem csdl consumers list)`);
   }
   return c;
 }
@@ -159,12 +151,12 @@ function addBody(o: AddOpts): Record<string, unknown> {
 }
 
 export function register(program: Command): void {
-  const consumers = program.command('consumers').description('Hệ thống nhận dữ liệu — registered reporting systems (consumers) and their deliveries');
+  const consumers = program.command('consumers').description('Hệ thống nhận dữ liệu đã đăng ký (consumers) và các lần gửi cho chúng');
 
   consumers
     .command('list')
-    .description('list consumers with their state and last delivery')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('liệt kê hệ thống nhận cùng trạng thái và lần gửi gần nhất')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: ServerOption) => {
         const rows = await onWarehouseOrServer(
@@ -183,22 +175,22 @@ export function register(program: Command): void {
 
   consumers
     .command('add')
-    .description('register a consumer (state requested); a push secret is read from CSDL_CONSUMER_SECRET')
-    .requiredOption('--name <name>', 'the system')
-    .requiredOption('--owner <org>', 'the organisation that owns it')
-    .requiredOption('--contact <contact>', 'who answers for it (an office, not a personal ID)')
-    .requiredOption('--purpose <text>', 'what it uses the data for')
-    .option('--cost <text>', 'what the exchange costs and who bears it')
-    .requiredOption('--legal-basis <number>', 'the legal basis: document number, e.g. 123/QĐ-SGDĐT')
-    .requiredOption('--legal-basis-date <date>', 'the legal basis: document date, YYYY-MM-DD')
-    .requiredOption('--scope <unit>', 'the province (code or key) or VN whose packages it receives')
-    .requiredOption('--method <method>', 'push, folder or pull', oneOf(['push', 'folder', 'pull'] as const))
-    .option('--endpoint <url-or-folder>', 'the push URL (https://...) or the folder (absolute path)')
-    .option('--formats <list>', 'package files: xlsx,csv,parquet,arrow,json,sdmx (default csv,json)')
-    .option('--figures <kind>', 'exact or suppressed (default suppressed)', oneOf(['exact', 'suppressed'] as const))
-    .option('--provisional', 'also receives figures not yet approved, marked provisional (exact figures only)')
-    .option('--schedule <cron>', 'its own cron schedule, or "deadline" (06:00 on its province\'s reporting deadlines); default: after each pipeline run')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('đăng ký một hệ thống nhận (trạng thái chờ duyệt); khóa bí mật của push đọc từ CSDL_CONSUMER_SECRET')
+    .requiredOption('--name <name>', 'tên hệ thống')
+    .requiredOption('--owner <org>', 'cơ quan chủ quản')
+    .requiredOption('--contact <contact>', 'đầu mối liên hệ (một phòng, ban; không ghi thông tin cá nhân)')
+    .requiredOption('--purpose <text>', 'mục đích sử dụng dữ liệu')
+    .option('--cost <text>', 'chi phí trao đổi và bên chịu chi phí')
+    .requiredOption('--legal-basis <number>', 'căn cứ pháp lý: số văn bản, ví dụ 123/QĐ-SGDĐT')
+    .requiredOption('--legal-basis-date <date>', 'căn cứ pháp lý: ngày văn bản, dạng YYYY-MM-DD')
+    .requiredOption('--scope <unit>', 'tỉnh (mã hoặc khóa) hoặc VN mà hệ thống nhận gói số liệu')
+    .requiredOption('--method <method>', 'push (đẩy qua HTTPS), folder (thư mục) hoặc pull (tự lấy bằng khóa)', oneOf(['push', 'folder', 'pull'] as const))
+    .option('--endpoint <url-or-folder>', 'URL nhận push (https://...) hoặc thư mục (đường dẫn tuyệt đối)')
+    .option('--formats <list>', 'các tệp của gói: xlsx,csv,parquet,arrow,json,sdmx (mặc định csv,json)')
+    .option('--figures <kind>', 'exact (số liệu chính xác) hoặc suppressed (ẩn ô nhỏ; mặc định)', oneOf(['exact', 'suppressed'] as const))
+    .option('--provisional', 'nhận cả số liệu chưa duyệt, ghi rõ là tạm thời (chỉ với số liệu chính xác)')
+    .option('--schedule <cron>', 'lịch cron riêng, hoặc "deadline" (06:00 vào các hạn báo cáo của tỉnh); mặc định: sau mỗi lượt cập nhật')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: AddOpts) => {
         const body = addBody(opts);
@@ -223,10 +215,10 @@ export function register(program: Command): void {
 
   consumers
     .command('approve <id>')
-    .description('approve a consumer until a day (the acting admin is CSDL_API_KEY); prints a pull consumer’s key once')
-    .requiredOption('--until <date>', 'the last day the approval holds, YYYY-MM-DD')
-    .option('--comment <text>', 'the written approval it rests on')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('duyệt một hệ thống nhận đến hết một ngày (quản trị thực hiện là tài khoản của CSDL_API_KEY); in khóa của hệ thống pull một lần')
+    .requiredOption('--until <date>', 'ngày cuối cùng duyệt còn hiệu lực, dạng YYYY-MM-DD')
+    .option('--comment <text>', 'văn bản chấp thuận làm căn cứ')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, id: string, opts: ServerOption & { until: string; comment?: string }) => {
         const out = await asUsage(() =>
@@ -251,16 +243,16 @@ export function register(program: Command): void {
               }),
           ),
         );
-        process.stdout.write(`Đã duyệt ${out.consumer.name} (${out.consumer.consumer_id}) đến hết ngày ${vnDate(out.consumer.approved_until)}.\n`);
-        if (out.key) process.stdout.write(`Khóa hệ thống (chỉ hiện một lần, lưu ngay) / system key (shown once):\n${out.key}\n`);
+        process.stdout.write(`Đã duyệt ${out.consumer.name} (${out.consumer.consumer_id}) đến hết ngày ${viDate(out.consumer.approved_until)}.\n`);
+        if (out.key) process.stdout.write(`Khóa hệ thống (chỉ hiện một lần, hãy lưu ngay):\n${out.key}\n`);
       }),
     );
 
   consumers
     .command('suspend <id>')
-    .description('suspend a consumer: it receives nothing more and its keys stop at once')
-    .option('--reason <text>', 'why')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('tạm dừng một hệ thống nhận: không nhận thêm gì và khóa của nó ngừng ngay')
+    .option('--reason <text>', 'lý do')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, id: string, opts: ServerOption & { reason?: string }) => {
         const consumer = await onWarehouseOrServer(
@@ -286,8 +278,8 @@ export function register(program: Command): void {
 
   consumers
     .command('show <id>')
-    .description('a consumer’s registration, approval and deliveries')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('thông tin đăng ký, duyệt và các lần gửi của một hệ thống nhận')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, id: string, opts: ServerOption) => {
         const shown = await onWarehouseOrServer(
@@ -296,7 +288,7 @@ export function register(program: Command): void {
           { readOnly: false },
           async (conn) => {
             const consumer = await findConsumer(conn, id);
-            if (!consumer) throw new CsdlError('UNKNOWN_CONSUMER', `Không có hệ thống nhận ${id} / no consumer ${id} (csdl consumers list)`);
+            if (!consumer) throw new CsdlError('UNKNOWN_CONSUMER', `Không có hệ thống nhận ${id} (xem csdl consumers list)`);
             return { consumer, deliveries: await listDeliveries(conn, { consumerId: id, limit: 20 }), keys: await keysOfConsumer(conn, id) };
           },
           (api) => api<{ consumer: Consumer; deliveries: Delivery[]; keys: string[] }>(`/api/admin/consumers/${encodeURIComponent(id)}`),

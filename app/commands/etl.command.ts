@@ -12,8 +12,8 @@ import { action } from '../run-action.ts';
 export function register(program: Command): void {
   program
     .command('etl')
-    .description('Nạp dữ liệu từ CSDL vào kho — load the source into the warehouse (one snapshot, atomic publish)')
-    .option('--full', 'reload every table in full instead of only what changed')
+    .description('Nạp dữ liệu từ CSDL vào kho (một ảnh chụp nguồn, công bố trọn vẹn một lần)')
+    .option('--full', 'nạp lại toàn bộ mọi bảng thay vì chỉ phần thay đổi')
     .action(
       action(async (config, opts: { full?: boolean }) => {
         await preflight({ warehouse: config.warehousePath });

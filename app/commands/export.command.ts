@@ -37,7 +37,7 @@ async function download(
       if (!res.ok) throw new CsdlError('HTTP_' + res.status, `${base}${f.url}: ${res.statusText}`);
       const bytes = Buffer.from(await res.arrayBuffer());
       const sha = createHash('sha256').update(bytes).digest('hex');
-      if (sha !== f.sha256) throw new CsdlError('DOWNLOAD_CORRUPT', `${f.name}: SHA-256 ${sha} does not match the manifest's ${f.sha256}`);
+      if (sha !== f.sha256) throw new CsdlError('DOWNLOAD_CORRUPT', `${f.name}: SHA-256 ${sha} không khớp với ${f.sha256} trong manifest; tệp tải về bị hỏng`);
       await writeFile(join(tmp, f.name), bytes);
     }
     const res = await fetch(`${base}/api/exports/file?${query}&name=manifest.json`, { headers: { Authorization: `Bearer ${key}` } });
@@ -53,14 +53,14 @@ async function download(
 export function register(program: Command): void {
   program
     .command('export')
-    .description('Xuất gói số liệu đã duyệt — write the export package of an approved version')
-    .requiredOption('--period <period>', 'reporting period, e.g. 2025-DN')
-    .requiredOption('--unit <unit>', 'province code or key (31, P:31@2025) or VN')
-    .option('--format <list>', `file formats, comma separated: ${EXPORT_FORMATS.join(',')} (default all)`)
-    .option('--recipient <who>', 'ministry (default) or hierarchy: exact figures; outside: small cells suppressed')
-    .option('--csv-headers <lang>', 'en (default) or vi: Vietnamese headers and Excel-vi separators in the CSV files')
-    .option('--out <dir>', 'folder of the packages (default CSDL_EXPORT_DIR, data/exports)')
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('Xuất gói số liệu của một phiên bản đã duyệt')
+    .requiredOption('--period <period>', 'kỳ báo cáo, ví dụ 2025-DN')
+    .requiredOption('--unit <unit>', 'mã hoặc khóa tỉnh (31, P:31@2025) hoặc VN')
+    .option('--format <list>', `định dạng tệp, cách nhau bởi dấu phẩy: ${EXPORT_FORMATS.join(',')} (mặc định: tất cả)`)
+    .option('--recipient <who>', 'ministry (mặc định) hoặc hierarchy: số liệu chính xác; outside: ẩn các ô nhỏ')
+    .option('--csv-headers <lang>', 'en (mặc định) hoặc vi: tiêu đề cột tiếng Việt và dấu phân cách của Excel tiếng Việt trong các tệp CSV')
+    .option('--out <dir>', 'thư mục chứa các gói (mặc định CSDL_EXPORT_DIR, data/exports)')
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: Opts) => {
         const formats = (opts.format ?? EXPORT_FORMATS.join(','))
@@ -68,11 +68,12 @@ export function register(program: Command): void {
           .map((f) => f.trim())
           .filter(Boolean);
         const unknown = formats.filter((f) => !(EXPORT_FORMATS as readonly string[]).includes(f));
-        if (unknown.length) throw new CsdlError('BAD_ARGUMENT', `--format: unknown ${unknown.join(', ')}; use ${EXPORT_FORMATS.join(', ')}`);
+        if (unknown.length) throw new CsdlError('BAD_ARGUMENT', `--format: không có định dạng ${unknown.join(', ')}; hãy dùng ${EXPORT_FORMATS.join(', ')}`);
         const recipient = opts.recipient ?? 'ministry';
-        if (!(RECIPIENTS as readonly string[]).includes(recipient)) throw new CsdlError('BAD_ARGUMENT', `--recipient must be one of ${RECIPIENTS.join(', ')}`);
+        if (!(RECIPIENTS as readonly string[]).includes(recipient))
+          throw new CsdlError('BAD_ARGUMENT', `--recipient phải là một trong ${RECIPIENTS.join(', ')}`);
         const csvHeaders = opts.csvHeaders ?? 'en';
-        if (csvHeaders !== 'en' && csvHeaders !== 'vi') throw new CsdlError('BAD_ARGUMENT', '--csv-headers must be en or vi');
+        if (csvHeaders !== 'en' && csvHeaders !== 'vi') throw new CsdlError('BAD_ARGUMENT', '--csv-headers phải là en hoặc vi');
         const outDir = resolve(opts.out ?? config.exportDir);
         const result = await withWarehouse(
           config,
@@ -92,7 +93,7 @@ export function register(program: Command): void {
           },
           async (base, key) => {
             if (opts.format)
-              throw new CsdlError('BAD_ARGUMENT', '--format is not available through the server, which serves whole packages; stop the server or leave it out');
+              throw new CsdlError('BAD_ARGUMENT', '--format không dùng được qua máy chủ, vì máy chủ chỉ phục vụ trọn gói; hãy dừng máy chủ hoặc bỏ --format');
             const query = new URLSearchParams({ period: opts.period, unit: opts.unit, recipient, csv_headers: csvHeaders }).toString();
             const manifest = await api<Manifest & { files: Array<{ name: string; sha256: string; url: string }> }>(base, key, `/api/exports?${query}`);
             return { dir: await download(base, key, query, manifest, outDir), manifest, reused: false };

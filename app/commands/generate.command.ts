@@ -31,21 +31,21 @@ export function formatSummary(s: GenerationSummary): string {
 export function register(program: Command): void {
   program
     .command('generate')
-    .description('Fill the source database with a synthetic sample CSDL (deterministic per seed, with known defects)')
-    .option('-p, --preset <preset>', `size: ${PRESETS.map((p) => `${p} (${PRESET_SPECS[p].description})`).join('; ')}`, presetOption, 'demo')
-    .option('-s, --seed <n>', 'random seed; the same seed gives byte-identical data', seedOption, 42)
-    .option('-d, --defect-rate <x>', 'multiplier of every defect rate (0 keeps only the minimum number of each kind)', rateOption, 1)
-    .option('-f, --force', 'regenerate even if this preset and seed are already in the database', false)
+    .description('Tạo CSDL mẫu tổng hợp trong cơ sở dữ liệu nguồn (cùng hạt giống cho cùng dữ liệu, có các lỗi đã biết)')
+    .option('-p, --preset <preset>', `cỡ mẫu: ${PRESETS.map((p) => `${p} (${PRESET_SPECS[p].description})`).join('; ')}`, presetOption, 'demo')
+    .option('-s, --seed <n>', 'hạt giống ngẫu nhiên; cùng hạt giống cho dữ liệu giống hệt từng byte', seedOption, 42)
+    .option('-d, --defect-rate <x>', 'hệ số nhân mọi tỷ lệ lỗi (0 chỉ giữ số lỗi tối thiểu của mỗi loại)', rateOption, 1)
+    .option('-f, --force', 'tạo lại dù cơ sở dữ liệu đã có mẫu của cỡ và hạt giống này')
     .addHelpText(
       'after',
-      '\nTarget: CSDL_DATABASE_URL, or the embedded PostgreSQL under CSDL_EMBEDDED_DIR when it is unset.\n' +
-        'Refuses to write into a database whose csdl schema holds data the generator did not write.\n' +
-        'Writes two school years: 2024 (63 old provinces, districts) and 2025 (34 new provinces);\n' +
-        'injected defects are listed in synthetic.defects, the run in synthetic.generation.\n\n' +
-        'Examples:\n  csdl generate                         # demo preset, seed 42\n  csdl generate --preset tiny --seed 7\n  csdl generate --preset national --force\n',
+      '\nNơi ghi: CSDL_DATABASE_URL, hoặc PostgreSQL nhúng trong CSDL_EMBEDDED_DIR khi biến này chưa đặt.\n' +
+        'Không ghi vào cơ sở dữ liệu có lược đồ csdl chứa dữ liệu không do bộ sinh ghi.\n' +
+        'Ghi hai năm học: 2024 (63 tỉnh cũ, có cấp huyện) và 2025 (34 tỉnh mới);\n' +
+        'các lỗi cài vào được liệt kê trong synthetic.defects, lần sinh trong synthetic.generation.\n\n' +
+        'Ví dụ:\n  csdl generate                         # cỡ demo, hạt giống 42\n  csdl generate --preset tiny --seed 7\n  csdl generate --preset national --force\n',
     )
     .action(
-      action(async (config, opts: { preset: Preset; seed: number; defectRate: number; force: boolean }) => {
+      action(async (config, opts: { preset: Preset; seed: number; defectRate: number; force?: boolean }) => {
         const source = await openSource(config);
         try {
           log.info('generating the sample CSDL', { target: redactUrl(source.url), preset: opts.preset, seed: opts.seed });
@@ -54,7 +54,7 @@ export function register(program: Command): void {
             preset: opts.preset,
             seed: opts.seed,
             defectRate: opts.defectRate,
-            force: opts.force,
+            force: opts.force ?? false,
             onProgress: (msg) => log.info(msg),
           });
           process.stdout.write(formatSummary(summary));

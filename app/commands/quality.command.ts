@@ -14,8 +14,8 @@ type Options = { period?: string[] };
 export function register(program: Command): void {
   program
     .command('quality')
-    .description('Đánh giá chất lượng dữ liệu — evaluate the data-quality rules, score and rank every unit')
-    .option('--period <periods...>', 'periods to evaluate, e.g. 2025-DN 2025-CN (default: every period)')
+    .description('Đánh giá chất lượng dữ liệu: kiểm tra các quy tắc, chấm điểm và xếp hạng mọi đơn vị')
+    .option('--period <periods...>', 'các kỳ cần đánh giá, ví dụ 2025-DN 2025-CN (mặc định: mọi kỳ)')
     .action(
       action(async (config, opts: Options) => {
         const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });

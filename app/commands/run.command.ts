@@ -24,13 +24,13 @@ type RunOptions = { preset: Preset; seed: number; serve: boolean; schedule?: str
 export function register(program: Command): void {
   program
     .command('run')
-    .description('Chạy toàn bộ — sample CSDL (embedded), ETL, indicators, quality, then serve the dashboards')
-    .option('--preset <preset>', 'sample size on the embedded source: tiny, demo, province, national', presetOption, 'demo')
-    .option('--seed <seed>', 'seed of the sample CSDL', seedOption, 42)
-    .option('--no-serve', 'stop after the pipeline instead of serving the API and dashboards')
-    .option('--schedule <cron>', 'cron expression of later pipeline runs while serving, or "off"')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (env PORT, default 8080)')
+    .description('Chạy toàn bộ: CSDL mẫu (nhúng), nạp dữ liệu, chỉ tiêu, chất lượng, rồi phục vụ các trang báo cáo')
+    .option('--preset <preset>', 'cỡ mẫu trên nguồn nhúng: tiny, demo, province, national', presetOption, 'demo')
+    .option('--seed <seed>', 'hạt giống của CSDL mẫu', seedOption, 42)
+    .option('--no-serve', 'dừng sau quy trình thay vì phục vụ API và các trang báo cáo')
+    .option('--schedule <cron>', 'biểu thức cron của các lượt chạy sau trong khi phục vụ, hoặc "off"')
+    .option('--host <host>', 'địa chỉ lắng nghe', '127.0.0.1')
+    .option('--port <port>', 'cổng lắng nghe (biến PORT, mặc định 8080)')
     .action(
       action(
         async (config, opts: RunOptions) => mainJob(config, opts),

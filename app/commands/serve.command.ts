@@ -16,10 +16,10 @@ type ServeOptions = { schedule?: string; host: string; port?: string };
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('Chạy máy chủ API và lịch cập nhật — serve the API and dashboards and run the pipeline on a schedule')
-    .option('--schedule <cron>', 'cron expression of pipeline runs, or "off" (env CSDL_SCHEDULE, default "0 2 * * *")')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on (env PORT, default 8080)')
+    .description('Chạy máy chủ API và các trang báo cáo, chạy quy trình theo lịch')
+    .option('--schedule <cron>', 'biểu thức cron của các lượt chạy quy trình, hoặc "off" (biến CSDL_SCHEDULE, mặc định "0 2 * * *")')
+    .option('--host <host>', 'địa chỉ lắng nghe', '127.0.0.1')
+    .option('--port <port>', 'cổng lắng nghe (biến PORT, mặc định 8080)')
     .action(
       action(
         async (config, opts: ServeOptions) => {

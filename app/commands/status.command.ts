@@ -17,9 +17,9 @@ type Report = { runs: RunStatus[]; tables: TableFreshness[] };
 export function register(program: Command): void {
   program
     .command('status')
-    .description('Trạng thái kho dữ liệu — last ETL runs and the freshness of each table')
-    .option('-n, --runs <count>', 'how many recent runs to list (1-100)', countOption(100), 10)
-    .option('--server <url>', 'server URL when `csdl serve` holds the warehouse')
+    .description('Trạng thái kho dữ liệu: các lần nạp gần nhất và độ mới của từng bảng')
+    .option('-n, --runs <count>', 'số lần nạp gần nhất cần liệt kê (1-100)', countOption(100), 10)
+    .option('--server <url>', 'địa chỉ máy chủ khi `csdl serve` đang giữ kho dữ liệu')
     .action(
       action(async (config, opts: { runs: number } & ServerOption) => {
         if (!existsSync(config.warehousePath)) {

@@ -15,12 +15,12 @@ type Options = { select?: string[]; provinces?: string[]; population?: string };
 export function register(program: Command): void {
   program
     .command('transform')
-    .description('Tính các mô hình và chỉ tiêu — build the models and indicators, run their tests')
-    .option('--select <items...>', 'models (dim_units, core.dim_units) or layers (staging, core, indicators, quality)')
-    .option('--provinces <codes...>', "recompute only these provinces' partitions (today's 34 codes, e.g. 12 15), and the nation")
+    .description('Tính các mô hình và chỉ tiêu, chạy các kiểm thử của chúng')
+    .option('--select <items...>', 'các mô hình (dim_units, core.dim_units) hoặc tầng (staging, core, indicators, quality)')
+    .option('--provinces <codes...>', 'chỉ tính lại phần của các tỉnh này (mã của 34 tỉnh hiện nay, ví dụ 12 15) và toàn quốc')
     .option(
       '--population <csv>',
-      'load a population table first (CSV ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi]; dia_gioi 63 = the provinces before 01/07/2025, 34 = today’s, detected from the codes when absent), enabling GER and NER',
+      'nạp bảng dân số trước (CSV ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi]; dia_gioi 63 = các tỉnh trước 01/07/2025, 34 = hiện nay, suy ra từ mã khi không có), để tính tỷ lệ nhập học chung và đúng tuổi (GER, NER)',
     )
     .action(
       action(async (config, opts: Options) => {

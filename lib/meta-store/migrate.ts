@@ -47,7 +47,7 @@ export async function migrate(conn: DuckDBConnection): Promise<number[]> {
   if (newer.length) {
     throw new MigrationError(
       'WAREHOUSE_NEWER',
-      `the warehouse has durable-table migrations ${newer.join(', ')} that this version of the code does not know; run the newer code, or restore a copy made before it`,
+      `Kho dữ liệu có các bước chuyển đổi bảng bền vững ${newer.join(', ')} mà phiên bản mã này không biết; hãy chạy phiên bản mã mới hơn, hoặc khôi phục bản sao lưu có trước đó`,
     );
   }
   const done: number[] = [];
@@ -58,7 +58,7 @@ export async function migrate(conn: DuckDBConnection): Promise<number[]> {
       if (was.checksum !== sum) {
         throw new MigrationError(
           'MIGRATION_EDITED',
-          `migration ${migration.version} (${file}) changed after it was applied to this warehouse; released migrations are never edited: put the change in a new migration`,
+          `Bước chuyển đổi ${migration.version} (${file}) đã bị sửa sau khi áp dụng cho kho dữ liệu này; không được sửa bước đã phát hành: hãy đưa thay đổi vào một bước mới`,
         );
       }
       continue;

@@ -27,6 +27,7 @@ import { openSecret } from '../../lib/secret-box.ts';
 import { dropIntoFolder } from './folder.ts';
 import { buildPackage, idempotencyKey, packagesFor, type BuiltPackage, type PackageRef } from './packages.ts';
 import { push } from './push.ts';
+import { CONSUMER_STATE_VI } from './registry.ts';
 
 /** What a delivery needs: the warehouse connection, where packages are built, and how to push. */
 export type DeliveryContext = {
@@ -54,7 +55,7 @@ export class DeliveryError extends CsdlError {
 const nowOf = (ctx: DeliveryContext) => ctx.now?.() ?? new Date();
 
 function notActive(c: Pick<Consumer, 'name' | 'consumer_id'>, state: string): string {
-  return `${c.name} (${c.consumer_id}) đang ở trạng thái ${state}, không nhận dữ liệu / is ${state}: only an approved, unexpired consumer receives data`;
+  return `${c.name} (${c.consumer_id}) đang ở trạng thái ${CONSUMER_STATE_VI[state] ?? state} (${state}), không nhận dữ liệu: chỉ hệ thống nhận đã duyệt và còn hạn duyệt mới nhận`;
 }
 
 async function outcome(conn: DuckDBConnection, id: string): Promise<DeliveryOutcome> {
@@ -144,7 +145,7 @@ function newRow(ctx: DeliveryContext, consumer: Consumer, ref: PackageRef, kind:
 export async function deliverToConsumer(ctx: DeliveryContext, consumerId: string): Promise<DeliveryOutcome[]> {
   const { conn } = ctx;
   const consumer = await findConsumerWithSecret(conn, consumerId, nowOf(ctx));
-  if (!consumer) throw new DeliveryError('NOT_ACTIVE', `no consumer ${consumerId}`);
+  if (!consumer) throw new DeliveryError('NOT_ACTIVE', `Không có hệ thống nhận ${consumerId} (xem csdl consumers list)`);
   if (consumer.state !== 'approved') throw new DeliveryError('NOT_ACTIVE', notActive(consumer, consumer.state));
   if (consumer.method === 'pull') return [];
   const out: DeliveryOutcome[] = [];
@@ -208,7 +209,7 @@ export async function pullPackage(ctx: DeliveryContext, consumer: Consumer, vers
   if (!ref) {
     throw new DeliveryError(
       'UNKNOWN_PACKAGE',
-      `Không có gói ${versionId} cho ${consumer.name} / no package ${versionId} for this consumer: GET /api/deliveries/packages lists those it may take`,
+      `Không có gói ${versionId} cho ${consumer.name}: GET /api/deliveries/packages liệt kê các gói hệ thống này được nhận`,
     );
   }
   const pkg = await buildPackage(ctx.conn, consumer, ref, ctx.exportDir);

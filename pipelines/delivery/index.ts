@@ -7,7 +7,7 @@ import type { Config } from '../../lib/config.ts';
 import type { JobStep } from '../jobs/index.ts';
 import { deliverAll, type DeliveryContext } from './deliver.ts';
 
-export { registerConsumer, approveConsumer, suspendConsumer } from './registry.ts';
+export { registerConsumer, approveConsumer, suspendConsumer, CONSUMER_STATE_VI, viDate } from './registry.ts';
 export { deliverAll, deliverToConsumer, resumeDeliveries, pullList, pullPackage, type DeliveryContext } from './deliver.ts';
 
 /** The delivery settings of `config` on `conn`. */

@@ -3,7 +3,7 @@
  * period, for a consumer whose registry entry allows it (exact figures only). Its id is
  * `p-<period>-<unit code>-<hash>` from the same content hash an approval would freeze, so new
  * figures make a new package and unchanged ones the same; its manifest says `provisional: true`
- * in both languages. Written like an export: in a temporary folder, then renamed into place.
+ * and, in Vietnamese, that the figures are not approved. Written like an export: in a temporary folder, then renamed into place.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -52,7 +52,7 @@ export async function provisionalPackage(
   const { hash } = await currentHash(conn, ref.period, unit);
   if (!ref.versionId.endsWith(hash.slice(0, 12))) {
     throw new Error(
-      `the figures of ${ref.unitKey} in ${ref.period} changed while the provisional package ${ref.versionId} was prepared; it is taken at the next run`,
+      `Số liệu của ${ref.unitKey} kỳ ${ref.period} đã thay đổi trong khi chuẩn bị gói tạm thời ${ref.versionId}; gói mới được lấy ở lượt chạy sau`,
     );
   }
   const rowsSql = `select ${literal(ref.period)} as period, * exclude (geography) from (${currentPartSql('indicators', ref.period, unit)})
@@ -83,13 +83,12 @@ export async function provisionalPackage(
       schema_version: '1.0',
       package_id: packageId,
       provisional: true,
-      notice:
-        'SỐ LIỆU TẠM THỜI, CHƯA ĐƯỢC DUYỆT — không dùng thay số liệu chính thức / PROVISIONAL FIGURES, NOT APPROVED: not to be used in place of the approved figures',
+      notice: 'SỐ LIỆU TẠM THỜI, CHƯA ĐƯỢC DUYỆT — không dùng thay số liệu chính thức đã duyệt',
       period: { code: period.period, name_vi: period.name_vi, school_year: period.label },
       unit: { key: unit.unit_key, code: unit.unit_code, level: unit.unit_level, name: unit.unit_name },
       version: { id: ref.versionId, content_hash: hash, approved: false },
       recipient: 'hierarchy',
-      suppression: 'không / none: exact figures for the unit’s own hierarchy',
+      suppression: 'không: số liệu chính xác cho các cấp quản lý của chính đơn vị',
       figures_at: figuresAt.toISOString(),
       files,
     };

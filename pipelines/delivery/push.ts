@@ -59,7 +59,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const before = o.triedBefore ?? 0;
   const sig = signature(o.secret, o.body);
-  let last: { status: number | null; error: string } = { status: null, error: 'not tried' };
+  let last: { status: number | null; error: string } = { status: null, error: 'chưa thử lần nào' };
   for (let n = 1; n <= Math.max(1, o.attempts); n++) {
     const attempt = before + n;
     await o.onTry?.(attempt);
@@ -80,12 +80,15 @@ export async function push(o: PushOptions): Promise<PushResult> {
       if (res.ok) return { state: 'accepted', status: res.status, receiptId: await receiptOf(res), attempts: attempt };
       const detail = (await res.text().catch(() => '')).slice(0, 300);
       last = { status: res.status, error: `HTTP ${res.status}${detail ? `: ${detail}` : ''}` };
-      if (res.status < 500) return { state: 'failed', status: res.status, error: `${last.error} (refused; not retried)`, attempts: attempt };
+      if (res.status < 500) return { state: 'failed', status: res.status, error: `${last.error} (bên nhận từ chối; không gửi lại)`, attempts: attempt };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
       last = {
         status: null,
-        error: e.name === 'TimeoutError' ? `no answer within ${o.timeoutMs} ms` : `${e.cause?.code ?? e.name}: ${e.cause?.message ?? e.message}`,
+        error:
+          e.name === 'TimeoutError'
+            ? `không có trả lời trong ${o.timeoutMs.toLocaleString('vi-VN')} ms`
+            : `lỗi kết nối (${e.cause?.code ?? e.name}): ${e.cause?.message ?? e.message}`,
       };
     }
     if (n < o.attempts) await sleep(backoffDelay(n, o.backoffMs ?? 1000, o.random));
@@ -93,7 +96,7 @@ export async function push(o: PushOptions): Promise<PushResult> {
   return {
     state: 'failed',
     status: last.status,
-    error: `${last.error} (after ${before + Math.max(1, o.attempts)} tries)`,
+    error: `${last.error} (sau ${before + Math.max(1, o.attempts)} lần thử)`,
     attempts: before + Math.max(1, o.attempts),
   };
 }

@@ -5,11 +5,18 @@
  * approval always names who approved it at which unit and until which day.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { z } from 'zod';
 import { CsdlError } from '../../lib/errors.ts';
 import { consumerInput, type ConsumerInput } from '../../lib/consumer-input.ts';
 import { findConsumer, insertConsumer, newConsumerId, updateConsumer, vietnamDate, type Consumer } from '../../lib/meta-store/index.ts';
 import { sealSecret } from '../../lib/secret-box.ts';
 import { queryRows } from '../../lib/warehouse.ts';
+
+/** A consumer's state in words, the state word beside it: `tạm dừng (suspended)`. */
+export const CONSUMER_STATE_VI: Record<string, string> = { requested: 'chờ duyệt', approved: 'đã duyệt', suspended: 'tạm dừng', expired: 'hết hạn' };
+
+/** `2026-12-31` as users read it: `31/12/2026`. */
+export const viDate = (d: string | null): string => (d ? `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}` : '');
 
 /** Who acts: an account (its id, label and unit). */
 export type RegistryActor = { account_id: string; name: string; unit_key: string };
@@ -34,7 +41,7 @@ export async function scopeUnit(conn: DuckDBConnection, ref: string): Promise<Sc
   if (!rows[0]) {
     throw new RegistryError(
       'UNKNOWN_UNIT',
-      `Không có tỉnh hoặc cả nước với mã ${ref} / no province or nation "${ref}": a consumer receives the packages of a province (code such as 12 or key P:12@2025) or of the nation (VN)`,
+      `Không có tỉnh hoặc cả nước với mã "${ref}": hệ thống nhận chỉ nhận gói của một tỉnh (mã như 12 hoặc khóa P:12@2025) hoặc của cả nước (VN)`,
     );
   }
   return rows[0];
@@ -46,10 +53,11 @@ export async function registerConsumer(
   raw: unknown,
   o: { deliveryKey: string | null; requestedBy: string | null; now?: Date },
 ): Promise<Consumer> {
-  const parsed = consumerInput.safeParse(raw);
+  // zod's own messages in Vietnamese where the schema gives none, as the API's are
+  const parsed = consumerInput.safeParse(raw, { error: z.locales.vi().localeError });
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    throw new RegistryError('BAD_CONSUMER', `${i.path.join('.') || 'consumer'}: ${i.message}`);
+    throw new RegistryError('BAD_CONSUMER', `Thông tin đăng ký không hợp lệ, ${i.path.join('.') || 'hệ thống nhận'}: ${i.message}`);
   }
   const c: ConsumerInput = parsed.data;
   const unit = await scopeUnit(conn, c.scope_unit);
@@ -89,7 +97,7 @@ export async function registerConsumer(
 
 async function mustFind(conn: DuckDBConnection, id: string, now: Date): Promise<Consumer> {
   const c = await findConsumer(conn, id, now);
-  if (!c) throw new RegistryError('UNKNOWN_CONSUMER', `Không có hệ thống nhận ${id} / no consumer ${id} (csdl consumers list)`);
+  if (!c) throw new RegistryError('UNKNOWN_CONSUMER', `Không có hệ thống nhận ${id} (xem csdl consumers list)`);
   return c;
 }
 
@@ -102,10 +110,12 @@ export async function approveConsumer(
   const now = o.now ?? new Date();
   const c = await mustFind(conn, id, now);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(o.until) || Number.isNaN(Date.parse(o.until))) {
-    throw new RegistryError('BAD_CONSUMER', `until: ${o.until} must be a date YYYY-MM-DD (the last day the approval holds)`);
+    throw new RegistryError('BAD_CONSUMER', `until: "${o.until}" phải là một ngày dạng YYYY-MM-DD (ngày cuối cùng duyệt còn hiệu lực)`);
   }
-  if (o.until < vietnamDate(now)) throw new RegistryError('BAD_CONSUMER', `until: ${o.until} is in the past; an approval holds until today or later`);
-  if (c.state === 'approved') throw new RegistryError('BAD_STATE', `${c.name} (${id}) đã được duyệt / is already approved until ${c.approved_until}`);
+  if (o.until < vietnamDate(now)) {
+    throw new RegistryError('BAD_CONSUMER', `until: ngày ${viDate(o.until)} đã qua; duyệt phải còn hiệu lực đến hôm nay hoặc muộn hơn`);
+  }
+  if (c.state === 'approved') throw new RegistryError('BAD_STATE', `${c.name} (${id}) đã được duyệt đến hết ngày ${viDate(c.approved_until)}`);
   await updateConsumer(conn, id, {
     state: 'approved',
     approved_by: o.actor.account_id,
@@ -124,7 +134,7 @@ export async function approveConsumer(
 export async function suspendConsumer(conn: DuckDBConnection, id: string, o: { actor: RegistryActor; reason?: string | null; now?: Date }): Promise<Consumer> {
   const now = o.now ?? new Date();
   const c = await mustFind(conn, id, now);
-  if (c.state === 'suspended') throw new RegistryError('BAD_STATE', `${c.name} (${id}) đã bị tạm dừng / is already suspended`);
+  if (c.state === 'suspended') throw new RegistryError('BAD_STATE', `${c.name} (${id}) đã bị tạm dừng rồi`);
   await updateConsumer(conn, id, { state: 'suspended', state_changed_at: now, state_changed_by: o.actor.account_id, state_reason: o.reason ?? null });
   return mustFind(conn, id, now);
 }

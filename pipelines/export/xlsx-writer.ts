@@ -75,7 +75,7 @@ export async function writeFormWorkbook(opts: {
   let written = 0;
   for (const sheetName of form.sheets) {
     const ws = wb.getWorksheet(sheetName);
-    if (!ws) throw new Error(`template ${form.template} has no sheet ${sheetName}`);
+    if (!ws) throw new Error(`Mẫu biểu ${form.template} không có trang ${sheetName}`);
     const cols = layout.columns.filter((c) => c.form === form.form && c.sheet === sheetName);
     const rows = layout.rows.filter((r) => r.form === form.form && r.sheet === sheetName);
     // the template's formulas (room totals) and example figures go: plain values only

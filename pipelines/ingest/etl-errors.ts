@@ -7,7 +7,7 @@ import { CsdlError } from '../../lib/errors.ts';
 /** A run was asked for while another one runs on the same warehouse in this process (transient). */
 export class EtlAlreadyRunningError extends CsdlError {
   constructor(path: string, runId: string) {
-    super('ETL_RUNNING', `An ETL run (${runId}) is already in progress on ${path}; wait for it to finish, then retry.`, {
+    super('ETL_RUNNING', `Một lần nạp (${runId}) đang chạy trên ${path}; hãy đợi nó xong rồi chạy lại.`, {
       transient: true,
       details: { path, runId },
     });
@@ -19,7 +19,7 @@ export class EtlLoadError extends CsdlError {
   constructor(runId: string, table: string, reason: string) {
     super(
       'ETL_LOAD_FAILED',
-      `Run ${runId}: DuckDB could not load the rows of csdl.${table}: ${reason}. Nothing was published; report the run id with this message.`,
+      `Lần chạy ${runId}: DuckDB không nạp được các dòng của csdl.${table}: ${reason}. Chưa công bố gì; hãy báo mã lần chạy cùng thông báo này.`,
       { details: { runId, table } },
     );
   }

@@ -293,7 +293,7 @@ async function stageByKeys(ctx: StageContext, contract: TableContract): Promise<
   const staged = await count(ctx, `select count(*)::varchar as n from ${target}`);
   if (staged !== diff.changed) {
     throw new ReconciliationError(
-      `Run ${ctx.runId}: csdl.${name} has ${diff.changed} new or changed rows in the snapshot but ${staged} were fetched; nothing was published. Retry; if it recurs, run \`csdl etl --full\`.`,
+      `Lần chạy ${ctx.runId}: csdl.${name} có ${diff.changed} dòng mới hoặc đã sửa trong ảnh chụp nguồn nhưng chỉ lấy được ${staged} dòng; chưa công bố gì. Hãy chạy lại; nếu lỗi lặp lại, hãy chạy \`csdl etl --full\`.`,
       { runId: ctx.runId, table: name, changed: diff.changed, fetched: staged },
     );
   }

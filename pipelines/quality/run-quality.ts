@@ -56,7 +56,7 @@ export class QualityError extends CsdlError {
 async function runModelsOrThrow(conn: DuckDBConnection, runId: string, names: readonly string[], deadlines?: DeadlineConfig): Promise<void> {
   const summary = await runTransform({ warehouse: conn, runId, select: [...names], deadlines });
   if (summary.status !== 'succeeded') {
-    throw new QualityError(`quality models failed:\n${summary.errors.slice(0, 10).join('\n')}`, { runId: summary.runId });
+    throw new QualityError(`Các mô hình chất lượng bị lỗi:\n${summary.errors.slice(0, 10).join('\n')}`, { runId: summary.runId });
   }
 }
 
@@ -71,7 +71,7 @@ async function resolvePeriods(conn: DuckDBConnection, asked?: string[]): Promise
   const unknown = asked.filter((p) => !known.includes(p));
   if (unknown.length)
     throw new QualityError(
-      `unknown period ${unknown.join(', ')}; the warehouse has ${known.join(', ') || 'no periods (run csdl etl and csdl transform first)'}`,
+      `Không có kỳ ${unknown.join(', ')}; kho dữ liệu có ${known.join(', ') || 'chưa có kỳ nào (hãy chạy csdl etl và csdl transform trước)'}`,
     );
   const uncounted = (
     await queryRows<{ period: string }>(
@@ -100,7 +100,7 @@ export async function runQuality(opts: QualityOptions): Promise<QualitySummary> 
     await runModelsOrThrow(conn, partRunId(runId, 'quality-inputs'), INPUT_MODELS, opts.deadlines);
     await assertModelsCurrent(conn);
     const periods = await resolvePeriods(conn, opts.periods);
-    if (!periods.length) throw new QualityError('the warehouse holds no reporting period; run csdl etl and csdl transform first');
+    if (!periods.length) throw new QualityError('Kho dữ liệu chưa có kỳ báo cáo nào; hãy chạy csdl etl và csdl transform trước');
     const catalog = buildCatalog(await readWarehouseColumns(conn));
     const rules = opts.rules ? opts.rules(catalog) : catalog;
     await startRun(conn, { runId, periods, rules: rules.length });

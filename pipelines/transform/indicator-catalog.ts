@@ -47,12 +47,12 @@ export type Indicator = z.infer<typeof indicatorSchema>;
 
 /** Reads and validates the catalogue; every problem is reported at once. */
 export function loadIndicatorCatalog(path: string = defaultCatalogPath): Indicator[] {
-  const parsed = z.array(indicatorSchema).safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  const parsed = z.array(indicatorSchema).safeParse(JSON.parse(readFileSync(path, 'utf8')), { error: z.locales.vi().localeError });
   if (!parsed.success) {
     throw new ModelDefinitionError(parsed.error.issues.map((i) => `${path}: [${i.path.join('.')}] ${i.message}`));
   }
   const codes = parsed.data.map((i) => i.code);
   const dup = codes.filter((c, i) => codes.indexOf(c) !== i);
-  if (dup.length) throw new ModelDefinitionError([`${path}: indicator codes appear twice: ${dup.join(', ')}`]);
+  if (dup.length) throw new ModelDefinitionError([`${path}: mã chỉ tiêu xuất hiện hai lần: ${dup.join(', ')}`]);
   return parsed.data;
 }

@@ -54,14 +54,11 @@ export async function ensurePopulation(conn: DuckDBConnection): Promise<void> {
 /** A population file refused: every problem found, named, in Vietnamese then English. */
 function refuse(path: string, problems: string[]): never {
   const shown = problems.slice(0, SHOWN);
-  if (problems.length > SHOWN) shown.push(`... và ${problems.length - SHOWN} vấn đề khác / and ${problems.length - SHOWN} more`);
-  throw new RefusedError(
-    `Tệp dân số ${path} bị từ chối, bảng dân số giữ nguyên / population file refused, the population table is unchanged:\n${shown.map((p) => `  - ${p}`).join('\n')}`,
-    {
-      path,
-      problems,
-    },
-  );
+  if (problems.length > SHOWN) shown.push(`... và ${problems.length - SHOWN} vấn đề khác`);
+  throw new RefusedError(`Tệp dân số ${path} bị từ chối, bảng dân số giữ nguyên:\n${shown.map((p) => `  - ${p}`).join('\n')}`, {
+    path,
+    problems,
+  });
 }
 
 /**
@@ -73,15 +70,14 @@ function refuse(path: string, problems: string[]): never {
  */
 export async function loadPopulation(conn: DuckDBConnection, csvPath: string): Promise<number> {
   const path = resolve(csvPath);
-  if (!existsSync(path)) throw new RefusedError(`Tệp dân số ${path} không tồn tại / population file ${path} does not exist`, { path });
+  if (!existsSync(path)) throw new RefusedError(`Tệp dân số ${path} không tồn tại`, { path });
   await ensurePopulation(conn);
   const file = `read_csv(${literal(path)}, header = true, all_varchar = true)`;
   const columns = (await queryRows<{ column_name: string }>(conn, `select column_name from (describe select * from ${file})`)).map((c) =>
     c.column_name.trim().toLowerCase(),
   );
   const missing = REQUIRED.filter((c) => !columns.includes(c));
-  if (missing.length)
-    refuse(path, [`thiếu cột ${missing.join(', ')} (cần ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi]) / missing columns ${missing.join(', ')}`]);
+  if (missing.length) refuse(path, [`thiếu cột ${missing.join(', ')} (cần ma_tinh,nam,tuoi,gioi_tinh,dan_so[,dia_gioi])`]);
   const stated = columns.includes('dia_gioi');
   await conn.run(`create or replace temp table population_file as
     select
@@ -106,7 +102,7 @@ export async function loadPopulation(conn: DuckDBConnection, csvPath: string): P
         `${invalid.length} dòng có giá trị không hợp lệ (ma_tinh trống, nam/tuoi/dan_so không phải số nguyên không âm, gioi_tinh khác 1/2${stated ? ', dia_gioi khác 63/34' : ''}), dòng ${invalid
           .slice(0, 10)
           .map((r) => r.line)
-          .join(', ')}${invalid.length > 10 ? ', ...' : ''} / rows with invalid values`,
+          .join(', ')}${invalid.length > 10 ? ', ...' : ''}`,
       ]);
     }
     const provinces = await provinceLists(conn, path);
@@ -144,10 +140,7 @@ async function provinceLists(conn: DuckDBConnection, path: string): Promise<Prov
     conn,
     `select count(*) as n from information_schema.tables where table_schema = 'raw' and table_name in ('dm_tinh', 'dm_tinh_sap_nhap')`,
   );
-  if (Number(n) < 2)
-    refuse(path, [
-      'kho chưa có danh mục tỉnh (raw.dm_tinh, raw.dm_tinh_sap_nhap): chạy csdl etl trước / the warehouse has no province lists yet: run csdl etl first',
-    ]);
+  if (Number(n) < 2) refuse(path, ['kho chưa có danh mục tỉnh (raw.dm_tinh, raw.dm_tinh_sap_nhap): hãy chạy csdl etl trước']);
   await conn.run(`create or replace temp table population_provinces as
     with reorganisation as (
       select min(cast(hieu_luc_tu as date)) as day from raw.dm_tinh_sap_nhap
@@ -168,8 +161,7 @@ async function provinceLists(conn: DuckDBConnection, path: string): Promise<Prov
     conn,
     'select dia_gioi, ma_tinh, reorganisation::varchar as reorganisation from population_provinces',
   );
-  if (rows.length === 0)
-    refuse(path, ['kho chưa có danh mục tỉnh trước và sau 01/07/2025 / the warehouse has no province lists before and after the reorganisation']);
+  if (rows.length === 0) refuse(path, ['kho chưa có danh mục tỉnh trước và sau 01/07/2025']);
   const unchanged = await queryRows<{ ma_tinh: string }>(
     conn,
     `select ma_tinh from population_atoms where dia_gioi = '34' group by ma_tinh having count(*) = 1 and any_value(atom) = ma_tinh`,
@@ -194,7 +186,7 @@ async function resolveGeographies(conn: DuckDBConnection, path: string, p: Provi
   for (const { nam, codes } of years) {
     const unknown = codes.filter((c) => !p.codes['63'].has(c) && !p.codes['34'].has(c));
     if (unknown.length) {
-      problems.push(`năm ${nam}: mã tỉnh ${unknown.join(', ')} không có trong danh mục tỉnh / province codes not in the province lists`);
+      problems.push(`năm ${nam}: mã tỉnh ${unknown.join(', ')} không có trong danh mục tỉnh`);
       continue;
     }
     const geography = detect(nam, codes, p);
@@ -204,8 +196,7 @@ async function resolveGeographies(conn: DuckDBConnection, path: string, p: Provi
     }
     const differing = codes.filter((c) => !p.unchanged.has(c));
     problems.push(
-      `năm ${nam}: không rõ mã tỉnh theo 63 tỉnh cũ hay 34 tỉnh hiện nay (mã ${differing.join(', ')} chỉ tỉnh khác nhau trước và sau 01/07/2025); thêm cột dia_gioi (63 hoặc 34) / ` +
-        `year ${nam}: codes ${differing.join(', ')} name different provinces before and after 01/07/2025; add a column dia_gioi (63 or 34)`,
+      `năm ${nam}: không rõ mã tỉnh theo 63 tỉnh cũ hay 34 tỉnh hiện nay (mã ${differing.join(', ')} chỉ tỉnh khác nhau trước và sau 01/07/2025); hãy thêm cột dia_gioi (63 hoặc 34)`,
     );
   }
   if (problems.length) refuse(path, problems);
@@ -213,10 +204,7 @@ async function resolveGeographies(conn: DuckDBConnection, path: string, p: Provi
   if (mixed.length) {
     refuse(
       path,
-      mixed.map(
-        (m) =>
-          `năm ${m.nam}: các dòng dùng cả 63 tỉnh cũ và 34 tỉnh hiện nay, có thể đếm trùng / rows of year ${m.nam} mix the old 63 and today's 34 provinces`,
-      ),
+      mixed.map((m) => `năm ${m.nam}: các dòng dùng cả 63 tỉnh cũ và 34 tỉnh hiện nay, có thể đếm trùng`),
     );
   }
 }
@@ -244,10 +232,7 @@ async function checkCodes(conn: DuckDBConnection, path: string): Promise<void> {
   if (wrong.length) {
     refuse(
       path,
-      wrong.map(
-        (w) =>
-          `mã tỉnh ${w.ma_tinh} không có trong danh mục ${w.dia_gioi} tỉnh (dòng ${w.lines.join(', ')}) / province code ${w.ma_tinh} is not one of the ${w.dia_gioi} provinces`,
-      ),
+      wrong.map((w) => `mã tỉnh ${w.ma_tinh} không có trong danh mục ${w.dia_gioi} tỉnh (dòng ${w.lines.join(', ')})`),
     );
   }
 }
@@ -317,8 +302,7 @@ async function checkCoverage(conn: DuckDBConnection, path: string): Promise<void
       path,
       partial.map(
         (p) =>
-          `năm ${p.nam}: dân số của ${p.target} chỉ có một phần: có ${(p.present ?? []).join(', ')}, thiếu ${(p.missing ?? []).join(', ')} (ít nhất ở một độ tuổi, giới tính) / ` +
-          `the ${p.nam} population of ${p.target} covers only part of it; missing ${(p.missing ?? []).join(', ')}`,
+          `năm ${p.nam}: dân số của ${p.target} chỉ có một phần: có ${(p.present ?? []).join(', ')}, thiếu ${(p.missing ?? []).join(', ')} (ít nhất ở một độ tuổi, giới tính)`,
       ),
     );
   }

@@ -165,7 +165,7 @@ async function recordOutcome(conn: DuckDBConnection, s: TransformSummary): Promi
 async function publish(conn: DuckDBConnection, s: TransformSummary, hooks?: TransformHooks): Promise<void> {
   await recordOutcome(conn, s);
   await hooks?.pause?.('before-commit', { runId: s.runId });
-  if (await transactionAborted(conn)) throw new Error(`transform run ${s.runId}: its transaction was aborted before the COMMIT; nothing was published`);
+  if (await transactionAborted(conn)) throw new Error(`Lần tính ${s.runId}: giao dịch bị hủy trước khi COMMIT; chưa công bố gì`);
   await conn.run('commit');
   s.published = true;
 }

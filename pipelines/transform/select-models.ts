@@ -26,7 +26,7 @@ export function selectModelIds(allIds: Set<string>, select?: string[]): Set<stri
     if (matches.length === 0 && !DEFAULT_LAYERS.includes(item)) unknown.push(item);
     for (const id of matches) out.add(id);
   }
-  if (unknown.length) throw new ModelDefinitionError(unknown.map((u) => `--select ${u}: no model or layer of that name`));
+  if (unknown.length) throw new ModelDefinitionError(unknown.map((u) => `--select ${u}: không có mô hình hoặc tầng nào tên này`));
   // the serving tables must never lag the contract they are derived from
   for (const id of allIds) if (id.startsWith('serving.') && [...out].some(DERIVED_FROM[id] ?? fromIndicators)) out.add(id);
   return out;

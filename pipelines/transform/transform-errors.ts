@@ -7,7 +7,7 @@ import { CsdlError } from '../../lib/errors.ts';
 /** A model or its sidecar is missing, malformed, or refers to a model that does not exist. */
 export class ModelDefinitionError extends CsdlError {
   constructor(readonly problems: string[]) {
-    super('MODEL_DEFINITION', `Định nghĩa mô hình không hợp lệ / invalid model definitions:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+    super('MODEL_DEFINITION', `Định nghĩa mô hình không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
       details: { problems },
     });
   }

@@ -27,25 +27,25 @@ export const PRESET_SPECS: Record<Preset, PresetSpec> = {
     targetLearners: null,
     communes: 3,
     minDefects: 2,
-    description: 'three old communes of new Đà Nẵng (old Đà Nẵng + Quảng Nam), about 5 thousand learners, seconds',
+    description: 'ba xã cũ của Đà Nẵng mới (Đà Nẵng cũ + Quảng Nam), khoảng 5 nghìn người học, vài giây',
   },
   demo: {
     provinces: ['12', '48'],
     targetLearners: 150_000,
     minDefects: 5,
-    description: 'new Lai Châu and new Đà Nẵng, communes sampled to about 150 thousand learners per year, under a minute',
+    description: 'Lai Châu mới và Đà Nẵng mới, chọn mẫu xã để có khoảng 150 nghìn người học mỗi năm, dưới một phút',
   },
   province: {
     provinces: ['31'],
     targetLearners: null,
     minDefects: 5,
-    description: 'all of new Hải Phòng (old Hải Phòng + Hải Dương), about 1 million learners per year',
+    description: 'toàn bộ Hải Phòng mới (Hải Phòng cũ + Hải Dương), khoảng 1 triệu người học mỗi năm',
   },
   national: {
     provinces: [],
     targetLearners: null,
     minDefects: 5,
-    description: 'all 34 provinces, about 24 million learners, 1.25 million teachers and 50 thousand schools per year',
+    description: 'cả 34 tỉnh, mỗi năm khoảng 24 triệu người học, 1,25 triệu giáo viên và 50 nghìn trường',
   },
 };
 

@@ -67,7 +67,7 @@ export function auditMiddleware(audit: AuditLog): RequestHandler {
             JSON.stringify({
               error: {
                 code: 'AUDIT_UNAVAILABLE',
-                message: 'Không ghi được nhật ký truy cập / the audit log cannot be written; nothing was delivered, retry shortly',
+                message: 'Không ghi được nhật ký truy cập (AUDIT_UNAVAILABLE): chưa trả dữ liệu nào; hãy thử lại sau ít phút',
               },
             }),
           );

@@ -39,15 +39,17 @@ export const requireAccount: RequestHandler = async (req, res, next) => {
     const consumer = await consumerOfAccount(connOf(res), account.account_id);
     if (!consumer || consumer.state !== 'approved') {
       throw forbidden(
-        `hệ thống nhận ${consumer ? `${consumer.name} đang ở trạng thái ${consumer.state}` : 'của khóa này không còn'}: khóa không dùng được / ` +
-          `the consumer of this system key is ${consumer?.state ?? 'gone'}; only an approved, unexpired consumer receives data`,
+        `hệ thống nhận ${consumer ? `${consumer.name} đang ở trạng thái ${CONSUMER_STATE_VI[consumer.state] ?? consumer.state} (${consumer.state})` : 'của khóa này không còn'}: ` +
+          'khóa hệ thống không dùng được; chỉ hệ thống nhận đã duyệt và còn hạn duyệt mới nhận dữ liệu',
       );
     }
-    if (!req.path.startsWith('/deliveries/'))
-      throw forbidden('khóa hệ thống chỉ dùng để lấy gói dữ liệu / a system key only pulls its packages (/api/deliveries/packages)');
+    if (!req.path.startsWith('/deliveries/')) throw forbidden('khóa hệ thống chỉ dùng để lấy gói dữ liệu của nó (/api/deliveries/packages)');
   }
   next();
 };
+
+/** A consumer's state in words (the delivery stage has the same words; the server imports no stage). */
+const CONSUMER_STATE_VI: Record<string, string> = { requested: 'chờ duyệt', suspended: 'tạm dừng', expired: 'hết hạn' };
 
 /** Requires an admin account (after requireAccount). */
 export const requireAdmin: RequestHandler = (_req, res, next) => {

@@ -54,7 +54,7 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 function service(ctx: AppContext): DeliveryService {
-  if (!ctx.deliveries) throw new HttpError(503, 'NO_DELIVERIES', 'this server runs without the delivery stage; start it with `csdl serve`');
+  if (!ctx.deliveries) throw new HttpError(503, 'NO_DELIVERIES', 'Máy chủ này chạy không có khâu gửi dữ liệu (NO_DELIVERIES): hãy khởi động bằng `csdl serve`');
   return ctx.deliveries;
 }
 
@@ -69,15 +69,15 @@ async function inSubtree(conn: DuckDBConnection, admin: Account, unitKey: string
 async function visible(res: Response, id: string): Promise<Consumer> {
   const conn = connOf(res);
   const c = await findConsumer(conn, id);
-  if (!c || !(await inSubtree(conn, accountOf(res), c.scope_unit_key))) throw notFound(`consumer ${id}`);
+  if (!c || !(await inSubtree(conn, accountOf(res), c.scope_unit_key))) throw notFound(`hệ thống nhận ${id}`);
   return c;
 }
 
-const idParams = z.strictObject({ id: z.string().regex(/^con_[0-9a-f]{12}$/, 'must be a consumer id such as con_0123456789ab') });
+const idParams = z.strictObject({ id: z.string().regex(/^con_[0-9a-f]{12}$/, 'phải là mã hệ thống nhận như con_0123456789ab') });
 const day = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(Date.parse(d)), 'is not a calendar date');
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'phải là một ngày dạng YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(d)), 'không phải là một ngày có thật');
 
 function nextDay(d: string): string {
   return new Date(Date.parse(d + 'T00:00:00Z') + 86_400_000).toISOString().slice(0, 10);
@@ -123,7 +123,7 @@ export function consumersRoutes(api: ApiRouter, ctx: AppContext): void {
       res.locals.auditDetail = { action: 'register_consumer', scope_unit: body.scope_unit, method: body.method };
       const unit = await findUnit(conn, body.scope_unit === 'VN' ? 'N:VN' : body.scope_unit);
       if (unit && !(await inSubtree(conn, admin, unit.unit_key))) {
-        throw forbidden(`${unit.unit_key} nằm ngoài phạm vi của ${admin.unit_key} / is outside the subtree of ${admin.unit_key}`);
+        throw forbidden(`${unit.unit_key} nằm ngoài phạm vi của ${admin.unit_key}`);
       }
       const consumer = await asHttp(() => service(ctx).register(conn, body, admin.account_id));
       res.locals.auditDetail = { action: 'register_consumer', consumer_id: consumer.consumer_id, scope_unit: consumer.scope_unit_key, method: consumer.method };
@@ -248,10 +248,9 @@ export function consumersRoutes(api: ApiRouter, ctx: AppContext): void {
 
   const systemConsumer = async (res: Response): Promise<Consumer> => {
     const account = accountOf(res);
-    if (account.kind !== 'system')
-      throw forbidden('chỉ khóa hệ thống của hệ thống nhận đã đăng ký / only the system key of a registered consumer pulls packages');
+    if (account.kind !== 'system') throw forbidden('chỉ khóa hệ thống của một hệ thống nhận đã đăng ký mới lấy được gói');
     const consumer = await consumerOfAccount(connOf(res), account.account_id);
-    if (!consumer) throw forbidden('this system key belongs to no consumer');
+    if (!consumer) throw forbidden('khóa hệ thống này không thuộc hệ thống nhận nào');
     return consumer;
   };
 
@@ -289,7 +288,7 @@ export function consumersRoutes(api: ApiRouter, ctx: AppContext): void {
       auth: 'key',
       query: z.strictObject({}),
       params: z.strictObject({
-        versionId: z.string().regex(/^[vp]-[0-9]{4}-(DN|CN)-[A-Z0-9]{1,8}-[0-9a-f]{12}$/, 'must be a version id such as v-2025-DN-12-0123456789ab'),
+        versionId: z.string().regex(/^[vp]-[0-9]{4}-(DN|CN)-[A-Z0-9]{1,8}-[0-9a-f]{12}$/, 'phải là mã phiên bản như v-2025-DN-12-0123456789ab'),
       }),
       response: { kind: 'file', type: 'application/zip', description: '<package id>/<file> for every file and the manifest' },
     },

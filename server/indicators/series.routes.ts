@@ -66,9 +66,8 @@ const query = z.strictObject({ indicator: oneIndicator, units: units.optional(),
 type SeriesQuery = z.output<typeof query>;
 
 const GEOGRAPHY_NOTE: Record<Geography, string> = {
-  reported:
-    'Theo đơn vị hành chính tại thời điểm báo cáo: trước 01/07/2025, tỉnh hiện nay được thể hiện bằng các tỉnh cũ đã hợp nhất vào nó / as reported by the units of each period',
-  '2025': 'Các kỳ trước 01/07/2025 được tổng hợp lại theo 34 tỉnh, thành phố hiện nay / periods before the 2025 merger re-aggregated on today’s 34 provinces',
+  reported: 'Theo đơn vị hành chính tại thời điểm báo cáo: trước 01/07/2025, tỉnh hiện nay được thể hiện bằng các tỉnh cũ đã hợp nhất vào nó',
+  '2025': 'Các kỳ trước 01/07/2025 được tổng hợp lại theo 34 tỉnh, thành phố hiện nay',
 };
 
 const STATUS: Record<string, string> = { numerator: 'numerator_status', denominator: 'denominator_status', value: 'value_status' };

@@ -49,7 +49,7 @@ export function unitSearchRoutes(api: ApiRouter): void {
     },
     async (_req, res, { query }) => {
       const conn = connOf(res);
-      if (!(await tableExists(conn, 'core.dim_units'))) throw notReady('core.dim_units does not exist yet');
+      if (!(await tableExists(conn, 'core.dim_units'))) throw notReady('chưa có bảng core.dim_units');
       const at = await resolvePeriod(conn, query.period);
       const account = accountOf(res);
       const found = await searchUnits(conn, account, query.q, at.census_day, query.limit);

@@ -80,10 +80,10 @@ describe('csdl consumers', () => {
   it('registers, approves, suspends and shows on the warehouse file', async () => {
     const noSecret = await csdl([...ADD, '--method', 'push', '--endpoint', 'https://baocao.example.vn/in']);
     expect(noSecret.status).toBe(2);
-    expect(noSecret.stderr).toContain('secret');
+    expect(noSecret.stderr).toContain('secret: hệ thống nhận kiểu push cần khóa bí mật chung (secret) từ 16 ký tự');
     const badDate = await csdl([...ADD.slice(0, -4), '--legal-basis-date', '01/09/2025', '--scope', '12', '--method', 'pull']);
     expect(badDate.status).toBe(2);
-    expect(badDate.stderr).toContain('legal_basis_date');
+    expect(badDate.stderr).toContain('legal_basis_date: phải là một ngày dạng YYYY-MM-DD');
     const push = await csdl([...ADD, '--method', 'push', '--endpoint', 'https://baocao.example.vn/in', '--formats', 'csv,xlsx'], {
       CSDL_CONSUMER_SECRET: 'secret-of-the-national-system',
     });
@@ -94,12 +94,13 @@ describe('csdl consumers', () => {
 
     const noKey = await csdl(['consumers', 'approve', pushId, '--until', '2099-12-31']);
     expect(noKey.status).toBe(1);
-    expect(noKey.stderr).toContain('[NO_ACCOUNT]');
+    expect(noKey.stderr).toContain('[NO_ACCOUNT] Cần khóa của tài khoản quản trị');
     const foreign = await csdl(['consumers', 'approve', pushId, '--until', '2099-12-31'], { CSDL_API_KEY: keys.laoCai });
     expect(foreign.status).toBe(1);
-    expect(foreign.stderr).toContain('[UNKNOWN_CONSUMER]');
+    expect(foreign.stderr).toContain(`[UNKNOWN_CONSUMER] Không có hệ thống nhận ${pushId} trong phạm vi của P:15@2025`);
     const past = await csdl(['consumers', 'approve', pushId, '--until', '2001-01-01'], { CSDL_API_KEY: keys.laiChau });
     expect(past.status).toBe(2);
+    expect(past.stderr).toContain('until: ngày 01/01/2001 đã qua');
     const ok = await csdl(['consumers', 'approve', pushId, '--until', '2099-12-31', '--comment', 'Công văn 5/SGDĐT'], { CSDL_API_KEY: keys.laiChau });
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('đến hết ngày 31/12/2099');
@@ -117,7 +118,9 @@ describe('csdl consumers', () => {
     expect(show.stdout).toContain('Căn cứ pháp lý: 123/QĐ-BGDĐT ngày 01/09/2025');
     expect(show.stdout).toContain('chi phí: Không thu phí');
     expect(show.stdout).not.toContain('secret-of-the-national-system');
-    expect((await csdl(['consumers', 'show', 'con_000000000000'])).status).toBe(1);
+    const unknown = await csdl(['consumers', 'show', 'con_000000000000']);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('[UNKNOWN_CONSUMER] Không có hệ thống nhận con_000000000000 (xem csdl consumers list)');
   }, 120_000);
 
   it('goes through the server’s admin API when a server holds the warehouse', async () => {
@@ -139,10 +142,10 @@ describe('csdl consumers', () => {
       expect(approved.stdout).toContain('30/06/2099');
       const refused = await csdl(['consumers', 'suspend', pushId, '--server', server.url], { CSDL_API_KEY: keys.laoCai });
       expect(refused.status).toBe(1);
-      expect(refused.stderr).toContain('NOT_FOUND');
+      expect(refused.stderr).toContain(`Không tìm thấy (NOT_FOUND): hệ thống nhận ${pushId}`);
       const bad = await csdl([...ADD, '--method', 'folder', '--endpoint', 'relative/dir', '--server', server.url], { CSDL_API_KEY: keys.laiChau });
       expect(bad.status).toBe(2);
-      expect(bad.stderr).toContain('absolute');
+      expect(bad.stderr).toContain('thư mục relative/dir phải là đường dẫn tuyệt đối');
     } finally {
       await server.close();
       warehouse.close();

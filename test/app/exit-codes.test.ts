@@ -59,19 +59,25 @@ describe('csdl command line', () => {
   it('exits 2 on an unknown command and shows the commands', () => {
     const r = csdl(['bogus']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain("unknown command 'bogus'");
-    expect(r.stderr).toContain('Commands:');
+    expect(r.stderr).toContain("csdl: không có lệnh 'bogus'");
+    expect(r.stderr).toContain('Lệnh:');
   });
 
   it('exits 2 on an unknown option, a bad option value or no command at all, and 0 for help', async () => {
     const env = isolated('usage');
     const cases: Array<[string[], RegExp]> = [
-      [['etl', '--bogus'], /unknown option '--bogus'/],
-      [['generate', '--preset', 'huge'], /argument 'huge' is invalid\. expected one of tiny, demo, province, national/],
-      [['run', '--preset', 'huge', '--no-serve'], /argument 'huge' is invalid/],
-      [['status', '-n', '0'], /argument '0' is invalid/],
-      [['accounts', 'create', '--unit', 'VN', '--kind', 'boss', '--name', 'x'], /argument 'boss' is invalid\. expected one of admin, exploit/],
-      [[], /Usage: csdl/],
+      [['etl', '--bogus'], /không có tùy chọn '--bogus'/],
+      [
+        ['generate', '--preset', 'huge'],
+        /giá trị 'huge' của tùy chọn '-p, --preset <preset>' không hợp lệ: cần một trong các giá trị tiny, demo, province, national/,
+      ],
+      [['run', '--preset', 'huge', '--no-serve'], /giá trị 'huge' của tùy chọn '--preset <preset>' không hợp lệ/],
+      [['status', '-n', '0'], /giá trị '0' của tùy chọn '-n, --runs <count>' không hợp lệ: cần một số nguyên từ 1 đến 100/],
+      [
+        ['accounts', 'create', '--unit', 'VN', '--kind', 'boss', '--name', 'x'],
+        /giá trị 'boss' của tùy chọn '--kind <kind>' không hợp lệ: cần một trong các giá trị admin, exploit/,
+      ],
+      [[], /Cách dùng: csdl/],
     ];
     const ran = await csdlAll(cases.map(([args]) => ({ args, env })));
     for (const [i, [args, message]] of cases.entries()) {
@@ -130,7 +136,7 @@ describe('csdl command line', () => {
       for (const [i, { args }] of runs.entries()) {
         const r = ran[i];
         expect(r.status, args[0]).toBe(2);
-        expect(r.stderr, args[0]).toContain(`PORT (or --port): 127.0.0.1:${port} is in use by another process`);
+        expect(r.stderr, args[0]).toContain(`PORT (hoặc --port): 127.0.0.1:${port} đang bị một tiến trình khác dùng`);
         expect(r.stderr, args[0]).not.toMatch(noStackTrace);
         expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
       }
@@ -150,7 +156,7 @@ describe('csdl command line', () => {
     for (const [i, args] of commands.entries()) {
       const r = ran[i];
       expect(r.status, args[0]).toBe(2);
-      expect(r.stderr, args[0]).toContain(`WAREHOUSE_PATH: cannot write ${join(file, 'warehouse.duckdb')}`);
+      expect(r.stderr, args[0]).toContain(`WAREHOUSE_PATH: không ghi được ${join(file, 'warehouse.duckdb')}`);
       expect(r.stderr, args[0]).not.toMatch(noStackTrace);
       expect(r.stderr, args[0]).not.toContain('embedded PostgreSQL started');
     }
@@ -162,7 +168,7 @@ describe('csdl command line', () => {
     for (const [i, cmd] of commands.entries()) {
       const r = ran[i];
       expect(r.status, cmd).toBe(0);
-      expect(r.stdout, cmd).toContain(`Usage: csdl ${cmd}`);
+      expect(r.stdout, cmd).toContain(`Cách dùng: csdl ${cmd}`);
     }
   });
 
@@ -180,7 +186,7 @@ describe('csdl command line', () => {
       });
       const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
       expect(code).toBe(143);
-      expect(stderr).toContain('csdl: bị ngắt bởi SIGTERM (interrupted by SIGTERM); chưa hoàn thành việc gì');
+      expect(stderr).toContain('csdl: bị ngắt bởi SIGTERM; chưa hoàn thành việc gì');
       expect(stderr).not.toMatch(/\n\s+at /);
     } finally {
       rmSync(dir, { recursive: true, force: true });

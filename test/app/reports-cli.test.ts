@@ -86,7 +86,7 @@ describe('csdl approve / approvals / export on the warehouse file', () => {
     );
     const bad = await csdl(['export', '--period', '2025-DN', '--unit', '12', '--format', 'pdf'], env);
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('--format: unknown pdf');
+    expect(bad.stderr).toContain('--format: không có định dạng pdf');
   }, 120_000);
 });
 

@@ -125,12 +125,12 @@ describe('push with retries and receipts', () => {
     const [r1] = await deliverToConsumer(ctx(), refuse.consumer_id);
     expect(r1.state).toBe('failed');
     expect(r1.attempts).toBe(1);
-    expect(r1.error).toContain('HTTP 400');
+    expect(r1.error).toMatch(/^HTTP 400[\s\S]*\(bên nhận từ chối; không gửi lại\)$/);
     expect(receiver.requests.filter((q) => q.path === '/refuse')).toHaveLength(1);
     const [r2] = await deliverToConsumer(ctx({ attempts: 3 }), down.consumer_id);
     expect(r2.state).toBe('failed');
     expect(r2.attempts).toBe(3);
-    expect(r2.error).toMatch(/HTTP 500.*after 3 tries/);
+    expect(r2.error).toMatch(/^HTTP 500[\s\S]*\(sau 3 lần thử\)$/);
     expect(receiver.requests.filter((q) => q.path === '/down')).toHaveLength(3);
   }, 60_000);
 
@@ -209,7 +209,7 @@ describe('only approved, unexpired consumers receive', () => {
     const resumed = await resumeDeliveries(ctx());
     const m = resumed.find((r) => r.delivery_id === 'dlv_midway')!;
     expect(m.state).toBe('failed');
-    expect(m.error).toContain('suspended');
+    expect(m.error).toContain('đang ở trạng thái tạm dừng (suspended), không nhận dữ liệu');
     expect(receiver.requests.filter((q) => q.path === '/never')).toHaveLength(0);
   }, 60_000);
 });
@@ -256,7 +256,7 @@ describe('folder drop and provisional packages', () => {
     for (const r of rows.filter((x) => x.provisional)) {
       const manifest = JSON.parse(readFileSync(join(folder, r.package_id, 'manifest.json'), 'utf8'));
       expect(manifest.provisional).toBe(true);
-      expect(manifest.notice).toContain('CHƯA ĐƯỢC DUYỆT');
+      expect(manifest.notice).toBe('SỐ LIỆU TẠM THỜI, CHƯA ĐƯỢC DUYỆT — không dùng thay số liệu chính thức đã duyệt');
       expect(existsSync(join(folder, r.package_id, 'indicator_values.csv'))).toBe(true);
     }
     await expect(

@@ -108,8 +108,9 @@ describe('runEtl errors and safety', () => {
     const err = await runEtl({ config, sourceUrl: src.url }).catch((e) => e);
     expect(err).toBeInstanceOf(SchemaDriftError);
     expect(err.transient).toBe(false);
-    expect(err.message).toContain('csdl.can_bo.he_so: expected decimal(5,2), found missing');
-    expect(err.message).toContain('csdl.lop_hoc.si_so: expected integer, found text');
+    expect(err.message).toContain('Cấu trúc nguồn khác với hợp đồng trích xuất');
+    expect(err.message).toContain('csdl.can_bo.he_so: nguồn không có (missing), cần decimal(5,2)');
+    expect(err.message).toContain('csdl.lop_hoc.si_so: cần integer, nguồn có text');
     expect(await lastRun(config)).toMatchObject({ status: 'failed' });
     const wh = await openWarehouse(config.warehousePath, { readOnly: true });
     const conn = await wh.connect();

@@ -52,7 +52,7 @@ describe('reconciliation figures', () => {
     expect(summary.tables.find((t) => t.table === 'phong_hoc')?.rowCount).toBe(4);
     const err = compareFigures('etl-x', 'phong_hoc', { rows: '4', idSum: '6', updatedSum: '10' }, { rows: '4', idSum: '6', updatedSum: '11' });
     expect(err?.message).toContain(
-      'raw.phong_hoc does not match the source snapshot (source rows=4 sum(id)=6 sum(updated_at µs)=10; warehouse rows=4 sum(id)=6 sum(updated_at µs)=11)',
+      'raw.phong_hoc không khớp với ảnh chụp nguồn (nguồn số dòng=4 sum(id)=6 sum(updated_at µs)=10; kho số dòng=4 sum(id)=6 sum(updated_at µs)=11)',
     );
     expect(compareFigures('etl-x', 'phong_hoc', { rows: '4', idSum: '6', updatedSum: '10' }, { rows: '4', idSum: '6', updatedSum: '10' })).toBeNull();
   });

@@ -174,7 +174,7 @@ describe.each(['xmin', 'keys'] as const)('runEtl (%s change detection): full and
     await db.query(`update csdl.hoc_sinh set trang_thai = 4 where id = 30`);
     const err = await runEtl({ config, sourceUrl: src.url }).catch((e) => e);
     expect(err).toBeInstanceOf(ReconciliationError);
-    expect(err.message).toMatch(/raw\.can_bo does not match the source snapshot \(source rows=(\d+) .*; warehouse rows=(\d+) /);
+    expect(err.message).toMatch(/raw\.can_bo không khớp với ảnh chụp nguồn \(nguồn số dòng=([\d.]+) .*; kho số dòng=([\d.]+) /);
     const [{ n }] = await warehouseQuery<{ n: string }>(config, `select trang_thai::varchar as n from raw.hoc_sinh where id = 30`);
     expect(n).not.toBe('4'); // rolled back: the hoc_sinh change of the failed run is not visible
     const repaired = await runEtl({ config, sourceUrl: src.url, full: true });

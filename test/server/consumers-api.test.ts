@@ -73,6 +73,7 @@ describe('/api/admin/consumers: the role matrix', () => {
     // Lào Cai's admin may not register for Lai Châu, nor see or act on its consumer
     const foreign = await post('/api/admin/consumers', h.keys.laoCai, pullConsumer);
     expect(foreign.status).toBe(403);
+    expect(foreign.body.error.message).toBe('Không có quyền (FORBIDDEN): P:12@2025 nằm ngoài phạm vi của P:15@2025');
     const laoCai = await post('/api/admin/consumers', h.keys.laoCai, { ...pullConsumer, name: 'Cổng Lào Cai', scope_unit: '15' });
     expect(laoCai.status).toBe(201);
     ids.laoCai = laoCai.body.consumer.consumer_id;
@@ -82,7 +83,9 @@ describe('/api/admin/consumers: the role matrix', () => {
     expect(seenByLaiChau.body.rows.map((r: { consumer_id: string }) => r.consumer_id)).toEqual([ids.laiChau]);
     const seenByNation = await call('/api/admin/consumers', h.keys.nation);
     expect(seenByNation.body.rows.map((r: { consumer_id: string }) => r.consumer_id).sort()).toEqual([ids.laiChau, ids.laoCai].sort());
-    expect((await call(`/api/admin/consumers/${ids.laiChau}`, h.keys.laoCai)).status).toBe(404);
+    const hidden = await call(`/api/admin/consumers/${ids.laiChau}`, h.keys.laoCai);
+    expect(hidden.status).toBe(404);
+    expect(hidden.body.error.message).toBe(`Không tìm thấy (NOT_FOUND): hệ thống nhận ${ids.laiChau}`);
     expect((await post(`/api/admin/consumers/${ids.laiChau}/approve`, h.keys.laoCai, { until: '2099-12-31' })).status).toBe(404);
     expect((await post(`/api/admin/consumers/${ids.laiChau}/suspend`, h.keys.laoCai, {})).status).toBe(404);
     // a reading key manages nothing
@@ -98,15 +101,15 @@ describe('/api/admin/consumers: the role matrix', () => {
       secret: 'x'.repeat(20),
     });
     expect(push.status).toBe(400);
-    expect(push.body.error.message).toContain('HTTPS');
+    expect(push.body.error.message).toContain('"endpoint": http://example.org/in: push phải đi qua HTTPS');
     const date = await post('/api/admin/consumers', h.keys.laiChau, { ...pullConsumer, legal_basis_date: '15/08/2025' });
     expect(date.status).toBe(400);
-    expect(date.body.error.message).toContain('legal_basis_date');
+    expect(date.body.error.message).toContain('"legal_basis_date": phải là một ngày dạng YYYY-MM-DD');
     const cron = await post('/api/admin/consumers', h.keys.laiChau, { ...pullConsumer, schedule: 'every monday' });
     expect(cron.status).toBe(400);
     const past = await post(`/api/admin/consumers/${ids.laiChau}/approve`, h.keys.laiChau, { until: '2020-01-01' });
     expect(past.status).toBe(400);
-    expect(past.body.error.message).toContain('past');
+    expect(past.body.error.message).toContain('until: ngày 01/01/2020 đã qua');
   });
 
   it('issues the system key on approval; it lists and pulls packages, each pull recorded, and stops when suspended', async () => {
@@ -143,7 +146,7 @@ describe('/api/admin/consumers: the role matrix', () => {
     expect(suspended.body.consumer.state).toBe('suspended');
     const refused = await call('/api/deliveries/packages', key);
     expect(refused.status).toBe(403);
-    expect(refused.body.error.message).toContain('suspended');
+    expect(refused.body.error.message).toContain('đang ở trạng thái tạm dừng (suspended): khóa hệ thống không dùng được');
     // approved again (same key, not a new one), then its approval runs out: the key stops again
     const again = await post(`/api/admin/consumers/${ids.laiChau}/approve`, h.keys.laiChau, { until: '2099-12-31' });
     expect(again.body.key).toBeUndefined();
@@ -151,7 +154,7 @@ describe('/api/admin/consumers: the role matrix', () => {
     await metaDb(h.fx.conn).updateTable('meta.consumers').set({ approved_until: '2020-01-01' }).where('consumer_id', '=', ids.laiChau).execute();
     const expired = await call('/api/deliveries/packages', key);
     expect(expired.status).toBe(403);
-    expect(expired.body.error.message).toContain('expired');
+    expect(expired.body.error.message).toContain('đang ở trạng thái hết hạn (expired)');
     expect((await call('/api/admin/consumers', h.keys.laiChau)).body.rows[0].state).toBe('expired');
   });
 

@@ -268,6 +268,6 @@ describe('runTransform', () => {
     expect(first.errors[0]).toMatch(/^model core\.b failed .*staging\.a/);
     await run({ select: ['staging'] });
     expect((await run({ select: ['core.b'] })).status).toBe('succeeded');
-    await expect(run({ select: ['nothing'] })).rejects.toThrow(/--select nothing: no model or layer of that name/);
+    await expect(run({ select: ['nothing'] })).rejects.toThrow(/--select nothing: không có mô hình hoặc tầng nào tên này/);
   });
 });

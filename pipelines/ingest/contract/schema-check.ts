@@ -63,15 +63,18 @@ export function driftError(problems: DriftProblem[], listedTables = 0): SchemaDr
   const missingTables = problems.filter((p) => !p.column && p.found === 'missing').length;
   if (listedTables > 0 && missingTables >= listedTables) {
     return new SchemaDriftError(
-      'The source has none of the CSDL tables (schema csdl is empty or absent); nothing was loaded. ' +
-        'Point CSDL_DATABASE_URL at the CSDL, or fill the embedded demo source first with `csdl generate`.',
+      'Nguồn không có bảng nào của CSDL (lược đồ csdl trống hoặc không có); chưa nạp gì. ' +
+        'Hãy cho CSDL_DATABASE_URL trỏ tới CSDL, hoặc tạo dữ liệu mẫu cho nguồn nhúng trước bằng `csdl generate`.',
       { problems },
     );
   }
-  const lines = problems.map((p) => `  - csdl.${p.table}${p.column ? '.' + p.column : ''}: expected ${p.expected}, found ${p.found}`);
+  const lines = problems.map(
+    (p) =>
+      `  - csdl.${p.table}${p.column ? '.' + p.column : ''}: ${p.found === 'missing' ? `nguồn không có (missing), cần ${p.expected}` : `cần ${p.expected}, nguồn có ${p.found}`}`,
+  );
   return new SchemaDriftError(
-    `The source schema differs from the extraction contract (pipelines/ingest/contract/tables.ts, column-types.ts); nothing was loaded:\n${lines.join('\n')}\n` +
-      'Fix the source, or update the contract (and the models that read these columns), then run `csdl etl` again.',
+    `Cấu trúc nguồn khác với hợp đồng trích xuất (pipelines/ingest/contract/tables.ts, column-types.ts); chưa nạp gì:\n${lines.join('\n')}\n` +
+      'Hãy sửa nguồn, hoặc cập nhật hợp đồng (và các mô hình đọc những cột này), rồi chạy lại `csdl etl`.',
     { problems },
   );
 }

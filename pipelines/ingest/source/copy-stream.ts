@@ -50,7 +50,7 @@ async function copyInto(client: pg.ClientBase, sql: string, sink: FifoSink): Pro
     const complete = rows.push(chunk);
     if (complete.length) await sink.write(complete);
   }
-  if (rows.pending) throw new Error(`COPY output ended inside a row (${rows.pending} bytes after the last row end)`);
+  if (rows.pending) throw new Error(`đầu ra COPY kết thúc giữa một dòng (${rows.pending} byte sau cuối dòng cuối cùng)`);
   return rows.rows;
 }
 
@@ -79,11 +79,11 @@ export async function streamIntoLoad(opts: StreamOptions): Promise<number> {
     const sink = await openFifoWriter(fifo, () => loadEnded);
     if (!sink) {
       const err = await loadError;
-      throw err ?? new Error(`DuckDB ended its statement without reading ${fifo}`);
+      throw err ?? new Error(`DuckDB kết thúc câu lệnh mà không đọc ${fifo}`);
     }
     // a statement that ends early (it failed) must not leave writers waiting on a full pipe
     void loading.then(
-      () => sink.fail(new Error('DuckDB stopped reading the pipe')),
+      () => sink.fail(new Error('DuckDB ngừng đọc đường ống (pipe)')),
       (err: Error) => sink.fail(err),
     );
     let rows = 0;

@@ -90,7 +90,7 @@ export class FifoSink {
 
   /** Why the sink stopped taking rows (the reader went away, or `fail` was called), if it did. */
   get failed(): Error | undefined {
-    return this.failure ?? (this.socket.destroyed && !this.socket.writableFinished ? new Error('the pipe to DuckDB is closed') : undefined);
+    return this.failure ?? (this.socket.destroyed && !this.socket.writableFinished ? new Error('đường ống (pipe) sang DuckDB đã đóng') : undefined);
   }
 
   /**

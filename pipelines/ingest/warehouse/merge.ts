@@ -145,10 +145,8 @@ async function mergeTable(conn: DuckDBConnection, name: string, opts: MergeOptio
     const after = await viewFigures(conn, name);
     if (before.rows !== after.rows || before.id_sum !== after.id_sum || before.updated_sum !== after.updated_sum) {
       throw new Error(
-        `Merging the published change of raw.${name} into its table would change it (before rows=${before.rows} sum(id)=${before.id_sum}; after rows=${after.rows} sum(id)=${after.id_sum}); ` +
-          'rolled back, raw.' +
-          name +
-          ' keeps its content; run `csdl etl --full` if this recurs.',
+        `Gộp phần thay đổi đã công bố của raw.${name} vào bảng của nó sẽ làm nội dung thay đổi (trước: số dòng=${before.rows} sum(id)=${before.id_sum}; sau: số dòng=${after.rows} sum(id)=${after.id_sum}); ` +
+          `đã hoàn tác, raw.${name} giữ nguyên nội dung; hãy chạy \`csdl etl --full\` nếu lỗi lặp lại.`,
       );
     }
   });

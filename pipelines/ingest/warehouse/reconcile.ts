@@ -62,7 +62,8 @@ export async function sourceFigures(client: pg.ClientBase, contract: TableContra
   );
   await client.query('set local enable_seqscan = on');
   const [a, b] = [ids.rows[0], stamps.rows[0]];
-  if (a.rows !== b.rows) throw new Error(`csdl.${contract.name}: ${a.rows} rows by id but ${b.rows} by updated_at in one snapshot`);
+  if (a.rows !== b.rows)
+    throw new Error(`csdl.${contract.name}: cùng một ảnh chụp nguồn mà đếm theo id được ${a.rows} dòng, theo updated_at được ${b.rows} dòng`);
   return { rows: a.rows, idSum: a.id_sum, updatedSum: b.updated_sum, watermark: b.watermark, contentMd5: null };
 }
 
@@ -88,10 +89,10 @@ export async function warehouseFigures(conn: DuckDBConnection, contracts: TableC
 export function compareFigures(runId: string, table: string, source: Figures, warehouse: Figures): ReconciliationError | null {
   const same = (a: string, b: string) => BigInt(a) === BigInt(b);
   if (same(source.rows, warehouse.rows) && same(source.idSum, warehouse.idSum) && same(source.updatedSum, warehouse.updatedSum)) return null;
-  const fmt = (f: Figures) => `rows=${f.rows} sum(id)=${f.idSum} sum(updated_at µs)=${f.updatedSum}`;
+  const fmt = (f: Figures) => `số dòng=${BigInt(f.rows).toLocaleString('vi-VN')} sum(id)=${f.idSum} sum(updated_at µs)=${f.updatedSum}`;
   return new ReconciliationError(
-    `Run ${runId}: raw.${table} does not match the source snapshot (source ${fmt(source)}; warehouse ${fmt(warehouse)}). ` +
-      'The run was rolled back and the warehouse keeps its previous state; run `csdl etl --full` to reload, and report the run id if it recurs.',
+    `Lần chạy ${runId}: raw.${table} không khớp với ảnh chụp nguồn (nguồn ${fmt(source)}; kho ${fmt(warehouse)}). ` +
+      'Lần chạy đã được hoàn tác và kho dữ liệu giữ trạng thái trước đó; hãy chạy `csdl etl --full` để nạp lại, và báo mã lần chạy nếu lỗi lặp lại.',
     { runId, table, source, warehouse },
   );
 }
