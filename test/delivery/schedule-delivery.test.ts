@@ -125,7 +125,9 @@ describe('scheduled deliveries on real cron ticks', () => {
       scope_unit: '15',
       method: 'pull',
     };
-    await expect(registerConsumer(h.fx.conn, { ...bad, schedule: 'hằng tuần' }, { deliveryKey: null, requestedBy: null })).rejects.toThrow(/schedule: phải là biểu thức cron/);
+    await expect(registerConsumer(h.fx.conn, { ...bad, schedule: 'hằng tuần' }, { deliveryKey: null, requestedBy: null })).rejects.toThrow(
+      /schedule: phải là biểu thức cron/,
+    );
   });
 
   it('the pipeline’s schedule carries one run id from the transform to the delivery', async () => {
