@@ -23,6 +23,7 @@ import {
 } from '../pipelines/delivery/index.ts';
 import { pipelineSteps, type JobRunner, type JobStep, type ScheduleEntry } from '../pipelines/jobs/index.ts';
 import type { DeliveryService } from '../server/app-context.ts';
+import { publishIndicatorDecisions } from '../server/suppression/publish-decisions.ts';
 
 /**
  * With `runner` (a server), a delivery on request is a run of the one runner, so it never overlaps
@@ -56,7 +57,7 @@ export function deliveryService(config: Pick<Config, 'exportDir' | 'delivery'>, 
 
 /** ETL -> transform -> quality -> delivery. */
 export function runSteps(config: Config): JobStep[] {
-  return [...pipelineSteps(config), deliveryStep(config)];
+  return [...pipelineSteps(config, { beforeCommit: publishIndicatorDecisions }), deliveryStep(config)];
 }
 
 /** The step resuming deliveries a stopped process left unfinished (run once at start-up). */

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { openWarehouse } from '../../lib/warehouse.ts';
 import { formatTransformSummary } from '../../pipelines/transform/index.ts';
 import { runTransform } from '../../pipelines/transform/index.ts';
+import { publishIndicatorDecisions } from '../../server/suppression/publish-decisions.ts';
 import { action } from '../run-action.ts';
 
 type Options = { select?: string[]; provinces?: string[]; population?: string };
@@ -32,6 +33,7 @@ export function register(program: Command): void {
             provinces: opts.provinces,
             populationCsv: opts.population,
             deadlines: config,
+            beforeCommit: publishIndicatorDecisions,
           });
           process.stdout.write(formatTransformSummary(summary));
           if (summary.status !== 'succeeded') process.exitCode = 1;

@@ -3,6 +3,7 @@
  * indicators) and quality (rules, scores, ranks). Each runs on the server's one warehouse
  * instance under the job's run id.
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Config } from '../../lib/config.ts';
 import { CsdlError } from '../../lib/errors.ts';
 import { openSource } from '../../lib/source.ts';
@@ -40,12 +41,15 @@ export function etlStep(config: Config): JobStep {
   };
 }
 
+/** What app/ publishes with the indicators (runTransform's `beforeCommit`: the suppression decisions). */
+export type PublishWith = { beforeCommit?: (conn: DuckDBConnection) => Promise<unknown> };
+
 /** The transform step: every default layer (staging, core, indicators). */
-export function transformStep(config: Config): JobStep {
+export function transformStep(config: Config, publish: PublishWith = {}): JobStep {
   return {
     name: 'transform',
     async run({ runId, warehouse }) {
-      const summary = await runTransform({ warehouse, runId, deadlines: config });
+      const summary = await runTransform({ warehouse, runId, deadlines: config, beforeCommit: publish.beforeCommit });
       if (summary.status !== 'succeeded') throw new StepFailedError('transform', runId, summary.errors);
     },
   };
@@ -62,6 +66,6 @@ export function qualityStep(config: Config): JobStep {
 }
 
 /** ETL -> transform -> quality. */
-export function pipelineSteps(config: Config): JobStep[] {
-  return [etlStep(config), transformStep(config), qualityStep(config)];
+export function pipelineSteps(config: Config, publish: PublishWith = {}): JobStep[] {
+  return [etlStep(config), transformStep(config, publish), qualityStep(config)];
 }

@@ -46,6 +46,13 @@ export type TransformOptions = {
   catalogPath?: string;
   /** Injected by tests that kill a run at a known moment; the product never sets them. */
   hooks?: TransformHooks;
+  /**
+   * What else is published with the indicators, inside the run's transaction once every model
+   * built and every test passed (app/ passes the suppression decisions, server/suppression). A
+   * run that rebuilds indicators drops serving.suppression_decisions first, so that decisions never
+   * outlive the values they were made on.
+   */
+  beforeCommit?: (conn: DuckDBConnection) => Promise<unknown>;
 };
 
 /** The outcome of a run: every model and test, and the failures as readable messages. */
@@ -92,7 +99,7 @@ export async function runTransform(opts: TransformOptions): Promise<TransformSum
       await writeInputs(conn, opts);
       await setPartitionScope(conn, provinces);
       summary = summarise(runId, await buildAndTest(conn, { runId, models, layers, provinces, hooks: opts.hooks }), started);
-      if (summary.status === 'succeeded') await publish(conn, summary, opts.hooks);
+      if (summary.status === 'succeeded') await publish(conn, summary, opts);
       else await discard(conn, summary);
     } catch (err) {
       // nothing was published: the transaction is rolled back, and the run recorded as failed
@@ -162,9 +169,13 @@ async function recordOutcome(conn: DuckDBConnection, s: TransformSummary): Promi
  * they are the current ones become visible together. DuckDB turns the COMMIT of an aborted
  * transaction into a rollback without an error, so the transaction is checked first.
  */
-async function publish(conn: DuckDBConnection, s: TransformSummary, hooks?: TransformHooks): Promise<void> {
+async function publish(conn: DuckDBConnection, s: TransformSummary, opts: TransformOptions): Promise<void> {
+  if (s.models.some((m) => m.status === 'succeeded' && /^(indicators|serving)\./.test(m.model))) {
+    await conn.run(`drop table if exists serving.suppression_decisions`);
+    await opts.beforeCommit?.(conn);
+  }
   await recordOutcome(conn, s);
-  await hooks?.pause?.('before-commit', { runId: s.runId });
+  await opts.hooks?.pause?.('before-commit', { runId: s.runId });
   if (await transactionAborted(conn)) throw new Error(`Lần tính ${s.runId}: giao dịch bị hủy trước khi COMMIT; chưa công bố gì`);
   await conn.run('commit');
   s.published = true;

@@ -19,9 +19,16 @@ export type ServingState = {
   children: boolean;
   /** quality.league_scores */
   league: boolean;
+  /** serving.suppression_decisions */
+  decisions: boolean;
 };
 
-const TABLES = { values: 'serving.indicator_values', children: 'serving.unit_children', league: 'quality.league_scores' } as const;
+const TABLES = {
+  values: 'serving.indicator_values',
+  children: 'serving.unit_children',
+  league: 'quality.league_scores',
+  decisions: 'serving.suppression_decisions',
+} as const;
 
 const states = new WeakMap<DuckDBConnection, ServingState>();
 
@@ -37,7 +44,12 @@ async function existing(conn: DuckDBConnection): Promise<Omit<ServingState, 'ver
     [Object.values(TABLES)],
   );
   const names = new Set(rows.map((r) => r.name));
-  return { values: names.has(TABLES.values), children: names.has(TABLES.children), league: names.has(TABLES.league) };
+  return {
+    values: names.has(TABLES.values),
+    children: names.has(TABLES.children),
+    league: names.has(TABLES.league),
+    decisions: names.has(TABLES.decisions),
+  };
 }
 
 /** Sets the serving state of each request's connection (after the connection middleware). */

@@ -96,6 +96,11 @@ export class FamilyCascade<U> {
     return decided?.get(count)?.get(`${this.source.key(unit)}\u0000${cell}`);
   }
 
+  /** Every decision of the family table of `parent`. */
+  table(parent: U): Promise<Decided> {
+    return this.family(parent);
+  }
+
   /** The family that decides `unit`'s cells: its parent's, or its own for the root. */
   private async familyOf(unit: U): Promise<Decided | undefined> {
     const parent = await this.parentOf(unit);

@@ -13,11 +13,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { readRows, tableExists } from '../db/read-rows.ts';
 import { servingOf } from '../db/serving.ts';
-import { indicatorCatalog, indicatorValues, type HiddenFigures, type ValueFilter } from '../indicators/indicators.queries.ts';
+import { indicatorCatalog, indicatorValues, type HiddenFigures, type ValueFilter, type ValueRow } from '../indicators/indicators.queries.ts';
 import { PUBLICATION, type CountRef } from '../indicators/publication.ts';
 import { findPeriod, type Period, type Unit } from '../units/units.queries.ts';
 import { breakdownCell } from './cell-key.ts';
-import { FamilyCascade, type DecisionCache } from './family-cascade.ts';
+import { FamilyCascade, type Decision, type DecisionCache } from './family-cascade.ts';
 import type { FamilyCell, Status } from './protect-family.ts';
 import { familyChildren, familyParent } from './unit-families.ts';
 
@@ -28,26 +28,53 @@ function countPeriod(ref: CountRef, period: Period): string {
   return ref.period === 'start_of_year' ? `${period.nam_hoc}-DN` : period.period;
 }
 
+/** A value row as the families read it. */
+type FamilyValue = Pick<ValueRow, 'unit_key' | 'indicator' | 'breakdown' | 'numerator' | 'denominator'>;
+
+/**
+ * What one period's family tables are made of. A request reads it from the warehouse, a family
+ * at a time (sqlFamilyData); publishing every decision reads the same from tables loaded once per
+ * period (publish-decisions.ts). Both give the same answers, so the decisions are the same.
+ */
+export type IndicatorFamilyData = {
+  children(unit: Unit): Promise<Unit[]>;
+  parent(unit: Unit): Promise<Unit | undefined>;
+  /** Every row of these units (all indicators, every breakdown). */
+  values(unitKeys: readonly string[]): Promise<FamilyValue[]>;
+  /** Of these (unit, parent) pairs, the units that alone make some non-zero figure of their parent. */
+  soleParts(pairs: ReadonlyArray<{ unit: Unit; parent: string }>): Promise<Set<string>>;
+  /** Each school's ownership and zone, which are public knowledge. */
+  attributes(schools: readonly Unit[]): Promise<Map<string, Record<string, string>>>;
+};
+
+/** A family's decisions: count -> `unit \u0000 cell` -> decision. */
+export type FamilyDecisions = Map<string, Map<string, Decision>>;
+
 export class IndicatorSuppression {
   private cascades = new Map<string, FamilyCascade<Unit>>();
   private periods = new Map<string, Promise<Period | undefined>>();
+  /** Decisions the transform published (serving.suppression_decisions), by period, count and cell; loaded per `hidden` call. */
+  private published?: Map<string, Decision>;
 
   constructor(
     private readonly conn: DuckDBConnection,
     private readonly cache?: { decisions: DecisionCache; version: string },
+    private readonly data: (period: Period) => IndicatorFamilyData = (period) => sqlFamilyData(conn, period),
   ) {}
 
   /**
    * The statuses of the rows `filter` selects (indicators and breakdown of the given units in a
    * period) that hide a figure, as this snapshot holds them; a row not listed shows its figures. A
    * figure whose value is not the one its cell was decided for, or that no family decided, is
-   * hidden ('x').
+   * hidden ('x'). The decisions are the ones the transform published with the data when it did
+   * (a look-up); otherwise the families are decided here.
    */
   async hidden(period: Period, of: readonly Unit[], filter: Pick<ValueFilter, 'indicators' | 'breakdown'>): Promise<HiddenFigures> {
     const catalog = () => indicatorCatalog(this.conn).then((c) => c.map((e): [string, string] => [e.code, e.value_kind]));
     const kinds = new Map(this.cache ? await this.cache.decisions.remember(this.cache.version, 'catalog', catalog) : await catalog());
     const units = new Map(of.map((u) => [u.unit_key, u]));
     const rows = await indicatorValues(this.conn, { ...filter, unitKeys: [...units.keys()], period: period.period });
+    if (servingOf(this.conn)?.decisions) this.published = await publishedDecisions(this.conn, [period.period, `${period.nam_hoc}-DN`], [...units.keys()]);
     const out: HiddenFigures = { keys: [], numerator: [], denominator: [], value: [] };
     for (const row of rows) {
       const refs = PUBLICATION.counts[row.indicator];
@@ -75,25 +102,36 @@ export class IndicatorSuppression {
   /** The status of one figure: its count's cell in the family that decides `unit`. */
   private async status(period: Period, unit: Unit, ref: CountRef, breakdown: string, value: number | null): Promise<Status> {
     const name = countPeriod(ref, period);
+    const cell = breakdownCell(breakdown, ref.cell);
+    if (this.published) {
+      const d = this.published.get(decisionKey(name, ref.count, unit.unit_key, cell));
+      return d && d.value === value ? d.status : 'hidden';
+    }
     let at: Period | undefined = period;
     if (name !== period.period) {
       if (!this.periods.has(name)) this.periods.set(name, findPeriod(this.conn, name));
       at = await this.periods.get(name);
     }
-    const d = at && (await this.cascade(at).decision(unit, ref.count, breakdownCell(breakdown, ref.cell)));
+    const d = at && (await this.cascade(at).decision(unit, ref.count, cell));
     return d && d.value === value ? d.status : 'hidden';
+  }
+
+  /** Every decision of the family table of `parent` in `period` (its children's cells; the root's own too). */
+  family(period: Period, parent: Unit): Promise<FamilyDecisions> {
+    return this.cascade(period).table(parent);
   }
 
   private cascade(period: Period): FamilyCascade<Unit> {
     let c = this.cascades.get(period.period);
     if (!c) {
+      const data = this.data(period);
       c = new FamilyCascade<Unit>(
         {
           name: `indicators ${period.period}`,
           key: (u) => u.unit_key,
-          parent: (u) => familyParent(this.conn, u, period),
-          children: (u) => familyChildren(this.conn, u, period),
-          cells: (parent, children) => this.cells(period, parent, children),
+          parent: (u) => data.parent(u),
+          children: (u) => data.children(u),
+          cells: (parent, children) => this.cells(period, data, parent, children),
         },
         this.cache,
       );
@@ -102,10 +140,10 @@ export class IndicatorSuppression {
     return c;
   }
 
-  private async cells(period: Period, parent: Unit, children: Unit[]) {
-    const below = await this.soleParts(period, children);
+  private async cells(period: Period, data: IndicatorFamilyData, parent: Unit, children: Unit[]) {
+    const below = await this.soleParts(data, children);
     const unitKeys = [parent, ...children].map((u) => u.unit_key).concat(below.map((b) => b.unit.unit_key));
-    const rows = await indicatorValues(this.conn, { period: period.period, unitKeys, indicators: [], breakdown: 'all' });
+    const rows = await data.values(unitKeys);
     const counts = new Map<string, FamilyCell[]>();
     for (const row of rows) {
       const refs = PUBLICATION.counts[row.indicator];
@@ -122,7 +160,7 @@ export class IndicatorSuppression {
     }
     return {
       counts,
-      attributes: await schoolAttributes(this.conn, period, [...children, ...below.map((b) => b.unit)]),
+      attributes: await data.attributes([...children, ...below.map((b) => b.unit)]),
       below: below.map((b) => ({ unit: b.unit.unit_key, parent: b.parent })),
     };
   }
@@ -132,33 +170,14 @@ export class IndicatorSuppression {
    * figure of the parent that one of its children makes alone), and theirs in turn, down to the
    * schools: the families below decide them, and this family must leave those families a choice.
    */
-  private async soleParts(period: Period, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
+  private async soleParts(data: IndicatorFamilyData, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
     const out: Array<{ unit: Unit; parent: string }> = [];
     let level = units;
     for (let depth = 0; depth < 4 && level.length > 0; depth++) {
       const pairs: Array<{ unit: Unit; parent: string }> = [];
-      for (const u of level) for (const c of await familyChildren(this.conn, u, period)) pairs.push({ unit: c, parent: u.unit_key });
+      for (const u of level) for (const c of await data.children(u)) pairs.push({ unit: c, parent: u.unit_key });
       if (pairs.length === 0) break;
-      const sole = new Set(
-        (
-          await readRows<{ unit_key: string }>(
-            this.conn,
-            `with kids as (select unnest($2::varchar[]) as unit_key, unnest($3::varchar[]) as parent_key),
-             v as (${
-               servingOf(this.conn)?.values
-                 ? `select k.parent_key, v.unit_key, v.indicator, v.breakdown
-               from serving.indicator_values as v join kids as k using (unit_key)
-               where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)`
-                 : `select k.parent_key, v.unit_key, v.indicator, v.breakdown
-               from indicators.indicator_values as v join kids as k using (unit_key)
-               where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)
-               qualify row_number() over (partition by v.unit_key, v.indicator, v.breakdown order by (v.geography = 'as_reported') desc) = 1`
-             })
-             select distinct any_value(unit_key) as unit_key from v group by parent_key, indicator, breakdown having count(*) = 1`,
-            [period.period, pairs.map((p) => p.unit.unit_key), pairs.map((p) => p.parent)],
-          )
-        ).map((r) => r.unit_key),
-      );
+      const sole = await data.soleParts(pairs);
       level = pairs.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit);
       out.push(...pairs.filter((p) => sole.has(p.unit.unit_key)));
     }
@@ -166,8 +185,57 @@ export class IndicatorSuppression {
   }
 }
 
+/** The key of a published decision. */
+function decisionKey(period: string, count: string, unit: string, cell: string): string {
+  return `${period}|${count}|${unit}\u0000${cell}`;
+}
+
+/** The published decisions of these units' cells in these periods. */
+async function publishedDecisions(conn: DuckDBConnection, periods: string[], unitKeys: string[]): Promise<Map<string, Decision>> {
+  const rows = await readRows<{ period: string; count: string; unit_key: string; cell: string; status: Status; value: number }>(
+    conn,
+    `select period, count, unit_key, cell, status, value from serving.suppression_decisions
+     where period in (select unnest($1::varchar[])) and unit_key in (select unnest($2::varchar[]))`,
+    [[...new Set(periods)], unitKeys],
+  );
+  return new Map(rows.map((r) => [decisionKey(r.period, r.count, r.unit_key, r.cell), { status: r.status, value: r.value }]));
+}
+
+/** A period's families read from the warehouse as a request needs them. */
+function sqlFamilyData(conn: DuckDBConnection, period: Period): IndicatorFamilyData {
+  return {
+    children: (u) => familyChildren(conn, u, period),
+    parent: (u) => familyParent(conn, u, period),
+    values: (unitKeys) => indicatorValues(conn, { period: period.period, unitKeys, indicators: [], breakdown: 'all' }),
+    soleParts: (pairs) => soleUnits(conn, period.period, pairs),
+    attributes: (units) => schoolAttributes(conn, period, units),
+  };
+}
+
+/** Of these (unit, parent) pairs, the units that are the only one of their parent's with a non-zero figure for some indicator and breakdown. */
+export async function soleUnits(conn: DuckDBConnection, period: string, pairs: ReadonlyArray<{ unit: Unit; parent: string }>): Promise<Set<string>> {
+  if (pairs.length === 0) return new Set();
+  const rows = await readRows<{ unit_key: string }>(
+    conn,
+    `with kids as (select unnest($2::varchar[]) as unit_key, unnest($3::varchar[]) as parent_key),
+     v as (${
+       servingOf(conn)?.values
+         ? `select k.parent_key, v.unit_key, v.indicator, v.breakdown
+       from serving.indicator_values as v join kids as k using (unit_key)
+       where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)`
+         : `select k.parent_key, v.unit_key, v.indicator, v.breakdown
+       from indicators.indicator_values as v join kids as k using (unit_key)
+       where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)
+       qualify row_number() over (partition by v.unit_key, v.indicator, v.breakdown order by (v.geography = 'as_reported') desc) = 1`
+     })
+     select distinct any_value(unit_key) as unit_key from v group by parent_key, indicator, breakdown having count(*) = 1`,
+    [period, pairs.map((p) => p.unit.unit_key), pairs.map((p) => p.parent)],
+  );
+  return new Set(rows.map((r) => r.unit_key));
+}
+
 /** Each school child's ownership and zone, which are public knowledge. */
-async function schoolAttributes(conn: DuckDBConnection, period: Period, children: Unit[]): Promise<Map<string, Record<string, string>>> {
+export async function schoolAttributes(conn: DuckDBConnection, period: Period, children: readonly Unit[]): Promise<Map<string, Record<string, string>>> {
   const schools = children.filter((c) => c.unit_level === 'school').map((c) => c.unit_key);
   if (schools.length === 0 || !(await tableExists(conn, 'core.fct_schools'))) return new Map();
   const rows = await readRows<{ school_key: string; ownership: string | null; zone: string | null }>(

@@ -54,12 +54,15 @@ export function determinedUnknowns(equations: readonly Equation[]): Set<number> 
  */
 export function cheapestFreeing(equations: readonly Equation[], target: number, cost: readonly number[]): number[] | undefined {
   const basis = reduce(equations, (a, b) => Number(cost[a] > 0) - Number(cost[b] > 0) || cost[b] - cost[a]);
+  // a free column's vector moves `target` only when it is that column, or when target's pivot row holds it
+  const own = basis.get(target);
+  const candidates = own ? [...own.keys()].filter((j) => !basis.has(j)).sort((a, b) => a - b) : [target];
+  const wanted = new Set(candidates);
+  const holders = new Map<number, number[]>();
+  for (const [p, row] of basis) for (const c of row.keys()) if (wanted.has(c)) (holders.get(c) ?? holders.set(c, []).get(c)!).push(p);
   let best: { support: number[]; cost: number } | undefined;
-  for (let j = 0; j < cost.length; j++) {
-    if (basis.has(j)) continue;
-    const support = [j];
-    for (const [p, row] of basis) if (row.has(j)) support.push(p);
-    if (!support.includes(target)) continue;
+  for (const j of candidates) {
+    const support = [j, ...(holders.get(j) ?? [])];
     const total = support.reduce((s, c) => s + cost[c], 0);
     if (!best || total < best.cost) best = { support, cost: total };
   }

@@ -23,6 +23,7 @@ import { generate } from '../../sample/generate/generate.ts';
 import { createAccount } from '../../server/accounts/accounts.store.ts';
 import { readRows } from '../../server/db/read-rows.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
+import { publishIndicatorDecisions } from '../../server/suppression/publish-decisions.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
 import { parseCsv } from './support/csv-parse.ts';
 import { aliased, cellOf, DIMENSIONS, figure, PUBLICATION, qualityEquations, rowEquations, type CountRef } from './support/disclosure-equations.ts';
@@ -56,7 +57,7 @@ describe('disclosure by combining responses (tiny preset through the real pipeli
       LOG_LEVEL: 'warn',
     });
     warehouse = await openWarehouse(config.warehousePath, { memoryLimit: '1GB' });
-    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1 });
+    const runner = new JobRunner({ warehouse, steps: pipelineSteps(config, { beforeCommit: publishIndicatorDecisions }), attempts: 1 });
     await runner.init();
     const run = await runner.start('api', 'test').done;
     expect(run.status).toBe('succeeded');

@@ -16,13 +16,15 @@ import { openWarehouse, queryRows, type Warehouse } from '../../lib/warehouse.ts
 import { generate } from '../../sample/generate/generate.ts';
 import { JobRunner } from '../../pipelines/jobs/job-runner.ts';
 import { pipelineSteps } from '../../pipelines/jobs/pipeline-steps.ts';
+import { runTransform } from '../../pipelines/transform/run-transform.ts';
 import { createAccount } from '../../server/accounts/accounts.store.ts';
 import { STREAM_AFTER_ROWS } from '../../server/output/send-table.ts';
 import { startServer, type RunningServer } from '../../server/start-server.ts';
+import { publishIndicatorDecisions } from '../../server/suppression/publish-decisions.ts';
 import { childUnits, listPeriods, type Unit } from '../../server/units/units.queries.ts';
 import { startTestSource, type TestSource } from '../support/source.ts';
 
-const SERVING = ['serving.indicator_values', 'serving.unit_children', 'quality.league_scores'];
+const SERVING = ['serving.indicator_values', 'serving.unit_children', 'quality.league_scores', 'serving.suppression_decisions'];
 
 describe('serving tables and the response cache (tiny preset)', () => {
   let src: TestSource;
@@ -34,6 +36,8 @@ describe('serving tables and the response cache (tiny preset)', () => {
   let period: string;
   let provinces: string[];
   let school: string;
+  /** A province and a commune with data, and the first period (before the 2025 merger). */
+  let deep: { province: string; commune: string; earlier: string };
 
   const get = async (url: string, path: string, key?: string, headers: Record<string, string> = {}) => {
     // identity unless asked: a kept answer is gzipped for a client that accepts it, under another ETag
@@ -61,7 +65,7 @@ describe('serving tables and the response cache (tiny preset)', () => {
       LOG_LEVEL: 'warn',
     });
     warehouse = await openWarehouse(config.warehousePath, { memoryLimit: '1GB' });
-    runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1, threads: 1 });
+    runner = new JobRunner({ warehouse, steps: pipelineSteps(config, { beforeCommit: publishIndicatorDecisions }), attempts: 1, threads: 1 });
     await runner.init();
     expect((await runner.start('manual').done).status).toBe('succeeded');
     server = await startServer({ warehouse, port: 0 });
@@ -73,6 +77,12 @@ describe('serving tables and the response cache (tiny preset)', () => {
       `select unit_key from serving.indicator_values where unit_level = 'school' and period = $1 order by unit_key limit 1`,
       [period],
     );
+    const [row] = await sql<{ province: string; commune: string; earlier: string }>(
+      `select u.province_key as province, u.parent_key as commune, (select min(period) from core.dim_periods) as earlier
+       from core.dim_units as u where u.unit_key = $1`,
+      [school],
+    );
+    deep = row;
     const conn = await warehouse.connect();
     const make = async (unit: string, kind: 'admin' | 'exploit') => (await createAccount(conn, { unit, kind, name: `test ${unit}` })).key;
     keys.nation = await make('VN', 'admin');
@@ -169,6 +179,11 @@ describe('serving tables and the response cache (tiny preset)', () => {
       [`/api/quality/scores?period=${period}&format=csv`, keys.provinceA],
       [`/api/quality/scores?period=${period}&unit=${e(school)}`, keys.school],
       [`/api/units/${e(provinces[0])}?period=${period}`, keys.nation],
+      // every family below the nation: a province's communes, a commune's schools, the old tree before the merger
+      [`/api/indicators?period=${period}&unit=${e(deep.province)}&breakdown=all&format=csv`, keys.nation],
+      [`/api/indicators?period=${period}&unit=${e(deep.commune)}&breakdown=all&format=csv`, keys.nation],
+      [`/api/indicators?period=${deep.earlier}&unit=${e(deep.province)}&breakdown=all&format=csv`, keys.nation],
+      [`/api/indicators?period=${deep.earlier}&breakdown=all&format=csv`, keys.nation],
     ];
     const before = [];
     for (const [p, k] of paths) before.push(await get(server.url, p, k));
@@ -351,6 +366,35 @@ describe('serving tables and the response cache (tiny preset)', () => {
       expect((await probe.start('manual').done).status).toBe('succeeded');
       expect(during).toBe(limit);
       expect(await threads()).toBe(before);
+    } finally {
+      conn.closeSync();
+    }
+  });
+
+  it('publishes a decision for every published cell with the values, and a transform that does not drops them', async () => {
+    const decisions = `select period, count, unit_key, cell, status, value from serving.suppression_decisions order by all`;
+    const before = await sql<Record<string, unknown>>(decisions);
+    // every count cell of every unit in the tree, every period: the nation's, a school's
+    const [cover] = await sql<{ periods: number; nation: number; school: number; small: number; hidden: number }>(
+      `select count(distinct period)::int as periods, count(*) filter (where unit_key = 'N:VN')::int as nation,
+              count(*) filter (where unit_key = $1)::int as school, count(*) filter (where status = 'small')::int as small,
+              count(*) filter (where status = 'hidden')::int as hidden
+       from serving.suppression_decisions`,
+      [school],
+    );
+    const [periods] = await sql<{ n: number }>(`select count(distinct period)::int as n from serving.indicator_values`);
+    expect(cover.periods).toBe(periods.n);
+    expect(cover.nation).toBeGreaterThan(50);
+    expect(cover.school).toBeGreaterThan(10);
+    expect(cover.small).toBeGreaterThan(0);
+    expect(cover.hidden).toBeGreaterThan(0);
+    const conn = await warehouse.connect();
+    try {
+      // decisions never outlive the values they were made on
+      expect((await runTransform({ warehouse: conn, select: ['serving'] })).status).toBe('succeeded');
+      expect(await sql(`select 1 from duckdb_tables() where schema_name = 'serving' and table_name = 'suppression_decisions'`)).toEqual([]);
+      expect((await runTransform({ warehouse: conn, select: ['serving'], beforeCommit: publishIndicatorDecisions })).status).toBe('succeeded');
+      expect(await sql(decisions)).toEqual(before);
     } finally {
       conn.closeSync();
     }

@@ -89,6 +89,38 @@ describe('cheapestFreeing', () => {
       )!.sort(),
     ).toEqual([0, 1, 2]);
   });
+
+  it('frees the target whenever hiding can, on random systems: with its answer hidden too, the target is no longer determined', () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let freed = 0;
+    let fixed = 0;
+    for (let t = 0; t < 300; t++) {
+      const n = 4 + Math.floor(rand() * 10);
+      const m = Array.from({ length: 1 + Math.floor(rand() * 8) }, () => Array.from({ length: n }, () => (rand() < 0.35 ? (rand() < 0.5 ? 1 : -1) : 0)));
+      // columns of cost 0 are unknown; the others are shown cells that hiding would make unknown
+      const cost = Array.from({ length: n }, () => (rand() < 0.4 ? 0 : 1 + Math.floor(rand() * 20)));
+      const target = Math.floor(rand() * n);
+      cost[target] = 0;
+      const equations = m.map((r) => r.flatMap((v, i) => (v ? [[i, v] as const] : [])));
+      const determinedWith = (unknown: Set<number>) => determinedUnknowns(equations.map((e) => e.filter(([c]) => unknown.has(c)))).has(target);
+      const zero = new Set(cost.flatMap((c, i) => (c === 0 ? [i] : [])));
+      if (!determinedWith(zero)) continue;
+      const support = cheapestFreeing(equations, target, cost);
+      const all = new Set(cost.map((_, i) => i));
+      if (support === undefined) {
+        // nothing frees it: determined even when every cell is unknown
+        expect(determinedWith(all)).toBe(true);
+        fixed++;
+      } else {
+        expect(support).toContain(target);
+        expect(determinedWith(new Set([...zero, ...support]))).toBe(false);
+        freed++;
+      }
+    }
+    expect(freed).toBeGreaterThan(20);
+    expect(fixed).toBeGreaterThan(5);
+  });
 });
 
 const row = (unit: string, total: number, female: number, male: number): FamilyCell[] => [

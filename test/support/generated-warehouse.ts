@@ -23,7 +23,7 @@ export type GeneratedWarehouse = {
   conn: DuckDBConnection;
   rows<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Full ETL from the source, then the transform; returns the transform's summary and times. */
-  load(opts?: Pick<TransformOptions, 'populationCsv'>): Promise<{ transform: TransformSummary; etlSeconds: number; transformSeconds: number }>;
+  load(opts?: Pick<TransformOptions, 'populationCsv' | 'beforeCommit'>): Promise<{ transform: TransformSummary; etlSeconds: number; transformSeconds: number }>;
   close(): Promise<void>;
 };
 
