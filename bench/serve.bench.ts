@@ -9,8 +9,11 @@
  *       is in progress, until it has finished;
  *   (c) time to a ready page in headless Chromium for each dashboard page (no other load).
  * Variants: `serving` (this checkout), `no-cache` (this checkout, CSDL_API_CACHE_MB=0, so every
- * answer is computed) and, with BENCH_BASE=<a checkout of the previous code>, `base` (its
- * `csdl serve` over the same warehouse), so that before and after are measured in one run.
+ * answer is computed), `no-decisions` (this checkout on a copy without
+ * serving.suppression_decisions, so that requests decide the suppression family tables
+ * themselves, as before the transform published them) and, with BENCH_BASE=<a checkout of the
+ * previous code>, `base` (its `csdl serve` over the same warehouse), so that before and after are
+ * measured in one run. Each call's first answer on a fresh server (nothing cached) is timed too.
  *
  * Usage: npm run bench:serve -- [tiny|demo|province]          (default demo)
  *   BENCH_SECONDS=60 BENCH_CLIENTS=50,200 BENCH_BASE=/work/wt/h29-base BENCH_VARIANTS=serving,no-cache,base
@@ -32,6 +35,7 @@ import { JobRunner } from '../pipelines/jobs/job-runner.ts';
 import { pipelineSteps } from '../pipelines/jobs/pipeline-steps.ts';
 import { generate, type Preset } from '../sample/generate/generate.ts';
 import { createAccount } from '../server/accounts/accounts.store.ts';
+import { publishIndicatorDecisions } from '../server/suppression/publish-decisions.ts';
 import { startTestSource } from '../test/support/source.ts';
 import { CALLS, PAGES, type BenchContext } from './serve-calls.ts';
 
@@ -68,7 +72,7 @@ const config = loadConfig(env);
 const warehouse = await openWarehouse(config.warehousePath, { memoryLimit: config.duckdbMemoryLimit });
 let pipelineSeconds: number | null = null;
 if (!GIVEN) {
-  const runner = new JobRunner({ warehouse, steps: pipelineSteps(config), attempts: 1 });
+  const runner = new JobRunner({ warehouse, steps: pipelineSteps(config, { beforeCommit: publishIndicatorDecisions }), attempts: 1 });
   await runner.init();
   t0 = performance.now();
   const first = await runner.start('api', 'bench').done;
@@ -183,12 +187,14 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
   return Object.fromEntries([...byName].map(([name, t]) => [name, stats(t.latencies, elapsed, t.statuses, t.failures)]));
 }
 
-/** Answers a call once; an optional call the server does not have (404, 400) is left out. */
-async function present(url: string, r: Request): Promise<boolean> {
+/** Answers a call once (its time in `firsts`); an optional call the server does not have (404, 400) is left out. */
+async function present(url: string, r: Request, firsts: Record<string, number>): Promise<boolean> {
+  const started = performance.now();
   const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) }).catch(
     () => undefined,
   );
   await res?.arrayBuffer();
+  firsts[r.name] = performance.now() - started;
   return res?.status === 200;
 }
 
@@ -229,12 +235,20 @@ async function runVariant(variant: string) {
   const copy = join(work, `warehouse-${variant}.duckdb`);
   copyFileSync(config.warehousePath, copy);
   if (existsSync(`${config.warehousePath}.wal`)) copyFileSync(`${config.warehousePath}.wal`, `${copy}.wal`);
+  if (variant === 'no-decisions') {
+    const w = await openWarehouse(copy, { memoryLimit: config.duckdbMemoryLimit });
+    const c = await w.connect();
+    await c.run('drop table if exists serving.suppression_decisions');
+    c.closeSync();
+    w.close();
+  }
   const server = await startServe(checkout, copy, extra);
   say(`${variant}: csdl serve at ${server.url} (${checkout})`);
   const calls: Request[] = [];
+  const firsts: Record<string, number> = {};
   for (const c of CALLS) {
     const r = { name: c.name, path: c.path(ctx), key: c.key?.(ctx) };
-    if (await present(server.url, r)) calls.push(r);
+    if (await present(server.url, r, firsts)) calls.push(r);
     else say(`${variant}: ${c.name} left out (${c.optional ? 'not on this server' : 'did not answer 200'})`);
   }
   const levels: Record<number, Record<string, Stats>> = {};
@@ -280,7 +294,7 @@ async function runVariant(variant: string) {
   }
   const pages = SKIP.includes('pages') ? undefined : await pageTimes(server.url);
   const code = await server.stop();
-  return { variant, checkout, levels, duringRun, pages, stoppedCleanly: code === 0 };
+  return { variant, checkout, firsts, levels, duringRun, pages, stoppedCleanly: code === 0 };
 }
 
 const results: Array<Awaited<ReturnType<typeof runVariant>>> = [];
@@ -306,6 +320,11 @@ const lines = [
 ];
 for (const r of results) {
   lines.push(`\n== ${r.variant} (${r.checkout}) ==`);
+  lines.push(
+    `first answers (fresh server): ${Object.entries(r.firsts)
+      .map(([name, ms]) => `${name} ${f(ms, 0)} ms`)
+      .join(', ')}`,
+  );
   for (const [clients, calls] of Object.entries(r.levels)) {
     const health = calls.health;
     lines.push(`${clients} clients: health p50 ${f(health.p50)} / p95 ${f(health.p95)} / p99 ${f(health.p99)} ms, ${f(health.rps)} req/s`);

@@ -53,20 +53,47 @@ export function determinedUnknowns(equations: readonly Equation[]): Set<number> 
  *   cheapestFreeing([[[0, 1], [1, 1]], [[1, 1], [2, 1]]], 0, [0, 0, 5]) // [2, 0, 1] in some order
  */
 export function cheapestFreeing(equations: readonly Equation[], target: number, cost: readonly number[]): number[] | undefined {
-  const basis = reduce(equations, (a, b) => Number(cost[a] > 0) - Number(cost[b] > 0) || cost[b] - cost[a]);
-  // a free column's vector moves `target` only when it is that column, or when target's pivot row holds it
-  const own = basis.get(target);
-  const candidates = own ? [...own.keys()].filter((j) => !basis.has(j)).sort((a, b) => a - b) : [target];
-  const wanted = new Set(candidates);
-  const holders = new Map<number, number[]>();
-  for (const [p, row] of basis) for (const c of row.keys()) if (wanted.has(c)) (holders.get(c) ?? holders.set(c, []).get(c)!).push(p);
-  let best: { support: number[]; cost: number } | undefined;
-  for (const j of candidates) {
-    const support = [j, ...(holders.get(j) ?? [])];
-    const total = support.reduce((s, c) => s + cost[c], 0);
-    if (!best || total < best.cost) best = { support, cost: total };
+  return new NullSpace(equations, cost).cheapest(target, cost);
+}
+
+/**
+ * The null space of a set of equations as the basis vectors of its free columns, reduced once
+ * for many targets (cheapestFreeing). The pivots are chosen by `order`'s costs; `cheapest` weighs
+ * the vectors by the costs it is given, which may have fallen since (a cell hidden for an
+ * earlier target costs nothing more), and any of them is a way to free its target.
+ */
+export class NullSpace {
+  private readonly basis: Map<number, Map<number, number>>;
+
+  constructor(equations: readonly Equation[], order: readonly number[]) {
+    this.basis = reduce(equations, (a, b) => Number(order[a] > 0) - Number(order[b] > 0) || order[b] - order[a]);
   }
-  return best?.support;
+
+  private byColumn?: Map<number, number[]>;
+
+  /** For each free column, the pivots whose rows hold it (in the basis's order). */
+  private holders(): Map<number, number[]> {
+    if (this.byColumn) return this.byColumn;
+    const out = new Map<number, number[]>();
+    for (const [p, row] of this.basis) for (const c of row.keys()) if (c !== p) (out.get(c) ?? out.set(c, []).get(c)!).push(p);
+    return (this.byColumn = out);
+  }
+
+  /** The cheapest basis vector's support that moves `target` (undefined: none does, so `target` is determined). */
+  cheapest(target: number, cost: readonly number[]): number[] | undefined {
+    const basis = this.basis;
+    // a free column's vector moves `target` only when it is that column, or when target's pivot row holds it
+    const own = basis.get(target);
+    const candidates = own ? [...own.keys()].filter((j) => !basis.has(j)).sort((a, b) => a - b) : [target];
+    const holders = this.holders();
+    let best: { support: number[]; cost: number } | undefined;
+    for (const j of candidates) {
+      const support = [j, ...(holders.get(j) ?? [])];
+      const total = support.reduce((s, c) => s + cost[c], 0);
+      if (!best || total < best.cost) best = { support, cost: total };
+    }
+    return best?.support;
+  }
 }
 
 /**

@@ -19,7 +19,7 @@
  * the family below could not protect it otherwise.
  */
 import { cellKey, parseCell } from './cell-key.ts';
-import { cheapestFreeing, determinedUnknowns, type Equation } from './linear-system.ts';
+import { determinedUnknowns, NullSpace, type Equation } from './linear-system.ts';
 
 /** '<10' is `small`, 'x' is `hidden`. */
 export type Status = 'shown' | 'small' | 'hidden';
@@ -110,33 +110,61 @@ export function protectFamily(f: Family): FamilyResult {
       const members = unknownsOf(group, relations, known);
       for (const v of members) seen.add(v);
       const determined = determinedIn(group, relations, known);
-      const first = [...members].filter((v) => isTarget(v) && determined.has(v) && !unprotected.has(v.id)).sort(byId)[0];
-      if (first) disclosed.push(first);
+      const found = [...members].filter((v) => isTarget(v) && determined.has(v) && !unprotected.has(v.id)).sort(byId);
+      if (found.length) disclosed.push(...found);
       else for (const v of members) settled.add(v);
     }
     if (disclosed.length === 0) break;
-    // For each disclosed group, the cheapest set of shown cells whose hiding lets the disclosed
-    // cell change with them (linear-system.ts, cheapestFreeing), the parent's cells costing far
-    // more than any child's, so that a total is hidden only when nothing below it will do.
-    for (const t of disclosed) {
-      const isParent = (v: Var) => v.id.startsWith(`${f.parent}\u0000`);
-      const hideable = (v: Var) => v.published && !v.fixed && v.status === 'shown' && v.value !== 0;
-      const knownIfHidden = (v: Var) => known(v) && !hideable(v);
-      const rels = [...component([t], relations, related, knownIfHidden)];
+    // For each disclosed cell, the cheapest set of shown cells whose hiding lets it change with
+    // them (linear-system.ts, cheapestFreeing), the parent's cells costing far more than any
+    // child's, so that a total is hidden only when nothing below it will do. Every disclosed cell
+    // of a group is freed in the same round, each seeing the cells hidden for the ones before it,
+    // so that a large table needs a few rounds rather than one per cell; the next round checks
+    // them all again.
+    const isParent = (v: Var) => v.id.startsWith(`${f.parent}\u0000`);
+    const hideable = (v: Var) => v.published && !v.fixed && v.status === 'shown' && v.value !== 0;
+    const open = (v: Var) => !known(v) || hideable(v);
+    const costOf = (v: Var) => (!known(v) ? 0 : Math.abs(v.value) * (isParent(v) ? PARENT_COST : 1));
+    // The cells that can change (unknown, or shown and hideable) are the same all round, and so
+    // is the null space of the equations among them: it is reduced once per connected table and
+    // round, and each disclosed cell takes its cheapest vector at the costs of the moment.
+    const spaces = new Map<Var, { space: NullSpace; columns: Var[]; index: Map<Var, number> }>();
+    const spaceOf = (t: Var) => {
+      let s = spaces.get(t);
+      if (s) return s;
       const index = new Map<Var, number>();
       const columns: Var[] = [];
       const column = (v: Var) => index.get(v) ?? (index.set(v, columns.push(v) - 1), columns.length - 1);
-      const equations: Equation[] = rels.map((i) => relations[i].filter(([v]) => !knownIfHidden(v)).map(([v, c]) => [column(v), c] as const));
-      const cost = columns.map((v) => (!known(v) ? 0 : Math.abs(v.value) * (isParent(v) ? PARENT_COST : 1)));
-      const support = cheapestFreeing(equations, column(t), cost);
+      column(t);
+      const rels = component([t], relations, related, (v) => !open(v));
+      const equations: Equation[] = [...rels].map((i) => relations[i].filter(([v]) => open(v)).map(([v, c]) => [column(v), c] as const));
+      s = { space: new NullSpace(equations, columns.map(costOf)), columns, index };
+      for (const v of columns) spaces.set(v, s);
+      return s;
+    };
+    // what the groups determine now, kept until the next cell is hidden
+    let now = new Map<Var, Set<Var>>();
+    for (const [n, t] of disclosed.entries()) {
+      // cells hidden for an earlier cell this round may protect this one already
+      if (n > 0) {
+        let determined = now.get(t);
+        if (!determined) {
+          const group = component([t], relations, related, known);
+          determined = determinedIn(group, relations, known);
+          for (const v of unknownsOf(group, relations, known)) now.set(v, determined);
+        }
+        if (!determined.has(t)) continue;
+      }
+      const { space, columns, index } = spaceOf(t);
+      const support = space.cheapest(index.get(t)!, columns.map(costOf))?.map((k) => columns[k]);
       if (!support) {
         unprotected.add(t.id);
         continue;
       }
-      // nothing to hide: cells hidden for an earlier group this round protect this one already
-      const hidden = support.map((k) => columns[k]).filter(known);
+      const hidden = support.filter(known);
       if (hidden.length === 0) continue;
       for (const v of hidden) v.status = 'hidden';
+      now = new Map();
       for (const v of unknownsOf(component([hidden[0]], relations, related, known), relations, known)) settled.delete(v);
     }
   }

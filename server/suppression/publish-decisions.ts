@@ -84,8 +84,12 @@ async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit
     if (kids.length === 0) return;
     const own = new Set(kids.map((k) => k.unit_key));
     if (root) own.add(parent.unit_key);
+    const t0 = performance.now();
     await out.add(period.period, await suppression.family(period, parent), own);
     families++;
+    const seconds = (performance.now() - t0) / 1000;
+    if (seconds >= 1)
+      log.info('suppression family decided', { period: period.period, family: parent.unit_key, children: kids.length, seconds: Math.round(seconds * 10) / 10 });
   };
   await decide(nation, true);
   for (const province of tree.children.get(nation.unit_key)!) {
