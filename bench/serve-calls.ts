@@ -52,8 +52,13 @@ export const CALLS: BenchCall[] = [
     path: (c) => `/api/quality/failures?period=${c.period}&limit=10000&format=csv`,
     key: (c) => c.keys.province,
   },
-  // a keyed CSV or Parquet of a province's indicators is left out: its small-cell suppression
-  // (the family of the province and its communes) takes minutes on demo, before and after (bench/README.md)
+  // a keyed CSV or Parquet of a province's indicators: suppressed, every family of the province and its communes
+  {
+    name: 'download: province indicators CSV, all breakdowns',
+    path: (c) => `/api/indicators?period=${c.period}&breakdown=all&format=csv`,
+    key: (c) => c.keys.province,
+  },
+  { name: 'download: province indicators Parquet', path: (c) => `/api/indicators?period=${c.period}&format=parquet`, key: (c) => c.keys.province },
   { name: 'download: public CSV', path: (c) => `/api/public/indicators?period=${c.period}&format=csv` },
   { name: 'download: public Parquet', path: (c) => `/api/public/indicators?period=${c.period}&format=parquet` },
   // approvals page
