@@ -31,7 +31,8 @@ export type FamilySource<U> = {
 /** A published cell's status and the value it was decided for. */
 export type Decision = { status: Status; value: number };
 
-type Decided = Map<string, Map<string, Decision>>;
+/** A family's decisions: count -> `unit \u0000 cell` -> decision. */
+export type Decided = Map<string, Map<string, Decision>>;
 
 /**
  * Decided families kept across requests, under a data version (the pipeline runs' times): a new

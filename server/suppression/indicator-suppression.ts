@@ -17,7 +17,7 @@ import { indicatorCatalog, indicatorValues, type HiddenFigures, type ValueFilter
 import { PUBLICATION, type CountRef } from '../indicators/publication.ts';
 import { findPeriod, type Period, type Unit } from '../units/units.queries.ts';
 import { breakdownCell } from './cell-key.ts';
-import { FamilyCascade, type Decision, type DecisionCache } from './family-cascade.ts';
+import { FamilyCascade, type Decided, type Decision, type DecisionCache } from './family-cascade.ts';
 import type { FamilyCell, Status } from './protect-family.ts';
 import { familyChildren, familyParent } from './unit-families.ts';
 
@@ -46,9 +46,6 @@ export type IndicatorFamilyData = {
   /** Each school's ownership and zone, which are public knowledge. */
   attributes(schools: readonly Unit[]): Promise<Map<string, Record<string, string>>>;
 };
-
-/** A family's decisions: count -> `unit \u0000 cell` -> decision. */
-export type FamilyDecisions = Map<string, Map<string, Decision>>;
 
 export class IndicatorSuppression {
   private cascades = new Map<string, FamilyCascade<Unit>>();
@@ -117,7 +114,7 @@ export class IndicatorSuppression {
   }
 
   /** Every decision of the family table of `parent` in `period` (its children's cells; the root's own too). */
-  family(period: Period, parent: Unit): Promise<FamilyDecisions> {
+  family(period: Period, parent: Unit): Promise<Decided> {
     return this.cascade(period).table(parent);
   }
 
@@ -213,13 +210,18 @@ function sqlFamilyData(conn: DuckDBConnection, period: Period): IndicatorFamilyD
 }
 
 /** Of these (unit, parent) pairs, the units that are the only one of their parent's with a non-zero figure for some indicator and breakdown. */
-export async function soleUnits(conn: DuckDBConnection, period: string, pairs: ReadonlyArray<{ unit: Unit; parent: string }>): Promise<Set<string>> {
+export async function soleUnits(
+  conn: DuckDBConnection,
+  period: string,
+  pairs: ReadonlyArray<{ unit: Unit; parent: string }>,
+  serving = servingOf(conn)?.values,
+): Promise<Set<string>> {
   if (pairs.length === 0) return new Set();
   const rows = await readRows<{ unit_key: string }>(
     conn,
     `with kids as (select unnest($2::varchar[]) as unit_key, unnest($3::varchar[]) as parent_key),
      v as (${
-       servingOf(conn)?.values
+       serving
          ? `select k.parent_key, v.unit_key, v.indicator, v.breakdown
        from serving.indicator_values as v join kids as k using (unit_key)
        where v.period = $1 and (coalesce(v.numerator, 0) <> 0 or coalesce(v.denominator, 0) <> 0)`

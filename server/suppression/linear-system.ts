@@ -53,7 +53,7 @@ export function determinedUnknowns(equations: readonly Equation[]): Set<number> 
  *   cheapestFreeing([[[0, 1], [1, 1]], [[1, 1], [2, 1]]], 0, [0, 0, 5]) // [2, 0, 1] in some order
  */
 export function cheapestFreeing(equations: readonly Equation[], target: number, cost: readonly number[]): number[] | undefined {
-  return new NullSpace(equations, cost).cheapest(target, cost);
+  return new NullSpace(equations, cost).cheapest(target, (c) => cost[c]);
 }
 
 /**
@@ -80,7 +80,7 @@ export class NullSpace {
   }
 
   /** The cheapest basis vector's support that moves `target` (undefined: none does, so `target` is determined). */
-  cheapest(target: number, cost: readonly number[]): number[] | undefined {
+  cheapest(target: number, cost: (column: number) => number): number[] | undefined {
     const basis = this.basis;
     // a free column's vector moves `target` only when it is that column, or when target's pivot row holds it
     const own = basis.get(target);
@@ -89,7 +89,7 @@ export class NullSpace {
     let best: { support: number[]; cost: number } | undefined;
     for (const j of candidates) {
       const support = [j, ...(holders.get(j) ?? [])];
-      const total = support.reduce((s, c) => s + cost[c], 0);
+      const total = support.reduce((s, c) => s + cost(c), 0);
       if (!best || total < best.cost) best = { support, cost: total };
     }
     return best?.support;

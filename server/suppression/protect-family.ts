@@ -116,7 +116,7 @@ export function protectFamily(f: Family): FamilyResult {
     }
     if (disclosed.length === 0) break;
     // For each disclosed cell, the cheapest set of shown cells whose hiding lets it change with
-    // them (linear-system.ts, cheapestFreeing), the parent's cells costing far more than any
+    // them (linear-system.ts, NullSpace), the parent's cells costing far more than any
     // child's, so that a total is hidden only when nothing below it will do. Every disclosed cell
     // of a group is freed in the same round, each seeing the cells hidden for the ones before it,
     // so that a large table needs a few rounds rather than one per cell; the next round checks
@@ -156,7 +156,7 @@ export function protectFamily(f: Family): FamilyResult {
         if (!determined.has(t)) continue;
       }
       const { space, columns, index } = spaceOf(t);
-      const support = space.cheapest(index.get(t)!, columns.map(costOf))?.map((k) => columns[k]);
+      const support = space.cheapest(index.get(t)!, (k) => costOf(columns[k]))?.map((k) => columns[k]);
       if (!support) {
         unprotected.add(t.id);
         continue;

@@ -18,7 +18,8 @@ import { log } from '../../lib/log.ts';
 import { readRows, tableExists } from '../db/read-rows.ts';
 import { indicatorValues } from '../indicators/indicators.queries.ts';
 import { findUnit, listPeriods, type Period, type Unit } from '../units/units.queries.ts';
-import { IndicatorSuppression, schoolAttributes, soleUnits, type FamilyDecisions, type IndicatorFamilyData } from './indicator-suppression.ts';
+import type { Decided } from './family-cascade.ts';
+import { IndicatorSuppression, schoolAttributes, soleUnits, type IndicatorFamilyData } from './indicator-suppression.ts';
 import { familyChildren, NATION_KEY } from './unit-families.ts';
 
 const TABLE = 'serving.suppression_decisions';
@@ -57,7 +58,7 @@ async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit
   const tree = await loadTree(conn, period, nation);
   if (tree.children.get(nation.unit_key)!.length === 0) return 0;
   const pairs = [...tree.parent].map(([key, parent]) => ({ unit: tree.units.get(key)!, parent: parent.unit_key }));
-  const sole = await soleUnits(conn, period.period, pairs);
+  const sole = await soleUnits(conn, period.period, pairs, serving);
   const attributes = await schoolAttributes(conn, period, [...tree.units.values()]);
   const rows = new Map<string, Awaited<ReturnType<IndicatorFamilyData['values']>>>();
   const load = async (keys: readonly string[]) => {
@@ -125,8 +126,8 @@ async function loadTree(conn: DuckDBConnection, period: Period, nation: Unit): P
   }
   const tree: Tree = { units: new Map([[nation.unit_key, nation]]), children: new Map(), parent: new Map() };
   const queue = [nation];
-  while (queue.length) {
-    const unit = queue.shift()!;
+  for (let next = 0; next < queue.length; next++) {
+    const unit = queue[next];
     const kids = unit === nation || listed.size === 0 ? await familyChildren(conn, unit, period) : (listed.get(unit.unit_key) ?? []);
     tree.children.set(unit.unit_key, kids);
     for (const k of kids) {
@@ -147,7 +148,7 @@ class Writer {
   constructor(private readonly conn: DuckDBConnection) {}
 
   /** The decisions of a family's cells of the units in `own`. */
-  async add(period: string, family: FamilyDecisions, own: Set<string>): Promise<void> {
+  async add(period: string, family: Decided, own: Set<string>): Promise<void> {
     const [p, c, u, k, s, v] = this.columns;
     for (const [count, cells] of family) {
       for (const [id, d] of cells) {
