@@ -53,47 +53,130 @@ export function determinedUnknowns(equations: readonly Equation[]): Set<number> 
  *   cheapestFreeing([[[0, 1], [1, 1]], [[1, 1], [2, 1]]], 0, [0, 0, 5]) // [2, 0, 1] in some order
  */
 export function cheapestFreeing(equations: readonly Equation[], target: number, cost: readonly number[]): number[] | undefined {
-  return new NullSpace(equations, cost).cheapest(target, (c) => cost[c]);
+  return new OpenSystem(
+    equations,
+    cost,
+    cost.map((c) => c === 0),
+  ).cheapest(target, (c) => cost[c]);
 }
 
 /**
- * The null space of a set of equations as the basis vectors of its free columns, reduced once
- * for many targets (cheapestFreeing). The pivots are chosen by `order`'s costs; `cheapest` weighs
- * the vectors by the costs it is given, which may have fallen since (a cell hidden for an
- * earlier target costs nothing more), and any of them is a way to free its target.
+ * The equations among the cells that can change (unknown, or shown and hideable), kept in reduced
+ * row echelon form with the unknown columns as pivots wherever a row holds one, while cells turn
+ * unknown one by one. Restricted to the unknown columns its rows are then the reduced form of
+ * the equations with every shown cell as a constant, so an unknown is determined when its pivot
+ * row holds no other unknown (`determined`); the vectors of its free columns are the ways to
+ * free a cell (`cheapest`). Turning a column unknown (`makeUnknown`) moves one
+ * pivot at most, so a table is reduced once however many cells its protection hides.
+ *
+ * @example
+ *   // x0 + x1 = a, x1 + x2 = b; x0 unknown: x0 is determined (x1 and x2 are shown)
+ *   const s = new OpenSystem([[[0, 1], [1, 1]], [[1, 1], [2, 1]]], [0, 3, 5], [true, false, false]);
+ *   s.determined(0); // true
+ *   s.makeUnknown(1); // now x0 moves with x1
+ *   s.determined(0); // false
  */
-export class NullSpace {
+export class OpenSystem {
   private readonly basis: Map<number, Map<number, number>>;
+  /** For each column no row pivots on, the pivots whose rows hold it. */
+  private readonly holders: Map<number, Set<number>>;
+  private readonly unknown: boolean[];
 
-  constructor(equations: readonly Equation[], order: readonly number[]) {
-    this.basis = reduce(equations, (a, b) => Number(order[a] > 0) - Number(order[b] > 0) || order[b] - order[a]);
+  constructor(
+    equations: readonly Equation[],
+    private readonly order: readonly number[],
+    unknown: readonly boolean[],
+  ) {
+    this.unknown = [...unknown];
+    const byOrder = byCost(order);
+    this.basis = reduce(equations, (a, b) => Number(this.unknown[b]) - Number(this.unknown[a]) || byOrder(a, b));
+    this.holders = holdersOf(this.basis);
   }
 
-  private byColumn?: Map<number, number[]>;
-
-  /** For each free column, the pivots whose rows hold it (in the basis's order). */
-  private holders(): Map<number, number[]> {
-    if (this.byColumn) return this.byColumn;
-    const out = new Map<number, number[]>();
-    for (const [p, row] of this.basis) for (const c of row.keys()) if (c !== p) (out.get(c) ?? out.set(c, []).get(c)!).push(p);
-    return (this.byColumn = out);
+  /** Whether the equations, with every column not unknown as a constant, fix unknown `column`. */
+  determined(column: number): boolean {
+    const row = this.basis.get(column);
+    if (!row || !this.unknown[column]) return false;
+    for (const c of row.keys()) if (c !== column && this.unknown[c]) return false;
+    return true;
   }
 
-  /** The cheapest basis vector's support that moves `target` (undefined: none does, so `target` is determined). */
+  /** The cheapest free column's vector that moves `target` (undefined: none does). */
   cheapest(target: number, cost: (column: number) => number): number[] | undefined {
-    const basis = this.basis;
-    // a free column's vector moves `target` only when it is that column, or when target's pivot row holds it
-    const own = basis.get(target);
-    const candidates = own ? [...own.keys()].filter((j) => !basis.has(j)).sort((a, b) => a - b) : [target];
-    const holders = this.holders();
-    let best: { support: number[]; cost: number } | undefined;
-    for (const j of candidates) {
-      const support = [j, ...(holders.get(j) ?? [])];
-      const total = support.reduce((s, c) => s + cost(c), 0);
-      if (!best || total < best.cost) best = { support, cost: total };
-    }
-    return best?.support;
+    return cheapestVector(this.basis, this.holders, target, cost);
   }
+
+  /**
+   * Makes `column` unknown; returns the pivots whose rows changed (the unknowns whose
+   * determination may have changed). A row that held it and no unknown pivots on it instead.
+   */
+  makeUnknown(column: number): number[] {
+    if (this.unknown[column]) return [];
+    this.unknown[column] = true;
+    if (this.basis.has(column)) return [column];
+    const holding = [...(this.holders.get(column) ?? [])];
+    // rows pivoting on a shown column hold no unknown; the one whose pivot costs least gives it up
+    // to `column`, so that the cheap columns stay free
+    let row = -1;
+    for (const p of holding) if (!this.unknown[p] && (row < 0 || this.order[p] < this.order[row] || (this.order[p] === this.order[row] && p < row))) row = p;
+    if (row < 0) return holding;
+    const r = this.basis.get(row)!;
+    this.basis.delete(row);
+    const inv = inverse(r.get(column)!);
+    for (const [c, v] of r) r.set(c, (v * inv) % P);
+    for (const c of r.keys()) if (c !== column && c !== row) this.holders.get(c)!.delete(row);
+    this.holders.delete(column);
+    this.basis.set(column, r);
+    for (const c of r.keys()) if (c !== column) (this.holders.get(c) ?? this.holders.set(c, new Set()).get(c)!).add(column);
+    const changed = [column];
+    for (const other of holding) {
+      if (other === row) continue;
+      const o = this.basis.get(other)!;
+      const f = o.get(column)!;
+      for (const [c, v] of r) {
+        const x = mod((o.get(c) ?? 0) - f * v);
+        if (x === 0) {
+          o.delete(c);
+          if (c !== column) this.holders.get(c)?.delete(other);
+        } else {
+          if (!o.has(c)) (this.holders.get(c) ?? this.holders.set(c, new Set()).get(c)!).add(other);
+          o.set(c, x);
+        }
+      }
+      changed.push(other);
+    }
+    return changed;
+  }
+}
+
+/** Pivot preference by cost: columns that cost nothing first, then the costliest, so that cheap columns stay free. */
+function byCost(order: readonly number[]): (a: number, b: number) => number {
+  return (a, b) => Number(order[a] > 0) - Number(order[b] > 0) || order[b] - order[a];
+}
+
+/** For each free column, the pivots whose rows hold it. */
+function holdersOf(basis: Map<number, Map<number, number>>): Map<number, Set<number>> {
+  const out = new Map<number, Set<number>>();
+  for (const [p, row] of basis) for (const c of row.keys()) if (c !== p) (out.get(c) ?? out.set(c, new Set()).get(c)!).add(p);
+  return out;
+}
+
+/** The cheapest basis vector's support that moves `target`: a free column's vector moves it when it is that column, or when target's pivot row holds it. */
+function cheapestVector(
+  basis: Map<number, Map<number, number>>,
+  holders: Map<number, Set<number>>,
+  target: number,
+  cost: (column: number) => number,
+): number[] | undefined {
+  const own = basis.get(target);
+  const candidates = own ? [...own.keys()].filter((j) => !basis.has(j)).sort((a, b) => a - b) : [target];
+  let best: { support: number[]; cost: number } | undefined;
+  for (const j of candidates) {
+    const support = [j, ...[...(holders.get(j) ?? [])].sort((a, b) => a - b)];
+    const total = support.reduce((s, c) => s + cost(c), 0);
+    if (!best || total < best.cost) best = { support, cost: total };
+  }
+  return best?.support;
 }
 
 /**

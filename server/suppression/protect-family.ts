@@ -19,7 +19,7 @@
  * the family below could not protect it otherwise.
  */
 import { cellKey, parseCell } from './cell-key.ts';
-import { determinedUnknowns, NullSpace, type Equation } from './linear-system.ts';
+import { OpenSystem, type Equation } from './linear-system.ts';
 
 /** '<10' is `small`, 'x' is `hidden`. */
 export type Status = 'shown' | 'small' | 'hidden';
@@ -89,84 +89,51 @@ export function protectFamily(f: Family): FamilyResult {
   for (const b of below) (kids.get(b.parent) ?? kids.set(b.parent, []).get(b.parent)!).push(b.unit);
   for (const [unit, list] of kids) if (byUnit.has(unit)) relations.push(...columnRelations(unit, list, byUnit, vars, f.attributes, true));
 
-  const related = new Map<Var, number[]>();
-  relations.forEach((r, i) => r.forEach(([v]) => (related.get(v) ?? related.set(v, []).get(v)!).push(i)));
   // a loose rest stands for the children not looked at: unknown unless zero (counts are never
   // negative, so a zero sum is zero parts)
   const known = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
   const isTarget = (v: Var) => (v.published ? v.status !== 'shown' : isSmall(v.value) && !v.loose);
   const unprotected = new Set<string>();
 
-  // Only groups of unknowns that hold a target need solving, and a group no hidden cell has
-  // touched since it was last solved keeps its answer.
-  const settled = new Set<Var>();
+  // The cells that can change (unknown, or shown and hideable) stay the same throughout: a cell
+  // is only ever hidden from among the hideable ones. Their equations are reduced once
+  // (linear-system.ts, OpenSystem) and kept reduced as cells are hidden, so that whether a cell
+  // is determined, and the cheapest set of shown cells whose hiding lets it change, are read
+  // off the rows instead of solving the table again.
+  const isParent = (v: Var) => v.id.startsWith(`${f.parent}\u0000`);
+  const hideable = (v: Var) => v.published && !v.fixed && v.status === 'shown' && v.value !== 0;
+  // the parent's cells cost far more than any child's, so that a total is hidden only when nothing below it will do
+  const costOf = (v: Var) => (!known(v) ? 0 : Math.abs(v.value) * (isParent(v) ? PARENT_COST : 1));
+  const columns = [...vars.values()].filter((v) => !known(v) || hideable(v)).sort(byId);
+  const index = new Map(columns.map((v, i) => [v, i]));
+  const equations: Equation[] = relations.map((r) => r.flatMap(([v, c]) => (index.has(v) ? [[index.get(v)!, c] as const] : [])));
+  const system = new OpenSystem(
+    equations.filter((e) => e.length > 0),
+    columns.map(costOf),
+    columns.map((v) => !known(v)),
+  );
+  const disclosedNow = (v: Var) => system.determined(index.get(v)!);
+  let check = columns.filter((v) => isTarget(v) && !known(v));
   for (;;) {
-    const targets = [...vars.values()].filter((v) => isTarget(v) && !known(v) && !settled.has(v) && !unprotected.has(v.id)).sort(byId);
-    const seen = new Set<Var>();
-    const disclosed: Var[] = [];
-    for (const t of targets) {
-      if (seen.has(t)) continue;
-      const group = component([t], relations, related, known);
-      const members = unknownsOf(group, relations, known);
-      for (const v of members) seen.add(v);
-      const determined = determinedIn(group, relations, known);
-      const found = [...members].filter((v) => isTarget(v) && determined.has(v) && !unprotected.has(v.id)).sort(byId);
-      if (found.length) disclosed.push(...found);
-      else for (const v of members) settled.add(v);
-    }
+    const disclosed = check.filter((v) => isTarget(v) && !unprotected.has(v.id) && disclosedNow(v)).sort(byId);
     if (disclosed.length === 0) break;
-    // For each disclosed cell, the cheapest set of shown cells whose hiding lets it change with
-    // them (linear-system.ts, NullSpace), the parent's cells costing far more than any
-    // child's, so that a total is hidden only when nothing below it will do. Every disclosed cell
-    // of a group is freed in the same round, each seeing the cells hidden for the ones before it,
-    // so that a large table needs a few rounds rather than one per cell; the next round checks
-    // them all again.
-    const isParent = (v: Var) => v.id.startsWith(`${f.parent}\u0000`);
-    const hideable = (v: Var) => v.published && !v.fixed && v.status === 'shown' && v.value !== 0;
-    const open = (v: Var) => !known(v) || hideable(v);
-    const costOf = (v: Var) => (!known(v) ? 0 : Math.abs(v.value) * (isParent(v) ? PARENT_COST : 1));
-    // The cells that can change (unknown, or shown and hideable) are the same all round, and so
-    // is the null space of the equations among them: it is reduced once per connected table and
-    // round, and each disclosed cell takes its cheapest vector at the costs of the moment.
-    const spaces = new Map<Var, { space: NullSpace; columns: Var[]; index: Map<Var, number> }>();
-    const spaceOf = (t: Var) => {
-      let s = spaces.get(t);
-      if (s) return s;
-      const index = new Map<Var, number>();
-      const columns: Var[] = [];
-      const column = (v: Var) => index.get(v) ?? (index.set(v, columns.push(v) - 1), columns.length - 1);
-      column(t);
-      const rels = component([t], relations, related, (v) => !open(v));
-      const equations: Equation[] = [...rels].map((i) => relations[i].filter(([v]) => open(v)).map(([v, c]) => [column(v), c] as const));
-      s = { space: new NullSpace(equations, columns.map(costOf)), columns, index };
-      for (const v of columns) spaces.set(v, s);
-      return s;
-    };
-    // what the groups determine now, kept until the next cell is hidden
-    let now = new Map<Var, Set<Var>>();
-    for (const [n, t] of disclosed.entries()) {
-      // cells hidden for an earlier cell this round may protect this one already
-      if (n > 0) {
-        let determined = now.get(t);
-        if (!determined) {
-          const group = component([t], relations, related, known);
-          determined = determinedIn(group, relations, known);
-          for (const v of unknownsOf(group, relations, known)) now.set(v, determined);
-        }
-        if (!determined.has(t)) continue;
-      }
-      const { space, columns, index } = spaceOf(t);
-      const support = space.cheapest(index.get(t)!, (k) => costOf(columns[k]))?.map((k) => columns[k]);
+    // every disclosed cell is freed in turn, each seeing the cells hidden for the ones before it;
+    // the cells whose rows those hidings changed are checked again in the next round
+    const next = new Set<Var>();
+    for (const t of disclosed) {
+      if (!disclosedNow(t)) continue;
+      const support = system.cheapest(index.get(t)!, (k) => costOf(columns[k]))?.map((k) => columns[k]);
       if (!support) {
         unprotected.add(t.id);
         continue;
       }
-      const hidden = support.filter(known);
-      if (hidden.length === 0) continue;
-      for (const v of hidden) v.status = 'hidden';
-      now = new Map();
-      for (const v of unknownsOf(component([hidden[0]], relations, related, known), relations, known)) settled.delete(v);
+      for (const v of support.filter(known)) {
+        v.status = 'hidden';
+        next.add(v);
+        for (const k of system.makeUnknown(index.get(v)!)) next.add(columns[k]);
+      }
     }
+    check = [...next];
   }
 
   const statuses = new Map<string, Status>();
@@ -274,48 +241,4 @@ function childCell(child: string, key: string, byUnit: Map<string, Map<string, V
   return byUnit.get(child)!.get(cellKey(a));
 }
 
-/** The unknown cells of these equations. */
-function unknownsOf(rels: Iterable<number>, relations: Array<Array<[Var, number]>>, known: (v: Var) => boolean): Set<Var> {
-  const out = new Set<Var>();
-  for (const i of rels) for (const [v] of relations[i]) if (!known(v)) out.add(v);
-  return out;
-}
-
 const byId = (a: Var, b: Var) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-
-/** The unknowns these equations determine. */
-function determinedIn(rels: Iterable<number>, relations: Array<Array<[Var, number]>>, known: (v: Var) => boolean): Set<Var> {
-  const unknowns: Var[] = [];
-  const index = new Map<Var, number>();
-  const equations: Equation[] = [];
-  for (const i of rels) {
-    const eq: Array<readonly [number, number]> = [];
-    for (const [v, c] of relations[i]) {
-      if (known(v)) continue;
-      if (!index.has(v)) index.set(v, unknowns.push(v) - 1);
-      eq.push([index.get(v)!, c]);
-    }
-    if (eq.length) equations.push(eq);
-  }
-  return new Set([...determinedUnknowns(equations)].map((k) => unknowns[k]));
-}
-
-/** The equations reachable from `start` through unknown cells (and `start` itself). */
-function component(start: Var[], relations: Array<Array<[Var, number]>>, related: Map<Var, number[]>, known: (v: Var) => boolean): Set<number> {
-  const seen = new Set<number>();
-  const queue = [...start];
-  const visited = new Set<Var>(start);
-  while (queue.length) {
-    const v = queue.pop()!;
-    for (const i of related.get(v) ?? []) {
-      if (seen.has(i)) continue;
-      seen.add(i);
-      for (const [w] of relations[i]) {
-        if (visited.has(w) || known(w)) continue;
-        visited.add(w);
-        queue.push(w);
-      }
-    }
-  }
-  return seen;
-}

@@ -3,7 +3,7 @@
  * equations fixes, the cheapest cells to hide to free one, and a family table's decisions.
  */
 import { describe, expect, it } from 'vitest';
-import { cheapestFreeing, determinedUnknowns } from '../../server/suppression/linear-system.ts';
+import { cheapestFreeing, determinedUnknowns, OpenSystem } from '../../server/suppression/linear-system.ts';
 import { protectFamily, type FamilyCell } from '../../server/suppression/protect-family.ts';
 
 describe('determinedUnknowns', () => {
@@ -120,6 +120,48 @@ describe('cheapestFreeing', () => {
     }
     expect(freed).toBeGreaterThan(20);
     expect(fixed).toBeGreaterThan(5);
+  });
+});
+
+describe('OpenSystem', () => {
+  it('says what the equations determine as columns turn unknown one by one, as solving afresh does, and frees what it names', () => {
+    let seed = 23;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    let determinedSeen = 0;
+    let freedSeen = 0;
+    for (let t = 0; t < 300; t++) {
+      const n = 4 + Math.floor(rand() * 12);
+      const m = Array.from({ length: 1 + Math.floor(rand() * 10) }, () => Array.from({ length: n }, () => (rand() < 0.35 ? (rand() < 0.5 ? 1 : -1) : 0)));
+      const equations = m.map((r) => r.flatMap((v, i) => (v ? [[i, v] as const] : [])));
+      const cost = Array.from({ length: n }, () => 1 + Math.floor(rand() * 20));
+      const unknown = new Set(cost.flatMap((_, i) => (rand() < 0.3 ? [i] : [])));
+      const system = new OpenSystem(
+        equations,
+        cost.map((c, i) => (unknown.has(i) ? 0 : c)),
+        cost.map((_, i) => unknown.has(i)),
+      );
+      const afresh = () => determinedUnknowns(equations.map((e) => e.filter(([c]) => unknown.has(c))));
+      for (const next of [...Array(n).keys()].sort(() => rand() - 0.5)) {
+        const expected = afresh();
+        for (let c = 0; c < n; c++) expect(system.determined(c), `system ${t}, column ${c}`).toBe(expected.has(c));
+        determinedSeen += expected.size;
+        // a vector it names for a determined column is a way to free it
+        const target = [...expected][0];
+        if (target !== undefined) {
+          const support = system.cheapest(target, (c) => (unknown.has(c) ? 0 : cost[c]));
+          const all = new Set(cost.map((_, i) => i));
+          if (support) {
+            const freed = new Set([...unknown, ...support]);
+            expect(determinedUnknowns(equations.map((e) => e.filter(([c]) => freed.has(c)))).has(target)).toBe(false);
+            freedSeen++;
+          } else expect(determinedUnknowns(equations.map((e) => e.filter(([c]) => all.has(c)))).has(target)).toBe(true);
+        }
+        unknown.add(next);
+        system.makeUnknown(next);
+      }
+    }
+    expect(determinedSeen).toBeGreaterThan(500);
+    expect(freedSeen).toBeGreaterThan(100);
   });
 });
 
