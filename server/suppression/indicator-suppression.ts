@@ -29,7 +29,7 @@ function countPeriod(ref: CountRef, period: Period): string {
 }
 
 /** A value row as the families read it. */
-type FamilyValue = Pick<ValueRow, 'unit_key' | 'indicator' | 'breakdown' | 'numerator' | 'denominator'>;
+export type FamilyValue = Pick<ValueRow, 'unit_key' | 'indicator' | 'breakdown' | 'numerator' | 'denominator'>;
 
 /**
  * What one period's family tables are made of. A request reads it from the warehouse, a family
@@ -120,66 +120,72 @@ export class IndicatorSuppression {
 
   private cascade(period: Period): FamilyCascade<Unit> {
     let c = this.cascades.get(period.period);
-    if (!c) {
-      const data = this.data(period);
-      c = new FamilyCascade<Unit>(
-        {
-          name: `indicators ${period.period}`,
-          key: (u) => u.unit_key,
-          parent: (u) => data.parent(u),
-          children: (u) => data.children(u),
-          cells: (parent, children) => this.cells(period, data, parent, children),
-        },
-        this.cache,
-      );
-      this.cascades.set(period.period, c);
-    }
+    if (!c) this.cascades.set(period.period, (c = indicatorCascade(period, this.data(period), this.cache)));
     return c;
   }
+}
 
-  private async cells(period: Period, data: IndicatorFamilyData, parent: Unit, children: Unit[]) {
-    const below = await this.soleParts(data, children);
-    const unitKeys = [parent, ...children].map((u) => u.unit_key).concat(below.map((b) => b.unit.unit_key));
-    const rows = await data.values(unitKeys);
-    const counts = new Map<string, FamilyCell[]>();
-    for (const row of rows) {
-      const refs = PUBLICATION.counts[row.indicator];
-      if (!refs || refs.withheld) continue;
-      for (const [ref, value] of [
-        [refs.numerator, row.numerator],
-        [refs.denominator, row.denominator],
-      ] as const) {
-        // a count of another period (DROP-NAT's start-of-year learners) is decided in that period's tables
-        if (!ref || value === null || countPeriod(ref, period) !== period.period) continue;
-        const list = counts.get(ref.count) ?? counts.set(ref.count, []).get(ref.count)!;
-        list.push({ unit: row.unit_key, cell: breakdownCell(row.breakdown, ref.cell), value, published: true });
-      }
-    }
-    return {
-      counts,
-      attributes: await data.attributes([...children, ...below.map((b) => b.unit)]),
-      below: below.map((b) => ({ unit: b.unit.unit_key, parent: b.parent })),
-    };
-  }
+/** The family tables of one period's indicator counts, read from `data`. */
+export function indicatorCascade(period: Period, data: IndicatorFamilyData, cache?: { decisions: DecisionCache; version: string }): FamilyCascade<Unit> {
+  return new FamilyCascade<Unit>(
+    {
+      name: indicatorTables(period.period),
+      key: (u) => u.unit_key,
+      parent: (u) => data.parent(u),
+      children: (u) => data.children(u),
+      cells: (parent, children) => familyCells(period, data, parent, children),
+    },
+    cache,
+  );
+}
 
-  /**
-   * The units below `units` that are the only non-zero part of some cell of their parent (a
-   * figure of the parent that one of its children makes alone), and theirs in turn, down to the
-   * schools: the families below decide them, and this family must leave those families a choice.
-   */
-  private async soleParts(data: IndicatorFamilyData, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
-    const out: Array<{ unit: Unit; parent: string }> = [];
-    let level = units;
-    for (let depth = 0; depth < 4 && level.length > 0; depth++) {
-      const pairs: Array<{ unit: Unit; parent: string }> = [];
-      for (const u of level) for (const c of await data.children(u)) pairs.push({ unit: c, parent: u.unit_key });
-      if (pairs.length === 0) break;
-      const sole = await data.soleParts(pairs);
-      level = pairs.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit);
-      out.push(...pairs.filter((p) => sole.has(p.unit.unit_key)));
+/** What the logs and the decision cache call a period's indicator tables. */
+export function indicatorTables(period: string): string {
+  return `indicators ${period}`;
+}
+
+async function familyCells(period: Period, data: IndicatorFamilyData, parent: Unit, children: Unit[]) {
+  const below = await soleDescendants(data, children);
+  const unitKeys = [parent, ...children].map((u) => u.unit_key).concat(below.map((b) => b.unit.unit_key));
+  const rows = await data.values(unitKeys);
+  const counts = new Map<string, FamilyCell[]>();
+  for (const row of rows) {
+    const refs = PUBLICATION.counts[row.indicator];
+    if (!refs || refs.withheld) continue;
+    for (const [ref, value] of [
+      [refs.numerator, row.numerator],
+      [refs.denominator, row.denominator],
+    ] as const) {
+      // a count of another period (DROP-NAT's start-of-year learners) is decided in that period's tables
+      if (!ref || value === null || countPeriod(ref, period) !== period.period) continue;
+      const list = counts.get(ref.count) ?? counts.set(ref.count, []).get(ref.count)!;
+      list.push({ unit: row.unit_key, cell: breakdownCell(row.breakdown, ref.cell), value, published: true });
     }
-    return out;
   }
+  return {
+    counts,
+    attributes: await data.attributes([...children, ...below.map((b) => b.unit)]),
+    below: below.map((b) => ({ unit: b.unit.unit_key, parent: b.parent })),
+  };
+}
+
+/**
+ * The units below `units` that are the only non-zero part of some cell of their parent (a
+ * figure of the parent that one of its children makes alone), and theirs in turn, down to the
+ * schools: the families below decide them, and this family must leave those families a choice.
+ */
+async function soleDescendants(data: IndicatorFamilyData, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
+  const out: Array<{ unit: Unit; parent: string }> = [];
+  let level = units;
+  for (let depth = 0; depth < 4 && level.length > 0; depth++) {
+    const pairs: Array<{ unit: Unit; parent: string }> = [];
+    for (const u of level) for (const c of await data.children(u)) pairs.push({ unit: c, parent: u.unit_key });
+    if (pairs.length === 0) break;
+    const sole = await data.soleParts(pairs);
+    level = pairs.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit);
+    out.push(...pairs.filter((p) => sole.has(p.unit.unit_key)));
+  }
+  return out;
 }
 
 /** The key of a published decision. */

@@ -8,7 +8,8 @@
  * Families are decided as a request decides them (indicator-suppression.ts, family-cascade.ts),
  * top-down from the nation; only the reading differs: each period's tree, sole parts and school
  * attributes are read once, and the values a province's subtree at a time, instead of a few
- * queries per family.
+ * queries per family. Once the nation's family is decided the provinces' subtrees depend on
+ * nothing but their own data, so they are decided side by side in worker threads.
  *
  * @example
  *   await runTransform({ warehouse, beforeCommit: publishIndicatorDecisions });
@@ -18,8 +19,10 @@ import { log } from '../../lib/log.ts';
 import { readRows, tableExists } from '../db/read-rows.ts';
 import { indicatorValues } from '../indicators/indicators.queries.ts';
 import { findUnit, listPeriods, type Period, type Unit } from '../units/units.queries.ts';
+import { TsWorker } from '../../lib/ts-worker.ts';
+import { addDecisions, decisionsOf, subtreeData, type DecisionColumns, type SubtreeDecisions, type SubtreeJob } from './decide-subtree.ts';
 import type { Decided } from './family-cascade.ts';
-import { IndicatorSuppression, schoolAttributes, soleUnits, type IndicatorFamilyData } from './indicator-suppression.ts';
+import { indicatorCascade, schoolAttributes, soleUnits, type FamilyValue } from './indicator-suppression.ts';
 import { familyChildren, NATION_KEY } from './unit-families.ts';
 
 const TABLE = 'serving.suppression_decisions';
@@ -53,56 +56,94 @@ export async function publishIndicatorDecisions(conn: DuckDBConnection): Promise
   return { periods, families, decisions: out.written, seconds: (performance.now() - started) / 1000 };
 }
 
-/** Decides a period's families, a province's subtree at a time; returns how many. */
+/**
+ * Decides a period's families: the nation's here, then each province's subtree in a worker
+ * thread, as many side by side as the transform's DuckDB threads (so that a run under
+ * `csdl serve`, whose threads are limited, leaves the API its share); returns how many.
+ */
 async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit, serving: boolean, out: Writer): Promise<number> {
   const tree = await loadTree(conn, period, nation);
-  if (tree.children.get(nation.unit_key)!.length === 0) return 0;
+  const provinces = tree.children.get(nation.unit_key)!;
+  if (provinces.length === 0) return 0;
   const pairs = [...tree.parent].map(([key, parent]) => ({ unit: tree.units.get(key)!, parent: parent.unit_key }));
   const sole = await soleUnits(conn, period.period, pairs, serving);
   const attributes = await schoolAttributes(conn, period, [...tree.units.values()]);
-  const rows = new Map<string, Awaited<ReturnType<IndicatorFamilyData['values']>>>();
-  const load = async (keys: readonly string[]) => {
-    const missing = keys.filter((k) => !rows.has(k));
-    if (missing.length === 0) return;
-    for (const k of missing) rows.set(k, []);
-    const read = await indicatorValues(conn, { period: period.period, unitKeys: missing, indicators: [], breakdown: 'all', serving });
-    for (const r of read) rows.get(r.unit_key)!.push(r);
+  const values = async (keys: readonly string[]): Promise<FamilyValue[]> =>
+    (await indicatorValues(conn, { period: period.period, unitKeys: keys, indicators: [], breakdown: 'all', serving })).map(
+      ({ unit_key, indicator, breakdown, numerator, denominator }) => ({ unit_key, indicator, breakdown, numerator, denominator }),
+    );
+  const subtreeOf = (root: Unit) => {
+    const units = [root];
+    for (let i = 0; i < units.length; i++) units.push(...(tree.children.get(units[i].unit_key) ?? []));
+    return units;
   };
-  const data: IndicatorFamilyData = {
-    children: async (u) => tree.children.get(u.unit_key) ?? [],
-    parent: async (u) => tree.parent.get(u.unit_key),
-    values: async (keys) => {
-      await load(keys);
-      return keys.flatMap((k) => rows.get(k)!);
-    },
-    soleParts: async (asked) => new Set(asked.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit.unit_key)),
-    attributes: async (units) => new Map(units.flatMap((u) => (attributes.has(u.unit_key) ? [[u.unit_key, attributes.get(u.unit_key)!]] : []))),
+
+  // the nation's family reads the provinces and, below them, the units some figure of their parent rests on alone
+  const t0 = performance.now();
+  const looked = [nation, ...provinces];
+  for (let level = provinces, depth = 0; depth < 4 && level.length > 0; depth++) {
+    level = level.flatMap((u) => tree.children.get(u.unit_key) ?? []).filter((u) => sole.has(u.unit_key));
+    looked.push(...level);
+  }
+  const nationDecided = await indicatorCascade(period, subtreeData(await subtreeJob(nation, undefined, looked, new Map()))).table(nation);
+  addDecisions(out.columns, period.period, nationDecided, new Set([nation.unit_key, ...provinces.map((p) => p.unit_key)]));
+  await out.flushFull();
+  log.info('suppression family decided', {
+    period: period.period,
+    family: nation.unit_key,
+    children: provinces.length,
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
+  });
+  let families = 1;
+
+  async function subtreeJob(root: Unit, above: Unit | undefined, units: Unit[], fixed: Decided): Promise<SubtreeJob> {
+    const keys = units.map((u) => u.unit_key);
+    return {
+      period,
+      root,
+      above,
+      units,
+      children: units.map((u) => [u.unit_key, tree.children.get(u.unit_key) ?? []]),
+      sole: keys.filter((k) => sole.has(k)),
+      attributes: keys.flatMap((k) => (attributes.has(k) ? [[k, attributes.get(k)!]] : [])),
+      rows: await values(keys),
+      fixed,
+    };
+  }
+
+  // the largest subtrees first, so that the last ones to finish are small
+  const queue = provinces.map((p) => ({ root: p, units: subtreeOf(p) })).sort((a, b) => b.units.length - a.units.length);
+  const threads = Number((await readRows<{ n: number }>(conn, `select current_setting('threads')::int as n`))[0].n);
+  const workers = Array.from({ length: Math.max(1, Math.min(threads, queue.length)) }, () => new TsWorker<SubtreeJob, SubtreeDecisions>(WORKER));
+  // one query at a time on the transform's connection
+  let db = Promise.resolve();
+  const serial = <T>(f: () => Promise<T>): Promise<T> => {
+    const next = db.then(f);
+    db = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
   };
-  const suppression = new IndicatorSuppression(conn, undefined, () => data);
-  let families = 0;
-  const decide = async (parent: Unit, root: boolean) => {
-    const kids = tree.children.get(parent.unit_key) ?? [];
-    if (kids.length === 0) return;
-    const own = new Set(kids.map((k) => k.unit_key));
-    if (root) own.add(parent.unit_key);
-    const t0 = performance.now();
-    await out.add(period.period, await suppression.family(period, parent), own);
-    families++;
-    const seconds = (performance.now() - t0) / 1000;
-    if (seconds >= 1)
-      log.info('suppression family decided', { period: period.period, family: parent.unit_key, children: kids.length, seconds: Math.round(seconds * 10) / 10 });
-  };
-  await decide(nation, true);
-  for (const province of tree.children.get(nation.unit_key)!) {
-    // the province's values are read in one query, then dropped once its families are decided
-    const subtree = [province];
-    for (let i = 0; i < subtree.length; i++) subtree.push(...(tree.children.get(subtree[i].unit_key) ?? []));
-    rows.clear();
-    await load(subtree.map((u) => u.unit_key));
-    for (const unit of subtree) await decide(unit, false);
+  try {
+    await Promise.all(
+      workers.map(async (worker) => {
+        for (let next = queue.shift(); next; next = queue.shift()) {
+          const { root, units } = next;
+          const job = await serial(() => subtreeJob(root, nation, units, decisionsOf(nationDecided, root.unit_key)));
+          const result = await worker.run(job);
+          families += result.families;
+          await serial(() => out.append(result.columns));
+        }
+      }),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.close()));
   }
   return families;
 }
+
+const WORKER = new URL('./decisions-worker.ts', import.meta.url);
 
 type Tree = { units: Map<string, Unit>; children: Map<string, Unit[]>; parent: Map<string, Unit> };
 
@@ -143,27 +184,21 @@ async function loadTree(conn: DuckDBConnection, period: Period, nation: Unit): P
 /** Collects decisions and inserts them in batches. */
 class Writer {
   written = 0;
-  private columns: string[][] = [[], [], [], [], [], []];
+  columns: DecisionColumns = [[], [], [], [], [], []];
 
   constructor(private readonly conn: DuckDBConnection) {}
 
-  /** The decisions of a family's cells of the units in `own`. */
-  async add(period: string, family: Decided, own: Set<string>): Promise<void> {
-    const [p, c, u, k, s, v] = this.columns;
-    for (const [count, cells] of family) {
-      for (const [id, d] of cells) {
-        const at = id.indexOf('\u0000');
-        const unit = id.slice(0, at);
-        if (!own.has(unit)) continue;
-        p.push(period);
-        c.push(count);
-        u.push(unit);
-        k.push(id.slice(at + 1));
-        s.push(d.status);
-        v.push(String(d.value));
-      }
-    }
-    if (p.length >= BATCH) await this.flush();
+  /** Adds decisions in columns (a subtree's). */
+  async append(columns: DecisionColumns): Promise<void> {
+    columns.forEach((c, i) => {
+      for (const x of c) this.columns[i].push(x);
+    });
+    await this.flushFull();
+  }
+
+  /** Inserts what is collected once it makes a batch. */
+  async flushFull(): Promise<void> {
+    if (this.columns[0].length >= BATCH) await this.flush();
   }
 
   async flush(): Promise<void> {
