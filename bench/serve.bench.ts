@@ -104,9 +104,9 @@ const ctx: BenchContext = {
 conn.closeSync();
 warehouse.close();
 
-type Stats = { answered: number; rps: number; p50: number; p95: number; p99: number; statuses: Record<string, number>; failures: number };
+type Stats = { answered: number; rps: number; p50: number; p95: number; p99: number; statuses: Record<string, number>; failures: Record<string, number> };
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
-function stats(latencies: number[], seconds: number, statuses: Record<string, number>, failures: number): Stats {
+function stats(latencies: number[], seconds: number, statuses: Record<string, number>, failures: Record<string, number>): Stats {
   return {
     answered: latencies.length,
     rps: latencies.length / seconds,
@@ -153,7 +153,7 @@ type Request = { name: string; path: string; key?: string };
 
 /** `clients` loops sending `next()`'s request for `seconds` (or until `until` resolves); every answer is read whole. */
 async function load(url: string, clients: number, next: (i: number, n: number) => Request, seconds: number, until?: Promise<unknown>) {
-  const byName = new Map<string, { latencies: number[]; statuses: Record<string, number>; failures: number }>();
+  const byName = new Map<string, { latencies: number[]; statuses: Record<string, number>; failures: Record<string, number> }>();
   let done = false;
   void until?.then(() => (done = true));
   const start = performance.now();
@@ -162,7 +162,7 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
     Array.from({ length: clients }, async (_, i) => {
       for (let n = 0; until ? !done : performance.now() < end; n++) {
         const r = next(i, n);
-        const t = byName.get(r.name) ?? byName.set(r.name, { latencies: [], statuses: {}, failures: 0 }).get(r.name)!;
+        const t = byName.get(r.name) ?? byName.set(r.name, { latencies: [], statuses: {}, failures: {} }).get(r.name)!;
         const s = performance.now();
         try {
           const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) });
@@ -177,8 +177,10 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
             bump(t.statuses, `${res.status} ${code}`);
           }
           t.latencies.push(performance.now() - s);
-        } catch {
-          t.failures++;
+        } catch (err) {
+          // no status: what ended the exchange (the socket's error code, or the client's own timeout)
+          const e = err as Error & { cause?: { code?: string; message?: string } };
+          bump(t.failures, e.cause?.code ?? e.cause?.message ?? `${e.name}: ${e.message}`);
         }
       }
     }),
@@ -333,7 +335,8 @@ for (const r of results) {
       const errors = Object.entries(s.statuses).filter(([k]) => !k.startsWith('503 SERVER_BUSY'));
       lines.push(
         `  ${name}: p50 ${f(s.p50)} / p95 ${f(s.p95)} / p99 ${f(s.p99)} ms, ${f(s.rps)} req/s, p95 ${f(s.p95 / health.p95, 2)}x health` +
-          `${Object.keys(s.statuses).length ? `, ${JSON.stringify(s.statuses)}` : ''}${errors.length || s.failures ? ' ERROR' : ''}`,
+          `${Object.keys(s.statuses).length ? `, ${JSON.stringify(s.statuses)}` : ''}` +
+          `${Object.keys(s.failures).length ? `, no answer: ${JSON.stringify(s.failures)}` : ''}${errors.length || Object.keys(s.failures).length ? ' ERROR' : ''}`,
       );
     }
   }

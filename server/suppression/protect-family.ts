@@ -11,8 +11,9 @@
  * Rules (DOMAIN.md, "Privacy and disclosure"): a published count from 1 to 9 is shown as '<10'
  * (`small`); zero stays zero. Then, while the equations, with the shown cells and every zero as
  * known, determine a hidden cell or a small rest (1 to 9, or -9 to -1 where a dimension counts a
- * school under several levels), one more cell is hidden ('x', `hidden`): the smallest non-zero
- * shown cell in an equation of the disclosed one. The parent's cells are fixed by the family
+ * school under several levels), more cells are hidden ('x', `hidden`): the cheapest set of
+ * shown cells whose hiding lets the disclosed one change (a total costing far more than the cells
+ * below it). The parent's cells are fixed by the family
  * above (top-down, so that every table that holds a cell decides it the same way); only the
  * children's cells are chosen here, except for the root. Where a child's only non-zero part of a
  * cell is one of its own children, that grandchild's table is looked at too (`below`), since
