@@ -54,7 +54,8 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     log.error('request failed', { method: req.method, path: req.path, error: (err as Error)?.stack ?? String(err) });
   res.locals.errorCode = code;
   if (res.headersSent) {
-    res.end();
+    // part of the body has left: ending it normally would pass a truncated body off as whole
+    res.destroy();
     return;
   }
   res.status(status).json({ error: { code, message } });
