@@ -126,11 +126,20 @@ async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit
     return next;
   };
   try {
+    const take = () => {
+      const next = queue.shift();
+      if (!next) return undefined;
+      const job = serial(() => subtreeJob(next.root, nation, next.units, decisionsOf(nationDecided, next.root.unit_key)));
+      // awaited by the loop that took it, unless that loop has stopped on another failure
+      job.catch(() => undefined);
+      return job;
+    };
     await Promise.all(
       workers.map(async (worker) => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          const { root, units } = next;
-          const job = await serial(() => subtreeJob(root, nation, units, decisionsOf(nationDecided, root.unit_key)));
+        // each worker's next subtree is read while it decides the one before
+        for (let pending = take(); pending;) {
+          const job = await pending;
+          pending = take();
           const result = await worker.run(job);
           families += result.families;
           await serial(() => out.append(result.columns));
