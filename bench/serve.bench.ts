@@ -218,9 +218,15 @@ async function pageTimes(url: string): Promise<Record<string, { median: number; 
         const page = await browser.newPage();
         const s = performance.now();
         await page.goto(url + p.path(ctx));
-        await page.waitForSelector(p.ready, { timeout: 60_000 });
-        loads.push(performance.now() - s);
+        // a page not ready in a minute is reported as such (Infinity), not allowed to lose the run's figures
+        const ready = await page.waitForSelector(p.ready, { timeout: 60_000 }).then(
+          () => true,
+          () => false,
+        );
+        loads.push(ready ? performance.now() - s : Infinity);
+        if (!ready) say(`page ${p.name} not ready within 60 s: ${(await page.locator('body').innerText()).slice(0, 300).replace(/\s+/g, ' ')}`);
         await page.close();
+        if (!ready) break;
       }
       out[p.name] = { median: quantile(loads, 0.5), max: Math.max(...loads), loads };
     }
@@ -257,6 +263,7 @@ async function runVariant(variant: string) {
   for (const clients of LEVELS) {
     const health = await load(server.url, clients, () => ({ name: 'health', path: '/api/health' }), SECONDS);
     levels[clients] = { ...health };
+    say(`${variant} ${clients} clients: health p95 ${health.health.p95.toFixed(1)} ms, ${health.health.rps.toFixed(1)} req/s`);
     for (const call of calls) {
       Object.assign(levels[clients], await load(server.url, clients, () => call, SECONDS));
       const s = levels[clients][call.name];
