@@ -24,9 +24,9 @@
  * Results are printed and written to bench/results/serve-<preset>-<time>.json (git-ignored).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../lib/config.ts';
@@ -128,7 +128,13 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let childLog = '';
-  child.stderr!.on('data', (d) => (childLog += d));
+  // the server's own log (its errors under load), kept beside the results
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const logFile = createWriteStream(join(root, 'bench', 'results', `serve-${preset}-${basename(warehousePath, '.duckdb')}-${Date.now()}.log`));
+  child.stderr!.on('data', (d) => {
+    childLog = (childLog + d).slice(-100_000);
+    logFile.write(d);
+  });
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
