@@ -174,7 +174,10 @@ async function familyCells(period: Period, data: IndicatorFamilyData, parent: Un
  * figure of the parent that one of its children makes alone), and theirs in turn, down to the
  * schools: the families below decide them, and this family must leave those families a choice.
  */
-async function soleDescendants(data: IndicatorFamilyData, units: Unit[]): Promise<Array<{ unit: Unit; parent: string }>> {
+export async function soleDescendants(
+  data: Pick<IndicatorFamilyData, 'children' | 'soleParts'>,
+  units: Unit[],
+): Promise<Array<{ unit: Unit; parent: string }>> {
   const out: Array<{ unit: Unit; parent: string }> = [];
   let level = units;
   for (let depth = 0; depth < 4 && level.length > 0; depth++) {

@@ -22,7 +22,7 @@ import { findUnit, listPeriods, type Period, type Unit } from '../units/units.qu
 import { TsWorker } from '../../lib/ts-worker.ts';
 import { addDecisions, decisionsOf, subtreeData, type DecisionColumns, type SubtreeDecisions, type SubtreeJob } from './decide-subtree.ts';
 import type { Decided } from './family-cascade.ts';
-import { indicatorCascade, schoolAttributes, soleUnits, type FamilyValue } from './indicator-suppression.ts';
+import { indicatorCascade, schoolAttributes, soleDescendants, soleUnits, type FamilyValue } from './indicator-suppression.ts';
 import { familyChildren, NATION_KEY } from './unit-families.ts';
 
 const TABLE = 'serving.suppression_decisions';
@@ -80,11 +80,14 @@ async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit
 
   // the nation's family reads the provinces and, below them, the units some figure of their parent rests on alone
   const t0 = performance.now();
-  const looked = [nation, ...provinces];
-  for (let level = provinces, depth = 0; depth < 4 && level.length > 0; depth++) {
-    level = level.flatMap((u) => tree.children.get(u.unit_key) ?? []).filter((u) => sole.has(u.unit_key));
-    looked.push(...level);
-  }
+  const below = await soleDescendants(
+    {
+      children: async (u) => tree.children.get(u.unit_key) ?? [],
+      soleParts: async (asked) => new Set(asked.map((p) => p.unit.unit_key).filter((k) => sole.has(k))),
+    },
+    provinces,
+  );
+  const looked = [nation, ...provinces, ...below.map((b) => b.unit)];
   const nationDecided = await indicatorCascade(period, subtreeData(await subtreeJob(nation, undefined, looked, new Map()))).table(nation);
   addDecisions(out.columns, period.period, nationDecided, new Set([nation.unit_key, ...provinces.map((p) => p.unit_key)]));
   await out.flushFull();
