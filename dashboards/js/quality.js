@@ -159,7 +159,7 @@ async function draw() {
     if (!turn.current) return;
     wireDownloads(data, overallView, dimsView);
     document.body.dataset.drawn = `${data.period.period}|${u.unit_key}`;
-    status(data.rows.length ? '' : 'Chưa có điểm chất lượng cho kỳ này.');
+    status(data.assessed === false ? 'Kỳ này chưa được kiểm tra chất lượng dữ liệu.' : data.rows.length ? '' : 'Chưa có điểm chất lượng cho kỳ này.');
   } catch (e) {
     if (turn.current) status(e.message, 'error');
   }

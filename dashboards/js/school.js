@@ -90,21 +90,25 @@ async function draw() {
     failures = { q, next: null, shown: 0, total: 0 };
     document.querySelector('#failures tbody').innerHTML = '';
     showFailures(firstPage);
+    if (score.assessed === false) document.querySelector('#failures tfoot').innerHTML = '<tr><td colspan="6">Kỳ này chưa được kiểm tra.</td></tr>';
     const u = score.unit;
     document.getElementById('quality-score').innerHTML =
       u && u.score !== null && u.score !== undefined
         ? `Điểm chất lượng dữ liệu: <strong>${esc(formatScore(u.score))}</strong> ${bandBadge(score.bands ?? [], u.band)} · ` +
           `${esc(formatNumber(u.failing_records))} bản ghi cần sửa trên ${esc(formatNumber(u.records))} bản ghi · ` +
           `hạng ${esc(rankText(u.rank_in_parent, u.parent_ranked_units))} trong xã, phường`
-        : '';
+        : score.assessed === false
+          ? 'Điểm chất lượng dữ liệu: chưa có (kỳ này chưa được kiểm tra chất lượng dữ liệu).'
+          : 'Điểm chất lượng dữ liệu: chưa có trong kỳ này.';
     spec.datasets = { rules: rules.rows.map((r) => ({ ...r, label: `${r.rule_id} · ${r.description_vi}` })) };
     spec.data = { name: 'rules' };
     const rulesView = rules.rows.length ? (await embed('#rules-chart', spec)).view : null;
-    if (!rulesView) document.getElementById('rules-chart').textContent = 'Không có quy tắc nào chưa đạt.';
+    if (!rulesView) document.getElementById('rules-chart').textContent = score.assessed === false ? 'Chưa kiểm tra.' : 'Không có quy tắc nào chưa đạt.';
     if (!turn.current) return;
     wireDownloads(values, rulesView);
     document.body.dataset.drawn = `${values.period.period}|${values.unit.unit_key}`;
-    status(`${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.total)} lỗi cần sửa.`);
+    // a period the quality step has not checked has no failures to list, which is not the same as none
+    status(score.assessed === false ? '' : `${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.total)} lỗi cần sửa.`);
   } catch (e) {
     if (turn.current) status(e.message, 'error');
   }

@@ -2,7 +2,7 @@
  * GET /api/quality/scores?period=&unit=     the unit's children in rank order: overall score,
  *     band and records to fix, ranks with the number of units ranked, change against the previous
  *     period, per-dimension scores and deadline status; the bands in `bands`, the weights of the
- *     record kinds in `weights`
+ *     record kinds in `weights`, and `assessed`: whether the quality step has scored the period at all
  * GET /api/quality/rules?period=&unit=      the rules the unit fails, worst first
  * GET /api/quality/failures?period=&unit=&rule=&limit=&cursor=   every failing record of the
  *     unit's schools (a school: its own), a page at a time: `next` is the cursor of the next page
@@ -56,6 +56,12 @@ const periodName = (p: Period) => `${p.ky === 'DN' ? 'Đầu năm học' : 'Cu�
 
 async function requireQuality(conn: DuckDBConnection): Promise<void> {
   if (!(await tableExists(conn, 'quality.dq_unit_scores'))) throw notReady('chưa có bảng quality.dq_unit_scores (hãy chạy bước quality)');
+}
+
+/** Whether the quality step has scored any unit in `period`. */
+async function periodAssessed(conn: DuckDBConnection, period: string): Promise<boolean> {
+  const [row] = await readRows<{ assessed: boolean }>(conn, `select exists (select 1 from quality.dq_unit_scores where period = $1) as assessed`, [period]);
+  return row.assessed;
 }
 
 /** The period, unit and rule of a failure list, checked (404 for an unknown rule). */
@@ -112,7 +118,15 @@ export function qualityRoutes(api: ApiRouter, decisions: DecisionCache, now: () 
           columns: rankingColumns(!exact),
           shown: exact ? undefined : COUNT_FIGURES,
           filename: fileName('quality-scores', at.period, own.unit_key),
-          meta: { period: at, unit: { ...own, ...ranked }, today, bands: await scoreBands(conn), weights: await recordKindWeights(conn) },
+          meta: {
+            period: at,
+            unit: { ...own, ...ranked },
+            today,
+            // a unit without a score in a period the quality step has not assessed is unchecked, not clean
+            assessed: await periodAssessed(conn, at.period),
+            bands: await scoreBands(conn),
+            weights: await recordKindWeights(conn),
+          },
         });
       });
     },

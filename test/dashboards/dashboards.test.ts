@@ -123,6 +123,21 @@ describe('dashboards in Chromium', () => {
     await page.screenshot({ path: '/tmp/csdl-dashboard-school.png', fullPage: true });
   });
 
+  it('says a period the quality step has not checked is unchecked, not free of errors', async () => {
+    // the fixture scores 2025-DN only
+    const page = await b.open(`${s.url}/dashboards/school.html?period=2024-DN#key=${s.keys.school1}`);
+    await page.waitForFunction(() => document.body.dataset.drawn?.startsWith('2024-DN|'));
+    expect(await page.locator('#quality-score').innerText()).toBe('Điểm chất lượng dữ liệu: chưa có (kỳ này chưa được kiểm tra chất lượng dữ liệu).');
+    expect(await page.locator('#status').innerText()).not.toMatch(/quy tắc chưa đạt|lỗi cần sửa/);
+    expect(await page.locator('#rules-chart').innerText()).toBe('Chưa kiểm tra.');
+    expect(await page.locator('#failures tfoot').innerText()).toBe('Kỳ này chưa được kiểm tra.');
+    expect(await page.locator('#indicators tbody').innerText()).toContain('Số học sinh');
+    await page.screenshot({ path: '/tmp/csdl-dashboard-school-unchecked.png', fullPage: true });
+    const league = await b.open(`${s.url}/dashboards/quality.html?period=2024-DN#key=${s.keys.communeAdmin}`);
+    await league.waitForFunction(() => document.body.dataset.drawn?.startsWith('2024-DN|'));
+    expect(await league.locator('#status').innerText()).toBe('Kỳ này chưa được kiểm tra chất lượng dữ liệu.');
+  });
+
   it('shows the reason when a key may not see a unit', async () => {
     const page = await b.open(`${s.url}/dashboards/school.html?unit=S:T2@2025#key=${s.keys.school1}`);
     await page.waitForFunction(() => document.getElementById('status')?.dataset.kind === 'error');
