@@ -82,8 +82,9 @@ function day(days: number): string {
 /** Each dashboard page and the selector that appears once it has drawn its data. */
 export const PAGES: Array<{ name: string; path: (c: BenchContext) => string; ready: string }> = [
   { name: 'national', path: () => '/dashboards/', ready: '#provinces tbody tr' },
-  { name: 'quality', path: (c) => `/dashboards/quality.html#key=${c.keys.province}`, ready: '#dimension-chart svg' },
-  { name: 'school', path: (c) => `/dashboards/school.html#key=${c.keys.school}`, ready: '#quality-score strong' },
+  // at the period the calls ask about, which the quality step has scored (the latest may not be)
+  { name: 'quality', path: (c) => `/dashboards/quality.html?period=${c.period}#key=${c.keys.province}`, ready: '#dimension-chart svg' },
+  { name: 'school', path: (c) => `/dashboards/school.html?period=${c.period}#key=${c.keys.school}`, ready: '#quality-score strong' },
   { name: 'approvals', path: (c) => `/dashboards/approvals.html#key=${c.keys.nation}`, ready: '#approvals tbody tr' },
   { name: 'consumers', path: (c) => `/dashboards/consumers.html#key=${c.keys.nation}`, ready: '#usage tbody tr' },
 ];

@@ -5,9 +5,9 @@
  *   (a) every API call the dashboards make (serve-calls.ts), each alone for BENCH_SECONDS under
  *       50 and 200 clients back to back, beside GET /api/health under the same load in the same
  *       run: p50/p95/p99, requests per second, answers other than 200 by status and code;
- *   (b) the same calls (and health) mixed, 50 clients, while a pipeline run (POST /api/admin/runs)
- *       is in progress, until it has finished;
- *   (c) time to a ready page in headless Chromium for each dashboard page (no other load).
+ *   (b) time to a ready page in headless Chromium for each dashboard page (no other load);
+ *   (c) the same calls (and health) mixed, 50 clients, while a pipeline run (POST /api/admin/runs)
+ *       is in progress, until it has finished or for four minutes.
  * Variants: `serving` (this checkout), `no-cache` (this checkout, CSDL_API_CACHE_MB=0, so every
  * answer is computed), `no-decisions` (this checkout on a copy without
  * serving.suppression_decisions, so that requests decide the suppression family tables
@@ -24,10 +24,12 @@
  * Results are printed and written to bench/results/serve-<preset>-<time>.json (git-ignored).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { Agent, get as httpGet } from 'node:http';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { loadConfig } from '../lib/config.ts';
 import { openWarehouse, queryRows } from '../lib/warehouse.ts';
@@ -157,6 +159,48 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
 
 type Request = { name: string; path: string; key?: string };
 
+/** Why a request got no answer: the socket's error code, or the client's own limits. */
+class NoAnswer extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
+// every client of the bench keeps its connections, as browsers do
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+/**
+ * One GET as a browser makes it (gzip accepted), read to its last byte but not unpacked: what is
+ * timed is the server delivering the answer, not the bench process decompressing it (with 200
+ * clients in one process, unpacking a province's 8 MB table took the bench's CPU, not the
+ * server's). The body is kept only for an answer other than 200, to read its error code.
+ */
+function get(url: string, key: string | undefined): Promise<{ status: number; error?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { agent, headers: { 'Accept-Encoding': 'gzip', ...(key ? { Authorization: `Bearer ${key}` } : {}) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => res.statusCode !== 200 && chunks.push(d));
+      res.on('aborted', () => reject(new NoAnswer('answer cut')));
+      res.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message)));
+      res.on('end', () => {
+        if (!res.complete) return reject(new NoAnswer('answer cut'));
+        if (res.statusCode === 200) return resolve({ status: 200 });
+        let error = 'not JSON';
+        try {
+          const body = Buffer.concat(chunks);
+          error = JSON.parse((res.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8')).error.code;
+        } catch {
+          // the code stays 'not JSON'
+        }
+        resolve({ status: res.statusCode!, error });
+      });
+    });
+    // no byte for two minutes: the client gives up, and says so
+    req.setTimeout(120_000, () => req.destroy(new NoAnswer('client timeout (120 s without a byte)')));
+    req.on('error', (e: NodeJS.ErrnoException) => reject(e instanceof NoAnswer ? e : new NoAnswer(e.code ?? e.message)));
+  });
+}
+
 /** `clients` loops sending `next()`'s request for `seconds` (or until `until` resolves); every answer is read whole. */
 async function load(url: string, clients: number, next: (i: number, n: number) => Request, seconds: number, until?: Promise<unknown>) {
   const byName = new Map<string, { latencies: number[]; statuses: Record<string, number>; failures: Record<string, number> }>();
@@ -171,22 +215,12 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
         const t = byName.get(r.name) ?? byName.set(r.name, { latencies: [], statuses: {}, failures: {} }).get(r.name)!;
         const s = performance.now();
         try {
-          const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) });
-          const body = Buffer.from(await res.arrayBuffer());
-          if (res.status !== 200) {
-            let code = '';
-            try {
-              code = JSON.parse(body.toString('utf8')).error.code;
-            } catch {
-              code = 'not JSON';
-            }
-            bump(t.statuses, `${res.status} ${code}`);
-          }
+          const res = await get(url + r.path, r.key);
+          if (res.status !== 200) bump(t.statuses, `${res.status} ${res.error}`);
           t.latencies.push(performance.now() - s);
         } catch (err) {
           // no status: what ended the exchange (the socket's error code, or the client's own timeout)
-          const e = err as Error & { cause?: { code?: string; message?: string } };
-          bump(t.failures, e.cause?.code ?? e.cause?.message ?? `${e.name}: ${e.message}`);
+          bump(t.failures, err instanceof NoAnswer ? err.code : String(err));
         }
       }
     }),
@@ -198,10 +232,7 @@ async function load(url: string, clients: number, next: (i: number, n: number) =
 /** Answers a call once (its time in `firsts`); an optional call the server does not have (404, 400) is left out. */
 async function present(url: string, r: Request, firsts: Record<string, number>): Promise<boolean> {
   const started = performance.now();
-  const res = await fetch(url + r.path, { headers: r.key ? { Authorization: `Bearer ${r.key}` } : {}, signal: AbortSignal.timeout(120_000) }).catch(
-    () => undefined,
-  );
-  await res?.arrayBuffer();
+  const res = await get(url + r.path, r.key).catch(() => undefined);
   firsts[r.name] = performance.now() - started;
   return res?.status === 200;
 }
@@ -276,6 +307,8 @@ async function runVariant(variant: string) {
       say(`${variant} ${clients} clients: ${call.name} p95 ${s.p95.toFixed(1)} ms, ${s.rps.toFixed(1)} req/s`);
     }
   }
+  // pages before the pipeline phase, whose run may go on after it (a national run does)
+  const pages = SKIP.includes('pages') ? undefined : await pageTimes(server.url);
   let duringRun: { run: string; seconds: number; calls: Record<string, Stats> } | undefined;
   if (!SKIPPED.includes('pipeline')) {
     const started = performance.now();
@@ -307,7 +340,6 @@ async function runVariant(variant: string) {
     duringRun = { run: status, seconds: (performance.now() - started) / 1000, calls: measured };
     say(`${variant}: pipeline run ${status} in ${duringRun.seconds.toFixed(1)} s under load`);
   }
-  const pages = SKIP.includes('pages') ? undefined : await pageTimes(server.url);
   const code = await server.stop();
   return { variant, checkout, firsts, levels, duringRun, pages, stoppedCleanly: code === 0 };
 }
