@@ -42,7 +42,8 @@ export function register(program: Command): void {
             try {
               return await createAccount(conn, input);
             } catch (err) {
-              if (err instanceof UnknownUnitError) throw new CsdlError('UNKNOWN_UNIT', err.message);
+              // the warehouse looked in is named: without a running server, --server is not used
+              if (err instanceof UnknownUnitError) throw new CsdlError('UNKNOWN_UNIT', `${err.message}, trong kho ${config.warehousePath}`);
               throw err;
             }
           },

@@ -31,7 +31,7 @@ export type Account = {
 /** Raised when the unit an account should belong to does not exist. */
 export class UnknownUnitError extends Error {
   constructor(readonly ref: string) {
-    super(`unit ${ref} is not in core.dim_units (use a unit_key such as P:01@2025 or a unit code)`);
+    super(`đơn vị ${ref} không có trong danh mục đơn vị core.dim_units (dùng khóa đơn vị như P:01@2025 hoặc mã đơn vị)`);
   }
 }
 

@@ -91,6 +91,15 @@ describe('csdl command line', () => {
     expect(csdl(['--help']).status).toBe(0);
   });
 
+  it('names the unit and the warehouse looked in when an account is asked for a unit it does not hold', () => {
+    const env = isolated('unknown-unit');
+    const r = csdl(['accounts', 'create', '--unit', 'S:99999999@2025', '--kind', 'exploit', '--name', 'x'], env);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`[UNKNOWN_UNIT] đơn vị S:99999999@2025 không có trong danh mục đơn vị core.dim_units`);
+    expect(r.stderr).toContain(`trong kho ${env.WAREHOUSE_PATH}`);
+    expect(r.stderr).not.toMatch(noStackTrace);
+  });
+
   it('checks the options that override settings with every other setting, naming the option', () => {
     const r = csdl(['serve', '--schedule', 'every night', '--port', '99999'], {
       ...isolated('overrides'),
