@@ -23,7 +23,7 @@
  *   then needs CSDL_DATABASE_URL (and the warehouse's CSDL_PSEUDONYM_SECRET), else it is skipped
  * Results are printed and written to bench/results/serve-<preset>-<time>.json (git-ignored).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -50,6 +50,9 @@ const SKIP = process.env.BENCH_SKIP ?? '';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
 const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
+
+// the pages need Debian's Chromium: installed (as `npm test` does) or reported before an hour of load, not after
+if (!SKIP.includes('pages') && !process.env.CHROMIUM_PATH) execFileSync('bash', [join(root, '.ci', 'ensure-chromium')], { stdio: 'inherit' });
 
 const GIVEN = process.env.BENCH_WAREHOUSE;
 const work = mkdtempSync(join(GIVEN ? dirname(GIVEN) : tmpdir(), 'csdl-bench-serve-'));
@@ -85,9 +88,13 @@ if (!GIVEN) {
 const conn = await warehouse.connect();
 const key = async (unit: string, kind: 'admin' | 'exploit') => (await createAccount(conn, { unit, kind, name: `bench ${unit}` })).key;
 const [latest] = await queryRows<{ period: string }>(conn, `select period from core.dim_periods where ky = 'DN' order by census_day desc limit 1`);
+// Đà Nẵng (48) where it has schools, as on `demo` and `national`; else the province with most
+// schools (`province` generates Hải Phòng only, and an empty province would measure nothing)
 const [province] = await queryRows<{ unit_key: string }>(
   conn,
-  `select unit_key from core.dim_units where unit_level = 'province' and valid_to is null and unit_code = '48'`,
+  `select p.unit_key from core.dim_units as p join core.dim_units as s on s.unit_level = 'school' and s.province_key = p.unit_key
+   where p.unit_level = 'province' and p.valid_to is null
+   group by p.unit_key, p.unit_code order by p.unit_code = '48' desc, count(*) desc limit 1`,
 );
 // the school with most failing records: the heaviest school page
 const [school] = await queryRows<{ unit_key: string }>(
@@ -248,6 +255,11 @@ async function pageTimes(url: string): Promise<Record<string, { median: number; 
   });
   const out: Record<string, { median: number; max: number; loads: number[] }> = {};
   try {
+    // a user's browser is already running: one navigation that caches nothing the pages use
+    // (health's JSON) starts Chromium's renderer and network processes before the first timing
+    const warm = await browser.newPage();
+    await warm.goto(`${url}/api/health`);
+    await warm.close();
     for (const p of PAGES) {
       const loads: number[] = [];
       // the first load also fetches the vega libraries into the browser cache, as a returning user has them
@@ -274,8 +286,19 @@ async function pageTimes(url: string): Promise<Record<string, { median: number; 
   return out;
 }
 
-async function runVariant(variant: string) {
-  const checkout = variant === 'base' ? BASE! : root;
+type VariantResult = {
+  variant: string;
+  checkout: string;
+  firsts: Record<string, number>;
+  levels: Record<number, Record<string, Stats>>;
+  pages?: Record<string, { median: number; max: number; loads: number[] }> | { error: string };
+  duringRun?: { run: string; seconds: number; calls: Record<string, Stats> };
+  stoppedCleanly?: boolean;
+};
+
+/** Measures one variant into `r`, calling `save` after each step: an hour of load survives a later failure. */
+async function runVariant(variant: string, r: VariantResult, save: () => void): Promise<void> {
+  const checkout = r.checkout;
   const extra: Record<string, string> = variant === 'no-cache' ? { CSDL_API_CACHE_MB: '0' } : {};
   const copy = join(work, `warehouse-${variant}.duckdb`);
   copyFileSync(config.warehousePath, copy);
@@ -290,13 +313,12 @@ async function runVariant(variant: string) {
   const server = await startServe(checkout, copy, extra);
   say(`${variant}: csdl serve at ${server.url} (${checkout})`);
   const calls: Request[] = [];
-  const firsts: Record<string, number> = {};
+  const { firsts, levels } = r;
   for (const c of CALLS) {
-    const r = { name: c.name, path: c.path(ctx), key: c.key?.(ctx) };
-    if (await present(server.url, r, firsts)) calls.push(r);
+    const call = { name: c.name, path: c.path(ctx), key: c.key?.(ctx) };
+    if (await present(server.url, call, firsts)) calls.push(call);
     else say(`${variant}: ${c.name} left out (${c.optional ? 'not on this server' : 'did not answer 200'})`);
   }
-  const levels: Record<number, Record<string, Stats>> = {};
   for (const clients of LEVELS) {
     const health = await load(server.url, clients, () => ({ name: 'health', path: '/api/health' }), SECONDS);
     levels[clients] = { ...health };
@@ -305,11 +327,15 @@ async function runVariant(variant: string) {
       Object.assign(levels[clients], await load(server.url, clients, () => call, SECONDS));
       const s = levels[clients][call.name];
       say(`${variant} ${clients} clients: ${call.name} p95 ${s.p95.toFixed(1)} ms, ${s.rps.toFixed(1)} req/s`);
+      save();
     }
   }
-  // pages before the pipeline phase, whose run may go on after it (a national run does)
-  const pages = SKIP.includes('pages') ? undefined : await pageTimes(server.url);
-  let duringRun: { run: string; seconds: number; calls: Record<string, Stats> } | undefined;
+  // pages before the pipeline phase, whose run may go on after it (a national run does); a
+  // browser that fails is reported, and the pipeline phase still runs
+  if (!SKIP.includes('pages')) {
+    r.pages = await pageTimes(server.url).catch((e: Error) => ({ error: e.message }));
+    save();
+  }
   if (!SKIPPED.includes('pipeline')) {
     const started = performance.now();
     const admin = { Authorization: `Bearer ${ctx.keys.nation}` };
@@ -337,14 +363,14 @@ async function runVariant(variant: string) {
     // at most four minutes of it: a run slower than that under load is reported as still running
     const bounded = Promise.race([finished, new Promise((r) => setTimeout(r, 240_000))]);
     const measured = await load(server.url, LEVELS[0], (i, n) => mix[(i + n) % mix.length], 0, bounded);
-    duringRun = { run: status, seconds: (performance.now() - started) / 1000, calls: measured };
-    say(`${variant}: pipeline run ${status} in ${duringRun.seconds.toFixed(1)} s under load`);
+    r.duringRun = { run: status, seconds: (performance.now() - started) / 1000, calls: measured };
+    say(`${variant}: pipeline run ${status} in ${r.duringRun.seconds.toFixed(1)} s under load`);
+    save();
   }
-  const code = await server.stop();
-  return { variant, checkout, firsts, levels, duringRun, pages, stoppedCleanly: code === 0 };
+  r.stoppedCleanly = (await server.stop()) === 0;
 }
 
-const results: Array<Awaited<ReturnType<typeof runVariant>>> = [];
+const results: VariantResult[] = [];
 const resultsDir = join(root, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const resultsFile = join(resultsDir, `serve-${preset}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
@@ -354,8 +380,9 @@ const save = () =>
     JSON.stringify({ preset, seconds: SECONDS, levels: LEVELS, pipelineSeconds, machine: { cpus: cpus().length, load: loadavg() }, results }, null, 2),
   );
 for (const v of VARIANTS) {
-  results.push(await runVariant(v));
-  // what is measured so far survives a later failure
+  const r: VariantResult = { variant: v, checkout: v === 'base' ? BASE! : root, firsts: {}, levels: {} };
+  results.push(r);
+  await runVariant(v, r, save);
   save();
 }
 
@@ -393,7 +420,10 @@ for (const r of results) {
       );
     }
   }
-  if (r.pages) for (const [name, p] of Object.entries(r.pages)) lines.push(`page ${name}: ready in ${f(p.median, 0)} ms median, ${f(p.max, 0)} ms max of 4`);
+  if (r.pages && 'error' in r.pages) lines.push(`pages not measured: ${r.pages.error} ERROR`);
+  else if (r.pages)
+    for (const [name, p] of Object.entries(r.pages))
+      lines.push(`page ${name}: ready in ${f(p.median, 0)} ms median, ${f(p.max, 0)} ms max of 4 (first ${f(p.loads[0], 0)} ms)`);
   lines.push(`stopped cleanly: ${r.stoppedCleanly}`);
 }
 const serving = results.find((r) => r.variant === 'serving');
