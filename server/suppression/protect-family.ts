@@ -5,7 +5,9 @@
  * - within a unit, for each dimension: total = sum of its values + the rest ('?': unknown sex...);
  * - across units, for each cell: parent = sum of the children + the rest (children not listed);
  * - a school's ownership and zone are public knowledge: its ownership=public cell is its total
- *   when it is public, zero otherwise.
+ *   when it is public, zero otherwise;
+ * - a level is the sum of its grades + the rest (the code list DM_KHOI gives each grade its level:
+ *   preschool shown beside mẫu giáo shown tells nhà trẻ).
  * The rests are cells too, never published but derivable.
  *
  * Rules (DOMAIN.md, "Privacy and disclosure"): a published count from 1 to 9 is shown as '<10'
@@ -186,6 +188,41 @@ function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, V
     const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
     if (left !== 0) {
       const own: Var = { id: idOf(unit, `${gk}|rest`), value: left, published: false, fixed: false, status: null, lookahead: false };
+      vars.set(own.id, own);
+      members.push([own, -1]);
+    }
+    out.push(members);
+  }
+  out.push(...levelRelations(unit, cells, vars));
+  return out;
+}
+
+/** The level of each grade, as the code list DM_KHOI gives it (models/core/dim_grades.sql). */
+function levelOfGrade(grade: string): string | undefined {
+  if (grade === 'nha_tre' || grade === 'mau_giao') return 'preschool';
+  if (/^khoi_\d+$/.test(grade)) return 'continuing';
+  const n = /^\d+$/.test(grade) ? Number(grade) : NaN;
+  return n >= 1 && n <= 5 ? 'primary' : n >= 6 && n <= 9 ? 'lower_secondary' : n >= 10 && n <= 12 ? 'upper_secondary' : undefined;
+}
+
+/** Within one unit: a level's cell is the sum of its grades' cells (same other dimensions) and a rest. */
+function levelRelations(unit: string, cells: Map<string, Var>, vars: Map<string, Var>): Array<Array<[Var, number]>> {
+  const out: Array<Array<[Var, number]>> = [];
+  const gradesOf = new Map<string, Array<[string, Var]>>();
+  for (const [key, v] of cells) {
+    const { grade, ...others } = parseCell(key);
+    const level = grade === undefined || others.level !== undefined ? undefined : levelOfGrade(grade);
+    if (!level) continue;
+    const total = cellKey({ ...others, level });
+    (gradesOf.get(total) ?? gradesOf.set(total, []).get(total)!).push([key, v]);
+  }
+  for (const [key, parts] of gradesOf) {
+    const total = cells.get(key);
+    if (!total) continue;
+    const members: Array<[Var, number]> = [[total, 1], ...parts.map(([, v]): [Var, number] => [v, -1])];
+    const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
+    if (left !== 0) {
+      const own: Var = { id: idOf(unit, `${key}|grades|rest`), value: left, published: false, fixed: false, status: null, lookahead: false };
       vars.set(own.id, own);
       members.push([own, -1]);
     }

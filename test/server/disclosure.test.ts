@@ -80,6 +80,13 @@ describe('disclosure by combining responses (tiny preset through the real pipeli
       (p) => p,
     );
     const codes = (await readRows<{ code: string; value_kind: string }>(conn, `select code, value_kind from indicators.indicator_catalog`)).map((c) => c.code);
+    // public knowledge: the grades of each level (the Ministry's code list DM_KHOI)
+    const gradeLevels = new Map(
+      (await readRows<{ grade: string; level: string }>(conn, `select grade, level from core.dim_grades where level is not null`)).map((g) => [
+        g.grade,
+        g.level,
+      ]),
+    );
 
     // the true value of every count cell (the attacker's "zero rests" and the check of what is shown)
     const truth = new Map<string, number>();
@@ -197,7 +204,7 @@ describe('disclosure by combining responses (tiny preset through the real pipeli
     for (const [count, units] of seen) {
       const cellsOf = new Map<string, Map<string, number>>();
       for (const [unit, cells] of units) cellsOf.set(unit, new Map([...cells].map((c) => [c, truth.get(`${count}|${unit}|${c}`)!])));
-      for (const [unit, cells] of cellsOf) rowEquations(system, `${count}|${unit}`, cells);
+      for (const [unit, cells] of cellsOf) rowEquations(system, `${count}|${unit}`, cells, gradeLevels);
       const period = count.slice(0, count.indexOf('|'));
       for (const [parentKey, listed] of children) {
         if (!parentKey.startsWith(`${period}|`)) continue;

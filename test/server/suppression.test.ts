@@ -213,6 +213,25 @@ describe('protectFamily', () => {
     expect(hiddenOf(r.statuses)).toEqual(['C : hidden', 'C sex=female: hidden', 'P : hidden', 'P sex=female: hidden']);
   });
 
+  it('reads a level as the sum of its grades: preschool shown beside mẫu giáo shown would tell nhà trẻ', () => {
+    // D1: 65 = preschool 18 + primary 47; nhà trẻ 3 ('<10'), mẫu giáo 15, grades 1-5 9, 9, 9, 9, 11
+    const unit = (u: string, total: number, levels: number[], grades: number[]): FamilyCell[] => [
+      { unit: u, cell: '', value: total, published: true },
+      ...['preschool', 'primary'].map((l, i) => ({ unit: u, cell: `level=${l}`, value: levels[i], published: true })),
+      ...['nha_tre', 'mau_giao', '1', '2', '3', '4', '5'].map((g, i) => ({ unit: u, cell: `grade=${g}`, value: grades[i], published: true })),
+    ];
+    const cells = [
+      ...unit('P', 265, [118, 147], [43, 75, 29, 29, 29, 29, 31]),
+      ...unit('D1', 65, [18, 47], [3, 15, 9, 9, 9, 9, 11]),
+      ...unit('D2', 200, [100, 100], [40, 60, 20, 20, 20, 20, 20]),
+    ];
+    const r = protectFamily({ parent: 'P', children: ['D1', 'D2'], cells });
+    const shown = (k: string) => r.statuses.get(k) === 'shown';
+    expect(r.statuses.get('D1\u0000grade=nha_tre')).toBe('small');
+    expect(shown('D1\u0000level=preschool') && shown('D1\u0000grade=mau_giao')).toBe(false);
+    expect(r.unprotected).toEqual([]);
+  });
+
   it("reads a school's ownership as public knowledge: its cell of another ownership is zero", () => {
     // the commune's public learners are school S1's 105 plus school S2's 6 ('<10'), S3 is private;
     // without hiding more, 111 - 105 gives S2 away

@@ -30,7 +30,7 @@ export const figure = (raw: string): number | 'hidden' | null => {
 };
 
 /** Within one unit: the cells that differ in one dimension sum to the cell without it, plus a rest ('?'). */
-export function rowEquations(system: DisclosureSystem, prefix: string, cells: Map<string, number>): void {
+export function rowEquations(system: DisclosureSystem, prefix: string, cells: Map<string, number>, gradeLevels?: ReadonlyMap<string, string>): void {
   for (let added = true; added;) {
     added = false;
     for (const [total, dim, parts] of groups(cells)) {
@@ -48,6 +48,23 @@ export function rowEquations(system: DisclosureSystem, prefix: string, cells: Ma
     if (left !== 0) {
       system.unseen(`${prefix}|${total}|${dim}|rest`, left);
       terms.push([`${prefix}|${total}|${dim}|rest`, -1]);
+    }
+    system.equation(terms);
+  }
+  // a level is the sum of its grades (the code list gives each grade its level): preschool shown
+  // beside mẫu giáo shown tells nhà trẻ
+  for (const [cell, value] of cells) {
+    const a = parse(cell);
+    if (a.level === undefined || a.grade !== undefined || !gradeLevels) continue;
+    const { level, ...others } = a;
+    const parts = [...gradeLevels].filter(([, l]) => l === level).map(([g]) => key({ ...others, grade: g }));
+    const present = parts.filter((p) => cells.has(p));
+    if (!present.length) continue;
+    const terms: Array<[string, number]> = [[`${prefix}|${cell}`, 1], ...present.map((p): [string, number] => [`${prefix}|${p}`, -1])];
+    const left = value - present.reduce((s, p) => s + cells.get(p)!, 0);
+    if (left !== 0) {
+      system.unseen(`${prefix}|${cell}|grades|rest`, left);
+      terms.push([`${prefix}|${cell}|grades|rest`, -1]);
     }
     system.equation(terms);
   }
