@@ -351,8 +351,11 @@ async function runVariant(variant: string, r: VariantResult, save: () => void): 
     const post = await retrying({ method: 'POST' });
     const runId = post.body.runId as string | undefined;
     let status = `POST ${post.status}`;
+    // the polling ends with the phase: a run that outlasts it must not keep the bench alive
+    // (once the server stops, every poll fails and the status would stay 'running' forever)
+    let phaseOver = false;
     const finished = (async () => {
-      while (runId) {
+      while (runId && !phaseOver) {
         await new Promise((r) => setTimeout(r, 1000));
         const runs = await retrying({});
         status = (runs.body.rows as Array<{ run_id: string; status: string }> | undefined)?.find((r) => r.run_id === runId)?.status ?? status;
@@ -361,8 +364,9 @@ async function runVariant(variant: string, r: VariantResult, save: () => void): 
     })();
     const mix: Request[] = [{ name: 'health', path: '/api/health' }, ...calls];
     // at most four minutes of it: a run slower than that under load is reported as still running
-    const bounded = Promise.race([finished, new Promise((r) => setTimeout(r, 240_000))]);
+    const bounded = Promise.race([finished, new Promise((r) => setTimeout(r, 240_000).unref())]);
     const measured = await load(server.url, LEVELS[0], (i, n) => mix[(i + n) % mix.length], 0, bounded);
+    phaseOver = true;
     r.duringRun = { run: status, seconds: (performance.now() - started) / 1000, calls: measured };
     say(`${variant}: pipeline run ${status} in ${r.duringRun.seconds.toFixed(1)} s under load`);
     save();
