@@ -24,13 +24,10 @@
  * Results are printed and written to bench/results/serve-<preset>-<time>.json (git-ignored).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { Agent, get as httpGet } from 'node:http';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { loadConfig } from '../lib/config.ts';
 import { openWarehouse, queryRows } from '../lib/warehouse.ts';
 import { JobRunner } from '../pipelines/jobs/job-runner.ts';
@@ -39,7 +36,9 @@ import { generate, type Preset } from '../sample/generate/generate.ts';
 import { createAccount } from '../server/accounts/accounts.store.ts';
 import { publishIndicatorDecisions } from '../server/suppression/publish-decisions.ts';
 import { startTestSource } from '../test/support/source.ts';
-import { CALLS, PAGES, type BenchContext } from './serve-calls.ts';
+import { CALLS, type BenchContext } from './serve-calls.ts';
+import { load, present, type Request, type Stats } from './serve-client.ts';
+import { pageTimes, type PageTimes } from './serve-pages.ts';
 
 const preset = (process.argv[2] ?? 'demo') as Preset;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
@@ -49,7 +48,6 @@ const VARIANTS = (process.env.BENCH_VARIANTS ?? (BASE ? 'serving,no-cache,base' 
 const SKIP = process.env.BENCH_SKIP ?? '';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const say = (msg: string) => process.stderr.write(`bench: ${msg}\n`);
-const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] : NaN);
 
 // the pages need Debian's Chromium: installed (as `npm test` does) or reported before an hour of load, not after
 if (!SKIP.includes('pages') && !process.env.CHROMIUM_PATH) execFileSync('bash', [join(root, '.ci', 'ensure-chromium')], { stdio: 'inherit' });
@@ -113,20 +111,6 @@ const ctx: BenchContext = {
 conn.closeSync();
 warehouse.close();
 
-type Stats = { answered: number; rps: number; p50: number; p95: number; p99: number; statuses: Record<string, number>; failures: Record<string, number> };
-const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
-function stats(latencies: number[], seconds: number, statuses: Record<string, number>, failures: Record<string, number>): Stats {
-  return {
-    answered: latencies.length,
-    rps: latencies.length / seconds,
-    p50: quantile(latencies, 0.5),
-    p95: quantile(latencies, 0.95),
-    p99: quantile(latencies, 0.99),
-    statuses,
-    failures,
-  };
-}
-
 /** A running `csdl serve` of one variant. */
 type Server = { url: string; child: ChildProcess; stop(): Promise<number | null> };
 
@@ -164,134 +148,12 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
   };
 }
 
-type Request = { name: string; path: string; key?: string };
-
-/** Why a request got no answer: the socket's error code, or the client's own limits. */
-class NoAnswer extends Error {
-  constructor(readonly code: string) {
-    super(code);
-  }
-}
-
-// every client of the bench keeps its connections, as browsers do
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-
-/**
- * One GET as a browser makes it (gzip accepted), read to its last byte but not unpacked: what is
- * timed is the server delivering the answer, not the bench process decompressing it (with 200
- * clients in one process, unpacking a province's 8 MB table took the bench's CPU, not the
- * server's). The body is kept only for an answer other than 200, to read its error code.
- */
-function get(url: string, key: string | undefined): Promise<{ status: number; error?: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpGet(url, { agent, headers: { 'Accept-Encoding': 'gzip', ...(key ? { Authorization: `Bearer ${key}` } : {}) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (d: Buffer) => res.statusCode !== 200 && chunks.push(d));
-      res.on('aborted', () => reject(new NoAnswer('answer cut')));
-      res.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message)));
-      res.on('end', () => {
-        if (!res.complete) return reject(new NoAnswer('answer cut'));
-        if (res.statusCode === 200) return resolve({ status: 200 });
-        let error = 'not JSON';
-        try {
-          const body = Buffer.concat(chunks);
-          error = JSON.parse((res.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8')).error.code;
-        } catch {
-          // the code stays 'not JSON'
-        }
-        resolve({ status: res.statusCode!, error });
-      });
-    });
-    // no byte for two minutes: the client gives up, and says so
-    req.setTimeout(120_000, () => req.destroy(new NoAnswer('client timeout (120 s without a byte)')));
-    req.on('error', (e: NodeJS.ErrnoException) => reject(e instanceof NoAnswer ? e : new NoAnswer(e.code ?? e.message)));
-  });
-}
-
-/** `clients` loops sending `next()`'s request for `seconds` (or until `until` resolves); every answer is read whole. */
-async function load(url: string, clients: number, next: (i: number, n: number) => Request, seconds: number, until?: Promise<unknown>) {
-  const byName = new Map<string, { latencies: number[]; statuses: Record<string, number>; failures: Record<string, number> }>();
-  let done = false;
-  void until?.then(() => (done = true));
-  const start = performance.now();
-  const end = start + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, i) => {
-      for (let n = 0; until ? !done : performance.now() < end; n++) {
-        const r = next(i, n);
-        const t = byName.get(r.name) ?? byName.set(r.name, { latencies: [], statuses: {}, failures: {} }).get(r.name)!;
-        const s = performance.now();
-        try {
-          const res = await get(url + r.path, r.key);
-          if (res.status !== 200) bump(t.statuses, `${res.status} ${res.error}`);
-          t.latencies.push(performance.now() - s);
-        } catch (err) {
-          // no status: what ended the exchange (the socket's error code, or the client's own timeout)
-          bump(t.failures, err instanceof NoAnswer ? err.code : String(err));
-        }
-      }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  return Object.fromEntries([...byName].map(([name, t]) => [name, stats(t.latencies, elapsed, t.statuses, t.failures)]));
-}
-
-/** Answers a call once (its time in `firsts`); an optional call the server does not have (404, 400) is left out. */
-async function present(url: string, r: Request, firsts: Record<string, number>): Promise<boolean> {
-  const started = performance.now();
-  const res = await get(url + r.path, r.key).catch(() => undefined);
-  firsts[r.name] = performance.now() - started;
-  return res?.status === 200;
-}
-
-async function pageTimes(url: string): Promise<Record<string, { median: number; max: number; loads: number[] }>> {
-  const profile = mkdtempSync(join(tmpdir(), 'csdl-bench-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 1000 },
-    locale: 'vi-VN',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-  });
-  const out: Record<string, { median: number; max: number; loads: number[] }> = {};
-  try {
-    // a user's browser is already running: one navigation that caches nothing the pages use
-    // (health's JSON) starts Chromium's renderer and network processes before the first timing
-    const warm = await browser.newPage();
-    await warm.goto(`${url}/api/health`);
-    await warm.close();
-    for (const p of PAGES) {
-      const loads: number[] = [];
-      // the first load also fetches the vega libraries into the browser cache, as a returning user has them
-      for (let i = 0; i < 4; i++) {
-        const page = await browser.newPage();
-        const s = performance.now();
-        await page.goto(url + p.path(ctx));
-        // a page not ready in a minute is reported as such (Infinity), not allowed to lose the run's figures
-        const ready = await page.waitForSelector(p.ready, { timeout: 60_000 }).then(
-          () => true,
-          () => false,
-        );
-        loads.push(ready ? performance.now() - s : Infinity);
-        if (!ready) say(`page ${p.name} not ready within 60 s: ${(await page.locator('body').innerText()).slice(0, 300).replace(/\s+/g, ' ')}`);
-        await page.close();
-        if (!ready) break;
-      }
-      out[p.name] = { median: quantile(loads, 0.5), max: Math.max(...loads), loads };
-    }
-  } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-  return out;
-}
-
 type VariantResult = {
   variant: string;
   checkout: string;
   firsts: Record<string, number>;
   levels: Record<number, Record<string, Stats>>;
-  pages?: Record<string, { median: number; max: number; loads: number[] }> | { error: string };
+  pages?: PageTimes | { error: string };
   duringRun?: { run: string; seconds: number; calls: Record<string, Stats> };
   stoppedCleanly?: boolean;
 };
@@ -333,7 +195,7 @@ async function runVariant(variant: string, r: VariantResult, save: () => void): 
   // pages before the pipeline phase, whose run may go on after it (a national run does); a
   // browser that fails is reported, and the pipeline phase still runs
   if (!SKIP.includes('pages')) {
-    r.pages = await pageTimes(server.url).catch((e: Error) => ({ error: e.message }));
+    r.pages = await pageTimes(server.url, ctx, say).catch((e: Error) => ({ error: e.message }));
     save();
   }
   if (!SKIPPED.includes('pipeline')) {
