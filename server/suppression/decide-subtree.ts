@@ -24,6 +24,8 @@ export type SubtreeJob = {
   sole: string[];
   /** Each school's public ownership and zone (schoolAttributes). */
   attributes: Array<[string, Record<string, string>]>;
+  /** The level of each grade (gradeLevels). */
+  gradeLevels: Array<[string, string]>;
   /** Every value row of the subtree's units. */
   rows: FamilyValue[];
   /** The root's cells as the family above decided them. */
@@ -71,12 +73,14 @@ export function subtreeData(job: SubtreeJob): IndicatorFamilyData {
   for (const r of job.rows) (rows.get(r.unit_key) ?? rows.set(r.unit_key, []).get(r.unit_key)!).push(r);
   const sole = new Set(job.sole);
   const attributes = new Map(job.attributes);
+  const levels = new Map(job.gradeLevels);
   return {
     children: async (u) => children.get(u.unit_key) ?? [],
     parent: async (u) => parents.get(u.unit_key),
     values: async (keys) => keys.flatMap((k) => rows.get(k) ?? []),
     soleParts: async (asked) => new Set(asked.filter((p) => sole.has(p.unit.unit_key)).map((p) => p.unit.unit_key)),
     attributes: async (units) => new Map(units.flatMap((u) => (attributes.has(u.unit_key) ? [[u.unit_key, attributes.get(u.unit_key)!]] : []))),
+    gradeLevels: async () => levels,
   };
 }
 

@@ -20,12 +20,18 @@ export type FamilySource<U> = {
   children(unit: U): Promise<U[]>;
   /**
    * The family's cells by count (the units `below` included), what is known of its children
-   * without being published, and the units further down the family looks at (protect-family.ts).
+   * without being published, the units further down the family looks at, and the level of each
+   * grade (protect-family.ts).
    */
   cells(
     parent: U,
     children: U[],
-  ): Promise<{ counts: Map<string, FamilyCell[]>; attributes?: Map<string, Record<string, string>>; below?: Array<{ unit: string; parent: string }> }>;
+  ): Promise<{
+    counts: Map<string, FamilyCell[]>;
+    attributes?: Map<string, Record<string, string>>;
+    below?: Array<{ unit: string; parent: string }>;
+    gradeLevels?: ReadonlyMap<string, string>;
+  }>;
 };
 
 /** A published cell's status and the value it was decided for. */
@@ -150,12 +156,12 @@ export class FamilyCascade<U> {
     // the root's cells are decided in its own family; any other parent's, in the family above
     const above = (await this.parentOf(parent)) === undefined ? undefined : await this.familyOf(parent);
     const children = await this.source.children(parent);
-    const { counts, attributes, below } = await this.source.cells(parent, children);
+    const { counts, attributes, below, gradeLevels } = await this.source.cells(parent, children);
     const decided: Decided = new Map();
     for (const [count, list] of counts) {
       const cells = dedupe(list);
       const fixed = above && fixedOf(above.get(count), key);
-      const result = protectFamily({ parent: key, children: children.map((c) => this.source.key(c)), cells, fixed, attributes, below });
+      const result = protectFamily({ parent: key, children: children.map((c) => this.source.key(c)), cells, fixed, attributes, below, gradeLevels });
       if (result.unprotected.length) {
         log.warn('suppression: cells left determined', { tables: this.source.name, family: key, count, cells: result.unprotected.slice(0, 10) });
       }

@@ -45,6 +45,8 @@ export type IndicatorFamilyData = {
   soleParts(pairs: ReadonlyArray<{ unit: Unit; parent: string }>): Promise<Set<string>>;
   /** Each school's ownership and zone, which are public knowledge. */
   attributes(schools: readonly Unit[]): Promise<Map<string, Record<string, string>>>;
+  /** The level of each grade (DM_KHOI), which is public knowledge too: a level is the sum of its grades. */
+  gradeLevels(): Promise<ReadonlyMap<string, string>>;
 };
 
 export class IndicatorSuppression {
@@ -166,6 +168,7 @@ async function familyCells(period: Period, data: IndicatorFamilyData, parent: Un
     counts,
     attributes: await data.attributes([...children, ...below.map((b) => b.unit)]),
     below: below.map((b) => ({ unit: b.unit.unit_key, parent: b.parent })),
+    gradeLevels: await data.gradeLevels(),
   };
 }
 
@@ -209,13 +212,21 @@ async function publishedDecisions(conn: DuckDBConnection, periods: string[], uni
 
 /** A period's families read from the warehouse as a request needs them. */
 function sqlFamilyData(conn: DuckDBConnection, period: Period): IndicatorFamilyData {
+  let levels: Promise<Map<string, string>> | undefined;
   return {
     children: (u) => familyChildren(conn, u, period),
     parent: (u) => familyParent(conn, u, period),
     values: (unitKeys) => indicatorValues(conn, { period: period.period, unitKeys, indicators: [], breakdown: 'all' }),
     soleParts: (pairs) => soleUnits(conn, period.period, pairs),
     attributes: (units) => schoolAttributes(conn, period, units),
+    gradeLevels: () => (levels ??= gradeLevels(conn)),
   };
+}
+
+/** The level of each grade, as the warehouse's code list holds it (core.dim_grades, from DM_KHOI). */
+export async function gradeLevels(conn: DuckDBConnection): Promise<Map<string, string>> {
+  const rows = await readRows<{ grade: string; level: string }>(conn, `select grade, level from core.dim_grades where level is not null`);
+  return new Map(rows.map((r) => [r.grade, r.level]));
 }
 
 /** Of these (unit, parent) pairs, the units that are the only one of their parent's with a non-zero figure for some indicator and breakdown. */

@@ -6,8 +6,8 @@
  * - across units, for each cell: parent = sum of the children + the rest (children not listed);
  * - a school's ownership and zone are public knowledge: its ownership=public cell is its total
  *   when it is public, zero otherwise;
- * - a level is the sum of its grades + the rest (the code list DM_KHOI gives each grade its level:
- *   preschool shown beside mẫu giáo shown tells nhà trẻ).
+ * - a level is the sum of its grades + the rest (`gradeLevels`, the code list DM_KHOI as
+ *   core.dim_grades holds it: preschool shown beside mẫu giáo shown tells nhà trẻ).
  * The rests are cells too, never published but derivable.
  *
  * Rules (DOMAIN.md, "Privacy and disclosure"): a published count from 1 to 9 is shown as '<10'
@@ -47,6 +47,11 @@ export type Family = {
    * returned.
    */
   below?: ReadonlyArray<{ unit: string; parent: string }>;
+  /**
+   * The level of each grade (core.dim_grades, from the code list DM_KHOI), which every reader
+   * knows: a level's cell is the sum of its grades'. Tables without grades (quality) have none.
+   */
+  gradeLevels?: ReadonlyMap<string, string>;
 };
 
 export type FamilyResult = {
@@ -86,7 +91,7 @@ export function protectFamily(f: Family): FamilyResult {
     vars.set(v.id, v);
     cells.set(c.cell, v);
   }
-  for (const [unit, cells] of byUnit) relations.push(...rowRelations(unit, cells, vars));
+  for (const [unit, cells] of byUnit) relations.push(...rowRelations(unit, cells, vars, f.gradeLevels));
   relations.push(...columnRelations(f.parent, f.children, byUnit, vars, f.attributes));
   const kids = new Map<string, string[]>();
   for (const b of below) (kids.get(b.parent) ?? kids.set(b.parent, []).get(b.parent)!).push(b.unit);
@@ -145,7 +150,7 @@ export function protectFamily(f: Family): FamilyResult {
 }
 
 /** Within one unit: each group of cells that differ in one dimension sums to the cell without it. */
-function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, Var>): Array<Array<[Var, number]>> {
+function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, Var>, gradeLevels: Family['gradeLevels']): Array<Array<[Var, number]>> {
   type Group = { total: string; dim: string; parts: Set<string> };
   let groups = new Map<string, Group>();
   const collect = () => {
@@ -193,25 +198,23 @@ function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, V
     }
     out.push(members);
   }
-  out.push(...levelRelations(unit, cells, vars));
+  out.push(...levelRelations(unit, cells, vars, gradeLevels));
   return out;
 }
 
-/** The level of each grade, as the code list DM_KHOI gives it (models/core/dim_grades.sql). */
-function levelOfGrade(grade: string): string | undefined {
-  if (grade === 'nha_tre' || grade === 'mau_giao') return 'preschool';
-  if (/^khoi_\d+$/.test(grade)) return 'continuing';
-  const n = /^\d+$/.test(grade) ? Number(grade) : NaN;
-  return n >= 1 && n <= 5 ? 'primary' : n >= 6 && n <= 9 ? 'lower_secondary' : n >= 10 && n <= 12 ? 'upper_secondary' : undefined;
-}
-
 /** Within one unit: a level's cell is the sum of its grades' cells (same other dimensions) and a rest. */
-function levelRelations(unit: string, cells: Map<string, Var>, vars: Map<string, Var>): Array<Array<[Var, number]>> {
+function levelRelations(
+  unit: string,
+  cells: Map<string, Var>,
+  vars: Map<string, Var>,
+  gradeLevels: ReadonlyMap<string, string> | undefined,
+): Array<Array<[Var, number]>> {
   const out: Array<Array<[Var, number]>> = [];
+  if (!gradeLevels?.size) return out;
   const gradesOf = new Map<string, Array<[string, Var]>>();
   for (const [key, v] of cells) {
     const { grade, ...others } = parseCell(key);
-    const level = grade === undefined || others.level !== undefined ? undefined : levelOfGrade(grade);
+    const level = grade === undefined || others.level !== undefined ? undefined : gradeLevels.get(grade);
     if (!level) continue;
     const total = cellKey({ ...others, level });
     (gradesOf.get(total) ?? gradesOf.set(total, []).get(total)!).push([key, v]);

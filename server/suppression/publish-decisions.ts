@@ -22,7 +22,7 @@ import { findUnit, listPeriods, type Period, type Unit } from '../units/units.qu
 import { TsWorker } from '../../lib/ts-worker.ts';
 import { addDecisions, decisionsOf, subtreeData, type DecisionColumns, type SubtreeDecisions, type SubtreeJob } from './decide-subtree.ts';
 import type { Decided } from './family-cascade.ts';
-import { indicatorCascade, schoolAttributes, soleDescendants, soleUnits, type FamilyValue } from './indicator-suppression.ts';
+import { gradeLevels, indicatorCascade, schoolAttributes, soleDescendants, soleUnits, type FamilyValue } from './indicator-suppression.ts';
 import { familyChildren, NATION_KEY } from './unit-families.ts';
 
 const TABLE = 'serving.suppression_decisions';
@@ -68,6 +68,7 @@ async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit
   const pairs = [...tree.parent].map(([key, parent]) => ({ unit: tree.units.get(key)!, parent: parent.unit_key }));
   const sole = await soleUnits(conn, period.period, pairs, serving);
   const attributes = await schoolAttributes(conn, period, [...tree.units.values()]);
+  const levels = [...(await gradeLevels(conn))];
   const values = async (keys: readonly string[]): Promise<FamilyValue[]> =>
     (await indicatorValues(conn, { period: period.period, unitKeys: keys, indicators: [], breakdown: 'all', serving })).map(
       ({ unit_key, indicator, breakdown, numerator, denominator }) => ({ unit_key, indicator, breakdown, numerator, denominator }),
@@ -109,6 +110,7 @@ async function decidePeriod(conn: DuckDBConnection, period: Period, nation: Unit
       children: units.map((u) => [u.unit_key, tree.children.get(u.unit_key) ?? []]),
       sole: keys.filter((k) => sole.has(k)),
       attributes: keys.flatMap((k) => (attributes.has(k) ? [[k, attributes.get(k)!]] : [])),
+      gradeLevels: levels,
       rows: await values(keys),
       fixed,
     };

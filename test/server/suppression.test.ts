@@ -225,7 +225,13 @@ describe('protectFamily', () => {
       ...unit('D1', 65, [18, 47], [3, 15, 9, 9, 9, 9, 11]),
       ...unit('D2', 200, [100, 100], [40, 60, 20, 20, 20, 20, 20]),
     ];
-    const r = protectFamily({ parent: 'P', children: ['D1', 'D2'], cells });
+    // the grades of each level, as core.dim_grades reads them from DM_KHOI
+    const gradeLevels = new Map([
+      ['nha_tre', 'preschool'],
+      ['mau_giao', 'preschool'],
+      ...['1', '2', '3', '4', '5'].map((g): [string, string] => [g, 'primary']),
+    ]);
+    const r = protectFamily({ parent: 'P', children: ['D1', 'D2'], cells, gradeLevels });
     const shown = (k: string) => r.statuses.get(k) === 'shown';
     expect(r.statuses.get('D1\u0000grade=nha_tre')).toBe('small');
     expect(shown('D1\u0000level=preschool') && shown('D1\u0000grade=mau_giao')).toBe(false);
