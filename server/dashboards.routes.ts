@@ -11,6 +11,7 @@ import express from 'express';
 import { z } from 'zod';
 import type { ApiRouter } from './api/api-router.ts';
 import { notFound } from './http-errors.ts';
+import { sendStatic } from './static-gzip.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -38,6 +39,7 @@ function packageFile(spec: string): string {
 
 /** The pages' routes: /dashboards/*, /vendor/*, /reference/vn-provinces-34.topojson, / -> overview. */
 export function dashboardsRoutes(pages: ApiRouter): void {
+  // the vendored libraries and the shapes go gzipped (static-gzip.ts); the pages' own files are small
   const cache = { maxAge: '1h' };
   pages.get(
     '/',
@@ -53,9 +55,7 @@ export function dashboardsRoutes(pages: ApiRouter): void {
       auth: 'page',
       response: { kind: 'file', type: 'application/json', description: 'TopoJSON' },
     },
-    (_req, res) => {
-      res.type('application/json').sendFile(join(root, 'data', 'reference', 'vn-provinces-34.topojson'), cache);
-    },
+    (req, res) => sendStatic(req, res, join(root, 'data', 'reference', 'vn-provinces-34.topojson'), 'application/json'),
   );
   pages.get(
     '/vendor/:file',
@@ -66,11 +66,11 @@ export function dashboardsRoutes(pages: ApiRouter): void {
       params: z.strictObject({ file: z.string().meta({ description: [...VENDOR.keys()].join(', ') }) }),
       response: { kind: 'file', type: 'text/javascript', description: 'a browser build' },
     },
-    (_req, res, { params }) => {
+    (req, res, { params }) => {
       // a Map, so that names such as 'constructor' or '__proto__' are unknown files, not inherited members
       const spec = VENDOR.get(params.file);
       if (!spec) throw notFound(`/vendor/${params.file} (có: ${[...VENDOR.keys()].join(', ')})`);
-      res.type('text/javascript').sendFile(packageFile(spec), cache);
+      return sendStatic(req, res, packageFile(spec), 'text/javascript');
     },
   );
 }

@@ -12,6 +12,7 @@ import {
   formatNumber,
   getKey,
   latestOnly,
+  loadCharts,
   loadSpec,
   pageParam,
   setPageParams,
@@ -27,6 +28,8 @@ const BADGE = { approved: 'met', not_reporting: 'unknown', pending: 'open', no_d
 const PART = { indicators: 'Chỉ tiêu', forms: 'Biểu mẫu', quality: 'Chất lượng' };
 
 captureKeyFromUrl();
+// the charts' libraries load while the data is asked for
+loadCharts();
 const periodSelect = document.getElementById('period');
 let me = null;
 const turns = latestOnly();

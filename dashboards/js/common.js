@@ -1,6 +1,6 @@
 // Shared by the dashboard pages: the API key (sessionStorage, or #key= once), calls to the
 // server's API, Vietnamese formatting (1.234.567; dd/mm/yyyy; 'Đầu năm 2025-2026'), the page
-// navigation and vega-embed with the vi-VN number locale. No framework, no CDN.
+// navigation and vega-embed (loaded on demand) with the vi-VN number locale. No framework, no CDN.
 
 const KEY_STORAGE = 'csdl-api-key';
 let keyNotice = null;
@@ -97,9 +97,35 @@ export async function loadSpec(name) {
   return res.json();
 }
 
+const CHART_LIBRARIES = ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js'];
+let charts = null;
+
+/**
+ * Loads vega, vega-lite and vega-embed (830 KB of script) once, in order, without holding up the
+ * page: a page that draws charts calls this first, so that they download and compile while its
+ * data is on the way (the page's <link rel="preload"> has already started the download).
+ */
+export function loadCharts() {
+  charts ??= new Promise((resolve, reject) => {
+    for (const [i, name] of CHART_LIBRARIES.entries()) {
+      const el = document.createElement('script');
+      el.src = `/vendor/${name}`;
+      // run in the order added (vega-lite needs vega), not in the order they arrive
+      el.async = false;
+      el.onerror = () => reject(new Error(`Không tải được thư viện vẽ biểu đồ /vendor/${name}; hãy tải lại trang.`));
+      if (i === CHART_LIBRARIES.length - 1) el.onload = () => resolve(window.vegaEmbed);
+      document.head.append(el);
+    }
+  });
+  // a failure is reported by the chart that waits for it (embed), not as an unhandled rejection
+  charts.catch(() => {});
+  return charts;
+}
+
 /** Renders a spec as SVG with the vi-VN locale; returns vega-embed's result (with `view`). */
-export function embed(el, spec) {
-  return window.vegaEmbed(el, spec, {
+export async function embed(el, spec) {
+  const vegaEmbed = await loadCharts();
+  return vegaEmbed(el, spec, {
     renderer: 'svg',
     actions: false,
     formatLocale: VI_FORMAT_LOCALE,

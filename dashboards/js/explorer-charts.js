@@ -6,9 +6,18 @@ import { embed, loadSpec } from './common.js';
 import { vegaFormat } from './explorer-format.js';
 
 const specs = new Map();
-async function spec(name) {
+function fetched(name) {
   if (!specs.has(name)) specs.set(name, loadSpec(name));
-  return structuredClone(await specs.get(name));
+  return specs.get(name);
+}
+async function spec(name) {
+  return structuredClone(await fetched(name));
+}
+
+/** Asks for the specs a page will draw first while its data is on the way. */
+export function preloadSpecs(...names) {
+  // a failure shows when the chart is drawn
+  for (const name of names) fetched(name).catch(() => specs.delete(name));
 }
 
 function clickOpens(view, onOpen) {

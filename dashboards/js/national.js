@@ -5,9 +5,9 @@
 // downloads (dashboards/js/downloads.js). The address holds the whole state. Without a key it
 // reads the public, suppressed endpoints (nation and provinces, totals); with one, the caller's
 // scope, exact on screen and suppressed in downloads, as the API serves them.
-import { captureKeyFromUrl, esc, formatNumber, getKey, periodName, showWho, status, wireLogin } from './common.js';
+import { captureKeyFromUrl, esc, formatNumber, getKey, loadCharts, periodName, showWho, status, wireLogin } from './common.js';
 import { downloadButtons } from './downloads.js';
-import { drawBars, drawMap, drawSeries } from './explorer-charts.js';
+import { drawBars, drawMap, drawSeries, preloadSpecs } from './explorer-charts.js';
 import { makeDownloads } from './explorer-downloads.js';
 import { onTodaysProvinces, peersOf, publicValues, sourced } from './explorer-data.js';
 import { cellLabel, childrenCaption, childrenWord, digitsOf, rankOf, sortCells } from './explorer-format.js';
@@ -16,6 +16,9 @@ import { getJson, isAbort, latestOnly, qs, readState, writeState } from './explo
 import { seriesTable, valuesTable } from './explorer-tables.js';
 
 captureKeyFromUrl();
+// the charts' libraries and specs load while the data is asked for
+loadCharts();
+preloadSpecs('national-map.vl.json', 'explorer-series.vl.json', 'explorer-bars.vl.json');
 const $ = (id) => document.getElementById(id);
 const keyed = () => Boolean(getKey());
 const MAX_COMPARE = 5;
@@ -168,12 +171,18 @@ function renderHeading({ s, entry, period, digits, own, peers, unitInfo }) {
 }
 
 async function renderCharts(ctx, g) {
+  shown.views = {};
+  // the map (or the bars) and the series are drawn side by side: neither waits for the other's spec and shapes
+  await Promise.all([renderPlace(ctx, g), renderSeries(ctx)]);
+}
+
+/** The map of the provinces at the nation, else the bars of the unit's children or peers. */
+async function renderPlace(ctx, g) {
   const { s, digits, title, children, unitInfo, peers } = ctx;
   const atNation = unitInfo.unit_level === 'nation';
   $('map-card').hidden = !atNation;
   $('bars-card').hidden = atNation;
   document.querySelector('.explorer-grid').classList.toggle('even', !atNation);
-  shown.views = {};
   if (atNation) {
     let provinces = children.filter((r) => r.unit_level === 'province' && r.unit_key.endsWith('@2025'));
     let note = ctx.period.census_day < '2025-07-01' && provinces.length ? 'Kỳ trước 01/07/2025: số liệu tổng hợp lại theo 34 tỉnh, thành phố hiện nay.' : '';
@@ -201,7 +210,11 @@ async function renderCharts(ctx, g) {
     shown.views.bars = rows.length ? await drawBars($('bars'), rows, { title, digits, highlight: s.unit, onOpen: open }) : null;
     if (!rows.length) $('bars').innerHTML = '';
   }
-  if (!g.current()) return;
+}
+
+/** The series of the unit and the units compared with it. */
+async function renderSeries(ctx) {
+  const { digits, title } = ctx;
   const order = new Map(periods.map((p, i) => [p.period, i]));
   const names = new Map(ctx.series.units.map((u) => [u.unit_key, u.unit_level === 'nation' ? 'Toàn quốc' : u.unit_name]));
   const seriesRows = ctx.series.rows

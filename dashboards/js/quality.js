@@ -11,6 +11,7 @@ import {
   formatNumber,
   getKey,
   latestOnly,
+  loadCharts,
   loadSpec,
   pageParam,
   periodName,
@@ -38,6 +39,8 @@ const DEPTH = { N: 0, P: 1, D: 2, C: 3, S: 4 };
 const ACCOUNT_DEPTH = { nation: 0, province: 1, district: 2, commune: 3, school: 4 };
 
 captureKeyFromUrl();
+// the charts' libraries load while the data is asked for
+loadCharts();
 const periodSelect = document.getElementById('period');
 let me = null;
 let current = null;

@@ -10,6 +10,7 @@ import {
   formatNumber,
   getKey,
   latestOnly,
+  loadCharts,
   loadSpec,
   pageParam,
   periodName,
@@ -23,6 +24,8 @@ import { downloadButtons, downloadChart, downloadTable, filePart } from './page-
 import { bandBadge, downloadWorkbook, formatScore, rankText } from './quality-format.js';
 
 captureKeyFromUrl();
+// the charts' libraries load while the data is asked for
+loadCharts();
 const periodSelect = document.getElementById('period');
 const unitInput = document.getElementById('unit');
 let me = null;

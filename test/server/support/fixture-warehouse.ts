@@ -1,6 +1,6 @@
 /**
  * A small hand-built warehouse with the marts' documented shapes (core.dim_units, dim_periods,
- * dim_period_deadlines; indicators.indicator_catalog, indicator_values; quality.dq_*), so the
+ * dim_period_deadlines, dim_grades; indicators.indicator_catalog, indicator_values; quality.dq_*), so the
  * server's scoping, formats and suppression are tested on numbers worked out by hand.
  *
  * Units: the nation; the 34 provinces of 2025 (codes and names of the map's shapes); old
@@ -24,10 +24,20 @@ export function provinceLearners(code: string, index: number): number {
   return code === '48' ? 305 : code === '01' ? 1200 : code === '04' ? 7 : 1000 + 10 * index;
 }
 
+/** The code list DM_KHOI's grades with their level, as models/core/dim_grades.sql reads them (khoi 16, 17 are nhà trẻ and mẫu giáo). */
+const LEVEL_OF_CAP_HOC: Record<string, string> = { '01': 'preschool', '02': 'primary', '03': 'lower_secondary', '04': 'upper_secondary', '05': 'continuing' };
+const codeLists = JSON.parse(readFileSync(new URL('../../../data/reference/code-lists.json', import.meta.url), 'utf8'));
+const GRADES = (codeLists.DM_KHOI as Array<{ ma: string; extra: Record<string, string> }>).map((k) => {
+  const n = Number(k.ma);
+  const grade = n >= 1 && n <= 12 ? String(n) : n === 16 ? 'nha_tre' : n === 17 ? 'mau_giao' : `khoi_${k.ma}`;
+  return `(${q(k.ma)}, ${q(grade)}, ${q(LEVEL_OF_CAP_HOC[k.extra['Mã cấp học']])})`;
+});
+
 /** Creates and fills every table; `conn` is a connection to an empty warehouse. */
 export async function buildFixtureWarehouse(conn: DuckDBConnection): Promise<void> {
   await conn.run(`
     create schema core; create schema indicators; create schema quality;
+    create table core.dim_grades as select * from (values ${GRADES.join(', ')}) t(khoi_code, grade, level);
     create table core.dim_periods as select * from (values
       ('2024-DN', 2024, 'DN', date '2024-09-30', '2024-2025', 'Đầu năm học 2024-2025', 'Start of school year 2024-2025', true, null),
       ('2025-DN', 2025, 'DN', date '2025-09-30', '2025-2026', 'Đầu năm học 2025-2026', 'Start of school year 2025-2026', false, '2024-DN')
