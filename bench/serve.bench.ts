@@ -17,7 +17,8 @@
  *
  * Usage: npm run bench:serve -- [tiny|demo|province]          (default demo)
  *   BENCH_SECONDS=60 BENCH_CLIENTS=50,200 BENCH_BASE=/work/wt/h29-base BENCH_VARIANTS=serving,no-cache,base
- *   BENCH_SKIP=pipeline,pages
+ *   BENCH_SKIP=pipeline,pages,load   (load: no clients, e.g. BENCH_VARIANTS=serving,base BENCH_SKIP=load,pipeline
+ *   to compare the pages of two checkouts)
  *   BENCH_WAREHOUSE=<a warehouse file built by the pipeline, e.g. by `csdl run --preset national
  *   --no-serve`>: measured as it is (copied per variant), nothing generated; the pipeline phase
  *   then needs CSDL_DATABASE_URL (and the warehouse's CSDL_PSEUDONYM_SECRET), else it is skipped
@@ -181,7 +182,7 @@ async function runVariant(variant: string, r: VariantResult, save: () => void): 
     if (await present(server.url, call, firsts)) calls.push(call);
     else say(`${variant}: ${c.name} left out (${c.optional ? 'not on this server' : 'did not answer 200'})`);
   }
-  for (const clients of LEVELS) {
+  for (const clients of SKIP.includes('load') ? [] : LEVELS) {
     const health = await load(server.url, clients, () => ({ name: 'health', path: '/api/health' }), SECONDS);
     levels[clients] = { ...health };
     say(`${variant} ${clients} clients: health p95 ${health.health.p95.toFixed(1)} ms, ${health.health.rps.toFixed(1)} req/s`);
@@ -256,7 +257,7 @@ const f = (x: number, d = 1) => (Number.isFinite(x) ? x.toLocaleString('vi-VN', 
 const lines = [
   `serve benchmark, preset ${preset}, ${cpus().length} cores (load ${loadavg()
     .map((l) => f(l, 2))
-    .join(' ')}), ${SECONDS} s per call and level`,
+    .join(' ')}), ${SKIP.includes('load') ? 'no load phase' : `${SECONDS} s per call and level`}`,
 ];
 for (const r of results) {
   lines.push(`\n== ${r.variant} (${r.checkout}) ==`);
@@ -289,16 +290,28 @@ for (const r of results) {
   if (r.pages && 'error' in r.pages) lines.push(`pages not measured: ${r.pages.error} ERROR`);
   else if (r.pages)
     for (const [name, p] of Object.entries(r.pages))
-      lines.push(`page ${name}: ready in ${f(p.median, 0)} ms median, ${f(p.max, 0)} ms max of 4 (first ${f(p.loads[0], 0)} ms)`);
+      lines.push(
+        `page ${name}: first visit (empty cache) ${f(p.cold, 0)} ms; returning: ${f(p.median, 0)} ms median, ${f(p.max, 0)} ms max of ${p.loads.length}`,
+      );
   lines.push(`stopped cleanly: ${r.stoppedCleanly}`);
 }
 const serving = results.find((r) => r.variant === 'serving');
 for (const other of results.filter((r) => r.variant !== 'serving')) {
   if (!serving) break;
-  lines.push(`\n${other.variant} / serving, p95 at ${LEVELS[0]} clients:`);
+  if (serving.levels[LEVELS[0]]) lines.push(`\n${other.variant} / serving, p95 at ${LEVELS[0]} clients:`);
   for (const [name, s] of Object.entries(serving.levels[LEVELS[0]] ?? {})) {
     const o = other.levels[LEVELS[0]]?.[name];
     if (o) lines.push(`  ${name}: ${f(o.p95)} / ${f(s.p95)} ms = ${f(o.p95 / s.p95, 2)}x`);
+  }
+  if (serving.pages && !('error' in serving.pages) && other.pages && !('error' in other.pages)) {
+    lines.push(`\n${other.variant} / serving, pages (first visit; returning median):`);
+    for (const [name, p] of Object.entries(serving.pages)) {
+      const o = other.pages[name];
+      if (o)
+        lines.push(
+          `  ${name}: ${f(o.cold, 0)} / ${f(p.cold, 0)} ms = ${f(o.cold / p.cold, 2)}x; ${f(o.median, 0)} / ${f(p.median, 0)} ms = ${f(o.median / p.median, 2)}x`,
+        );
+    }
   }
 }
 process.stdout.write(lines.join('\n') + '\n');
