@@ -94,6 +94,8 @@ async function draw() {
     document.querySelector('#failures tbody').innerHTML = '';
     showFailures(firstPage);
     if (score.assessed === false) document.querySelector('#failures tfoot').innerHTML = '<tr><td colspan="6">Kỳ này chưa được kiểm tra.</td></tr>';
+    // an unchecked period has no list of records to fix: no workbook of it is offered
+    document.getElementById('workbook').hidden = score.assessed === false;
     const u = score.unit;
     document.getElementById('quality-score').innerHTML =
       u && u.score !== null && u.score !== undefined
