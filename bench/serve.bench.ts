@@ -112,6 +112,16 @@ const ctx: BenchContext = {
 conn.closeSync();
 warehouse.close();
 
+/** The servers started and not yet stopped: a bench that fails stops them on its way out instead of leaving them running. */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGTERM');
+  // the warehouse copies (gigabytes on national) go too
+  rmSync(work, { recursive: true, force: true });
+});
+// interrupted (Ctrl-C, a timeout's SIGTERM): out through 'exit', so that the servers stop too
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /** A running `csdl serve` of one variant. */
 type Server = { url: string; child: ChildProcess; stop(): Promise<number | null> };
 
@@ -129,7 +139,13 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
     childLog = (childLog + d).slice(-100_000);
     logFile.write(d);
   });
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exit = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
