@@ -110,7 +110,7 @@ async function draw() {
     const rulesView = rules.rows.length ? (await embed('#rules-chart', spec)).view : null;
     if (!rulesView) document.getElementById('rules-chart').textContent = score.assessed === false ? 'Chưa kiểm tra.' : 'Không có quy tắc nào chưa đạt.';
     if (!turn.current) return;
-    wireDownloads(values, rulesView);
+    wireDownloads(values, rulesView, score.assessed !== false);
     document.body.dataset.drawn = `${values.period.period}|${values.unit.unit_key}`;
     // a period the quality step has not checked has no failures to list, which is not the same as none
     status(score.assessed === false ? '' : `${formatNumber(rules.rows.length)} quy tắc chưa đạt, ${formatNumber(failures.total)} lỗi cần sửa.`);
@@ -119,8 +119,8 @@ async function draw() {
   }
 }
 
-/** The download buttons of the indicator table and the rules chart, for the school drawn. */
-function wireDownloads(values, rulesView) {
+/** The download buttons of the indicator table, the list of records to fix (when the period is `checked`) and the rules chart, for the school drawn. */
+function wireDownloads(values, rulesView, checked) {
   const u = values.unit;
   const file = `${values.period.period}-${filePart(u.unit_key)}`;
   const about = {
@@ -182,12 +182,15 @@ function wireDownloads(values, rulesView) {
     file: `ban-ghi-can-sua-${file}`,
     sheet: 'Bản ghi cần sửa',
   };
+  // an unchecked period has no list: an empty file would read as "nothing to fix"
   downloadButtons(
     document.getElementById('failures-downloads'),
-    [
-      ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', failuresSpec, failuresAbout)],
-      ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', failuresSpec, failuresAbout)],
-    ],
+    checked
+      ? [
+          ['Tải CSV (Excel)', 'csv', () => downloadTable('csv', failuresSpec, failuresAbout)],
+          ['Tải XLSX', 'xlsx', () => downloadTable('xlsx', failuresSpec, failuresAbout)],
+        ]
+      : [],
     fail,
   );
   const name = `bieu-do-quy-tac-chua-dat-${file}`;

@@ -132,12 +132,14 @@ describe('dashboards in Chromium', () => {
     expect(await page.locator('#rules-chart').innerText()).toBe('Chưa kiểm tra.');
     expect(await page.locator('#failures tfoot').innerText()).toBe('Kỳ này chưa được kiểm tra.');
     expect(await page.locator('#workbook').isVisible()).toBe(false);
+    expect(await page.locator('#failures-downloads button').count()).toBe(0);
     expect(await page.locator('#indicators tbody').innerText()).toContain('Số học sinh');
     await page.screenshot({ path: '/tmp/csdl-dashboard-school-unchecked.png', fullPage: true });
     // a checked period offers the workbook again
     await page.selectOption('#period', '2025-DN');
     await page.waitForFunction(() => document.body.dataset.drawn?.startsWith('2025-DN|'));
     expect(await page.locator('#workbook').isVisible()).toBe(true);
+    expect(await page.locator('#failures-downloads button').allInnerTexts()).toEqual(['Tải CSV (Excel)', 'Tải XLSX']);
     const league = await b.open(`${s.url}/dashboards/quality.html?period=2024-DN#key=${s.keys.communeAdmin}`);
     await league.waitForFunction(() => document.body.dataset.drawn?.startsWith('2024-DN|'));
     expect(await league.locator('#status').innerText()).toBe('Kỳ này chưa được kiểm tra chất lượng dữ liệu.');
