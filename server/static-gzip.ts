@@ -9,6 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip, constants } from 'node:zlib';
 import type { Request, Response } from 'express';
+import { matches } from './cache/response-cache.ts';
 
 const gzipAsync = promisify(gzip);
 const MAX_AGE_SECONDS = 3600;
@@ -16,10 +17,6 @@ const MAX_AGE_SECONDS = 3600;
 const GZIP_FROM_BYTES = 1024;
 
 const kept = new Map<string, { tag: string; body: Promise<Buffer> }>();
-
-function matches(header: string | undefined, etag: string): boolean {
-  return !!header && header.split(',').some((t) => [etag, `W/${etag}`, '*'].includes(t.trim()));
-}
 
 /** Sends `file` as `type`, gzipped when the client accepts it, with an ETag of its version on disk (304 when the client has it). */
 export async function sendStatic(req: Request, res: Response, file: string, type: string): Promise<void> {

@@ -162,7 +162,8 @@ function gzipTag(etag: string): string {
   return `${etag.slice(0, -1)}-gz"`;
 }
 
-function matches(header: string | undefined, etag: string): boolean {
+/** Whether an If-None-Match header names `etag` (strong, weak or '*'). */
+export function matches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(',').some((t) => {
     const tag = t.trim();

@@ -190,13 +190,7 @@ function rowRelations(unit: string, cells: Map<string, Var>, vars: Map<string, V
     // A '?' cell another group made can mean other cases here, when this group lists other values
     // (learners of unknown sex: grade 7 has no sex split where its only learner is a girl): what is
     // left over is this group's own rest, so that every equation holds.
-    const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
-    if (left !== 0) {
-      const own: Var = { id: idOf(unit, `${gk}|rest`), value: left, published: false, fixed: false, status: null, lookahead: false };
-      vars.set(own.id, own);
-      members.push([own, -1]);
-    }
-    out.push(members);
+    out.push(withRest(members, idOf(unit, `${gk}|rest`), vars));
   }
   out.push(...levelRelations(unit, cells, vars, gradeLevels));
   return out;
@@ -222,16 +216,18 @@ function levelRelations(
   for (const [key, parts] of gradesOf) {
     const total = cells.get(key);
     if (!total) continue;
-    const members: Array<[Var, number]> = [[total, 1], ...parts.map(([, v]): [Var, number] => [v, -1])];
-    const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
-    if (left !== 0) {
-      const own: Var = { id: idOf(unit, `${key}|grades|rest`), value: left, published: false, fixed: false, status: null, lookahead: false };
-      vars.set(own.id, own);
-      members.push([own, -1]);
-    }
-    out.push(members);
+    out.push(withRest([[total, 1], ...parts.map(([, v]): [Var, number] => [v, -1])], idOf(unit, `${key}|grades|rest`), vars));
   }
   return out;
+}
+
+/** The equation `members` with, when its values leave something over, an unpublished rest `id` that holds it. */
+function withRest(members: Array<[Var, number]>, id: string, vars: Map<string, Var>): Array<[Var, number]> {
+  const left = members.reduce((s, [v, c]) => s + c * v.value, 0);
+  if (left === 0) return members;
+  const own: Var = { id, value: left, published: false, fixed: false, status: null, lookahead: false };
+  vars.set(own.id, own);
+  return [...members, [own, -1]];
 }
 
 /** Across units: each of the parent's cells is the sum of the children's and the rest's. */
