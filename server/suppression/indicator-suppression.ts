@@ -138,6 +138,8 @@ export function indicatorCascade(period: Period, data: IndicatorFamilyData, cach
       cells: (parent, children) => familyCells(period, data, parent, children),
     },
     cache,
+    // a school's ownership and a grade's level tie a unit's cells to its schools' in ways the family above does not see
+    true,
   );
 }
 

@@ -52,13 +52,25 @@ export type Family = {
    * knows: a level's cell is the sum of its grades'. Tables without grades (quality) have none.
    */
   gradeLevels?: ReadonlyMap<string, string>;
+  /**
+   * Children's cells (`unit \u0000 cell`) to hide whatever their value: the cells the families
+   * below need hidden here (`needs`), since the parent's fixed cells leave them no other way.
+   */
+  force?: ReadonlySet<string>;
 };
 
 export type FamilyResult = {
   /** Status of every published cell, by `unit \u0000 cell`. */
   statuses: Map<string, Status>;
-  /** Cells still determined when no shown cell was left to hide (none expected; logged). */
+  /** Cells still determined when no shown cell of the children was left to hide. */
   unprotected: string[];
+  /**
+   * The parent's shown cells (cell keys) whose hiding, in the family above, would free the
+   * unprotected ones: what the family's own equations fix there (a commune's preschool staff
+   * and its non-public staff, shown above, give its one public preschool's '<10' when every
+   * non-public school is a preschool) was out of the family above's sight.
+   */
+  needs: string[];
 };
 
 /** The threshold: counts strictly below it (and not zero) are small. */
@@ -86,8 +98,17 @@ export function protectFamily(f: Family): FamilyResult {
     const cells = byUnit.get(c.unit);
     if (!cells || cells.has(c.cell)) continue;
     const fixed = c.unit === f.parent && f.fixed !== undefined;
-    const status: Status | null = !c.published ? null : fixed ? (f.fixed!.get(c.cell) ?? 'hidden') : isSmall(c.value) ? 'small' : 'shown';
-    const v: Var = { id: idOf(c.unit, c.cell), value: c.value, published: c.published, fixed, status, lookahead: lookahead.has(c.unit) };
+    const id = idOf(c.unit, c.cell);
+    const status: Status | null = !c.published
+      ? null
+      : fixed
+        ? (f.fixed!.get(c.cell) ?? 'hidden')
+        : isSmall(c.value)
+          ? 'small'
+          : c.value !== 0 && f.force?.has(id)
+            ? 'hidden'
+            : 'shown';
+    const v: Var = { id, value: c.value, published: c.published, fixed, status, lookahead: lookahead.has(c.unit) };
     vars.set(v.id, v);
     cells.set(c.cell, v);
   }
@@ -146,7 +167,39 @@ export function protectFamily(f: Family): FamilyResult {
 
   const statuses = new Map<string, Status>();
   for (const v of vars.values()) if (v.published && v.status && !v.lookahead) statuses.set(v.id, v.status);
-  return { statuses, unprotected: [...unprotected] };
+  const left = [...unprotected].sort().map((id) => vars.get(id)!);
+  return { statuses, unprotected: [...unprotected], needs: left.length ? parentNeeds(vars.values(), relations, left, f.parent) : [] };
+}
+
+/**
+ * The parent's fixed shown cells whose hiding would free `left` (cells that no hiding of a
+ * child's cell frees): the same equations with those cells hideable too, at a cost above any
+ * other, each cell of `left` freed in turn as the family frees its own.
+ */
+function parentNeeds(vars: Iterable<Var>, relations: ReadonlyArray<ReadonlyArray<[Var, number]>>, left: readonly Var[], parent: string): string[] {
+  const known = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
+  const open = (v: Var) => v.published && v.status === 'shown' && v.value !== 0;
+  const columns = [...vars].filter((v) => !known(v) || open(v)).sort(byId);
+  const index = new Map(columns.map((v, i) => [v, i]));
+  const cost = (v: Var) => (!known(v) ? 0 : Math.abs(v.value) * (v.fixed ? PARENT_COST * PARENT_COST : v.id.startsWith(`${parent}\u0000`) ? PARENT_COST : 1));
+  const equations: Equation[] = relations.map((r) => r.flatMap(([v, c]) => (index.has(v) ? [[index.get(v)!, c] as const] : [])));
+  const system = new OpenSystem(
+    equations.filter((e) => e.length > 0),
+    columns.map(cost),
+    columns.map((v) => !known(v)),
+  );
+  const needs = new Set<string>();
+  for (const t of left) {
+    if (!system.determined(index.get(t)!)) continue;
+    const support = system.cheapest(index.get(t)!, (k) => cost(columns[k]));
+    for (const k of support ?? []) {
+      const v = columns[k];
+      if (!known(v)) continue;
+      system.makeUnknown(k);
+      if (v.fixed) needs.add(v.id.slice(parent.length + 1));
+    }
+  }
+  return [...needs].sort();
 }
 
 /** Within one unit: each group of cells that differ in one dimension sums to the cell without it. */
