@@ -2,10 +2,11 @@
  * Decides family tables top-down (protect-family.ts): a unit's cells are decided in its parent's
  * family, after that family's own parent cells were fixed by the family above, up to the root.
  * Every response that shows a cell therefore shows the same decision, whichever unit it was asked
- * about. Each family is decided once per request, and kept for later requests in a
- * DecisionCache under the warehouse's data version; a decision carries the value it was made
- * for, so that a figure whose value has changed since is hidden rather than shown on a stale
- * decision.
+ * about. With `repair`, a family that needs some of its parent's cells hidden gets them hidden in
+ * the family above, and the subtree below the root's child is decided again until nothing more is
+ * needed (`settle`). Decided families are kept for later requests in a DecisionCache under the
+ * warehouse's data version; a decision carries the value it was made for, so that a figure whose
+ * value has changed since is hidden rather than shown on a stale decision.
  */
 import { log } from '../../lib/log.ts';
 import { protectFamily, type FamilyCell, type Status } from './protect-family.ts';

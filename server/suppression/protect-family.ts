@@ -19,7 +19,9 @@
  * above (top-down, so that every table that holds a cell decides it the same way); only the
  * children's cells are chosen here, except for the root. Where a child's only non-zero part of a
  * cell is one of its own children, that grandchild's table is looked at too (`below`), since
- * the family below could not protect it otherwise.
+ * the family below could not protect it otherwise. Where the parent's fixed cells still leave a
+ * cell determined, the result names them (`needs`) for the family above to hide (`force`;
+ * family-cascade.ts).
  */
 import { cellKey, parseCell } from './cell-key.ts';
 import { OpenSystem, type Equation } from './linear-system.ts';
