@@ -92,6 +92,9 @@ export class DecisionCache {
 export class FamilyCascade<U> {
   private families = new Map<string, Promise<Decided>>();
   private parents = new Map<string, Promise<U | undefined>>();
+  /** With `repair`: the subtrees being settled here, by the key of their top, and the families they decided. */
+  private settles = new Map<string, Promise<unknown>>();
+  private settledHere = new Map<string, Decided>();
 
   constructor(
     private readonly source: FamilySource<U>,
@@ -187,9 +190,6 @@ export class FamilyCascade<U> {
     return this.settledHere.get(k) ?? this.cache?.decisions.get(this.cache.version, `${this.source.name}|${k}`) ?? new Map();
   }
 
-  private settles = new Map<string, Promise<unknown>>();
-  private settledHere = new Map<string, Decided>();
-
   /**
    * Decides every family of the subtree of `top` (a child of the root) top-down, then again
    * where a family needs some of its parent's cells hidden (FamilyResult.needs): those cells are
@@ -197,7 +197,8 @@ export class FamilyCascade<U> {
    * parent's cells changed with it. Forced cells only ever grow, so this ends; the decisions are
    * those of the last round, where no family needs anything more. What a family needs of the
    * root's family (top's own cells) cannot be had this way and is logged, as is a cell no hiding
-   * frees.
+   * frees. The families go to `settledHere` and the cache; what it returns is only what `shared`
+   * hands to concurrent requests while it runs (they read the families from the cache).
    */
   private async settle(top: U): Promise<Decided> {
     const key = (u: U) => this.source.key(u);
