@@ -120,9 +120,7 @@ export function protectFamily(f: Family): FamilyResult {
   for (const b of below) (kids.get(b.parent) ?? kids.set(b.parent, []).get(b.parent)!).push(b.unit);
   for (const [unit, list] of kids) if (byUnit.has(unit)) relations.push(...columnRelations(unit, list, byUnit, vars, f.attributes, true));
 
-  // a loose rest stands for the children not looked at: unknown unless zero (counts are never
-  // negative, so a zero sum is zero parts)
-  const known = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
+  const known = isKnown;
   const isTarget = (v: Var) => (v.published ? v.status !== 'shown' : isSmall(v.value) && !v.loose);
   const unprotected = new Set<string>();
 
@@ -179,7 +177,7 @@ export function protectFamily(f: Family): FamilyResult {
  * other, each cell of `left` freed in turn as the family frees its own.
  */
 function parentNeeds(vars: Iterable<Var>, relations: ReadonlyArray<ReadonlyArray<[Var, number]>>, left: readonly Var[], parent: string): string[] {
-  const known = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
+  const known = isKnown;
   const open = (v: Var) => v.published && v.status === 'shown' && v.value !== 0;
   const columns = [...vars].filter((v) => !known(v) || open(v)).sort(byId);
   const index = new Map(columns.map((v, i) => [v, i]));
@@ -332,5 +330,12 @@ function childCell(child: string, key: string, byUnit: Map<string, Map<string, V
   }
   return byUnit.get(child)!.get(cellKey(a));
 }
+
+/**
+ * Whether a reader knows a cell: a published one when shown; an unpublished one (a rest, or a
+ * loose rest standing for the children not looked at) when zero, since counts are never negative
+ * and a zero sum is zero parts.
+ */
+const isKnown = (v: Var) => (v.published ? v.status === 'shown' : v.value === 0);
 
 const byId = (a: Var, b: Var) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
