@@ -15,6 +15,8 @@ export type ServingState = {
   version: string;
   /** serving.indicator_values */
   values: boolean;
+  /** serving.indicator_values has `geography` (a warehouse whose last transform predates it has not) */
+  valuesGeography: boolean;
   /** serving.unit_children */
   children: boolean;
   /** quality.league_scores */
@@ -44,8 +46,13 @@ async function existing(conn: DuckDBConnection): Promise<Omit<ServingState, 'ver
     [Object.values(TABLES)],
   );
   const names = new Set(rows.map((r) => r.name));
+  const geography = await readRows(
+    conn,
+    `select 1 from duckdb_columns() where schema_name = 'serving' and table_name = 'indicator_values' and column_name = 'geography'`,
+  );
   return {
     values: names.has(TABLES.values),
+    valuesGeography: geography.length > 0,
     children: names.has(TABLES.children),
     league: names.has(TABLES.league),
     decisions: names.has(TABLES.decisions),

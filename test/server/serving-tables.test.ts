@@ -35,10 +35,11 @@ describe('serving tables and published suppression decisions (tiny preset)', () 
   });
 
   it('builds serving tables equal to the same question asked of the contract tables', async () => {
-    const values = `select period, unit_key, unit_code, unit_level, unit_name, indicator, breakdown, dimension, numerator, denominator, value
+    const values = `select period, unit_key, unit_code, unit_level, unit_name, geography, indicator, breakdown, dimension, numerator, denominator, value
       from indicators.indicator_values
       qualify row_number() over (partition by period, unit_key, indicator, breakdown order by (geography = 'as_reported') desc) = 1`;
-    const served = `select period, unit_key, unit_code, unit_level, unit_name, indicator, breakdown, dimension, numerator, denominator, value from serving.indicator_values`;
+    const served = `select period, unit_key, unit_code, unit_level, unit_name, geography, indicator, breakdown, dimension, numerator, denominator, value
+      from serving.indicator_values`;
     const [v] = await sql<{ served: number; contract: number; differ: number }>(
       `select (select count(*) from serving.indicator_values)::int as served, (select count(*) from (${values}))::int as contract,
          (select count(*) from ((${served} except all ${values}) union all (${values} except all ${served})))::int as differ`,
@@ -120,6 +121,14 @@ describe('serving tables and published suppression decisions (tiny preset)', () 
       [`/api/indicators?period=${period}&unit=${e(deep.commune)}&breakdown=all&format=csv`, keys.nation],
       [`/api/indicators?period=${deep.earlier}&unit=${e(deep.province)}&breakdown=all&format=csv`, keys.nation],
       [`/api/indicators?period=${deep.earlier}&breakdown=all&format=csv`, keys.nation],
+      // series over every period: today's provinces before the merger have only re-aggregated
+      // rows, which a series as reported leaves out (their old provinces stand in their place)
+      [`/api/public/indicators/series?indicator=LRN`, undefined],
+      [`/api/public/indicators/series?indicator=LRN&units=N:VN,${e(provinces.join(','))}`, undefined],
+      [`/api/public/indicators/series?indicator=LRN&units=${e(provinces.join(','))}&geography=2025`, undefined],
+      [`/api/indicators/series?indicator=LRN&units=${e(deep.province)},${e(deep.commune)}&breakdown=all`, keys.nation],
+      [`/api/indicators/series?indicator=CLS&units=${e(deep.province)}&breakdown=level&format=csv`, keys.nation],
+      [`/api/indicators/series?indicator=LRN&breakdown=all&format=csv`, keys.provinceA],
     ];
     const before = [];
     for (const [p, k] of paths) before.push(await get(server.url, p, k));
