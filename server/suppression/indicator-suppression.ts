@@ -73,7 +73,21 @@ export class IndicatorSuppression {
     const kinds = new Map(this.cache ? await this.cache.decisions.remember(this.cache.version, 'catalog', catalog) : await catalog());
     const units = new Map(of.map((u) => [u.unit_key, u]));
     const rows = await indicatorValues(this.conn, { ...filter, unitKeys: [...units.keys()], period: period.period });
-    if (servingOf(this.conn)?.decisions) this.published = await publishedDecisions(this.conn, [period.period, `${period.nam_hoc}-DN`], [...units.keys()]);
+    if (servingOf(this.conn)?.decisions) {
+      // only the counts and cells these rows' figures are decided in: the table holds every count
+      // and cell of the units, and reading them all costs more than the look-ups they serve
+      const counts = new Set<string>();
+      const cells = new Set<string>();
+      for (const row of rows) {
+        const refs = PUBLICATION.counts[row.indicator];
+        for (const ref of refs && !refs.withheld ? [refs.numerator, refs.denominator] : []) {
+          if (!ref) continue;
+          counts.add(ref.count);
+          cells.add(breakdownCell(row.breakdown, ref.cell));
+        }
+      }
+      this.published = await publishedDecisions(this.conn, { periods: [period.period, `${period.nam_hoc}-DN`], unitKeys: [...units.keys()], counts, cells });
+    }
     const out: HiddenFigures = { keys: [], numerator: [], denominator: [], value: [] };
     for (const row of rows) {
       const refs = PUBLICATION.counts[row.indicator];
@@ -201,13 +215,17 @@ function decisionKey(period: string, count: string, unit: string, cell: string):
   return `${period}|${count}|${unit}\u0000${cell}`;
 }
 
-/** The published decisions of these units' cells in these periods. */
-async function publishedDecisions(conn: DuckDBConnection, periods: string[], unitKeys: string[]): Promise<Map<string, Decision>> {
+/** The published decisions of these units' cells of these counts in these periods. */
+async function publishedDecisions(
+  conn: DuckDBConnection,
+  of: { periods: string[]; unitKeys: string[]; counts: ReadonlySet<string>; cells: ReadonlySet<string> },
+): Promise<Map<string, Decision>> {
   const rows = await readRows<{ period: string; count: string; unit_key: string; cell: string; status: Status; value: number }>(
     conn,
     `select period, count, unit_key, cell, status, value from serving.suppression_decisions
-     where period in (select unnest($1::varchar[])) and unit_key in (select unnest($2::varchar[]))`,
-    [[...new Set(periods)], unitKeys],
+     where period in (select unnest($1::varchar[])) and unit_key in (select unnest($2::varchar[]))
+       and count in (select unnest($3::varchar[])) and cell in (select unnest($4::varchar[]))`,
+    [[...new Set(of.periods)], of.unitKeys, [...of.counts], [...of.cells]],
   );
   return new Map(rows.map((r) => [decisionKey(r.period, r.count, r.unit_key, r.cell), { status: r.status, value: r.value }]));
 }
