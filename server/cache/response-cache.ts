@@ -27,6 +27,9 @@ type Entry = {
   gzipBytes?: number;
 };
 
+/** An answer of at least 1/LARGE_SHARE of the cache's bound is kept with the other large ones. */
+const LARGE_SHARE = 64;
+
 /** Answers smaller than this are sent as they are. */
 const GZIP_FROM_BYTES = 1024;
 
@@ -35,13 +38,50 @@ const gzipAsync = promisify(gzip);
 /** Headers a cached answer carries again (the others are set per response). */
 const KEPT = ['content-type', 'content-disposition', 'x-next-cursor'];
 
-/** The answers of one data version, least recently used first. */
+/** Answers kept in one least-recently-used order within a bound of bytes (body and gzipped body). */
+class Segment {
+  readonly entries = new Map<string, Entry>();
+  bytes = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  /** Keeps `entry` under `key`; returns how many answers it pushed out of the bound. */
+  put(key: string, entry: Entry): number {
+    const old = this.entries.get(key);
+    if (old) {
+      this.entries.delete(key);
+      this.bytes -= old.body.length + (old.gzipBytes ?? 0);
+    }
+    this.entries.set(key, entry);
+    this.bytes += entry.body.length;
+    let evicted = 0;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.entries.delete(k);
+      this.bytes -= e.body.length + (e.gzipBytes ?? 0);
+      evicted++;
+    }
+    return evicted;
+  }
+}
+
+/**
+ * The answers of one data version, least recently used first. Answers of at least
+ * `maxBytes / LARGE_SHARE` (downloads: a province's CSV, a failures workbook) are kept apart from
+ * the others, each kind in half of the bound, so that a few downloads never push out the many
+ * small answers every page asks for (the map, the catalogue, a unit's table).
+ */
 export class ResponseCache {
   private version: string | undefined;
-  private entries = new Map<string, Entry>();
+  private readonly small: Segment;
+  private readonly large: Segment;
   /** Keys answered 200 in this version, for 304s without a body in memory (bounded by count). */
   private answered = new Set<string>();
-  private bytes = 0;
   /** Answers being computed now, by key: a request for the same waits for the first (one computation, not fifty). */
   readonly inFlight = new Map<string, Promise<void>>();
   readonly stats = { hits: 0, misses: 0, notModified: 0, stored: 0, evicted: 0 };
@@ -49,43 +89,53 @@ export class ResponseCache {
   constructor(
     readonly maxBytes: number,
     private readonly maxAnswered = 100_000,
-  ) {}
+  ) {
+    this.small = new Segment(maxBytes / 2);
+    this.large = new Segment(maxBytes / 2);
+  }
 
   /** The bytes of the answers kept now. */
   get size(): number {
-    return this.bytes;
+    return this.small.bytes + this.large.bytes;
+  }
+
+  private segmentOf(bytes: number): Segment {
+    return bytes >= this.maxBytes / LARGE_SHARE ? this.large : this.small;
   }
 
   /** Moves to `version`; every answer of another version is dropped. */
   private at(version: string): void {
     if (this.version === version) return;
     this.version = version;
-    this.entries.clear();
+    this.small.clear();
+    this.large.clear();
     this.answered.clear();
-    this.bytes = 0;
   }
 
   get(version: string, key: string): Entry | undefined {
     this.at(version);
-    const e = this.entries.get(key);
-    if (e) {
-      this.entries.delete(key);
-      this.entries.set(key, e);
+    for (const segment of [this.small, this.large]) {
+      const e = segment.entries.get(key);
+      if (!e) continue;
+      segment.entries.delete(key);
+      segment.entries.set(key, e);
+      return e;
     }
-    return e;
+    return undefined;
   }
 
   wasAnswered(version: string, key: string): boolean {
     this.at(version);
-    return this.answered.has(key) || this.entries.has(key);
+    return this.answered.has(key) || this.small.entries.has(key) || this.large.entries.has(key);
   }
 
   /** The gzipped body of a kept answer, made once (off the event loop) and counted in the bound. */
   gzipOf(entry: Entry): Promise<Buffer> {
     entry.gzip ??= gzipAsync(entry.body).then((gz) => {
-      if ([...this.entries.values()].includes(entry)) {
+      const segment = this.segmentOf(entry.body.length);
+      if ([...segment.entries.values()].includes(entry)) {
         entry.gzipBytes = gz.length;
-        this.bytes += gz.length;
+        segment.bytes += gz.length;
       }
       return gz;
     });
@@ -98,17 +148,9 @@ export class ResponseCache {
     if (this.answered.size >= this.maxAnswered) this.answered.delete(this.answered.values().next().value!);
     this.answered.add(key);
     if (!entry || entry.body.length > this.maxBytes / 4) return;
-    const old = this.entries.get(key);
-    if (old) this.bytes -= old.body.length + (old.gzipBytes ?? 0);
-    this.entries.set(key, entry);
-    this.bytes += entry.body.length;
+    // an answer changes size class only with the data version, which empties both
+    this.stats.evicted += this.segmentOf(entry.body.length).put(key, entry);
     this.stats.stored++;
-    for (const [k, e] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= e.body.length + (e.gzipBytes ?? 0);
-      this.stats.evicted++;
-    }
   }
 }
 
