@@ -39,9 +39,34 @@ async function browserWithEmptyCache(url: string): Promise<{ browser: Browser; c
   };
 }
 
+// BENCH_PAGE_TRACE=1: each load's timeline (every request's start and end, the long tasks), to see where a slow load waits
+const TRACE = process.env.BENCH_PAGE_TRACE === '1';
+
+/** The page's requests (start-end ms since navigation, bytes, path) and its main thread's long tasks, one per line. */
+async function timeline(page: Awaited<ReturnType<Browser['newPage']>>): Promise<string> {
+  const t = await page.evaluate(() => ({
+    requests: performance
+      .getEntriesByType('resource')
+      .map((r) => r as PerformanceResourceTiming)
+      .map((r) => `  ${Math.round(r.startTime)}-${Math.round(r.responseEnd)} ms ${r.transferSize} B ${new URL(r.name).pathname}${new URL(r.name).search}`),
+    dcl: Math.round((performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.domContentLoadedEventEnd ?? -1),
+    long: ((window as unknown as { csdlLongTasks?: string[] }).csdlLongTasks ?? []).join(' '),
+  }));
+  return [...t.requests, `  DOMContentLoaded ${t.dcl} ms; long tasks (start+ms) ${t.long}`].join('\n');
+}
+
 /** Time to `p` ready in `browser`; a page not ready within a minute is reported (`say`) and timed as Infinity. */
 async function timeLoad(browser: Browser, url: string, p: (typeof PAGES)[number], ctx: BenchContext, say: (msg: string) => void): Promise<number> {
   const page = await browser.newPage();
+  if (TRACE) {
+    await page.addInitScript(() => {
+      const w = window as unknown as { csdlLongTasks: string[] };
+      w.csdlLongTasks = [];
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries()) w.csdlLongTasks.push(`${Math.round(e.startTime)}+${Math.round(e.duration)}`);
+      }).observe({ type: 'longtask', buffered: true });
+    });
+  }
   try {
     const s = performance.now();
     await page.goto(url + p.path(ctx));
@@ -51,7 +76,9 @@ async function timeLoad(browser: Browser, url: string, p: (typeof PAGES)[number]
       () => false,
     );
     if (!ready) say(`page ${p.name} not ready within 60 s: ${(await page.locator('body').innerText()).slice(0, 300).replace(/\s+/g, ' ')}`);
-    return ready ? performance.now() - s : Infinity;
+    const took = ready ? performance.now() - s : Infinity;
+    if (TRACE) say(`page ${p.name} ${Math.round(took)} ms:\n${await timeline(page)}`);
+    return took;
   } finally {
     await page.close();
   }

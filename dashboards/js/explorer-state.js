@@ -31,9 +31,13 @@ export function writeState(s, push = false) {
   else history.replaceState(null, '', next);
 }
 
-/** GET a server URL as JSON (with the key when there is one), abortable; `csv` returns the text. */
-export async function getJson(path, signal, { text = false } = {}) {
-  const key = getKey();
+/**
+ * GET a server URL as JSON (with the key when there is one), abortable; `text` returns the text.
+ * `anonymous` sends no key: a public answer is the same for everyone, and a request without a
+ * header is the one the page's <link rel="preload"> has already started.
+ */
+export async function getJson(path, signal, { text = false, anonymous = false } = {}) {
+  const key = anonymous ? null : getKey();
   const res = await fetch(path, { signal, headers: key ? { Authorization: `Bearer ${key}` } : {} });
   if (!res.ok) {
     const body = await res.json().catch(() => ({}));

@@ -23,10 +23,11 @@ const $ = (id) => document.getElementById(id);
 const keyed = () => Boolean(getKey());
 const MAX_COMPARE = 5;
 
+// public and the same for every caller: asked without the key, as index.html preloads them
 const [catalog, periods, dimensions] = await Promise.all([
-  getJson('/api/public/indicators/catalog').then((r) => r.rows),
-  getJson('/api/public/periods').then((r) => r.rows),
-  getJson('/api/public/dimensions').then((r) => r.rows),
+  getJson('/api/public/indicators/catalog', undefined, { anonymous: true }).then((r) => r.rows),
+  getJson('/api/public/periods', undefined, { anonymous: true }).then((r) => r.rows),
+  getJson('/api/public/dimensions', undefined, { anonymous: true }).then((r) => r.rows),
 ]);
 let me = null;
 let state = readState();
