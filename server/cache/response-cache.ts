@@ -6,10 +6,11 @@
  * parameters sorted). Its ETag is a hash of those three, so that a client holding the answer of
  * this version asks with `If-None-Match` and gets 304 Not Modified; the server answers 304 only
  * for a (version, scope, request) it has answered 200 itself, never for one it would refuse.
- * Answers are kept in a least-recently-used map bounded in bytes (CSDL_API_CACHE_MB; 0 keeps
- * none); the first request that sees a new version empties it. A key of another scope is
- * another entry, so an answer is never served across scopes. Cached and 304 answers pass
- * through the audit middleware like any other: every access is recorded.
+ * Answers are kept least recently used first within a bound in bytes (CSDL_API_CACHE_MB; 0 keeps
+ * none), downloads and the other answers each in half of it; the first request that sees a new
+ * version empties it. A key of another scope is another entry, so an answer is never served
+ * across scopes. Cached and 304 answers pass through the audit middleware like any other: every
+ * access is recorded.
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
