@@ -16,8 +16,8 @@ import { getJson, isAbort, latestOnly, qs, readState, writeState } from './explo
 import { seriesTable, valuesTable } from './explorer-tables.js';
 
 captureKeyFromUrl();
-// the charts' libraries and specs load while the data is asked for
-loadCharts();
+// the charts' specs load while the data is asked for; the libraries (preloaded by index.html) run
+// once the first data is asked for (draw), so that compiling them does not hold up the asking
 preloadSpecs('national-map.vl.json', 'explorer-series.vl.json', 'explorer-bars.vl.json');
 const $ = (id) => document.getElementById(id);
 const keyed = () => Boolean(getKey());
@@ -101,7 +101,7 @@ async function draw() {
       geography: s.geography,
     };
     const before = period.census_day < '2025-07-01';
-    const [values, series] = await Promise.all([
+    const asked = Promise.all([
       s.unit === 'N:VN' && keyed() && before && s.geography === '2025'
         ? onTodaysProvinces(s, g.signal)
         : keyed()
@@ -109,6 +109,9 @@ async function draw() {
           : publicValues(s.period, s.indicator),
       getJson(`${seriesPath}?${qs(seriesQuery)}`, g.signal),
     ]);
+    // vega compiles while the answers are on the way (a failure shows where a chart is drawn)
+    loadCharts();
+    const [values, series] = await asked;
     if (!g.current()) return;
     const unitInfo = series.units[0];
     // the cells the breakdown has for this unit; the one shown is the address's or the first
