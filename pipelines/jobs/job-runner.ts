@@ -50,6 +50,7 @@ export type JobRunnerOptions = {
 /** Owns the pipeline's runs inside the server process. */
 export class JobRunner {
   private current: { runId: string; done: Promise<JobResult> } | null = null;
+  private readonly ended = new Set<(result: JobResult) => void>();
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -68,6 +69,12 @@ export class JobRunner {
     } finally {
       conn.closeSync();
     }
+  }
+
+  /** Calls `listener` after each run, once it no longer counts as running; returns its removal. */
+  onEnd(listener: (result: JobResult) => void): () => void {
+    this.ended.add(listener);
+    return () => this.ended.delete(listener);
   }
 
   /** The run in progress, if any. */
@@ -90,6 +97,19 @@ export class JobRunner {
     const done = this.execute(runId, trigger, requestedBy, steps).finally(() => {
       this.current = null;
     });
+    // a run that could not even be recorded rejects `done` for its caller; listeners hear of runs that ended
+    done.then(
+      (result) => {
+        for (const listener of this.ended) {
+          try {
+            listener(result);
+          } catch (err) {
+            log.warn('a listener of the end of a run failed', { runId, error: (err as Error).message });
+          }
+        }
+      },
+      () => undefined,
+    );
     this.current = { runId, done };
     return this.current;
   }

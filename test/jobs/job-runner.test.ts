@@ -121,6 +121,34 @@ describe('JobRunner', () => {
     expect((await second.done).status).toBe('succeeded');
   });
 
+  it('tells its listeners of each run that ended, succeeded or failed, once it no longer counts as running', async () => {
+    const heard: Array<{ status: string; running: boolean }> = [];
+    let fail = false;
+    const runner = new JobRunner({
+      warehouse,
+      steps: [{ name: 'etl', run: async () => (fail ? Promise.reject(new CsdlError('SCHEMA_DRIFT', 'broken for good')) : undefined) }],
+      attempts: 1,
+    });
+    const unlisten = runner.onEnd((r) => heard.push({ status: r.status, running: runner.running !== null }));
+    // a listener that throws does not keep the others from hearing
+    runner.onEnd(() => {
+      throw new Error('listener failure');
+    });
+    await runner.start('manual').done;
+    fail = true;
+    await runner.start('manual').done;
+    await new Promise((r) => setImmediate(r));
+    expect(heard).toEqual([
+      { status: 'succeeded', running: false },
+      { status: 'failed', running: false },
+    ]);
+    unlisten();
+    fail = false;
+    await runner.start('manual').done;
+    await new Promise((r) => setImmediate(r));
+    expect(heard).toHaveLength(2);
+  });
+
   it('marks runs left running by a dead process as interrupted at start', async () => {
     const conn = await warehouse.connect();
     await conn.run(`insert into meta.job_runs (run_id, trigger, started_at, status) values ('dead-run', 'schedule', current_timestamp, 'running')`);
