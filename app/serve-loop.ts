@@ -78,6 +78,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     host: opts.host,
     pool: { size: config.api.connections, queueTimeoutMs: config.api.queueTimeoutMs, maxQueue: config.api.maxQueue },
     cacheBytes: config.api.cacheBytes,
+    warmSeconds: config.api.warmSeconds,
     triggerRun: async (requestedBy) => ({ runId: runner.start('api', requestedBy).runId, status: 'started' }),
     reports: reportsService(config),
     deliveries: deliveryService(config, runner),
@@ -86,6 +87,8 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
     warehouse.close();
     throw err?.syscall === 'listen' ? new ConfigError([portProblem(opts.host, config.port, err)]) : err;
   });
+  // a run publishes a new data version: its public answers are warmed for the first visitors
+  const unlisten = runner.onEnd(() => void server.warm());
   const schedule = keepSchedules(opts);
   process.stdout.write(
     `csdl serve: ${server.url} (warehouse ${config.warehousePath}; schedule ${config.schedule.cron ?? 'off'} ${config.schedule.timezone})\n`,
@@ -98,6 +101,7 @@ export async function serveUntilStopped(opts: ServeOptions): Promise<void> {
       stopping = true;
       log.info('shutting down', { signal });
       await schedule.stop();
+      unlisten();
       await server.close();
       const running = runner.running;
       if (running) {

@@ -106,6 +106,7 @@ const fields = z.object({
     .max(256)
     .default(Math.min(256, Math.max(8, 4 * availableParallelism()))),
   CSDL_API_CACHE_MB: z.coerce.number().int().min(0).max(65_536).default(64),
+  CSDL_API_WARM_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   CSDL_PIPELINE_THREADS: z.coerce
     .number()
     .int()
@@ -164,7 +165,7 @@ export type Config = Readonly<{
   etlMemoryLimit: string;
   port: number;
   /** API: warehouse connections running queries at once, how long a request waits for one, and how many may wait. */
-  api: Readonly<{ connections: number; queueTimeoutMs: number; maxQueue: number; cacheBytes: number }>;
+  api: Readonly<{ connections: number; queueTimeoutMs: number; maxQueue: number; cacheBytes: number; warmSeconds: number }>;
   /** DuckDB threads while a pipeline run is in progress inside `csdl serve` / `csdl run`. */
   pipelineThreads: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -252,6 +253,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
       queueTimeoutMs: c.CSDL_API_QUEUE_TIMEOUT_MS,
       maxQueue: c.CSDL_API_MAX_QUEUE,
       cacheBytes: c.CSDL_API_CACHE_MB * 1024 * 1024,
+      warmSeconds: c.CSDL_API_WARM_SECONDS,
     }),
     pipelineThreads: c.CSDL_PIPELINE_THREADS,
     logLevel: c.LOG_LEVEL,

@@ -6,6 +6,7 @@
 import type { Warehouse } from '../lib/warehouse.ts';
 import type { ReportsService, DeliveryService, RunTrigger } from './app-context.ts';
 import { createApp } from './app.ts';
+import { CacheWarmer } from './cache/warm-up.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { ConnectionPool, type PoolOptions } from './db/connection-pool.ts';
 import { listen } from './http-server.ts';
@@ -16,7 +17,20 @@ export const DEFAULT_POOL: PoolOptions = { size: 8, queueTimeoutMs: 10_000, maxQ
 /** The response cache's bound when the caller sets none: the configuration's default (64 MiB). */
 const DEFAULT_CACHE_BYTES = 64 * 1024 * 1024;
 
-export type RunningServer = { url: string; port: number; audit: AuditLog; close(): Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  audit: AuditLog;
+  /** Warms the public answers of the current data version (cache/warm-up.ts); resolves when done. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+};
+
+/** The server's own address, for its warm-up: a wildcard host is reached on the loopback. */
+function selfUrl(host: string | undefined, port: number): string {
+  const h = !host || host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
 
 /** Listens on `port` (0 for any free port) at `host`. */
 export async function startServer(opts: {
@@ -28,6 +42,8 @@ export async function startServer(opts: {
   deliveries?: DeliveryService;
   pool?: PoolOptions;
   cacheBytes?: number;
+  /** The time bound of a warm-up of the public answers, at start-up and on `warm()` (0 or absent: none). */
+  warmSeconds?: number;
 }): Promise<RunningServer> {
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
@@ -44,11 +60,16 @@ export async function startServer(opts: {
     opts.port,
     opts.host,
   );
+  const cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  const warmer = new CacheWarmer(selfUrl(opts.host, http.port), cacheBytes > 0 ? (opts.warmSeconds ?? 0) * 1000 : 0);
+  void warmer.warm();
   return {
     url: http.url,
     port: http.port,
     audit,
+    warm: () => warmer.warm(),
     async close() {
+      await warmer.stop();
       await http.close();
       await pool.close();
       await audit.close();

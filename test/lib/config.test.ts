@@ -43,16 +43,18 @@ describe('loadConfig', () => {
     expect(problems.some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
   });
 
-  it('sizes the API connections and the pipeline threads to the machine, and bounds the response cache', () => {
+  it('sizes the API connections and the pipeline threads to the machine, bounds the response cache and its warm-up', () => {
     const cores = availableParallelism();
     const c = loadConfig({});
     expect(c.api.connections).toBe(Math.min(256, Math.max(8, 4 * cores)));
     expect(c.pipelineThreads).toBe(Math.max(1, Math.floor(cores / 2)));
     expect(c.api.cacheBytes).toBe(64 * 1024 * 1024);
-    const set = loadConfig({ CSDL_API_CONNECTIONS: '3', CSDL_API_CACHE_MB: '0', CSDL_PIPELINE_THREADS: '1' });
-    expect([set.api.connections, set.api.cacheBytes, set.pipelineThreads]).toEqual([3, 0, 1]);
-    const problems = problemsOf({ CSDL_API_CACHE_MB: '-1', CSDL_PIPELINE_THREADS: '0' });
+    expect(c.api.warmSeconds).toBe(120);
+    const set = loadConfig({ CSDL_API_CONNECTIONS: '3', CSDL_API_CACHE_MB: '0', CSDL_PIPELINE_THREADS: '1', CSDL_API_WARM_SECONDS: '0' });
+    expect([set.api.connections, set.api.cacheBytes, set.pipelineThreads, set.api.warmSeconds]).toEqual([3, 0, 1, 0]);
+    const problems = problemsOf({ CSDL_API_CACHE_MB: '-1', CSDL_PIPELINE_THREADS: '0', CSDL_API_WARM_SECONDS: 'soon' });
     expect(problems.some((p) => p.startsWith('CSDL_API_CACHE_MB'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('CSDL_API_WARM_SECONDS'))).toBe(true);
     expect(problems.some((p) => p.startsWith('CSDL_PIPELINE_THREADS'))).toBe(true);
   });
 
