@@ -47,7 +47,7 @@ const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
  * clients in one process, unpacking a province's 8 MB table took the bench's CPU, not the
  * server's). The body is kept only for an answer other than 200, to read its error code.
  */
-function get(url: string, key: string | undefined): Promise<{ status: number; error?: string }> {
+function get(url: string, key: string | undefined): Promise<{ status: number; error?: string; cache?: string }> {
   return new Promise((resolve, reject) => {
     const req = httpGet(url, { agent, headers: { 'Accept-Encoding': 'gzip', ...(key ? { Authorization: `Bearer ${key}` } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
@@ -56,7 +56,7 @@ function get(url: string, key: string | undefined): Promise<{ status: number; er
       res.on('error', (e: NodeJS.ErrnoException) => reject(new NoAnswer(e.code ?? e.message)));
       res.on('end', () => {
         if (!res.complete) return reject(new NoAnswer('answer cut'));
-        if (res.statusCode === 200) return resolve({ status: 200 });
+        if (res.statusCode === 200) return resolve({ status: 200, cache: res.headers['x-cache'] as string | undefined });
         let error = 'not JSON';
         try {
           const body = Buffer.concat(chunks);
@@ -101,10 +101,15 @@ export async function load(url: string, clients: number, next: (i: number, n: nu
   return Object.fromEntries([...byName].map(([name, t]) => [name, stats(t.latencies, elapsed, t.statuses, t.failures)]));
 }
 
-/** Answers a call once (its time in `firsts`); an optional call the server does not have (404, 400) is left out. */
-export async function present(url: string, r: Request, firsts: Record<string, number>): Promise<boolean> {
+/**
+ * Answers a call once (its time in `firsts`; its name in `kept` when the server's cache already
+ * held it, as the start-up warm-up leaves the public answers); an optional call the server does
+ * not have (404, 400) is left out.
+ */
+export async function present(url: string, r: Request, firsts: Record<string, number>, kept: string[]): Promise<boolean> {
   const started = performance.now();
   const res = await get(url + r.path, r.key).catch(() => undefined);
   firsts[r.name] = performance.now() - started;
+  if (res?.cache === 'hit') kept.push(r.name);
   return res?.status === 200;
 }
