@@ -79,6 +79,8 @@ export type AppContext = {
   deliveries?: DeliveryService;
   /** Bytes of answers the response cache keeps (CSDL_API_CACHE_MB); 0 or absent keeps none, ETags still apply. */
   cacheBytes?: number;
+  /** The secret the server's own warm-up sends (X-CSDL-Warm-Up), so that its audit rows say so. */
+  warmToken?: string;
 };
 
 /** The request's warehouse connection (opened by the connection middleware). */

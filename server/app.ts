@@ -14,6 +14,7 @@ import { runsRoutes } from './admin/runs.routes.ts';
 import { statusRoutes } from './admin/status.routes.ts';
 import { ApiRouter, RouteRegistry } from './api/api-router.ts';
 import { captureMiddleware, ResponseCache } from './cache/response-cache.ts';
+import { warmUpMiddleware } from './cache/warm-up.ts';
 import { openApiDocument } from './api/openapi-document.ts';
 import { auditMiddleware } from './audit/audit.middleware.ts';
 import { requireAccount } from './auth/auth.middleware.ts';
@@ -80,7 +81,7 @@ export function createApp(ctx: AppContext): Express {
 
   const api = Router();
   api.use(open.router);
-  api.use(connectionMiddleware(ctx.pool), captureMiddleware(), auditMiddleware(ctx.audit), servingMiddleware());
+  api.use(connectionMiddleware(ctx.pool), captureMiddleware(), auditMiddleware(ctx.audit), servingMiddleware(), warmUpMiddleware(ctx.warmToken));
   api.use(anyone.router);
   api.use(requireAccount);
   api.use(keyed.router);

@@ -47,6 +47,8 @@ export async function startServer(opts: {
 }): Promise<RunningServer> {
   const audit = new AuditLog(opts.warehouse);
   const pool = new ConnectionPool(opts.warehouse, opts.pool ?? DEFAULT_POOL);
+  const cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  const warmer = new CacheWarmer(cacheBytes > 0 ? (opts.warmSeconds ?? 0) * 1000 : 0);
   const http = await listen(
     createApp({
       warehouse: opts.warehouse,
@@ -55,13 +57,13 @@ export async function startServer(opts: {
       triggerRun: opts.triggerRun,
       reports: opts.reports,
       deliveries: opts.deliveries,
-      cacheBytes: opts.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      cacheBytes,
+      warmToken: warmer.token,
     }),
     opts.port,
     opts.host,
   );
-  const cacheBytes = opts.cacheBytes ?? DEFAULT_CACHE_BYTES;
-  const warmer = new CacheWarmer(selfUrl(opts.host, http.port), cacheBytes > 0 ? (opts.warmSeconds ?? 0) * 1000 : 0);
+  warmer.at(selfUrl(opts.host, http.port));
   void warmer.warm();
   return {
     url: http.url,

@@ -4,9 +4,10 @@
  * office opening the page after the night's run) is not the one who waits for them.
  *
  * The answers are asked over HTTP from the server itself, as a visitor without a key asks them
- * (dashboards/js/national.js): the same routes, suppression, cache keys and audit rows as theirs,
- * one request at a time so that users' requests still get the connections. What is asked, in
- * order, until the time bound (CSDL_API_WARM_SECONDS):
+ * (dashboards/js/national.js): the same routes, suppression, cache keys and audit rows as theirs
+ * (marked `{"warm_up":true}` in their detail, on a secret of the process that a client cannot
+ * send), one request at a time so that users' requests still get the connections; a 503 (the
+ * server busy) ends it. What is asked, in order, until the time bound (CSDL_API_WARM_SECONDS):
  *   - the periods and the indicator catalogue;
  *   - the page's default view: the latest period's map and table of LRN and the nation's series;
  *   - every other indicator's map and table in the latest period, and its national series;
@@ -15,20 +16,34 @@
  * When the periods answer has the ETag it had after the last warm-up, the data version is the
  * same and warm already: nothing more is asked (a delivery run changes no data).
  */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { RequestHandler } from 'express';
 import { log } from '../../lib/log.ts';
 
 /** The overview's default indicator (national.js: LRN when the catalogue has it). */
 const DEFAULT_INDICATOR = 'LRN';
 const NATION = 'N:VN';
+const HEADER = 'x-csdl-warm-up';
 
-export type WarmResult = {
+/** Marks the audit row of a request that carries the warm-up's secret. */
+export function warmUpMiddleware(token: string | undefined): RequestHandler {
+  const expected = token ? Buffer.from(token) : undefined;
+  return (req, res, next) => {
+    const sent = req.headers[HEADER];
+    if (expected && typeof sent === 'string' && sent.length === expected.length && timingSafeEqual(Buffer.from(sent), expected))
+      res.locals.auditDetail = { warm_up: true };
+    next();
+  };
+}
+
+type WarmResult = {
   /** Requests made, and how many of them the cache already held. */
   asked: number;
   hits: number;
   failed: number;
   ms: number;
-  /** 'done': every answer asked; 'warm': the version was warm already; 'bound': the time bound ended it; 'stopped': the server is closing. */
-  ended: 'done' | 'warm' | 'bound' | 'stopped';
+  /** 'done': every answer asked; 'warm': the version was warm already; 'bound': the time bound ended it; 'busy': the server answered 503; 'stopped': the server is closing. */
+  ended: 'done' | 'warm' | 'bound' | 'busy' | 'stopped';
 };
 
 /** The address of a public series, with the parameters national.js sends (qs() order, commas). */
@@ -44,14 +59,16 @@ function valuesPath(period: string, indicator: string): string {
 type Answer = { etag: string | null; body: unknown };
 
 /**
- * Warms the public answers of the server at `url` within `boundMs`; `signal` stops it between
- * requests (and aborts the one in flight) when the server closes. `warmEtag` is the periods
- * answer's ETag after the last warm-up: the same ETag is the same data version, warm already.
+ * Warms the public answers of the server at `url`, its requests carrying `token`, within
+ * `boundMs`; `signal` stops it between requests (and aborts the one in flight) when the server
+ * closes. `warmEtag` is the periods answer's ETag after the last warm-up: the same ETag is the
+ * same data version, warm already.
  * Never throws: a failure is counted and logged, and the answers it could not warm are computed
  * for their first visitor.
  */
-export async function warmPublicAnswers(
+async function warmPublicAnswers(
   url: string,
+  token: string,
   boundMs: number,
   signal: AbortSignal,
   warmEtag?: string | null,
@@ -61,9 +78,13 @@ export async function warmPublicAnswers(
   const ask = async (path: string): Promise<Answer | null> => {
     result.asked++;
     try {
-      const res = await fetch(url + path, { signal, headers: { 'User-Agent': 'csdl-warm-up' } });
+      const res = await fetch(url + path, { signal, headers: { 'User-Agent': 'csdl-warm-up', [HEADER]: token } });
       const text = await res.text();
       if (res.headers.get('x-cache') === 'hit') result.hits++;
+      if (res.status === 503) {
+        result.ended = 'busy';
+        return null;
+      }
       if (res.status !== 200) {
         result.failed++;
         log.warn('a public answer could not be warmed', { path, status: res.status });
@@ -79,6 +100,7 @@ export async function warmPublicAnswers(
     }
   };
   const over = (): boolean => {
+    if (result.ended === 'busy') return true;
     if (signal.aborted) result.ended = 'stopped';
     else if (performance.now() - started > boundMs) result.ended = 'bound';
     else return false;
@@ -89,6 +111,7 @@ export async function warmPublicAnswers(
   try {
     const periodsAnswer = await ask('/api/public/periods');
     result.etag = periodsAnswer?.etag ?? null;
+    if (over()) return result;
     if (result.etag && result.etag === warmEtag) {
       result.ended = 'warm';
       return result;
@@ -129,15 +152,22 @@ export class CacheWarmer {
   private running: Promise<void> | null = null;
   private again = false;
   private warmEtag: string | null = null;
+  /** The secret its requests carry (give it to the app: AppContext.warmToken). */
+  readonly token = randomBytes(18).toString('base64url');
 
   constructor(
-    private readonly url: string,
     private readonly boundMs: number,
+    private url = '',
   ) {}
+
+  /** Where the server listens, once it does. */
+  at(url: string): void {
+    this.url = url;
+  }
 
   /** Asks for a warm-up; resolves when the warm-ups asked for so far are over. */
   warm(): Promise<void> {
-    if (this.boundMs <= 0 || this.stopping.signal.aborted) return Promise.resolve();
+    if (this.boundMs <= 0 || !this.url || this.stopping.signal.aborted) return Promise.resolve();
     if (this.running) {
       this.again = true;
       return this.running;
@@ -145,7 +175,7 @@ export class CacheWarmer {
     this.running = (async () => {
       do {
         this.again = false;
-        const r = await warmPublicAnswers(this.url, this.boundMs, this.stopping.signal, this.warmEtag);
+        const r = await warmPublicAnswers(this.url, this.token, this.boundMs, this.stopping.signal, this.warmEtag);
         if (r.ended === 'done' || r.ended === 'bound') this.warmEtag = r.etag;
         if (r.ended !== 'warm') log.info('public answers warmed', { asked: r.asked, hits: r.hits, failed: r.failed, ms: r.ms, ended: r.ended });
       } while (this.again && !this.stopping.signal.aborted);

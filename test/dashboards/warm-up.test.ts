@@ -3,7 +3,8 @@
  * real server and a real headless Chromium: after the server's start-up warm-up, a first visit
  * of the overview without a key, and a click on a province, find every cacheable answer they ask
  * for in the cache, the same bytes as computed afresh; a second warm-up of the same data version
- * asks one question; a new data version is warmed again.
+ * asks one question; a new data version is warmed again; its audit rows say they are the
+ * warm-up's, and a client cannot make its own say so.
  * @module-tag browser
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -101,6 +102,24 @@ describe('the warm-up of the public answers', () => {
     const before = await count();
     await server.warm();
     expect((await count()) - before).toBe(1);
+    // its audit rows say they are the warm-up's; a client cannot say so of its own requests
+    await fetch(`${server.url}/api/public/periods`, { headers: { 'X-CSDL-Warm-Up': 'a guess' } });
+    await server.audit.flush();
+    const marks = await queryRows<{ detail: string | null; n: number }>(
+      conn,
+      `select detail, count(*)::int as n from meta.audit_log where path like '/api/public/%' group by 1 order by 1 nulls first`,
+    );
+    // the page's and this test's own requests, and the warm-ups' (both versions' periods, the rest once)
+    expect(marks).toEqual([
+      { detail: null, n: expect.any(Number) },
+      { detail: '{"warm_up":true}', n: expect.any(Number) },
+    ]);
+    expect(marks[1].n).toBeGreaterThan(10);
+    const [guessed] = await queryRows<{ detail: string | null }>(
+      conn,
+      `select detail from meta.audit_log where path = '/api/public/periods' order by accessed_at desc limit 1`,
+    );
+    expect(guessed.detail).toBeNull();
 
     // a pipeline run's start and end change the data version (suppression/data-version.ts)
     await conn.run(
