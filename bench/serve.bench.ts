@@ -126,8 +126,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 type Server = {
   url: string;
   child: ChildProcess;
-  /** The server's log line of its start-up warm-up (server/cache/warm-up.ts), or null for a checkout without one. */
-  warmed: Promise<string | null>;
   stop(): Promise<number | null>;
 };
 
@@ -138,22 +136,12 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let childLog = '';
-  let heard: ((line: string) => void) | undefined;
-  const warmed = new Promise<string | null>((resolve) => {
-    if (!existsSync(join(checkout, 'server', 'cache', 'warm-up.ts'))) return resolve(null);
-    heard = resolve;
-  });
   // the server's own log (its errors under load), kept beside the results
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const logFile = createWriteStream(join(root, 'bench', 'results', `serve-${preset}-${basename(warehousePath, '.duckdb')}-${Date.now()}.log`));
   child.stderr!.on('data', (d) => {
     childLog = (childLog + d).slice(-100_000);
     logFile.write(d);
-    const line = /public answers warmed[^\n]*/.exec(childLog);
-    if (line && heard) {
-      heard(line[0]);
-      heard = undefined;
-    }
   });
   running.add(child);
   const exit = new Promise<number | null>((resolve) =>
@@ -174,7 +162,6 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
   return {
     url,
     child,
-    warmed,
     async stop() {
       child.kill('SIGTERM');
       return exit;
@@ -182,11 +169,25 @@ async function startServe(checkout: string, warehousePath: string, extra: Record
   };
 }
 
+/**
+ * Waits for the server's start-up warm-up (server/cache/warm-up.ts) to end, as its health check
+ * says; returns how it ended, or null for a checkout without one or with it off.
+ */
+async function warmedUp(url: string): Promise<string | null> {
+  for (const until = Date.now() + 600_000; Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+    const health = (await (await fetch(`${url}/api/health`)).json()) as { warm_up?: { running: boolean; last: Record<string, unknown> | null } | null };
+    if (!health.warm_up) return null;
+    // not running and never ran: the warm-up is off (CSDL_API_WARM_SECONDS=0 or no cache)
+    if (!health.warm_up.running) return health.warm_up.last ? JSON.stringify(health.warm_up.last) : null;
+  }
+  return 'not over within 10 minutes';
+}
+
 type VariantResult = {
   variant: string;
   checkout: string;
   firsts: Record<string, number>;
-  /** The calls whose first answer the cache held (the start-up warm-up's), and that warm-up's log line. */
+  /** The calls whose first answer the cache held (the start-up warm-up's), and how that warm-up ended. */
   kept: string[];
   warmUp?: string | null;
   levels: Record<number, Record<string, Stats>>;
@@ -221,8 +222,8 @@ async function runVariant(variant: string, r: VariantResult, save: () => void): 
   const calls: Request[] = [];
   const { firsts, levels } = r;
   // the first answers once the start-up warm-up is over: each either computed alone or kept by it
-  r.warmUp = await Promise.race([server.warmed, new Promise<string>((resolve) => setTimeout(() => resolve('not over within 10 minutes'), 600_000).unref())]);
-  if (r.warmUp) say(`${variant}: ${r.warmUp}`);
+  r.warmUp = await warmedUp(server.url);
+  if (r.warmUp) say(`${variant}: start-up warm-up ${r.warmUp}`);
   for (const c of CALLS) {
     const call = { name: c.name, path: c.path(ctx), key: c.key?.(ctx) };
     if (await present(server.url, call, firsts, r.kept)) calls.push(call);

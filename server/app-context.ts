@@ -81,6 +81,8 @@ export type AppContext = {
   cacheBytes?: number;
   /** The secret the server's own warm-up sends (X-CSDL-Warm-Up), so that its audit rows say so. */
   warmToken?: string;
+  /** Whether the warm-up of the public answers runs, and how the last one ended (for /api/health). */
+  warmUp?: () => unknown;
 };
 
 /** The request's warehouse connection (opened by the connection middleware). */

@@ -1,5 +1,6 @@
 /**
- * GET /api/health: whether the server can query its warehouse, and which marts exist. No key,
+ * GET /api/health: whether the server can query its warehouse, and which marts exist; whether
+ * the warm-up of the public answers (cache/warm-up.ts) runs, and how the last one ended. No key,
  * no audit row (it reads no data).
  */
 import { z } from 'zod';
@@ -18,7 +19,10 @@ export function healthRoutes(api: ApiRouter, ctx: AppContext): void {
       tags: ['service'],
       auth: 'public',
       query: z.strictObject({}),
-      response: { kind: 'json', description: '{ status, ready, marts, time }' },
+      response: {
+        kind: 'json',
+        description: '{ status, ready, marts, time, warm_up }: warm_up says whether the warm-up of the public answers runs and how the last one ended',
+      },
     },
     async (_req, res) => {
       const conn = await ctx.warehouse.connect();
@@ -31,7 +35,7 @@ export function healthRoutes(api: ApiRouter, ctx: AppContext): void {
         );
         const present = new Set(rows.map((r) => r.name));
         const marts = Object.fromEntries(MARTS.map((m) => [m, present.has(m)]));
-        res.json({ status: 'ok', ready: MARTS.every((m) => present.has(m)), marts, time: new Date().toISOString() });
+        res.json({ status: 'ok', ready: MARTS.every((m) => present.has(m)), marts, time: new Date().toISOString(), warm_up: ctx.warmUp?.() ?? null });
       } finally {
         conn.closeSync();
       }

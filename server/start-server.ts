@@ -59,6 +59,7 @@ export async function startServer(opts: {
       deliveries: opts.deliveries,
       cacheBytes,
       warmToken: warmer.token,
+      warmUp: () => warmer.status(),
     }),
     opts.port,
     opts.host,

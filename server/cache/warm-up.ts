@@ -152,6 +152,7 @@ export class CacheWarmer {
   private running: Promise<void> | null = null;
   private again = false;
   private warmEtag: string | null = null;
+  private last: (WarmResult & { at: string }) | null = null;
   /** The secret its requests carry (give it to the app: AppContext.warmToken). */
   readonly token = randomBytes(18).toString('base64url');
 
@@ -176,6 +177,7 @@ export class CacheWarmer {
       do {
         this.again = false;
         const r = await warmPublicAnswers(this.url, this.token, this.boundMs, this.stopping.signal, this.warmEtag);
+        this.last = { ended: r.ended, asked: r.asked, hits: r.hits, failed: r.failed, ms: r.ms, at: new Date().toISOString() };
         if (r.ended === 'done' || r.ended === 'bound') this.warmEtag = r.etag;
         if (r.ended !== 'warm') log.info('public answers warmed', { asked: r.asked, hits: r.hits, failed: r.failed, ms: r.ms, ended: r.ended });
       } while (this.again && !this.stopping.signal.aborted);
@@ -183,6 +185,11 @@ export class CacheWarmer {
       this.running = null;
     });
     return this.running;
+  }
+
+  /** Whether a warm-up is running, and how the last one ended (GET /api/health shows it). */
+  status(): { running: boolean; last: (WarmResult & { at: string }) | null } {
+    return { running: this.running !== null, last: this.last };
   }
 
   async stop(): Promise<void> {

@@ -128,6 +128,10 @@ describe('the warm-up of the public answers', () => {
     const changed = await count();
     await server.warm();
     expect((await count()) - changed).toBeGreaterThan(10);
+    // the health check says how the last warm-up ended
+    const health = await (await fetch(`${server.url}/api/health`)).json();
+    expect(health.warm_up).toMatchObject({ running: false, last: { ended: 'done', failed: 0 } });
+    expect(health.warm_up.last.asked).toBe((await count()) - changed);
     const series = await fetch(`${server.url}/api/public/indicators/series?indicator=LRN&units=N:VN&breakdown=total&geography=reported`);
     expect(series.headers.get('x-cache')).toBe('hit');
   });
