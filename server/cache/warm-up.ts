@@ -106,7 +106,7 @@ async function warmPublicAnswers(
     else return false;
     return true;
   };
-  const rowsOf = (a: Answer | null) => ((a?.body as { rows?: Array<Record<string, unknown>> } | undefined)?.rows ?? []) as Array<Record<string, unknown>>;
+  const rowsOf = (a: Answer | null): Array<Record<string, unknown>> => (a?.body as { rows?: Array<Record<string, unknown>> } | undefined)?.rows ?? [];
 
   try {
     const periodsAnswer = await ask('/api/public/periods');
